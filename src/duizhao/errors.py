@@ -1,0 +1,17 @@
+"""One error base for the package. The CLI turns any of these into one `Error: …` line and exit 2."""
+
+
+class DuizhaoError(Exception):
+    """Base of every error duizhao raises on purpose. The message says what to do."""
+
+
+class InputError(DuizhaoError):
+    """The user's input cannot be used: missing, empty, binary, one language only, undecodable."""
+
+
+class FormatError(DuizhaoError):
+    """An unknown format name, or a file that is not valid in the format it claims."""
+
+
+class ConfigError(DuizhaoError):
+    """A bad option value (never silently corrected)."""

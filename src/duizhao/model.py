@@ -1,0 +1,116 @@
+"""The plain data that flows between stages: ingest → segment → align → check → export.
+
+Ids are 0-based positions in a side's sentence list. A link (``Bead``) with an empty side
+is a 1-0 / 0-1 link: a sentence with no counterpart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+# What a paragraph or sentence is on the page; headings and datelines are content and are aligned.
+Kind = Literal["title", "heading", "date", "byline", "body"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One block of text of one language, as ingest found it (not yet split into sentences)."""
+
+    text: str
+    kind: Kind = "body"
+
+
+@dataclass
+class Metadata:
+    """What the page says about itself, and the page chrome kept out of the bitext."""
+
+    title_zh: str = ""
+    title_en: str = ""
+    date: str = ""  # ISO 8601 (YYYY-MM-DD) where it could be read
+    source_url: str = ""
+    site: str = ""
+    dateline: str = ""  # a reposting site's "2023年10月30日 04:43  美国驻华大使馆网" line
+    chrome: list[str] = field(default_factory=list)  # removed lines: widgets, share buttons, ...
+    path: str = ""  # where the document came from ("-" for stdin)
+    encoding: str = ""  # the encoding the input was decoded from
+    zh_script: Literal["Hans", "Hant"] = "Hans"  # Simplified or Traditional Chinese
+
+    def as_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass
+class Source:
+    """Ingest's output: the two sides as paragraphs, plus metadata."""
+
+    zh: list[Paragraph]
+    en: list[Paragraph]
+    meta: Metadata = field(default_factory=Metadata)
+    presegmented: bool = False  # each paragraph is already one sentence: do not re-split
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    paragraph: int  # 0-based index of the paragraph it came from
+    kind: Kind = "body"
+
+
+@dataclass
+class Document:
+    """Segment's output: the two sides as sentence lists."""
+
+    zh: list[Sentence]
+    en: list[Sentence]
+    meta: Metadata = field(default_factory=Metadata)
+
+    def side(self, lang: Lang) -> list[Sentence]:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something a reviewer should look at on one link."""
+
+    type: str  # e.g. "number", "date", "name", "omission", "untranslated", "length"
+    message: str  # one short sentence for people
+    evidence: str = ""  # the token(s) that triggered it, e.g. "10月22日 ↔ October 23"
+
+    def as_dict(self) -> dict:
+        return {"type": self.type, "message": self.message, "evidence": self.evidence}
+
+
+@dataclass
+class Bead:
+    """One link: Chinese sentence ids, English sentence ids, a confidence in [0, 1], flags."""
+
+    zh: tuple[int, ...]
+    en: tuple[int, ...]
+    score: float = 0.0
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        """Link type in zh-en order, e.g. "1-2" (one Chinese sentence, two English ones)."""
+        return f"{len(self.zh)}-{len(self.en)}"
+
+
+@dataclass
+class Alignment:
+    """A document and its links, in reading order, plus the settings that produced them."""
+
+    document: Document
+    beads: list[Bead]
+    settings: dict = field(default_factory=dict)  # reproducibility signature: version, encoder, weights
+
+    def zh_text(self, bead: Bead) -> str:
+        # Chinese sentences join with nothing, English ones with a space.
+        return "".join(self.document.zh[i].text for i in bead.zh)
+
+    def en_text(self, bead: Bead) -> str:
+        return " ".join(self.document.en[i].text for i in bead.en)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(self.zh_text(b), self.en_text(b)) for b in self.beads]
