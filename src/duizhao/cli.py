@@ -170,27 +170,30 @@ def align(
     if len(paths) == 2:
         zh, en = paths
     config = _align_config(fast, encoder)
+    table_wanted = names == ["table"] or (not names and output is None and stdout.is_terminal)
+    chosen = [n for n in names if n != "table"] or ["jsonl"]
+    if not table_wanted:
+        from . import formats as registry
+
+        for name in chosen:
+            registry.get(name)  # fail on an unknown format before any work is done
+        if output is None and len(chosen) > 1:
+            raise ConfigError("several formats need --output FOLDER")
+    if sentences and not (zh and en):
+        raise ConfigError("--sentences needs the two sides as separate files: --zh FILE --en FILE")
 
     started = time.perf_counter()
     with progress_bar("aligning") as update:
         if zh and en:
             alignment = pipeline.process_pair(zh, en, sentences=sentences, config=config, progress=update)
-        elif sentences:
-            raise ConfigError("--sentences needs the two sides as separate files: --zh FILE --en FILE")
         else:
             alignment = pipeline.process(paths[0], config=config, progress=update)
     elapsed = time.perf_counter() - started
 
-    table_wanted = names == ["table"] or (not names and output is None and stdout.is_terminal)
     if table_wanted:
         render_table(alignment)
     else:
-        from . import formats as registry
-
-        chosen = [n for n in names if n != "table"] or ["jsonl"]
         if output is None:
-            if len(chosen) > 1:
-                raise ConfigError("several formats need --output FOLDER")
             _write_to_stdout(alignment, chosen[0])
         else:
             written = registry.write(alignment, chosen, output)

@@ -1,0 +1,149 @@
+"""End to end: the CLI on the example page, compared link by link with the hand-checked alignment."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "readout.txt"
+EXPECTED = json.loads((ROOT / "tests" / "data" / "readout_expected.json").read_text(encoding="utf-8"))["links"]
+
+CHROME = ["分享按钮", "评论 请在下方区域中输入……", "内容", "提交"]
+SOURCE_URL = (
+    "https://www.state.gov/secretary-blinkens-meeting-with-peoples-republic-of-china-director-of-the-"
+    "chinese-communist-party-ccp-central-foreign-affairs-commission-and-foreign-minister-wang-yi-2/"
+)
+
+
+def duizhao(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "duizhao.cli", *args],
+        input=stdin, capture_output=True, cwd=cwd or ROOT, env=env, timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def page_jsonl(tmp_path_factory) -> list[dict]:
+    out = tmp_path_factory.mktemp("e2e") / "readout.jsonl"
+    done = duizhao("align", str(EXAMPLE), "--format", "jsonl", "--output", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_link_of_the_example_page_is_right(page_jsonl):
+    got = [(row["zh"], row["en"]) for row in page_jsonl]
+    want = [("".join(link["zh"]), " ".join(link["en"])) for link in EXPECTED]
+    assert len(got) == len(want)
+    for number, (g, w) in enumerate(zip(got, want, strict=True), 1):
+        assert g == w, f"link {number}"
+
+
+def test_links_partition_both_sides_in_order(page_jsonl):
+    zh_ids = [i for row in page_jsonl for i in row["zh_ids"]]
+    en_ids = [i for row in page_jsonl for i in row["en_ids"]]
+    assert zh_ids == list(range(sum(len(link["zh"]) for link in EXPECTED)))
+    assert en_ids == list(range(sum(len(link["en"]) for link in EXPECTED)))
+    assert all(0.0 <= row["score"] <= 1.0 for row in page_jsonl)
+    # The extra Chinese headline is the one 1-0 link; it is first and shifts nothing.
+    assert [row["zh_ids"] for row in page_jsonl if not row["en_ids"]] == [[0]]
+
+
+def test_chrome_is_metadata_not_bitext(page_jsonl):
+    from duizhao.ingest import load
+
+    meta = load(EXAMPLE).meta
+    assert meta.chrome == CHROME
+    assert meta.source_url == SOURCE_URL
+    assert meta.site == "美国驻华大使馆网"
+    assert meta.dateline.startswith("2023年10月30日 04:43") and meta.dateline.endswith("美国驻华大使馆网")
+    assert meta.date == "2023-10-27"
+    assert meta.title_en.startswith("Secretary Blinken’s Meeting with People’s Republic of China")
+    bitext = "\n".join(row["zh"] + "\n" + row["en"] for row in page_jsonl)
+    for line in [*CHROME, "https://", "04:43", "美国驻华大使馆网"]:
+        assert line not in bitext
+
+
+def test_demo_formats_written_to_a_folder(tmp_path):
+    done = duizhao("align", str(EXAMPLE), "--format", "tsv,jsonl,tmx,moses,vecalign,intertext",
+                   "--output", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr.decode()
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "readout.tsv" in names and "readout.jsonl" in names and "readout.tmx" in names
+    assert "readout.zh" in names and "readout.en" in names and "readout.vecalign" in names
+    assert not [n for n in names if n.endswith(".tmp")]
+    vecalign = (tmp_path / "out" / "readout.vecalign").read_text(encoding="utf-8").splitlines()
+    assert len(vecalign) == len(EXPECTED)
+    assert vecalign[0].startswith("[0]:[]:")
+    assert vecalign[1].startswith("[1]:[0]:")
+    moses_zh = (tmp_path / "out" / "readout.zh").read_text(encoding="utf-8").splitlines()
+    moses_en = (tmp_path / "out" / "readout.en").read_text(encoding="utf-8").splitlines()
+    assert len(moses_zh) == len(moses_en) == len(EXPECTED) - 1  # the 1-0 headline has no pair
+
+
+def test_table_shows_both_sides_and_metadata():
+    done = duizhao("align", str(EXAMPLE), "--format", "table")
+    assert done.returncode == 0, done.stderr.decode()
+    text = done.stdout.decode()
+    for needle in ["简报", "READOUT", "发言人办公室", "OFFICE OF THE SPOKESPERSON", "美国驻华大使馆网", "2023-10-27"]:
+        assert needle in text
+    assert "28 links" in done.stderr.decode()
+
+
+def test_stdin_and_piped_output_are_jsonl():
+    done = duizhao("align", "-", stdin=EXAMPLE.read_bytes())
+    assert done.returncode == 0, done.stderr.decode()
+    rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(rows) == len(EXPECTED)
+
+
+def test_pair_of_files_gives_the_same_links(tmp_path):
+    zh = tmp_path / "zh.txt"
+    en = tmp_path / "en.txt"
+    zh.write_text("\n\n".join("".join(link["zh"]) for link in EXPECTED[1:]), encoding="utf-8")
+    en.write_text("\n\n".join(" ".join(link["en"]) for link in EXPECTED[1:]), encoding="utf-8")
+    done = duizhao("align", "--zh", str(zh), "--en", str(en), "--format", "vecalign")
+    assert done.returncode == 0, done.stderr.decode()
+    links = done.stdout.decode().splitlines()
+    assert [line.rsplit(":", 1)[0] for line in links] == [f"[{i}]:[{i}]" for i in range(len(EXPECTED) - 1)]
+
+
+@pytest.mark.parametrize(
+    "setup, words",
+    [
+        (lambda d: [str(d / "missing.txt")], "missing.txt"),
+        (lambda d: [_write(d / "empty.txt", b"")], "empty"),
+        (lambda d: [_write(d / "blob.bin", bytes(range(256)) * 40)], "binary"),
+        (lambda d: [_write(d / "zh-only.txt", "双方就一系列地区和全球问题交换了意见。\n\n国务卿详细介绍了努力。".encode())], "English"),
+        (lambda d: ["--zh", _write(d / "a.txt", b"The two sides met in Washington."),
+                    "--en", _write(d / "b.txt", "双方在华盛顿会晤。".encode())], "swapped"),
+    ],
+    ids=["missing", "empty", "binary", "one-language", "swapped"],
+)
+def test_bad_input_one_line_exit_2_and_no_output(tmp_path, setup, words):
+    out = tmp_path / "out.jsonl"
+    done = duizhao("align", *setup(tmp_path), "--format", "jsonl", "--output", str(out))
+    err = done.stderr.decode().strip()
+    assert done.returncode == 2
+    assert err.startswith("Error: ") and "\n" not in err and "Traceback" not in err
+    assert words.lower() in err.lower()
+    assert not out.exists()
+    assert list(tmp_path.glob("*.tmp")) == [] and list(tmp_path.glob(".*.tmp")) == []
+
+
+def _write(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_unknown_format_lists_the_valid_ones():
+    done = duizhao("align", str(EXAMPLE), "--format", "docx", "--output", "/tmp/never-written.docx")
+    err = done.stderr.decode()
+    assert done.returncode == 2
+    assert "docx" in err and "tmx" in err and "jsonl" in err
+    assert not Path("/tmp/never-written.docx").exists()
