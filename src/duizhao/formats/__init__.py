@@ -1,0 +1,220 @@
+"""Output formats: one module per format, found through one explicit registry.
+
+    >>> from duizhao import formats
+    >>> formats.names()
+    ['intertext', 'jsonl', 'moses', 'parquet', 'tmx', 'tsv', 'vecalign']
+    >>> formats.write(alignment, ["tsv", "tmx"], Path("out"))   # -> [out/readout.tsv, out/readout.tmx]
+
+A format module is imported only when that format is used, so pyarrow (parquet) and translate-toolkit
+(tmx) stay out of `import duizhao`. Unknown names fail with the list of valid ones.
+
+Two kinds of format, and what `read` gives back:
+- link-and-sentence formats (jsonl, parquet, intertext) keep the sentence ids and the sentence boundaries
+  inside a link: `read` restores the beads and the sentences exactly (paragraph numbers and sentence kinds
+  are not stored, except by intertext for paragraphs);
+- link formats (tsv, tmx) keep one text per side of each link: `read` gives one sentence per non-empty
+  side of each link, numbered in reading order, with the score and the flag types;
+- moses keeps only the text; vecalign only the ids and scores (`vecalign.parse_links`, `read_beads`).
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+from typing import ClassVar
+
+from ..errors import FormatError
+from ..model import Alignment, Bead, Document, Flag, Metadata, Sentence
+
+__all__ = ["Format", "get", "names", "write", "output_stem"]
+
+# name -> "module:class", imported only when asked for.
+_REGISTRY = {
+    "intertext": "duizhao.formats.intertext:InterTextFormat",
+    "jsonl": "duizhao.formats.jsonl:JsonlFormat",
+    "moses": "duizhao.formats.moses:MosesFormat",
+    "parquet": "duizhao.formats.parquet:ParquetFormat",
+    "tmx": "duizhao.formats.tmx:TmxFormat",
+    "tsv": "duizhao.formats.tsv:TsvFormat",
+    "vecalign": "duizhao.formats.vecalign:VecalignFormat",
+}
+
+
+class Format:
+    """One output format. Subclasses set `name` and `extension` and implement `write`.
+
+    `write(alignment, path)` writes one file at `path` (or, for formats made of several files, files
+    named after `path`'s stem) and returns the paths written. `read(path)` exists where the format can
+    give an `Alignment` back (`can_read`); `read_beads(path)` gives only the links.
+    """
+
+    name: ClassVar[str]
+    extension: ClassVar[str]
+    can_read: ClassVar[bool] = False
+
+    def write(self, alignment: Alignment, path: Path) -> list[Path]:
+        raise NotImplementedError
+
+    def read(self, path: Path) -> Alignment:
+        readable = ", ".join(n for n in names() if get(n).can_read)
+        raise FormatError(f"{self.name} files cannot be read back into an alignment; use one of: {readable}")
+
+    def read_beads(self, path: Path) -> list[Bead]:
+        return self.read(path).beads
+
+
+def names() -> list[str]:
+    """Every format name, sorted."""
+    return sorted(_REGISTRY)
+
+
+def get(name: str, **options) -> Format:
+    """The format called `name` (case-insensitive); `options` go to its constructor (e.g. tmx `zh_lang`)."""
+    key = name.strip().lower()
+    if key not in _REGISTRY:
+        raise FormatError(f"unknown format {name!r}: choose one of {', '.join(names())}")
+    module, cls = _REGISTRY[key].split(":")
+    return getattr(import_module(module), cls)(**options)
+
+
+def output_stem(alignment: Alignment) -> str:
+    """The file-name stem for outputs in a folder: the input's name (`readout.txt` -> `readout`)."""
+    stem = Path(alignment.document.meta.path).stem if alignment.document.meta.path not in ("", "-") else ""
+    return stem or "aligned"
+
+
+def write(alignment: Alignment, fmt_names: list[str], output: Path | None) -> list[Path]:
+    """Write `alignment` in each format; return the files written.
+
+    One format: `output` is the file path (a folder is allowed too: the file goes inside it, named after
+    the input). Several formats: `output` is a folder, and each file is `<stem>.<extension>` in it.
+    """
+    chosen = [get(name) for name in dict.fromkeys(fmt_names)]  # check every name before writing anything
+    if not chosen:
+        raise FormatError(f"no format given: choose one or more of {', '.join(names())}")
+    if output is None:
+        output = Path(".") if len(chosen) > 1 else Path(f"{output_stem(alignment)}.{chosen[0].extension}")
+    output = Path(output)
+    if len(chosen) == 1 and not output.is_dir():
+        return chosen[0].write(alignment, output)
+    if output.exists() and not output.is_dir():
+        raise FormatError(f"{output} is a file; several formats need a folder: give --output FOLDER")
+    stem = output_stem(alignment)
+    written: list[Path] = []
+    for fmt in chosen:
+        written.extend(fmt.write(alignment, output / f"{stem}.{fmt.extension}"))
+    return written
+
+
+# ---------------------------------------------------------------------------------------------------
+# Helpers shared by the format modules.
+
+def settings_of(alignment: Alignment) -> dict:
+    """The reproducibility signature, always naming the duizhao version that wrote the file."""
+    from .. import __version__
+
+    settings = dict(alignment.settings)
+    settings.setdefault("duizhao", __version__)
+    return settings
+
+
+# The document facts worth carrying with every exported link (the chrome list is not: it is page junk).
+PROVENANCE_FIELDS = ("title_zh", "title_en", "date", "source_url", "site", "path", "zh_script")
+
+
+def provenance(meta: Metadata) -> dict:
+    return {key: getattr(meta, key) for key in PROVENANCE_FIELDS}
+
+
+def metadata_from(values: dict) -> Metadata:
+    """Metadata back from a stored dict; unknown keys (from a newer version) are ignored."""
+    known = {key: value for key, value in values.items() if key in Metadata.__dataclass_fields__}
+    return Metadata(**known)
+
+
+def sentence_offsets(texts: list[str], separator: str) -> list[int]:
+    """Where each sentence starts, in code points, inside `separator.join(texts)`."""
+    offsets, position = [], 0
+    for text in texts:
+        offsets.append(position)
+        position += len(text) + len(separator)
+    return offsets
+
+
+def split_at_offsets(joined: str, offsets: list[int], separator: str) -> list[str]:
+    """The inverse of `sentence_offsets`: the sentences back from the joined text."""
+    pieces = []
+    for number, start in enumerate(offsets):
+        end = offsets[number + 1] - len(separator) if number + 1 < len(offsets) else len(joined)
+        pieces.append(joined[start:end])
+    return pieces
+
+
+def link_record(alignment: Alignment, bead: Bead) -> dict:
+    """One link as a flat record: the JSONL line and the Parquet row."""
+    doc = alignment.document
+    return {
+        "zh": alignment.zh_text(bead),
+        "en": alignment.en_text(bead),
+        "zh_ids": list(bead.zh),
+        "en_ids": list(bead.en),
+        "score": float(bead.score),
+        "type": bead.type,
+        "flags": [flag.type for flag in bead.flags],
+        "flag_details": [flag.as_dict() for flag in bead.flags],
+        # Where each sentence starts inside "zh"/"en" (code points), so a reader can split a 2-1 link again.
+        "zh_offsets": sentence_offsets([doc.zh[i].text for i in bead.zh], ""),
+        "en_offsets": sentence_offsets([doc.en[i].text for i in bead.en], " "),
+    }
+
+
+def alignment_from_records(records: list[dict], meta: Metadata, settings: dict, where: str) -> Alignment:
+    """Rebuild an Alignment from link records (JSONL lines, Parquet rows).
+
+    Sentence ids that no record covers (a filtered file) become empty sentences, so ids keep their meaning.
+    """
+    zh: dict[int, str] = {}
+    en: dict[int, str] = {}
+    beads = []
+    for number, record in enumerate(records, 1):
+        try:
+            zh_ids = tuple(int(i) for i in record["zh_ids"])
+            en_ids = tuple(int(i) for i in record["en_ids"])
+            for ids, joined, offsets, separator, side in (
+                (zh_ids, record["zh"], record.get("zh_offsets"), "", zh),
+                (en_ids, record["en"], record.get("en_offsets"), " ", en),
+            ):
+                if offsets is None or len(offsets) != len(ids):
+                    # No boundaries stored (a hand-made file): the whole text goes to the first sentence.
+                    pieces = [joined] + [""] * (len(ids) - 1) if ids else []
+                else:
+                    pieces = split_at_offsets(joined, [int(o) for o in offsets], separator)
+                side.update(zip(ids, pieces))
+            details = record.get("flag_details") or [{"type": t, "message": ""} for t in record.get("flags", [])]
+            flags = [Flag(d["type"], d.get("message", ""), d.get("evidence", "")) for d in details]
+            beads.append(Bead(zh_ids, en_ids, float(record["score"]), flags))
+        except (KeyError, TypeError, ValueError) as err:
+            raise FormatError(f"{where}: link {number} is not a duizhao link record ({err!r}); "
+                              "each needs zh, en, zh_ids, en_ids and score") from err
+
+    def sentences(side: dict[int, str]) -> list[Sentence]:
+        size = max(side) + 1 if side else 0
+        return [Sentence(side.get(i, ""), paragraph=0) for i in range(size)]
+
+    return Alignment(Document(sentences(zh), sentences(en), meta), beads, settings)
+
+
+def alignment_from_links(links: list[tuple[str, str, float, list[Flag]]], meta: Metadata,
+                         settings: dict) -> Alignment:
+    """Rebuild an Alignment from link-level texts (TSV rows, TMX units): one sentence per non-empty side."""
+    zh: list[Sentence] = []
+    en: list[Sentence] = []
+    beads = []
+    for zh_text, en_text, score, flags in links:
+        zh_ids = (len(zh),) if zh_text else ()
+        en_ids = (len(en),) if en_text else ()
+        if zh_text:
+            zh.append(Sentence(zh_text, paragraph=0))
+        if en_text:
+            en.append(Sentence(en_text, paragraph=0))
+        beads.append(Bead(zh_ids, en_ids, score, flags))
+    return Alignment(Document(zh, en, meta), beads, settings)
