@@ -18,6 +18,7 @@ Two kinds of format, and what `read` gives back:
 """
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from pathlib import Path
 from typing import ClassVar
@@ -129,6 +130,19 @@ def metadata_from(values: dict) -> Metadata:
     """Metadata back from a stored dict; unknown keys (from a newer version) are ignored."""
     known = {key: value for key, value in values.items() if key in Metadata.__dataclass_fields__}
     return Metadata(**known)
+
+
+# Characters XML 1.0 cannot hold at all, even escaped (surrogates never occur in decoded text).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def refuse_non_xml(text: str, where: str) -> str:
+    """`text` unchanged, or a FormatError if XML cannot store it: never silently drop the user's text."""
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise FormatError(f"{where} holds the control character U+{ord(bad.group()):04X}, which XML cannot "
+                          "store; remove it from the input, or export to jsonl or tsv")
+    return text
 
 
 def sentence_offsets(texts: list[str], separator: str) -> list[int]:

@@ -20,15 +20,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import re
 
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Flag, Metadata
-from . import Format, alignment_from_links, settings_of
+from . import Format, alignment_from_links, refuse_non_xml, settings_of
 
-# Characters XML 1.0 forbids (besides surrogates, which Python strings from UTF-8 never hold).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _META_PROPS = {"title_zh": "x-title-zh", "title_en": "x-title-en", "date": "x-date",
                "source_url": "x-source-url", "site": "x-site", "path": "x-path"}
 _SETTING_PREFIX = "x-setting-"
@@ -99,12 +96,8 @@ class TmxFormat(Format):
             zh, en = alignment.zh_text(bead), alignment.en_text(bead)
             if not (zh and en):
                 continue  # a TM unit needs both sides; 1-0 / 0-1 links stay in jsonl/tsv
-            for text in (zh, en):
-                bad = _NOT_XML.search(text)
-                if bad:
-                    raise FormatError(
-                        f"link {number} holds the control character U+{ord(bad.group()):04X}, which XML "
-                        "(and so TMX) cannot store; remove it from the input, or export to jsonl or tsv")
+            refuse_non_xml(zh, f"link {number}")
+            refuse_non_xml(en, f"link {number}")
             unit = store.addsourceunit(zh, zh_lang)
             unit.settarget(en, self.en_lang, append=True)
             tu = unit.xmlelement
