@@ -202,6 +202,30 @@ def align(
     stderr.print(summary_line(alignment, elapsed))
 
 
+@app.command()
+def batch(
+    inputs: List[str] = typer.Argument(
+        ..., metavar="INPUT", show_default=False,
+        help="Files, folders (recursive), glob patterns, or a .jsonl manifest ({\"path\": …} or {\"zh\": …, \"en\": …} per line).",
+    ),
+    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="Folder of the corpus: shards, manifest.json, errors.jsonl."),
+    engine: str = typer.Option("local", "--engine", metavar="local|ray", help="local: a process pool on this machine; ray: Ray Data."),
+    address: Optional[str] = typer.Option(None, "--address", metavar="ADDR", help="An existing Ray cluster (with --engine ray)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", metavar="N", help="Parallel workers (default: all cores)."),
+    fmt: str = typer.Option("parquet", "--format", "-f", metavar="parquet|jsonl", help="Shard format."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", metavar="X", help="Keep only links scoring X or more (0–1)."),
+    fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
+    timeout: float = typer.Option(600.0, "--timeout", metavar="SECONDS", help="Give up on one document after this long."),
+) -> None:
+    """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume."""
+    from .scale import run_batch
+
+    summary = run_batch(inputs, output, engine=engine, address=address, workers=workers, fmt=fmt,
+                        min_score=min_score, fast=fast, timeout=timeout)
+    for line in summary.lines():
+        stderr.print(line, markup=False, highlight=False)
+
+
 def _write_to_stdout(alignment: Alignment, name: str) -> None:
     """Write one single-file format to stdout (through a temporary file: writers work on paths)."""
     import tempfile
