@@ -1,0 +1,125 @@
+"""Ingest: files → `Source` (the Chinese and English sides as paragraphs, plus metadata).
+
+- `load(path)`: one document holding both languages (plain text or HTML; "-" reads stdin).
+- `load_pair(zh_path, en_path, sentences=False)`: one file per language.
+- `decode(data)`: bytes → (text, encoding), detected from the content.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Paragraph, Source
+from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes
+from .html import looks_like_html, split_html
+from .layout import _paragraphs, classify, fill_metadata, split_bilingual
+from .script import han_count, latin_words
+
+__all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_pair", "load_text"]
+
+try:  # InterText XML lives in its own module, owned by evaluation; ingest works without it.
+    from .intertext import load_intertext  # noqa: F401
+
+    __all__.append("load_intertext")
+except ImportError:
+    pass
+
+
+def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read one bilingual document (both languages in one file) into its two sides."""
+    data = read_bytes(path, max_bytes=max_bytes)
+    return load_bytes(data, name=_name(path))
+
+
+def load_bytes(data: bytes, *, name: str = "-") -> Source:
+    """Like `load`, for bytes already in hand (a batch worker, a web upload). `name` is used in messages."""
+    text, encoding = _decode(data, name)
+    source = load_text(text, name=name)
+    source.meta.encoding = encoding
+    return source
+
+
+def load_text(text: str, *, name: str = "-") -> Source:
+    """Like `load`, for text already decoded."""
+    label = _label(name)
+    if not text.strip():
+        raise InputError(f"{label} is empty: give a file with Chinese and English text")
+    source = split_html(text, name=label) if looks_like_html(text) else split_bilingual(text, name=label)
+    source.meta.path = name
+    return source
+
+
+def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentences: bool = False,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read the Chinese side from `zh_path` and the English side from `en_path`.
+
+    Paragraphs are separated by blank lines; inside a block, a line that continues a hard-wrapped
+    sentence is joined to it and other lines (headings, dates) stay paragraphs of their own. With
+    `sentences=True` every non-empty line is one sentence, kept exactly as it is split.
+    """
+    if str(zh_path) == "-" and str(en_path) == "-":
+        raise InputError("--zh and --en cannot both read standard input: give at least one of them as a file")
+    texts = {}
+    encodings = {}
+    for lang, path in (("zh", zh_path), ("en", en_path)):
+        text, encoding = _decode(read_bytes(path, max_bytes=max_bytes), _name(path))
+        if looks_like_html(text):
+            text = _html_text(text, _label(_name(path)))
+        texts[lang], encodings[lang] = text, encoding
+    _check_languages(texts, _label(_name(zh_path)), _label(_name(en_path)))
+
+    if sentences:
+        zh = [Paragraph(line.strip()) for line in texts["zh"].splitlines() if line.strip()]
+        en = [Paragraph(line.strip()) for line in texts["en"].splitlines() if line.strip()]
+    else:
+        zh = classify([b.text for b in _paragraphs(texts["zh"])], "zh")
+        en = classify([b.text for b in _paragraphs(texts["en"])], "en")
+    source = Source(zh=zh, en=en, presegmented=sentences)
+    fill_metadata(source.meta, zh, en)
+    source.meta.path = f"{_name(zh_path)} + {_name(en_path)}"
+    source.meta.encoding = encodings["zh"] if encodings["zh"] == encodings["en"] else \
+        f"{encodings['zh']} + {encodings['en']}"
+    return source
+
+
+def _check_languages(texts: dict[str, str], zh_label: str, en_label: str) -> None:
+    """Each file must be mostly its own language; a swapped pair is named as such, not aligned."""
+    chinese = {lang: han_count(text) > latin_words(text) for lang, text in texts.items()}
+    if not chinese["zh"] and chinese["en"]:
+        raise InputError(f"--zh and --en look swapped: {zh_label} is English and {en_label} is Chinese; "
+                         "give the Chinese file with --zh and the English file with --en")
+    if not chinese["zh"]:
+        raise InputError(f"found no Chinese text in {zh_label} (given with --zh): "
+                         "give the Chinese side with --zh")
+    if chinese["en"]:
+        raise InputError(f"found no English text in {en_label} (given with --en): "
+                         "give the English side with --en")
+
+
+def _html_text(html: str, label: str) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+    if not text or not text.strip():
+        raise InputError(f"found no text in the HTML page {label}: give the page's text, or a fuller page")
+    return text
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    try:
+        return decode(data)
+    except InputError as err:
+        # decode() speaks of "the input"; name the file instead.
+        message = str(err)
+        if message.startswith("the input "):
+            message = f"{_label(name)} {message.removeprefix('the input ')}"
+        raise InputError(message) from err
+
+
+def _name(path: str | os.PathLike) -> str:
+    return "-" if str(path) == "-" else str(Path(path))
+
+
+def _label(name: str) -> str:
+    return "standard input" if name == "-" else name

@@ -1,0 +1,173 @@
+"""Bytes → text: the encoding is detected from the content, never from the file name.
+
+Order of evidence: a byte-order mark; BOM-less UTF-16 (every other byte NUL); strict UTF-8; then the
+legacy Chinese encodings, GB18030 (a superset of GBK/GB2312) against Big5, chosen by which reads as
+more *common* Chinese characters. Anything else that is not text is refused with a one-line reason.
+"""
+from __future__ import annotations
+
+import codecs
+import functools
+import os
+import sys
+from pathlib import Path
+
+import regex
+
+from ..errors import InputError
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # 50 MB: a bilingual page or a book pair is far smaller
+
+# Decoding the whole of a large file under every candidate would read it several times; the candidates
+# are scored on this much of the start, and only the winner decodes everything.
+_SAMPLE_BYTES = 64 * 1024
+
+_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# C0/C1 controls other than tab, newline, carriage return and form feed never occur in text.
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
+_HAN = regex.compile(r"\p{Han}")
+
+
+def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a file ("-" = stdin) once, refusing it before reading if it is over `max_bytes`."""
+    if str(path) == "-":
+        # stdin has no size to stat: read one byte more than allowed to know whether it is over.
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(f"standard input is over the {_size(max_bytes)} limit: "
+                             "split the input, or raise the limit (max_bytes)")
+        return data
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"{file}: no such file: check the path")
+    if file.is_dir():
+        raise InputError(f"{file} is a folder, not a file: give one document")
+    size = file.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{file} is {_size(size)}, over the {_size(max_bytes)} limit: "
+                         "split it into documents, or raise the limit (max_bytes)")
+    try:
+        return file.read_bytes()
+    except OSError as err:
+        raise InputError(f"{file}: cannot be read ({err.strerror}): check its permissions") from err
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name). Raise InputError for binary, empty or undecodable input."""
+    if not data.strip(b" \t\r\n\f\v"):
+        raise InputError("the input is empty: give a file with Chinese and English text")
+    text, encoding = _decode(data)
+    control = _CONTROL.search(text)
+    if control:
+        raise InputError(f"the input looks binary (control byte {ord(control.group()):#04x} at "
+                         f"character {control.start()}), not text: give a plain-text or HTML file")
+    if not text.strip():
+        raise InputError("the input is empty: give a file with Chinese and English text")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _strict(data, codec), codec.replace("-sig", " with BOM")
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return _strict(data, utf16), utf16
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"the input looks binary (NUL byte at offset {nul}), not text: "
+                         "give a plain-text or HTML file")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    codec = _best_legacy_codec(data)
+    if codec is None:
+        raise InputError("the input is not UTF-8, UTF-16, GB18030/GBK or Big5 text: "
+                         "save it as UTF-8 and try again")
+    return _strict(data, codec), codec
+
+
+def _strict(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        raise InputError(f"the input starts like {codec} but byte {err.start} is not valid {codec}: "
+                         "save it as UTF-8 and try again") from err
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows NULs in the high byte of ASCII characters: all at odd offsets (LE) or
+    all at even ones (BE). Binary data has NULs scattered over both."""
+    sample = data[:_SAMPLE_BYTES]
+    if len(sample) < 4 or len(sample) % 2 and len(data) <= _SAMPLE_BYTES:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    pairs = len(sample) // 2
+    for nuls, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls >= pairs * 0.2 and other <= nuls * 0.02:
+            try:
+                text = sample[: len(sample) // 2 * 2].decode(codec, errors="strict")
+            except UnicodeDecodeError:
+                # A sample cut in a surrogate pair fails only at its very end.
+                text = sample[: len(sample) // 2 * 2 - 2].decode(codec, errors="ignore")
+            if not _CONTROL.search(text.replace("\x00", "\x01")):
+                return codec
+    return None
+
+
+def _best_legacy_codec(data: bytes) -> str | None:
+    """GB18030 decodes almost any byte string, Big5 text included, so success alone proves nothing:
+    keep the candidate whose Chinese characters are mostly common ones."""
+    sample = data[:_SAMPLE_BYTES]
+    best, best_score = None, None
+    for codec in ("gb18030", "big5", "cp950"):
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError as err:
+            if err.start < len(sample) - 4:  # a multi-byte character cut by the sample's end is fine
+                continue
+            text = sample[: err.start].decode(codec)
+        score = _plausibility(text)
+        if best_score is None or score > best_score:
+            best, best_score = codec, score
+    if best == "cp950":  # cp950 is Big5 plus Microsoft's extensions; name it by the family
+        try:
+            data.decode("big5")
+            best = "big5"
+        except UnicodeDecodeError:
+            pass
+    return best
+
+
+def _plausibility(text: str) -> int:
+    han = _HAN.findall(text)
+    common = sum(1 for ch in han if _is_common_hanzi(ch))
+    return 2 * common - len(han) - 4 * len(_CONTROL.findall(text)) - 4 * text.count("\ufffd")
+
+
+@functools.lru_cache(maxsize=32768)
+def _is_common_hanzi(ch: str) -> bool:
+    """In GB2312 (the 6,763 common Simplified characters) or Big5 level 1 (5,401 common Traditional)."""
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        code = int.from_bytes(ch.encode("big5"), "big")
+    except UnicodeEncodeError:
+        return False
+    return 0xA440 <= code <= 0xC67E
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n % (1024 * 1024) else f"{n // (1024 * 1024)} MB"

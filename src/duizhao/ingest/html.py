@@ -1,0 +1,42 @@
+"""HTML pages: trafilatura finds the main text and the page's own metadata; the side split is shared."""
+from __future__ import annotations
+
+import regex
+
+from ..errors import InputError
+from ..model import Source
+from .layout import parse_date, split_bilingual
+from .script import script_of
+
+_HTML_START = regex.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                            regex.IGNORECASE | regex.DOTALL)
+
+
+def looks_like_html(text: str) -> bool:
+    """Decided by content: the document opens with a doctype or an <html>, <head> or <body> tag."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def split_html(html: str, *, name: str = "the input") -> Source:
+    import trafilatura  # heavy (lxml, date parsers): imported only for HTML input
+
+    page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                       include_tables=True, favor_recall=True)
+    text = page.text if page is not None else ""
+    if not text or not text.strip():
+        text = trafilatura.html2txt(html) or ""
+    if not text.strip():
+        raise InputError(f"found no text in the HTML page {name}: give the page's text, or a fuller page")
+    source = split_bilingual(text, name=name)
+    if page is not None:
+        meta = source.meta
+        meta.source_url = meta.source_url or (page.url or "")
+        meta.site = meta.site or (page.sitename or "")
+        meta.date = meta.date or (parse_date(page.date) if page.date else "")
+        title = (page.title or "").strip()
+        if title:
+            # The page title names the page in one language; it fills that side's title if the text had none.
+            attr = "title_zh" if script_of(title) == "zh" else "title_en"
+            if not getattr(meta, attr):
+                setattr(meta, attr, title)
+    return source

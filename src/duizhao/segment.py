@@ -1,0 +1,200 @@
+"""Sentence splitting for Chinese and English, paragraph ids kept on every sentence.
+
+Both splitters are single left-to-right passes (linear in the text, whatever its punctuation), and
+never change a character: a sentence is a slice of its paragraph with the surrounding spaces trimmed.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import regex
+
+from .model import Document, Paragraph, Sentence, Source
+
+# Recorded in every output's reproducibility signature; bump when a rule changes what is split.
+SEGMENTER = "duizhao-rules-1"
+
+# ---------------------------------------------------------------------------------------------- Chinese
+
+_ZH_TERMINALS = frozenset("。｡！？；!?;…")
+# ASCII "." and ";" end a Chinese sentence only right after a Chinese character ("会晤." but not "3.5").
+_ZH_ASCII_TERMINALS = frozenset(".;")
+_ZH_PAIRS = {"“": "”", "「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕", "‘": "’"}
+_ZH_CLOSERS = frozenset("”」』）)》】〕’\"'")
+_HAN = regex.compile(r"\p{Han}")
+
+
+def split_zh(text: str) -> list[str]:
+    """Split Chinese text after 。！？；…… (and their runs, e.g. ！？), closing quotes kept with their sentence.
+
+    The rule for quotes: a sentence ends at final punctuation outside quotes and brackets, or at final
+    punctuation followed directly by the closing marks that leave every quote (“好。”). A quote that
+    ends without final punctuation (他说“好”就走了。) ends nothing, and —— never ends a sentence.
+    Pairs that do not balance in `text` (an apostrophe ’, a quote left open across paragraphs) are not
+    tracked, so one stray mark cannot glue the rest of a paragraph into one sentence.
+    """
+    tracked = _balanced_pairs(text)
+    openers = frozenset(tracked)
+    closers = frozenset(_ZH_PAIRS[o] for o in tracked)
+    sentences: list[str] = []
+    start = 0
+    depth = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            _emit(sentences, text[start:i])
+            start, depth, i = i + 1, 0, i + 1
+            continue
+        if ch in openers:
+            depth += 1
+        elif ch in closers:
+            depth = max(depth - 1, 0)
+        if not _zh_terminal_at(text, i):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (text[j] in _ZH_TERMINALS or text[j] in _ZH_ASCII_TERMINALS):
+            j += 1
+        while j < n and text[j] in _ZH_CLOSERS:
+            if text[j] in closers:
+                depth = max(depth - 1, 0)
+            j += 1
+        if depth == 0:
+            _emit(sentences, text[start:j])
+            start = j
+        i = j
+    _emit(sentences, text[start:])
+    return sentences
+
+
+def _zh_terminal_at(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch in _ZH_TERMINALS:
+        return True
+    if ch in _ZH_ASCII_TERMINALS and i > 0 and _HAN.match(text[i - 1]):
+        return i + 1 == len(text) or not text[i + 1].isascii() or text[i + 1].isspace()
+    return False
+
+
+def _balanced_pairs(text: str) -> set[str]:
+    """Opening marks whose pairs nest properly in `text`."""
+    balanced = set()
+    for opener, closer in _ZH_PAIRS.items():
+        if opener not in text:
+            continue
+        depth = 0
+        for ch in text:
+            if ch == opener:
+                depth += 1
+            elif ch == closer:
+                depth -= 1
+                if depth < 0:
+                    break
+        if depth == 0:
+            balanced.add(opener)
+    return balanced
+
+
+# ---------------------------------------------------------------------------------------------- English
+
+# A candidate end: final punctuation, closing quotes or brackets, space, then what can start a sentence.
+_EN_CANDIDATE = regex.compile(
+    r"(?P<stop>[.!?…]+)(?P<close>[\"'”’)\]]*)(?P<space>\s+)(?=[\"“‘'(\[]*[\p{Lu}\p{N}\p{Han}])")
+_EN_NEXT_WORD = regex.compile(r"[\"“‘'(\[]*([\p{L}\p{N}]+)")
+# The word or abbreviation right before a stop: "Dec" in "Jan.–Dec.", "U.S" in "(U.S.", "J" in "J.".
+_EN_PREVIOUS_TOKEN = regex.compile(r"(?:\p{L}+\.)*\p{L}+$")
+_EN_ACRONYM = regex.compile(r"(?:\p{L}\.)+\p{L}")  # U.S, U.N, a.m, D.C (the final dot is the stop)
+
+# Titles and Latin abbreviations that are never the last word of a sentence.
+_NEVER_FINAL = frozenset("""
+mr mrs ms messrs dr prof gen sen rep gov lt col capt cmdr sgt adm amb hon rev st mt ft vs
+e.g i.e cf viz approx
+""".split())
+# Abbreviations that are followed by a number: "No. 5", "Oct. 26", "pp. 3-5", "Art. 51".
+_BEFORE_NUMBER = frozenset("""
+no nos art arts vol vols p pp fig figs ch sec para tel
+jan feb mar apr jun jul aug sep sept oct nov dec
+""".split())
+# Abbreviations that may or may not end a sentence: "Inc.", "etc.", "U.S.", initials ("J.").
+_AMBIGUOUS = frozenset("etc inc ltd co corp jr sr bros al".split())
+# After an ambiguous abbreviation, a new sentence is only believed when it starts with one of these.
+_SENTENCE_STARTERS = frozenset("""
+the a an he she it we they i you this that these those there here in on at but and or so if when while
+after before as for his her its our their both all some many most no not however also then yet
+meanwhile today yesterday tomorrow what why how where who which each every one two
+""".split())
+
+
+def split_en(text: str) -> list[str]:
+    """Split English text after . ! ? (and …) followed by a space and a capital, digit or quote.
+
+    Not after titles (Mr., Dr., St.), before-number abbreviations followed by a number (No. 5, Oct. 26),
+    Latin abbreviations (e.g., i.e.), and not after initials, dotted acronyms (U.S., U.N.) or "Inc." unless
+    the next word is a common sentence start ("the U.S. The Secretary ..."). Decimals (3.5), URLs and
+    "U.S.-China" have no space after the dot and are never candidates.
+    """
+    sentences: list[str] = []
+    for line in text.split("\n"):
+        start = 0
+        for match in _EN_CANDIDATE.finditer(line):
+            if _en_boundary(line, match):
+                _emit(sentences, line[start:match.start("space")])
+                start = match.end("space")
+        _emit(sentences, line[start:])
+    return sentences
+
+
+def _en_boundary(line: str, match: regex.Match) -> bool:
+    stop = match.group("stop")
+    if stop != "." or match.group("close"):
+        return True  # ! ? … and a stop followed by a closing quote are always final
+    token_match = _EN_PREVIOUS_TOKEN.search(line, max(0, match.start() - 40), match.start())
+    token = token_match.group() if token_match else ""
+    if not token:
+        return True
+    key = token.lower()
+    next_match = _EN_NEXT_WORD.match(line, match.end())
+    next_word = next_match.group(1) if next_match else ""
+    if key in _NEVER_FINAL:
+        return False
+    if key in _BEFORE_NUMBER and next_word[:1].isdigit():
+        return False
+    initial = len(token) == 1 and token.isalpha() and token.isupper()
+    if initial or key in _AMBIGUOUS or _EN_ACRONYM.fullmatch(token) or key in _BEFORE_NUMBER:
+        return next_word.lower() in _SENTENCE_STARTERS
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- both
+
+
+def _emit(sentences: list[str], piece: str) -> None:
+    piece = piece.strip()  # the spaces between sentences are layout, not part of either sentence
+    if piece:
+        sentences.append(piece)
+
+
+def segment(source: Source) -> Document:
+    """Split both sides into sentences. Titles, headings, dates and bylines stay whole; presegmented
+    sources keep one sentence per paragraph exactly."""
+    return Document(
+        zh=_split_side(source.zh, split_zh, source.presegmented),
+        en=_split_side(source.en, split_en, source.presegmented),
+        meta=source.meta,
+    )
+
+
+def _split_side(paragraphs: list[Paragraph], split: Callable[[str], list[str]],
+                presegmented: bool) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    for index, paragraph in enumerate(paragraphs):
+        if presegmented:
+            pieces = [paragraph.text]
+        elif paragraph.kind == "body":
+            pieces = split(paragraph.text)
+        else:
+            pieces = [" ".join(p.strip() for p in paragraph.text.split("\n") if p.strip())]
+        sentences.extend(Sentence(text=piece, paragraph=index, kind=paragraph.kind) for piece in pieces if piece)
+    return sentences
