@@ -83,9 +83,11 @@ class InterTextFormat(Format):
                                     xtargets=" ".join(en_ids[i] for i in bead.en) + ";"
                                     + " ".join(zh_ids[i] for i in bead.zh), status="auto")
         etree.indent(group, space="")  # one link per line, as in MAC
-        _write_xml(_text_tree(doc.zh, "Chinese"), zh_path)
-        _write_xml(_text_tree(doc.en, "English"), en_path)
-        _write_xml(etree.ElementTree(group), links_path)
+        # Build every tree before writing any file, so a refused sentence leaves no partial set behind.
+        trees = {zh_path: _text_tree(doc.zh, "Chinese"), en_path: _text_tree(doc.en, "English"),
+                 links_path: etree.ElementTree(group)}
+        for target, tree in trees.items():
+            _write_xml(tree, target)
         return [zh_path, en_path, links_path]
 
     def read(self, path: Path) -> Alignment:

@@ -22,6 +22,16 @@ from ..model import Alignment, Metadata
 from . import Format, alignment_from_records, link_record, metadata_from, provenance, settings_of
 
 
+# json.dumps escapes every C0 control character, but not these line breaks (U+0085, U+2028, U+2029), which
+# str.splitlines() and some JSON Lines readers split on; inside JSON they can only occur in strings.
+_RAW_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(record: dict) -> str:
+    """One JSON object on one line: Chinese kept readable (ensure_ascii=False), every line break escaped."""
+    return json.dumps(record, ensure_ascii=False).translate(_RAW_LINE_BREAKS)
+
+
 class JsonlFormat(Format):
     name = "jsonl"
     extension = "jsonl"
@@ -33,8 +43,7 @@ class JsonlFormat(Format):
         with atomic_write(path) as out:
             for bead in alignment.beads:
                 record = link_record(alignment, bead) | {"doc": doc, "settings": settings}
-                # ensure_ascii=False keeps Chinese readable; json escapes \n, \t, U+2028 inside strings.
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(json_line(record) + "\n")
         return [Path(path)]
 
     def read(self, path: Path) -> Alignment:

@@ -49,6 +49,12 @@ def setting_value(text: str):
         return text
 
 
+def is_traditional(lang: str) -> bool:
+    """zh-TW, zh-HK, zh-MO and zh-Hant(-…) are Traditional Chinese."""
+    parts = lang.lower().replace("_", "-").split("-")
+    return parts[0] == "zh" and bool({"tw", "hk", "mo", "hant"} & set(parts[1:]))
+
+
 def default_zh_lang(meta: Metadata) -> str:
     return "zh-TW" if meta.zh_script == "Hant" else "zh-CN"
 
@@ -119,6 +125,7 @@ class TmxFormat(Format):
 
     def read(self, path: Path) -> Alignment:
         from lxml import etree
+        from translate.misc.xml_helpers import getXMLlang
         from translate.storage.tmx import tmxfile
 
         try:
@@ -130,8 +137,7 @@ class TmxFormat(Format):
         if root.tag != "tmx" or header is None:
             raise FormatError(f"{path}: no <tmx><header>; is it a TMX file?")
         zh_lang = self.zh_lang or header.get("srclang") or "zh-CN"
-        meta = Metadata(path=str(path), zh_script="Hant" if zh_lang.lower() in ("zh-tw", "zh-hk", "zh-hant")
-                        else "Hans")
+        meta = Metadata(path=str(path), zh_script="Hant" if is_traditional(zh_lang) else "Hans")
         settings: dict = {}
         by_kind = {kind: field for field, kind in _META_PROPS.items()}
         for element in header.findall("prop"):
@@ -145,10 +151,16 @@ class TmxFormat(Format):
         for unit in store.units:
             props = {p.get("type"): p.text or "" for p in unit.xmlelement.findall("prop")}
             try:
-                score = float(props.get("x-score", "0") or 0)
+                score = float(props.get("x-score") or 0)
             except ValueError as err:
                 raise FormatError(f"{path}: x-score {props['x-score']!r} is not a number") from err
             flags = [Flag(t, "") for t in props.get("x-flags", "").split(",") if t]
-            links.append((unit.gettarget(zh_lang) or unit.source or "", unit.gettarget(self.en_lang) or
-                          unit.target or "", score, flags))
+            # Match languages by prefix, so a TMX from another tool (zh, zh-Hans, en-GB…) reads too.
+            texts = {"zh": "", "en": ""}
+            for tuv in unit.getlanguageNodes():
+                lang = (getXMLlang(tuv) or "").lower()
+                for prefix in texts:
+                    if lang.startswith(prefix) and not texts[prefix]:
+                        texts[prefix] = unit.getNodeText(tuv) or ""
+            links.append((texts["zh"], texts["en"], score, flags))
         return alignment_from_links(links, meta, settings)
