@@ -57,7 +57,8 @@ _WIDGET_LINE = regex.compile(
     r"(?:(?:" + "|".join(map(regex.escape, _WIDGET_TERMS)) + r")[\s\p{P}\p{S}]*)+", regex.IGNORECASE)
 # The prompt a comment box shows after its label: "评论 请在下方区域中输入……", "Comment: Enter your text".
 _WIDGET_PROMPT = regex.compile(r"[\s\p{P}]*(?:请|請|(?:enter|type|write|add|leave)\b)", regex.IGNORECASE)
-_WIDGET_MAX_CHARS = 30
+_WIDGET_MAX_CHARS = 80
+_WIDGET_MAX_WORDS = 16  # Han characters and Latin words together
 
 # Paragraphs of the head (before the first prose paragraph) longer than this are titles, shorter ones
 # headings: a headline names the event, a heading names a section or an office.
@@ -69,8 +70,8 @@ _HEADING_MAX_WORDS = 12
 # A byline ("以下来自发言人…:", "The following is attributable to …:") is a short line ending in a colon.
 _BYLINE_MAX_HAN = 40
 _BYLINE_MAX_WORDS = 20
-# Hard-wrapped prose: a line this long (or longer) that stops mid-sentence continues on the next line.
-_WRAP_MIN_CHARS = {"zh": 20, "en": 40}
+# Hard-wrapped Chinese: a line this long (or longer) that stops mid-sentence goes on in the next line.
+_WRAP_MIN_CHARS_ZH = 20
 
 
 @dataclass
@@ -196,11 +197,11 @@ def _continues(last: _Block, line: str, script: Script) -> bool:
         return False
     if _ENDS_SENTENCE.search(last.text) or _ENDS_WITH_COLON.search(last.text):
         return False
-    if len(last.lines[-1]) < _WRAP_MIN_CHARS[script] or _is_date(line):
+    if _is_date(line) or _URL.fullmatch(line) or _URL.fullmatch(last.text) or _is_chrome_label(last.text):
         return False
-    if script == "en":
-        return bool(regex.match(r"[\p{Ll}(\"'“‘]", line))  # a wrapped sentence goes on in lower case
-    return True
+    if script == "en":  # a wrapped sentence goes on in lower case; a heading is never followed so
+        return bool(regex.match(r"\p{Ll}", line))
+    return len(last.lines[-1]) >= _WRAP_MIN_CHARS_ZH
 
 
 def _take_chrome(block: _Block, meta: Metadata, *, before_content: bool) -> bool:
@@ -214,7 +215,7 @@ def _take_chrome(block: _Block, meta: Metadata, *, before_content: bool) -> bool
         return True
     if before_content and _dateline(text, meta):
         return True
-    if len(text) <= _WIDGET_MAX_CHARS and _is_widget(text):
+    if _is_chrome_label(text):
         meta.chrome.append(text)
         return True
     if block.script == "none" and not regex.search(r"\p{N}", text):
@@ -241,8 +242,10 @@ def _dateline(text: str, meta: Metadata) -> bool:
     return False
 
 
-def _is_widget(text: str) -> bool:
+def _is_chrome_label(text: str) -> bool:
     """Widget labels only ("分享按钮", "Share Tweet Email"), or a label and its prompt ("评论 请在下方…")."""
+    if len(text) > _WIDGET_MAX_CHARS or han_count(text) + latin_words(text) > _WIDGET_MAX_WORDS:
+        return False
     if _WIDGET_LINE.fullmatch(text):
         return True
     label = _WIDGET_LINE.match(text)
