@@ -75,7 +75,7 @@ def test_vecalign_lines():
     assert [(b.zh, b.en, b.score) for b in beads] == [
         ((0, 1), (2,), 0.87), ((), (3,), 0.0), ((2,), (), 0.0), ((3,), (4, 5), -0.25),
     ]
-    with pytest.raises(FormatError, match=r"line 2: '0-1' is not a Vecalign link: expected '\[zh ids\]:\[en ids\]'"):
+    with pytest.raises(FormatError, match=r"x:2: '0-1' is not a link; expected `\[zh ids\]:\[en ids\]`"):
         parse_vecalign("[0]:[0]\n0-1\n", "x")
 
 
@@ -137,3 +137,28 @@ def test_same_numbers_as_vecalign_scorer(documents):
     assert got.precision_lax == pytest.approx(want["precision_lax"])
     assert got.recall_lax == pytest.approx(want["recall_lax"])
     assert got.f1_lax == pytest.approx(want["f1_lax"])
+
+
+def test_cli_scores_two_files_as_json_and_a_table(mac_like, tmp_path, capsys):
+    from duizhao.cli import run
+
+    pred = tmp_path / "pred.vecalign"
+    pred.write_text("[0]:[0]:0.9\n[1]:[1]:0.8\n[]:[2]:0.1\n[2]:[3, 4]:0.7\n[3]:[5]:0.9\n", encoding="utf-8")
+    assert run(["evaluate", "--gold", str(mac_like / "ch.1_zh.1_en.xml"), "--pred", str(pred), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["counts"] == {"predicted": 5, "predicted_strict": 2, "predicted_lax": 4,
+                             "gold": 4, "gold_strict": 2, "gold_lax": 4}
+    assert got["f1_strict"] == pytest.approx(2 * 0.4 * 0.5 / 0.9)
+    assert run(["evaluate", "--gold-dir", str(mac_like), "--pred-dir", str(mac_like)]) == 0
+    table = capsys.readouterr().out
+    assert "ch.1_zh.1_en" in table and "1.000" in table and "5/4" in table
+
+
+def test_cli_refuses_half_given_options(mac_like, capsys):
+    from duizhao.cli import run
+
+    assert run(["evaluate", "--gold-dir", str(mac_like)]) == 2
+    assert capsys.readouterr().err.strip() == "Error: --gold-dir and --pred-dir go together: give both folders"
+    assert run(["evaluate"]) == 2
+    message = " ".join(capsys.readouterr().err.split())  # the console may wrap a long line
+    assert message == "Error: nothing to score: give --gold FILE --pred FILE, or --gold-dir DIR --pred-dir DIR"

@@ -128,3 +128,10 @@ def test_bad_xml_and_missing_files(tmp_path, trio):
     empty.write_text("<text><p id='1'></p></text>", encoding="utf-8")
     with pytest.raises(FormatError, match="no <s> elements"):
         read_text(empty)
+
+
+def test_an_empty_sentence_is_refused_because_it_would_shift_the_ids(trio):
+    zh, en, _ = trio
+    en.write_text(EN.replace("A dog barked somewhere.", " "), encoding="utf-8")
+    with pytest.raises(FormatError, match=r"sentence '2:2' is empty: remove it or give it its text"):
+        load_intertext(zh, en)

@@ -24,8 +24,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import regex
-
 from .errors import FormatError, InputError
 from .model import Bead
 
@@ -142,28 +140,11 @@ def strict_hits(gold: Iterable[Bead | Link], pred: Sequence[Bead]) -> list[bool]
 
 # ---------------------------------------------------------------------------------------------- readers
 
-_VECALIGN_LINE = regex.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*(?::\s*(\S+))?\s*$")
-
-
 def parse_vecalign(text: str, where: str = "vecalign text") -> list[Bead]:
     """Vecalign's alignment lines, ``[0, 1]:[2]:0.87`` (Chinese ids first, 0-based; the score optional)."""
-    beads = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        match = _VECALIGN_LINE.match(line)
-        if match is None:
-            raise FormatError(
-                f"{where}, line {number}: {line.strip()[:60]!r} is not a Vecalign link: "
-                "expected '[zh ids]:[en ids]' or '[zh ids]:[en ids]:score', e.g. '[0, 1]:[2]:0.87'"
-            )
-        zh, en = (tuple(int(x) for x in part.replace(",", " ").split()) for part in match.group(1, 2))
-        try:
-            confidence = float(match.group(3)) if match.group(3) else 0.0
-        except ValueError as err:
-            raise FormatError(f"{where}, line {number}: score {match.group(3)!r} is not a number") from err
-        beads.append(Bead(zh=zh, en=en, score=confidence))
-    return beads
+    from .formats.vecalign import parse_beads  # the one parser of the format, shared with its writer
+
+    return parse_beads(text, where)
 
 
 def read_links(path: str | os.PathLike) -> list[Bead]:
@@ -247,3 +228,24 @@ def evaluate_folders(gold_dir: str | os.PathLike, pred_dir: str | os.PathLike) -
         documents.append((gold.stem, scores_from(counts)))
         total = total + counts
     return CorpusReport(documents, scores_from(total))
+
+
+def render_scores(documents: list[tuple[str, Scores]], total: Scores):
+    """A rich table: one row per document (if several) and the corpus total; strict and lax P / R / F1."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False)
+    table.add_column("\ndocument", no_wrap=True, overflow="ellipsis", max_width=22)
+    for label in ("strict\nP", "\nR", "\nF1", "lax\nP", "\nR", "\nF1"):
+        table.add_column(label, justify="right", no_wrap=True, width=6)
+    table.add_column("links\npred/gold", justify="right", no_wrap=True, min_width=9)
+
+    def row(name: str, s: Scores, style: str = "") -> None:
+        numbers = (s.precision_strict, s.recall_strict, s.f1_strict, s.precision_lax, s.recall_lax, s.f1_lax)
+        table.add_row(name, *(f"{x:.3f}" for x in numbers), f"{s.counts.predicted}/{s.counts.gold}", style=style)
+
+    for name, s in documents:
+        row(name, s)
+    row("total" if documents else "score", total, style="bold")
+    return table

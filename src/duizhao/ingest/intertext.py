@@ -89,6 +89,11 @@ def load_intertext(zh_xml: str | os.PathLike, en_xml: str | os.PathLike) -> Sour
     """
     zh, en = read_text(zh_xml), read_text(en_xml)
     _check_languages(zh, en)
+    for text in (zh, en):
+        # segment() drops empty sentences, which would shift every later id against the link files.
+        for sid, sentence in zip(text.ids, text.sentences, strict=True):
+            if not sentence.strip():
+                raise FormatError(f"{text.path}: sentence {sid!r} is empty: remove it or give it its text")
     meta = Metadata(path=f"{zh.path} + {en.path}", encoding="utf-8")
     return Source(
         zh=[Paragraph(text) for text in zh.sentences],
