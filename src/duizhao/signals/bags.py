@@ -1,0 +1,52 @@
+"""Bags of comparable keys (dictionary stems, anchor keys) as dense count vectors, for fast link scoring.
+
+Keys are numbered per document; a document with more distinct keys than `max_width` folds them into
+`max_width` columns by a stable hash (rare collisions cost a little precision, never memory).
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import Links, span_sums
+
+
+@dataclass
+class Bags:
+    zh: np.ndarray  # (n, width) counts of keys per Chinese sentence
+    en: np.ndarray  # (m, width)
+    zh_size: np.ndarray  # prefix sums of how many keys each sentence holds (the Dice denominator)
+    en_size: np.ndarray
+
+
+def column_map(keys: set[str], max_width: int) -> tuple[dict[str, int], int]:
+    if len(keys) <= max_width:
+        return {key: col for col, key in enumerate(sorted(keys))}, max(len(keys), 1)
+    return {key: zlib.crc32(key.encode("utf-8")) % max_width for key in keys}, max_width
+
+
+def count_matrix(bags: list[list[str]], columns: dict[str, int], width: int) -> np.ndarray:
+    out = np.zeros((len(bags), width), dtype=np.float32)
+    for row, bag in enumerate(bags):
+        for key in bag:
+            col = columns.get(key)
+            if col is not None:
+                out[row, col] += 1
+    return out
+
+
+def shared_counts(bags: Bags, links: Links, chunk: int = 4096) -> np.ndarray:
+    """How many keys each link's two sides share (histogram intersection, so repeats count once per pair)."""
+    out = np.empty(len(links), dtype=np.float64)
+    for start in range(0, len(links), chunk):
+        part = slice(start, start + chunk)
+        z = span_sums(bags.zh, links.zh_start[part], links.zh_end[part])
+        e = span_sums(bags.en, links.en_start[part], links.en_end[part])
+        out[part] = np.minimum(z, e).sum(1)
+    return out
+
+
+def span_size(prefix: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    return prefix[end] - prefix[start]

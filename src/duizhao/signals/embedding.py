@@ -1,0 +1,94 @@
+"""Embedding similarity: every sentence encoded once; a multi-sentence link is the normalised sum of its members.
+
+Raw cosine from a small multilingual encoder is biased per sentence (short or formulaic sentences are close to
+everything), so a second feature subtracts each sentence's typical similarity to its neighbours in the
+search band: the margin of Artetxe & Schwenk (2019), restricted to the sentences the search can reach.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Document
+from . import Context, Links, Signal, prefix_sums, span_sums
+
+NEIGHBOURS = 4  # how many nearest neighbours define a sentence's typical similarity
+ENCODE_CHUNK = 64
+
+
+@dataclass
+class Embeddings:
+    zh: np.ndarray  # (n, d) L2-normalised
+    en: np.ndarray  # (m, d)
+    zh_typical: np.ndarray  # prefix sums of each sentence's mean similarity to its nearest neighbours
+    en_typical: np.ndarray
+
+
+def encode_with_progress(encoder, texts: list[str], progress, done: int, total: int) -> np.ndarray:
+    parts = []
+    for start in range(0, len(texts), ENCODE_CHUNK):
+        parts.append(encoder.encode(texts[start:start + ENCODE_CHUNK]))
+        if progress:
+            progress(done + min(start + ENCODE_CHUNK, len(texts)), total)
+    return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+
+
+def typical_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of the top-k cosines of each sentence with the other side's sentences inside the band."""
+    n, m = len(zh), len(en)
+    zh_top = np.zeros(n)
+    en_best = np.full((m, NEIGHBOURS), -1.0)
+    for i in range(n):
+        # Chinese sentence i ends prefix i + 1; the English sentences that can link to it end prefixes in the
+        # band of rows i + 1 and start in the band of row i.
+        j0 = max(int(lo[i]) - 1, 0)
+        j1 = min(int(hi[i + 1]), m)
+        if j1 <= j0:
+            continue
+        sims = en[j0:j1] @ zh[i]
+        k = min(NEIGHBOURS, len(sims))
+        zh_top[i] = np.partition(sims, len(sims) - k)[-k:].mean()
+        # Keep each English sentence's k best as well (a running top-k per column).
+        block = en_best[j0:j1]
+        worst = block.argmin(axis=1)
+        rows = np.arange(j1 - j0)
+        better = sims > block[rows, worst]
+        block[rows[better], worst[better]] = sims[better]
+    valid = en_best > -1.0
+    en_top = np.where(valid.any(axis=1), np.where(valid, en_best, 0).sum(1) / np.maximum(valid.sum(1), 1), 0.0)
+    return zh_top, en_top
+
+
+class EmbeddingSignal(Signal):
+    name = "embedding"
+    features = ("cosine", "margin")
+    range = (-2.0, 1.0)
+    cost = "encoder"
+    needs_encoder = True
+
+    def prepare(self, document: Document, context: Context) -> Embeddings:
+        zh_texts = [s.text for s in document.zh]
+        en_texts = [s.text for s in document.en]
+        total = len(zh_texts) + len(en_texts)
+        zh = encode_with_progress(context.encoder, zh_texts, context.progress, 0, total)
+        en = encode_with_progress(context.encoder, en_texts, context.progress, len(zh_texts), total)
+        if context.band_lo is not None:
+            lo, hi = context.band_lo, context.band_hi
+        else:
+            lo = np.zeros(len(zh) + 1, dtype=np.int64)
+            hi = np.full(len(zh) + 1, len(en) + 1, dtype=np.int64)
+        zh_top, en_top = typical_similarity(zh, en, lo, hi)
+        return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top))
+
+    def score(self, prepared: Embeddings, links: Links) -> np.ndarray:
+        z = span_sums(prepared.zh, links.zh_start, links.zh_end)
+        e = span_sums(prepared.en, links.en_start, links.en_end)
+        cosine = (z * e).sum(1) / np.maximum(np.linalg.norm(z, axis=1) * np.linalg.norm(e, axis=1), 1e-9)
+        zh_len = links.zh_end - links.zh_start
+        en_len = links.en_end - links.en_start
+        typical = 0.5 * (
+            (prepared.zh_typical[links.zh_end] - prepared.zh_typical[links.zh_start]) / zh_len
+            + (prepared.en_typical[links.en_end] - prepared.en_typical[links.en_start]) / en_len
+        )
+        return np.stack([cosine, cosine - typical], axis=1)
