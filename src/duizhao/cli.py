@@ -5,6 +5,7 @@ Commands only parse options and call library functions. Library errors (`Duizhao
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -145,6 +146,8 @@ def align(
     ),
     zh: Optional[Path] = typer.Option(None, "--zh", metavar="FILE", help="The Chinese side as its own file."),
     en: Optional[Path] = typer.Option(None, "--en", metavar="FILE", help="The English side as its own file."),
+    zh_xml: Optional[Path] = typer.Option(None, "--zh-xml", metavar="FILE", help="The Chinese side as InterText XML (e.g. a MAC chapter), aligned on its own sentences."),
+    en_xml: Optional[Path] = typer.Option(None, "--en-xml", metavar="FILE", help="The English side as InterText XML."),
     sentences: bool = typer.Option(False, "--sentences", help="The files hold one sentence per line: do not re-split."),
     formats: Optional[List[str]] = typer.Option(
         None, "--format", "-f", metavar="FORMAT",
@@ -161,11 +164,15 @@ def align(
     paths = list(inputs or [])
     if (zh or en) and paths:
         raise ConfigError("give either INPUT or --zh/--en, not both")
+    if bool(zh_xml) != bool(en_xml):
+        raise ConfigError("--zh-xml and --en-xml go together: give both sides")
+    if zh_xml and (paths or zh or en or sentences):
+        raise ConfigError("--zh-xml/--en-xml replace INPUT, --zh/--en and --sentences: give only the two XML files")
     if bool(zh) != bool(en):
         raise ConfigError("--zh and --en go together: give both sides")
     if len(paths) > 2:
         raise ConfigError(f"expected one bilingual file or two files (Chinese, English), got {len(paths)}")
-    if not paths and not zh:
+    if not paths and not zh and not zh_xml:
         raise ConfigError("nothing to align: give a bilingual FILE, or --zh FILE --en FILE")
     if len(paths) == 2:
         zh, en = paths
@@ -184,7 +191,9 @@ def align(
 
     started = time.perf_counter()
     with progress_bar("aligning") as update:
-        if zh and en:
+        if zh_xml and en_xml:
+            alignment = pipeline.process_intertext(zh_xml, en_xml, config=config, progress=update)
+        elif zh and en:
             alignment = pipeline.process_pair(zh, en, sentences=sentences, config=config, progress=update)
         else:
             alignment = pipeline.process(paths[0], config=config, progress=update)
@@ -223,7 +232,95 @@ def batch(
     summary = run_batch(inputs, output, engine=engine, address=address, workers=workers, fmt=fmt,
                         min_score=min_score, fast=fast, timeout=timeout)
     for line in summary.lines():
-        stderr.print(line, markup=False, highlight=False)
+        stderr.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def add(
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...", show_default=False, help="Bilingual files to align and store ('-' for stdin)."),
+    db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database (created if missing)."),
+    fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
+) -> None:
+    """Align documents and store them in the corpus; a document already stored is not stored again."""
+    from .store import add_files
+
+    with progress_bar("adding") as update:
+        results = add_files(db, inputs, fast=fast, progress=update)
+    for result in results:
+        state = "added" if result.added else "already present"
+        stderr.print(f"{result.path}: {state} as document {result.doc_id}", markup=False, highlight=False)
+    added = sum(r.added for r in results)
+    stderr.print(f"{added} added, {len(results) - added} already present in {db}", markup=False, highlight=False)
+
+
+@app.command()
+def search(
+    term: str = typer.Argument(..., metavar="TERM", show_default=False, help="A word or phrase, Chinese or English."),
+    db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en", help="The term's language (default: guessed from the term)."),
+    limit: int = typer.Option(20, "--limit", "-n", metavar="N", help="Show at most N links."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per hit (the default when stdout is not a terminal)."),
+) -> None:
+    """A bilingual concordance: the links containing TERM, with the term and its likely rendering marked."""
+    import json
+
+    from .store import Store, concordance_markup
+
+    if not db.is_file():
+        raise ConfigError(f"no corpus at {db}: create one with `duizhao add FILE --db {db}`")
+    with Store(db) as store:
+        result = store.search(term, lang=lang, limit=limit)
+    if as_json or not stdout.is_terminal:
+        for record in result.records():
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        for line in concordance_markup(result):
+            stdout.print(line)
+    rendering = f"; likely rendering: {result.rendering}" if result.rendering else ""
+    links = "1 link contains" if result.total == 1 else f"{result.total} links contain"
+    stderr.print(f"{links} {term!r}{rendering}", markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database (created if missing)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (localhost only unless told otherwise)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """The review and search web app for a corpus."""
+    from .web.app import serve as run_server
+
+    run_server(db, host=host, port=port)
+
+
+@app.command()
+def evaluate(
+    gold: Optional[Path] = typer.Option(None, "--gold", metavar="FILE", help="Gold links: InterText link XML (text files beside it) or Vecalign lines."),
+    pred: Optional[Path] = typer.Option(None, "--pred", metavar="FILE", help="Predicted links, in either format."),
+    gold_dir: Optional[Path] = typer.Option(None, "--gold-dir", metavar="DIR", help="A folder of gold links files (e.g. MAC-Dev)."),
+    pred_dir: Optional[Path] = typer.Option(None, "--pred-dir", metavar="DIR", help="Predicted links, one file per gold file, same name or stem."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Strict and lax precision, recall and F1 of predicted links against gold links (Vecalign's definitions)."""
+    from .evaluate import evaluate_files, evaluate_folders, render_scores
+
+    if (gold or pred) and (gold_dir or pred_dir):
+        raise ConfigError("give either --gold/--pred (two files) or --gold-dir/--pred-dir (two folders), not both")
+    if gold_dir or pred_dir:
+        if not (gold_dir and pred_dir):
+            raise ConfigError("--gold-dir and --pred-dir go together: give both folders")
+        report = evaluate_folders(gold_dir, pred_dir)
+        documents, total = report.documents, report.total
+        payload = report.as_dict()
+    elif gold and pred:
+        total = evaluate_files(gold, pred)
+        documents, payload = [], total.as_dict()
+    else:
+        raise ConfigError("nothing to score: give --gold FILE --pred FILE, or --gold-dir DIR --pred-dir DIR")
+    if as_json:
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    else:
+        stdout.print(render_scores(documents, total))
 
 
 def _write_to_stdout(alignment: Alignment, name: str) -> None:

@@ -23,6 +23,7 @@ import fcntl
 import glob
 import hashlib
 import json
+import logging
 import math
 import os
 import threading
@@ -127,14 +128,19 @@ class BatchSummary:
         return self.run_sentences / self.seconds if self.seconds > 0 else 0.0
 
     def lines(self) -> list[str]:
-        kept = f"{self.links} links" + (f" ({self.dropped} dropped by --min-score)" if self.dropped else "")
+        kept = _count(self.links, "link") + (f" ({self.dropped} dropped by --min-score)" if self.dropped else "")
         return [
-            f"{self.processed} documents processed in {self.seconds:.1f} s "
+            f"{_count(self.processed, 'document')} processed in {self.seconds:.1f} s "
             f"({self.documents_per_second:.2f} documents/s, {self.sentences_per_second:.1f} sentences/s; "
-            f"{self.engine}, {self.workers} workers); {self.skipped} already done, {self.duplicates} duplicates",
-            f"corpus {self.output_dir}: {self.ok} documents aligned, {self.failed} failed, "
-            f"{kept}, {self.sentences} sentences",
+            f"{self.engine}, {_count(self.workers, 'worker')}); {self.skipped} already done, "
+            f"{_count(self.duplicates, 'duplicate')}",
+            f"corpus {self.output_dir}: {self.ok} aligned, {self.failed} failed (errors.jsonl); "
+            f"{kept}, {_count(self.sentences, 'sentence')}",
         ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # ─── finding the documents ────────────────────────────────────────────────────────────────────────
@@ -595,13 +601,14 @@ def _run_ray(tasks: list[Task], options: BatchOptions, workers: int | None, addr
     started_here = not ray.is_initialized()
     if started_here:
         try:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+            ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
                      num_cpus=workers if address is None and workers else None)
         except ConnectionError as err:
             raise ConfigError(f"cannot reach a Ray cluster at {address}: check --address (e.g. ray://HOST:10001)") from err
     try:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # our own bar counts documents
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # keep stderr for our bar and summary
         size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         summary.workers = size
         # Small blocks: each finished block reports its documents, and work spreads over the actors.
