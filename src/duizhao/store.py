@@ -227,6 +227,88 @@ class Concordance:
     total: int  # links containing the term, in the whole store
     hits: list[Hit]
 
+    def records(self) -> list[dict]:
+        """One JSON-ready record per hit (what `duizhao search` prints when piped)."""
+        return [
+            {"term": self.term, "rendering": self.rendering, "doc": h.doc_id, "title": h.title, "position": h.position,
+             "lang": h.lang, "text": h.text, "spans": [list(s) for s in h.spans], "aligned": h.aligned,
+             "rendering_spans": [list(s) for s in h.rendering_spans]}
+            for h in self.hits
+        ]
+
+
+def mark(text: str, spans: list[tuple[int, int]], before: str, after: str, escape: Callable[[str], str]) -> str:
+    """`text` escaped for its medium, with each span wrapped in `before` … `after` (rich markup, HTML)."""
+    out, at = [], 0
+    for start, end in sorted(spans):
+        if start < at:
+            continue  # overlapping matches: keep the first
+        out += [escape(text[at:start]), before, escape(text[start:end]), after]
+        at = end
+    out.append(escape(text[at:]))
+    return "".join(out)
+
+
+def concordance_markup(result: Concordance) -> list[str]:
+    """The concordance as rich markup lines: the term in bold yellow, its rendering in bold cyan."""
+    from rich.markup import escape
+
+    lines = []
+    for hit in result.hits:
+        term_line = mark(hit.text, hit.spans, "[bold yellow]", "[/]", escape)
+        rendering_line = mark(hit.aligned, hit.rendering_spans, "[bold cyan]", "[/]", escape) or "[dim]—[/]"
+        zh_line, en_line = (term_line, rendering_line) if hit.lang == "zh" else (rendering_line, term_line)
+        lines += [
+            f"[dim]document {hit.doc_id} · link {hit.position + 1} · {escape(hit.title)}[/]",
+            f"  [dim]zh[/]  {zh_line}",
+            f"  [dim]en[/]  {en_line}",
+            "",
+        ]
+    return lines
+
+
+@dataclass
+class AddResult:
+    path: str
+    doc_id: int
+    added: bool  # False: the same bytes were already in the store
+
+
+def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = False,
+              progress: Callable[[int, int], None] | None = None) -> list[AddResult]:
+    """Align each input and store it; a file whose bytes are already stored is not aligned again.
+
+    Every path is checked before any work is done; each document is stored in its own transaction.
+    """
+    from . import pipeline
+    from .errors import InputError
+
+    for path in paths:
+        if path != "-" and not Path(path).is_file():
+            raise InputError(f"{path} is not a file: check the path (use - for stdin)")
+    config = None
+    if fast:
+        from .align import AlignConfig
+
+        config = AlignConfig(fast=True)
+    results = []
+    with Store(db_path) as store:
+        for done, path in enumerate(paths):
+            if progress:
+                progress(done, len(paths))
+            data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+            digest = content_hash(data)
+            known = store.find(digest)
+            if known is not None:
+                results.append(AddResult(path, known, False))
+                continue
+            alignment = pipeline.process_bytes(data, path, config=config)
+            doc_id, added = store.add(alignment, digest)
+            results.append(AddResult(path, doc_id, added))
+        if progress:
+            progress(len(paths), len(paths))
+    return results
+
 
 # --- the store --------------------------------------------------------------------------------------
 
