@@ -33,6 +33,7 @@ _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
 # C0/C1 controls other than tab, newline, carriage return and form feed never occur in text.
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
 _HAN = regex.compile(r"\p{Han}")
+_NOT_TEXT = regex.compile(r"[\p{Co}\p{Cn}\p{Cc}\ufffd--[\t\n\r\f]]", regex.V1)
 
 
 def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -86,8 +87,11 @@ def _decode(data: bytes) -> tuple[str, str]:
                          "give a plain-text or HTML file")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        if _mostly_utf8(data):
+            # Guessing a legacy encoding here would turn every Chinese character into mojibake.
+            raise InputError(f"the input is UTF-8 except for an invalid byte at offset {err.start}: "
+                             "repair that byte or save the file again as UTF-8") from err
     codec = _best_legacy_codec(data)
     if codec is None:
         raise InputError("the input is not UTF-8, UTF-16, GB18030/GBK or Big5 text: "
@@ -124,6 +128,14 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """Many well-formed multi-byte UTF-8 characters and only a few bad bytes: damaged UTF-8, not GBK."""
+    text = data[:_SAMPLE_BYTES].decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good >= 8 and bad * 20 <= good
+
+
 def _best_legacy_codec(data: bytes) -> str | None:
     """GB18030 decodes almost any byte string, Big5 text included, so success alone proves nothing:
     keep the candidate whose Chinese characters are mostly common ones."""
@@ -133,8 +145,8 @@ def _best_legacy_codec(data: bytes) -> str | None:
         try:
             text = sample.decode(codec)
         except UnicodeDecodeError as err:
-            if err.start < len(sample) - 4:  # a multi-byte character cut by the sample's end is fine
-                continue
+            if len(data) == len(sample) or err.start < len(sample) - 4:
+                continue  # only a character cut by the sample's own end is forgiven
             text = sample[: err.start].decode(codec)
         score = _plausibility(text)
         if best_score is None or score > best_score:
@@ -149,9 +161,16 @@ def _best_legacy_codec(data: bytes) -> str | None:
 
 
 def _plausibility(text: str) -> int:
+    """Common Chinese characters count for a reading, rare ones and non-characters against it.
+
+    Big5 punctuation read as GB18030 lands in the private-use area, and GB text read as Big5 lands among
+    rare characters, so the wrong reading loses even on a short line. On a true tie GB18030 wins, being
+    listed first.
+    """
     han = _HAN.findall(text)
     common = sum(1 for ch in han if _is_common_hanzi(ch))
-    return 2 * common - len(han) - 4 * len(_CONTROL.findall(text)) - 4 * text.count("\ufffd")
+    rare = len(han) - common
+    return 2 * common - rare - 4 * len(_NOT_TEXT.findall(text))
 
 
 @functools.lru_cache(maxsize=32768)
