@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from duizhao import formats
-from duizhao.errors import FormatError
+from duizhao.errors import FormatError, InputError
 from duizhao.formats import tsv as tsv_module
 from duizhao.formats.vecalign import parse_links
 from duizhao.model import Alignment, Bead, Document, Flag, Metadata, Sentence
@@ -149,6 +149,20 @@ def test_reading_a_format_that_cannot_be_read_says_which_can(tmp_path):
         formats.get("moses").read(tmp_path / "x.moses")
     assert str(err.value) == ("moses files cannot be read back into an alignment; use one of: intertext, "
                               "jsonl, parquet, tmx, tsv")
+
+
+@pytest.mark.parametrize("name", ["jsonl", "tsv", "tmx", "parquet", "intertext", "vecalign"])
+def test_reading_a_missing_file_says_so(tmp_path, name):
+    with pytest.raises(InputError, match="no such file: check the path"):
+        formats.get(name).read_beads(tmp_path / "missing.xml")
+
+
+@pytest.mark.parametrize("name", ["jsonl", "tsv", "vecalign"])
+def test_reading_a_file_that_is_not_utf8_says_so(tmp_path, name):
+    path = tmp_path / f"gbk.{name}"
+    path.write_bytes("zh\ten\tscore\n你好\tHello\t1.0\n".encode("gbk"))
+    with pytest.raises(FormatError, match=f"gbk.{name}: not UTF-8 text .*reads its formats in UTF-8"):
+        formats.get(name).read_beads(path)
 
 
 # --- jsonl ---------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import ClassVar
 
-from ..errors import FormatError
+from ..errors import FormatError, InputError
 from ..model import Alignment, Bead, Document, Flag, Metadata, Sentence
 
 __all__ = ["Format", "get", "names", "write", "output_stem"]
@@ -130,6 +130,22 @@ def metadata_from(values: dict) -> Metadata:
     """Metadata back from a stored dict; unknown keys (from a newer version) are ignored."""
     known = {key: value for key, value in values.items() if key in Metadata.__dataclass_fields__}
     return Metadata(**known)
+
+
+def require_file(path: Path) -> None:
+    if not Path(path).is_file():
+        raise InputError(f"{path}: no such file: check the path")
+
+
+def read_utf8(path: Path) -> str:
+    """A text file's content, read as written: UTF-8, and no newline translation (a \r stays a \r)."""
+    require_file(path)
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError as err:
+        raise FormatError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); "
+                          "duizhao writes and reads its formats in UTF-8") from err
 
 
 # Characters XML 1.0 cannot hold at all, even escaped (surrogates never occur in decoded text).

@@ -21,7 +21,7 @@ import regex
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Bead, Document, Metadata, Sentence
-from . import Format, refuse_non_xml
+from . import Format, refuse_non_xml, require_file
 
 _HAN = regex.compile(r"\p{Han}")
 
@@ -94,6 +94,7 @@ class InterTextFormat(Format):
         links_path = Path(path)
         if not links_path.name.endswith(".xml") or not links_path.exists():
             links_path = intertext_paths(links_path)[2]
+        require_file(links_path)
         group = _parse(links_path).getroot()
         if group.tag != "linkGrp" or not group.get("toDoc") or not group.get("fromDoc"):
             raise FormatError(f"{links_path}: not an InterText link file (no <linkGrp toDoc fromDoc>); "

@@ -19,7 +19,8 @@ from pathlib import Path
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Metadata
-from . import Format, alignment_from_records, link_record, metadata_from, provenance, settings_of
+from . import (Format, alignment_from_records, link_record, metadata_from, provenance, read_utf8,
+               settings_of)
 
 
 # json.dumps escapes every C0 control character, but not these line breaks (U+0085, U+2028, U+2029), which
@@ -48,15 +49,14 @@ class JsonlFormat(Format):
 
     def read(self, path: Path) -> Alignment:
         records = []
-        with open(path, encoding="utf-8", newline="\n") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as err:
-                    raise FormatError(f"{path}:{number}: not a JSON line ({err.msg}); "
-                                      "a duizhao JSONL file has one JSON object per line") from err
+        for number, line in enumerate(read_utf8(path).split("\n"), 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise FormatError(f"{path}:{number}: not a JSON line ({err.msg}); "
+                                  "a duizhao JSONL file has one JSON object per line") from err
         first = records[0] if records else {}
         meta = metadata_from(first.get("doc") or {}) if isinstance(first, dict) else Metadata()
         settings = dict(first.get("settings") or {}) if isinstance(first, dict) else {}

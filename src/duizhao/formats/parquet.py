@@ -10,7 +10,8 @@ from pathlib import Path
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment
-from . import Format, alignment_from_records, link_record, metadata_from, provenance, settings_of
+from . import (Format, alignment_from_records, link_record, metadata_from, provenance, require_file,
+               settings_of)
 
 DOC_KEY = b"duizhao.doc"
 SETTINGS_KEY = b"duizhao.settings"
@@ -51,6 +52,7 @@ class ParquetFormat(Format):
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        require_file(path)
         try:
             table = pq.read_table(path)
         except (pa.ArrowInvalid, OSError) as err:

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Flag, Metadata
-from . import Format, alignment_from_links, refuse_non_xml, settings_of
+from . import Format, alignment_from_links, refuse_non_xml, require_file, settings_of
 
 _META_PROPS = {"title_zh": "x-title-zh", "title_en": "x-title-en", "date": "x-date",
                "source_url": "x-source-url", "site": "x-site", "path": "x-path"}
@@ -128,6 +128,7 @@ class TmxFormat(Format):
         from translate.misc.xml_helpers import getXMLlang
         from translate.storage.tmx import tmxfile
 
+        require_file(path)
         try:
             store = tmxfile(Path(path).read_bytes())
         except etree.XMLSyntaxError as err:

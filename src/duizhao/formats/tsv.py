@@ -2,7 +2,8 @@
 
 Inside a segment, backslash, tab, newline, carriage return and every other character that a line reader
 may take as a line end (U+2028, U+2029, U+0085, \\v, \\f, \\x1c-\\x1e) are escaped, so one line is always
-one link: `\\\\`, `\\t`, `\\n`, `\\r`, and `\\uXXXX` for the rest. Flags are their types, comma-separated.
+one link: `\\\\`, `\\t`, `\\n`, `\\r`, and `\\uXXXX` for the rest. The score has 4 decimals; flags are
+their types, comma-separated.
 TSV has no room for the document metadata or the signature; use jsonl, parquet or tmx for those.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Flag, Metadata
-from . import Format, alignment_from_links
+from . import Format, alignment_from_links, read_utf8
 
 HEADER = ["zh", "en", "score", "type", "flags"]
 
@@ -61,24 +62,22 @@ class TsvFormat(Format):
 
     def read(self, path: Path) -> Alignment:
         links = []
-        # newline="\n": a stray \r (there is none unescaped in our files) must not split a line.
-        with open(path, encoding="utf-8", newline="\n") as lines:
-            header = lines.readline().rstrip("\n").split("\t")
-            if header[:3] != HEADER[:3]:
-                raise FormatError(f"{path}: the first line must be the header {' '.join(HEADER)!r}; "
-                                  "is this a duizhao TSV file?")
-            for number, line in enumerate(lines, 2):
-                fields = line.rstrip("\n").split("\t")
-                if line == "\n" or not line:
-                    continue
-                if len(fields) < 3:
-                    raise FormatError(f"{path}:{number}: expected {len(HEADER)} tab-separated fields, "
-                                      f"found {len(fields)}")
-                try:
-                    score = float(fields[2])
-                except ValueError as err:
-                    raise FormatError(f"{path}:{number}: score {fields[2]!r} is not a number") from err
-                flag_types = [unescape(t) for t in fields[4].split(",") if t] if len(fields) > 4 else []
-                links.append((unescape(fields[0]), unescape(fields[1]), score,
-                              [Flag(t, "") for t in flag_types]))
+        # Split on "\n" only: every other line break inside a segment is escaped, and a \r is data.
+        header, *lines = read_utf8(path).split("\n")
+        if header.split("\t")[:3] != HEADER[:3]:
+            raise FormatError(f"{path}: the first line must be the header {' '.join(HEADER)!r}; "
+                              "is this a duizhao TSV file?")
+        for number, line in enumerate(lines, 2):
+            if not line:
+                continue
+            fields = line.split("\t")
+            if len(fields) < 3:
+                raise FormatError(f"{path}:{number}: expected {len(HEADER)} tab-separated fields, "
+                                  f"found {len(fields)}")
+            try:
+                score = float(fields[2])
+            except ValueError as err:
+                raise FormatError(f"{path}:{number}: score {fields[2]!r} is not a number") from err
+            flag_types = [unescape(t) for t in fields[4].split(",") if t] if len(fields) > 4 else []
+            links.append((unescape(fields[0]), unescape(fields[1]), score, [Flag(t, "") for t in flag_types]))
         return alignment_from_links(links, Metadata(path=str(path)), {})

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Bead
-from . import Format
+from . import Format, read_utf8
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -68,5 +68,4 @@ class VecalignFormat(Format):
         return [Path(path)]
 
     def read_beads(self, path: Path) -> list[Bead]:
-        text = Path(path).read_text(encoding="utf-8")
-        return parse_beads(text, str(path))
+        return parse_beads(read_utf8(path), str(path))
