@@ -136,8 +136,7 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
             if action == "merge":
                 store.merge(doc_id, _int(position, "position"))
             elif action == "split":
-                cut = [fields.get("zh_at"), fields.get("en_at")]
-                zh_at, en_at = (None, None) if cut == [None, None] else (_int(cut[0], "zh_at"), _int(cut[1], "en_at"))
+                zh_at, en_at = (None if fields.get(k) is None else _int(fields[k], k) for k in ("zh_at", "en_at"))
                 store.split(doc_id, _int(position, "position"), zh_at, en_at)
             elif action.startswith("move:"):
                 _, lang, direction = (action.split(":") + ["", ""])[:3]

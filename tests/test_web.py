@@ -1,0 +1,198 @@
+"""The web app through Starlette's TestClient: pages, edits by POST, exports, escaping, error statuses."""
+from __future__ import annotations
+
+import json
+import re
+import warnings
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette suggests httpx2, which is not needed for these tests
+    from starlette.testclient import TestClient
+
+from test_store import EN, ZH, sample_alignment
+
+from duizhao.model import Alignment, Bead, Document, Metadata, Sentence
+from duizhao.store import Store, content_hash
+from duizhao.web.app import create_app
+
+HOSTILE_ZH = "标题<script>window.__pwned = 1</script>"
+HOSTILE_EN = "A <b>bold</b> claim &amp; an entity &lt;tag&gt;"
+
+
+def hostile_alignment() -> Alignment:
+    meta = Metadata(title_zh=HOSTILE_ZH, title_en=HOSTILE_EN, source_url="javascript:alert(1)")
+    document = Document([Sentence(HOSTILE_ZH, 0)], [Sentence(HOSTILE_EN, 0)], meta)
+    return Alignment(document, [Bead((0,), (0,), 0.3)], {})
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "corpus.db"
+    with Store(path) as store:
+        store.add(sample_alignment(), content_hash(b"readout bytes"))
+        store.add(hostile_alignment(), content_hash(b"hostile"))
+    return path
+
+
+@pytest.fixture
+def client(db):
+    with TestClient(create_app(db), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def row_ids(html: str) -> list[str]:
+    return re.findall(r'<tr id="(link-\d+)"', html)
+
+
+def test_document_list_shows_titles_counts_and_shares(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert ZH[0] in page.text and EN[0] in page.text
+    first = re.findall(r"<tr[^>]*>(.*?)</tr>", page.text, re.S)[1]  # [0] is the header
+    assert 'href="/doc/1"' in first
+    assert re.findall(r'<td class="num">(\d+)</td>', first) == ["1", "7"]  # id, links
+    assert re.findall(r"(\d+)&thinsp;% <span class=\"count\">\((\d+)\)", first) == [("14", "1"), ("100", "7")]
+    assert 'enctype="multipart/form-data"' in page.text
+
+
+def test_review_page_has_one_row_per_link_coloured_by_confidence(client):
+    page = client.get("/doc/1")
+    assert page.status_code == 200
+    assert row_ids(page.text) == [f"link-{i}" for i in range(7)]
+    classes = re.findall(r'<tr id="link-\d+" class="link conf-(\w+)', page.text)
+    assert classes == ["mid"] * 6 + ["high"]  # scores 0.50, 0.55, … 0.80
+    assert '<tr id="link-0" class="link conf-low"' in client.get("/doc/2").text  # score 0.3
+    assert '<b>number</b> 10月22日' in page.text
+    assert "分享到" in page.text  # removed chrome is listed in the document's facts
+    assert '<script src="/static/review.js"></script>' in page.text
+
+
+def test_everything_the_user_wrote_is_shown_as_text(client):
+    for url in ("/", "/doc/2", "/search?q=标题"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "<script>window.__pwned" not in page.text
+        assert "<b>bold</b>" not in page.text
+    review = client.get("/doc/2").text
+    assert "标题&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in review
+    assert "&amp;amp; an entity &amp;lt;tag&amp;gt;" in review
+    assert 'href="javascript:' not in review  # a stored non-web URL is not made a link
+    search = client.get("/search", params={"q": "<script>"}).text
+    assert '<mark class="term">&lt;script&gt;</mark>' in search
+
+
+def test_an_edit_is_a_post_that_is_saved_at_once(client, db):
+    answer = client.post("/doc/1/edit", data={"action": "merge", "position": "0"}, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/doc/1#link-0")
+    assert row_ids(client.get("/doc/1").text) == [f"link-{i}" for i in range(6)]
+    with Store(db) as store:  # saved in the file, not only in the page
+        assert store.document(1).alignment.beads[0].en == (0, 1)
+
+    fragment = client.post("/doc/1/edit", data={"action": "undo"}, headers={"X-Duizhao-Fetch": "1"})
+    assert fragment.status_code == 200
+    assert fragment.text.startswith('<tbody id="rows" data-edits="0"')
+    assert row_ids(fragment.text) == [f"link-{i}" for i in range(7)]
+
+    for fields, rows in (
+        ({"action": "split", "position": "6"}, 8),
+        ({"action": "split", "position": "2", "zh_at": "0", "en_at": "1"}, 9),
+        ({"action": "move:en:up", "position": "1"}, 8),
+        ({"action": "review", "position": "0"}, 8),
+        ({"action": "review-document"}, 8),
+    ):
+        page = client.post("/doc/1/edit", data=fields)
+        assert page.status_code == 200, fields
+        assert len(row_ids(page.text)) == rows, fields
+    assert 'data-reviewed="8"' in page.text
+    assert "Document reviewed ✓" in page.text
+    with Store(db) as store:
+        assert store.document(1).reviewed is True
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "fields", "status", "message"),
+    [
+        ("get", "/doc/99", None, 404, "no document 99 in"),
+        ("get", "/doc/abc", None, 400, "the document id must be a whole number, got &#39;abc&#39;"),
+        ("get", "/nowhere", None, 404, "Not Found"),
+        ("get", "/doc/1/edit", None, 405, "Method Not Allowed"),
+        ("post", "/doc/1/edit", {"action": "merge", "position": "99"}, 404, "no link 99: this document has links 0 to 6"),
+        ("post", "/doc/1/edit", {"action": "merge", "position": "six"}, 400, "position must be a whole number"),
+        ("post", "/doc/1/edit", {"action": "merge", "position": "6"}, 400,
+         "link 6 is the last one: there is no next link to merge it with"),
+        ("post", "/doc/1/edit", {"action": "explode", "position": "1"}, 400, "unknown action &#39;explode&#39;"),
+        ("post", "/doc/1/edit", {"action": "move:zh:sideways", "position": "2"}, 400,
+         "unknown direction &#39;sideways&#39;: use up or down"),
+        ("post", "/doc/1/edit", {"action": "split", "position": "6", "zh_at": "1"}, 400, "zh_at and en_at"),
+        ("post", "/doc/1/edit", {"action": "undo"}, 400, "document 1 has no edits to undo"),
+        ("post", "/doc/77/edit", {"action": "undo"}, 404, "no document 77"),
+        ("get", "/doc/1/export/docx", None, 404, "no export format &#39;docx&#39;: choose one of tmx, tsv, jsonl"),
+        ("get", "/doc/5/export/tmx", None, 404, "no document 5"),
+        ("get", "/search?q=x&lang=fr", None, 400, "unknown language &#39;fr&#39;: use zh or en"),
+        ("get", "/search?q=x&limit=lots", None, 400, "limit must be a whole number"),
+        ("post", "/upload", {"nothing": "here"}, 400, "choose a bilingual file to upload"),
+    ],
+)
+def test_bad_requests_get_a_status_and_a_message_never_a_traceback(client, method, url, fields, status, message):
+    answer = client.request(method.upper(), url, data=fields)
+    assert answer.status_code == status
+    assert message in answer.text
+    assert "Traceback" not in answer.text
+
+
+def test_an_unexpected_failure_is_a_plain_500_page(client, monkeypatch):
+    def broken(self):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Store, "documents", broken)
+    answer = client.get("/")
+    assert answer.status_code == 500
+    assert "your saved work is safe" in answer.text
+    assert "disk on fire" not in answer.text and "Traceback" not in answer.text
+
+
+def test_uploading_a_file_already_stored_opens_it_without_aligning_again(client):
+    answer = client.post("/upload", files={"file": ("readout.txt", b"readout bytes", "text/plain")},
+                         follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/doc/1")
+
+
+def test_uploading_an_empty_file_says_what_is_wrong(client):
+    answer = client.post("/upload", files={"file": ("empty.txt", b"", "text/plain")})
+    assert answer.status_code == 400
+    assert "empty" in answer.text.lower()
+    assert "Traceback" not in answer.text
+
+
+def test_export_writes_the_reviewed_state_in_each_format(client):
+    client.post("/doc/1/edit", data={"action": "merge", "position": "0"})
+    tsv = client.get("/doc/1/export/tsv")
+    assert tsv.status_code == 200
+    assert tsv.headers["content-disposition"] == 'attachment; filename="readout.tsv"'
+    data_lines = [line for line in tsv.text.split("\n") if line and not line.startswith("#")]
+    assert any(line.startswith(ZH[0] + "\t" + EN[0] + " READOUT") for line in data_lines)
+
+    jsonl = client.get("/doc/1/export/jsonl")
+    records = [json.loads(line) for line in jsonl.text.splitlines() if line.strip()]
+    links = [r for r in records if "zh_ids" in r]
+    assert [(r["zh_ids"], r["en_ids"]) for r in links][:2] == [([0], [0, 1]), ([1], [2])]
+    assert len(links) == 6
+
+    tmx = client.get("/doc/1/export/tmx")
+    assert tmx.headers["content-disposition"] == 'attachment; filename="readout.tmx"'
+    assert len(re.findall(r"<tu[ >]", tmx.text)) == 6
+    assert "fentanyl crisis" in tmx.text
+
+
+def test_search_page_marks_the_term_and_its_rendering(client):
+    page = client.get("/search", params={"q": "芬太尼"})
+    assert page.status_code == 200
+    assert '加剧了<mark class="term">芬太尼</mark>危机' in page.text
+    assert 'fuels the <mark class="rendering">fentanyl</mark> crisis' in page.text
+    assert "usually rendered as" in page.text
+    assert 'href="/doc/1#link-3"' in page.text
+    english = client.get("/search", params={"q": "Second Thomas Shoal"}).text
+    assert '前往南中国海<mark class="rendering">第二托马斯浅滩</mark>执行' in english
+    assert "0 links with" in client.get("/search", params={"q": "不存在的词"}).text
