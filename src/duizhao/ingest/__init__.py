@@ -43,7 +43,7 @@ def load_bytes(data: bytes, *, name: str = "-") -> Source:
 def load_text(text: str, *, name: str = "-") -> Source:
     """Like `load`, for text already decoded."""
     label = _label(name)
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(f"{label} is empty: give a file with Chinese and English text")
     source = split_html(text, name=label) if looks_like_html(text) else split_bilingual(text, name=label)
     source.meta.path = name

@@ -281,16 +281,17 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
         return han_count(block.text) <= 2 and not _is_prose(block.text)
 
     # The nearest anchor (a line that is not short) on each side of every line, in two linear passes.
+    short = [is_short(block) for block in blocks]
     previous: list[Script | None] = []
     last: Script | None = None
-    for block in blocks:
+    for block, block_is_short in zip(blocks, short):
         previous.append(last)
-        if not is_short(block):
+        if not block_is_short:
             last = block.script
     following: Script | None = None
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
-        if is_short(block):
+        if short[i]:
             if previous[i] is not None and previous[i] == following != block.script:
                 block.script = following
         else:
