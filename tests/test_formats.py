@@ -112,6 +112,11 @@ def test_one_format_writes_to_the_given_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my-links.tsv"]
 
 
+def test_one_format_into_an_existing_folder_is_named_after_the_input(tmp_path):
+    assert formats.write(readout_alignment(), ["moses"], tmp_path) == [tmp_path / "readout.zh",
+                                                                        tmp_path / "readout.en"]
+
+
 def test_several_formats_write_into_a_folder_named_after_the_input(tmp_path):
     written = formats.write(readout_alignment(), formats.names(), tmp_path / "out")
     assert [p.name for p in written] == [
