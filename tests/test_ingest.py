@@ -117,6 +117,35 @@ def test_hard_wrapped_english_is_joined_and_headings_are_not():
         "full range of issues.", "body")]
 
 
+def test_labelled_datelines_and_author_bylines():
+    text = ("发布时间：2023-10-30 04:43\n会谈结束\n记者：王五\n会谈于周一结束。\n\n"
+            "October 30, 2023 4:43 PM | U.S. Embassy Beijing\nTalks End\nBy Jane Doe\nThe talks ended on Monday.\n"
+            "2023年10月31日 05:00 美国驻华大使馆网\n")
+    source = load_text(text)
+    assert source.zh == [Paragraph("会谈结束", "title"), Paragraph("记者：王五", "byline"),
+                         Paragraph("会谈于周一结束。", "body")]
+    assert source.en == [Paragraph("Talks End", "title"), Paragraph("By Jane Doe", "byline"),
+                         Paragraph("The talks ended on Monday.", "body")]
+    assert source.meta.dateline == "发布时间：2023-10-30 04:43"
+    assert source.meta.chrome == ["October 30, 2023 4:43 PM | U.S. Embassy Beijing",
+                                  "2023年10月31日 05:00 美国驻华大使馆网"]
+    assert source.meta.date == ""  # a posting date is not the document's date
+
+
+def test_a_sentence_opening_with_a_date_and_time_is_content():
+    source = load_text("2023年10月30日 04:43 双方在华盛顿再次会晤。\n\nThe two sides met again.\n")
+    assert source.zh == [Paragraph("2023年10月30日 04:43 双方在华盛顿再次会晤。", "body")]
+    assert source.meta.dateline == ""
+
+
+def test_hard_wrapped_chinese_is_joined():
+    text = ("双方以近期两国间的高级别会议为基础,在两天内举行了七个多小时的会晤\n并进行了建设性的深入讨论。\n"
+            "简报\n\nThe two sides met.\n")
+    assert load_text(text).zh == [
+        Paragraph("双方以近期两国间的高级别会议为基础,在两天内举行了七个多小时的会晤并进行了建设性的深入讨论。", "body"),
+        Paragraph("简报", "heading")]
+
+
 def test_english_widgets_and_extra_urls_are_chrome():
     text = ("会谈结束了。\n\nThe talks ended.\n\nShare\nTweet Email\nPrint this page\n"
             "Comment: Enter your comment below\nhttps://example.org/a\nhttps://example.org/b\n")

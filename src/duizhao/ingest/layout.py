@@ -38,6 +38,7 @@ _DATE_EN_DMY = rf"(?:{_WEEKDAY_EN})?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{
 _DATES = [regex.compile(p, regex.IGNORECASE) for p in (_DATE_ZH, _DATE_ISO, _DATE_EN_MDY, _DATE_EN_DMY)]
 _TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[ap]\.?m\.?)?"
 _SOURCE_MARK = r"(?:来源|來源|Source)\s*[:：]"
+_POSTED_LABEL = r"(?:发布时间|發布時間|发布日期|發布日期|时间|時間|日期|Posted(?:\s+on)?|Published(?:\s+on)?|Updated)\s*[:：]?\s*"
 
 # A line that is a widget label: share and comment boxes, print buttons, navigation. Matched only as the
 # whole of a short line, so "内容" ends up here but "内容丰富的会谈。" does not.
@@ -67,11 +68,14 @@ _TITLE_MIN_WORDS = 6
 # Unpunctuated paragraphs at most this long are headings anywhere in a document.
 _HEADING_MAX_HAN = 30
 _HEADING_MAX_WORDS = 12
-# A byline ("以下来自发言人…:", "The following is attributable to …:") is a short line ending in a colon.
+# A byline ("以下来自发言人…:", "The following is attributable to …:", "By Jane Doe", "记者：王五") is a
+# short line in the head that ends in a colon or starts with an author mark.
+_BYLINE_START = regex.compile(r"By\s+\p{Lu}|(?:作者|记者|記者|撰文|编译|編譯)\s*[:：]")
 _BYLINE_MAX_HAN = 40
 _BYLINE_MAX_WORDS = 20
-# Hard-wrapped Chinese: a line this long (or longer) that stops mid-sentence goes on in the next line.
-_WRAP_MIN_CHARS_ZH = 20
+# Hard-wrapped Chinese: a line of this many Han characters (or more) that stops mid-sentence goes on in
+# the next line.
+_WRAP_MIN_HAN = 20
 
 
 @dataclass
@@ -87,13 +91,7 @@ def split_bilingual(text: str, *, name: str = "the input") -> Source:
     """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
     meta = Metadata()
     blocks = _paragraphs(text)
-    content: list[_Block] = []
-    seen_prose = False
-    for block in blocks:
-        if _take_chrome(block, meta, before_content=not seen_prose):
-            continue
-        content.append(block)
-        seen_prose = seen_prose or _is_prose(block.text)
+    content = [block for block in blocks if not _take_chrome(block, meta)]
     _attach_scriptless(content)
     _smooth_short_lines(content)
 
@@ -122,7 +120,8 @@ def classify(texts: list[str], lang: str) -> list[Paragraph]:
         kind: Kind
         if _is_date(text):
             kind = "date"
-        elif in_head and _ENDS_WITH_COLON.search(text) and _short(text, lang, _BYLINE_MAX_HAN, _BYLINE_MAX_WORDS):
+        elif in_head and (_ENDS_WITH_COLON.search(text) or _BYLINE_START.match(text)) \
+                and _short(text, lang, _BYLINE_MAX_HAN, _BYLINE_MAX_WORDS):
             kind = "byline"
         elif _is_prose(text):
             kind = "body"
@@ -201,10 +200,10 @@ def _continues(last: _Block, line: str, script: Script) -> bool:
         return False
     if script == "en":  # a wrapped sentence goes on in lower case; a heading is never followed so
         return bool(regex.match(r"\p{Ll}", line))
-    return len(last.lines[-1]) >= _WRAP_MIN_CHARS_ZH
+    return han_count(last.lines[-1]) >= _WRAP_MIN_HAN
 
 
-def _take_chrome(block: _Block, meta: Metadata, *, before_content: bool) -> bool:
+def _take_chrome(block: _Block, meta: Metadata) -> bool:
     """Move `block` into `meta` if it is page chrome; say whether it was."""
     text = block.text
     if _URL.fullmatch(text):
@@ -213,7 +212,7 @@ def _take_chrome(block: _Block, meta: Metadata, *, before_content: bool) -> bool
         else:
             meta.chrome.append(text)
         return True
-    if before_content and _dateline(text, meta):
+    if _dateline(text, meta):
         return True
     if _is_chrome_label(text):
         meta.chrome.append(text)
@@ -225,19 +224,24 @@ def _take_chrome(block: _Block, meta: Metadata, *, before_content: bool) -> bool
 
 
 def _dateline(text: str, meta: Metadata) -> bool:
-    """A reposting site's "2023年10月30日 04:43  美国驻华大使馆网": a date with a time or a source mark."""
+    """A posting line: "2023年10月30日 04:43  美国驻华大使馆网", "发布时间：2023-10-30 04:43",
+    "Oct. 30, 2023 4:43 PM | U.S. Embassy". A date with a time, a source mark or a posting label, and at
+    most a short site name after it. The first one is the dateline; any later one is chrome."""
+    label = regex.match(_POSTED_LABEL, text, regex.IGNORECASE)
+    rest = text[label.end():] if label else text
     for pattern in _DATES:
-        match = regex.match(rf"(?:{pattern.pattern})\s*(?:{_TIME}|{_SOURCE_MARK})", text, regex.IGNORECASE)
-        if not match:
+        match = regex.match(rf"(?:{pattern.pattern})\s*(?P<mark>{_TIME}|{_SOURCE_MARK})?", rest, regex.IGNORECASE)
+        if not match or not (label or match.group("mark")):
             continue
-        site = regex.sub(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?\s*", "", text[match.end():],
+        site = regex.sub(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", "", rest[match.end():],
                          flags=regex.IGNORECASE)
-        if regex.search(r"[。.!?！？]", site) or len(site) > 40:
+        if _is_prose(site) or len(site) > 40:
             return False  # a sentence that starts with a date and a time is content
         if meta.dateline:
-            return False
-        meta.dateline = _WHITESPACE.sub(" ", text)
-        meta.site = meta.site or site.strip()
+            meta.chrome.append(text)
+        else:
+            meta.dateline = _WHITESPACE.sub(" ", text)
+            meta.site = meta.site or site.strip()
         return True
     return False
 
