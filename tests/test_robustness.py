@@ -11,7 +11,8 @@ from pathlib import Path
 
 import opencc
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+import regex
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from duizhao.errors import DuizhaoError
@@ -33,6 +34,24 @@ MIXED_ALPHABET = st.sampled_from(list(
 ))
 mixed_text = st.text(alphabet=MIXED_ALPHABET, max_size=400)
 any_text = st.text(max_size=300)  # every Unicode code point hypothesis likes, surrogates excluded
+
+ZH_ALPHABET = st.sampled_from(list("布林肯国務卿与王毅举行会晤双方讨论了美國中国的问题重申关系在华盛顿" "。，！？；：“”（）……——、 0123456789"))
+EN_WORDS = st.sampled_from([
+    "The", "Secretary", "met", "Wang", "Yi", "U.S.", "Oct.", "26,", "2023", "discussed", "issues.", "China",
+    "and", "the", "!", "?", "(CCP)", "Mr.", "…", "“quoted”", "J.", "e.g.", "3.5", "—", "world.", "again",
+])
+BREAKS = st.sampled_from(["\n", "\n\n", "\n\n\n", " \r\n\r\n", "\n\u3000\n", "\n\u00a0\n"])
+
+
+@st.composite
+def bilingual_pages(draw) -> str:
+    """A page a crawler might bring: Chinese paragraphs, then English ones, odd breaks, junk lines."""
+    zh = draw(st.lists(st.text(alphabet=ZH_ALPHABET, min_size=1, max_size=120), min_size=1, max_size=6))
+    en = draw(st.lists(st.lists(EN_WORDS, min_size=1, max_size=30).map(" ".join), min_size=1, max_size=6))
+    blocks = zh + en
+    for junk in draw(st.lists(st.text(alphabet=MIXED_ALPHABET, max_size=40), max_size=3)):
+        blocks.insert(draw(st.integers(0, len(blocks))), junk)
+    return "".join(block + draw(BREAKS) for block in blocks)
 
 
 def _squeeze(text: str) -> str:
@@ -86,7 +105,7 @@ def test_any_bytes_load_or_refuse(data: bytes) -> None:
 
 
 @QUICK
-@given(st.one_of(any_text, mixed_text))
+@given(st.one_of(any_text, mixed_text, bilingual_pages()))
 def test_any_text_loads_or_refuses(text: str) -> None:
     try:
         source = load_text(text, name="generated.txt")
@@ -96,6 +115,20 @@ def test_any_text_loads_or_refuses(text: str) -> None:
     # Ingest keeps the user's characters: every paragraph is made of characters of the input.
     for paragraph in source.zh + source.en:
         assert set(_squeeze(paragraph.text)) <= set(_squeeze(text))
+
+
+@QUICK
+@given(bilingual_pages(), st.sampled_from(["gb18030", "utf-16", "utf-8-sig"]))
+def test_encoded_pages_load_like_utf8(text: str, codec: str) -> None:
+    # One or two Chinese characters are too few to tell GB18030 from Big5; a page has more.
+    assume(len(regex.findall(r"\p{Han}", text)) >= 10)
+    try:
+        want = load_text(text, name="page.txt")
+    except DuizhaoError:
+        return
+    got = load_bytes(text.encode(codec), name="page.txt")
+    assert [p.text for p in got.zh] == [p.text for p in want.zh]
+    assert [p.text for p in got.en] == [p.text for p in want.en]
 
 
 # ─── segmentation ────────────────────────────────────────────────────────────────────────────────────
@@ -119,7 +152,7 @@ def test_splitters_keep_every_character(text: str) -> None:
 
 
 @QUICK
-@given(mixed_text)
+@given(st.one_of(bilingual_pages(), mixed_text))
 def test_segment_keeps_every_character(text: str) -> None:
     try:
         source = load_text(text, name="generated.txt")
@@ -150,7 +183,7 @@ def test_align_any_sentences(zh: list[str], en: list[str]) -> None:
 
 
 @QUICK
-@given(mixed_text)
+@given(st.one_of(bilingual_pages(), mixed_text))
 def test_whole_pipeline_on_mixed_scripts(text: str) -> None:
     alignment = _pipeline_or_error(text)
     if alignment is not None:
@@ -204,9 +237,13 @@ def original() -> Alignment:
     return _fast(EXAMPLE)
 
 
+TO_TRADITIONAL = opencc.OpenCC("s2tw")  # Taiwan standard: what Big5 holds (為, not s2t's 爲)
+
+
 @pytest.fixture(scope="module")
 def traditional_text() -> str:
-    return opencc.OpenCC("s2t").convert(EXAMPLE.read_text(encoding="utf-8"))
+    # Big5 has no no-break space: a Big5 page has a plain space where the original has U+00A0.
+    return TO_TRADITIONAL.convert(EXAMPLE.read_text(encoding="utf-8")).replace("\u00a0", " ")
 
 
 @pytest.mark.parametrize("codec, declared", [
@@ -231,8 +268,7 @@ def test_example_in_big5_traditional_aligns_the_same(tmp_path: Path, original: A
     assert alignment.document.meta.zh_script == "Hant"
     assert _links(alignment) == _links(original)
     # The user's own characters come out, not a conversion back to Simplified.
-    converted = opencc.OpenCC("s2t")
-    assert [zh for zh, _ in alignment.pairs()] == [converted.convert(zh) for zh, _ in original.pairs()]
+    assert [zh for zh, _ in alignment.pairs()] == [TO_TRADITIONAL.convert(zh) for zh, _ in original.pairs()]
     assert [en for _, en in alignment.pairs()] == [en for _, en in original.pairs()]
 
 
