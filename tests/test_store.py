@@ -348,3 +348,58 @@ def test_bad_searches_state_the_fix(store):
         store.search("x", lang="fr")
     with pytest.raises(EditError, match="--limit must be at least 1, got 0"):
         store.search("x", limit=0)
+
+
+# --- the add and search commands on the example page -------------------------------------------------
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "readout.txt"
+
+
+def test_add_then_search_the_example_page(tmp_path, capsys):
+    import json
+
+    from duizhao.cli import run
+
+    db = tmp_path / "corpus.db"
+    assert run(["add", str(EXAMPLE), "--db", str(db)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"{EXAMPLE}: added as document 1",
+        f"1 added, 0 already present in {db}",
+    ]
+    assert run(["add", str(EXAMPLE), "--db", str(db)]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == f"0 added, 1 already present in {db}"
+
+    assert run(["search", "芬太尼", "--db", str(db)]) == 0  # stdout is not a terminal here: JSON lines
+    out, err = capsys.readouterr()
+    [record] = [json.loads(line) for line in out.splitlines()]
+    assert record["rendering"] == "fentanyl"
+    assert "此种流入加剧了芬太尼危机。" in record["text"]
+    assert [record["text"][a:b] for a, b in record["spans"]] == ["芬太尼"]
+    assert "that fuels the fentanyl crisis." in record["aligned"]
+    assert [record["aligned"][a:b] for a, b in record["rendering_spans"]] == ["fentanyl"]
+    assert err == "1 link contains '芬太尼'; likely rendering: fentanyl\n"
+
+    assert run(["search", "Second Thomas Shoal", "--db", str(db), "--json"]) == 0
+    [record] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [record["aligned"][a:b] for a, b in record["rendering_spans"]] == ["第二托马斯浅滩"]
+
+    with Store(db) as store:
+        stored = store.document(1)
+        assert stored.alignment.document.meta.source_url.startswith("https://www.state.gov/secretary-blinkens-meeting")
+        assert len(stored.alignment.document.meta.chrome) > 0  # the removed page chrome is kept as metadata
+
+
+def test_search_and_add_errors_state_the_fix(tmp_path, capsys):
+    from duizhao.cli import run
+
+    missing = tmp_path / "none.db"
+    assert run(["search", "王毅", "--db", str(missing)]) == 2
+    # compared without line breaks: the error line may be wrapped to the terminal width
+    assert capsys.readouterr().err.split() == (
+        f"Error: no corpus at {missing}: create one with `duizhao add FILE --db {missing}`"
+    ).split()
+    assert run(["add", str(tmp_path / "nope.txt"), "--db", str(missing)]) == 2
+    assert capsys.readouterr().err.split() == (
+        f"Error: {tmp_path / 'nope.txt'} is not a file: check the path (use - for stdin)"
+    ).split()
+    assert not missing.exists()  # nothing was created for a failed add

@@ -249,22 +249,24 @@ def mark(text: str, spans: list[tuple[int, int]], before: str, after: str, escap
     return "".join(out)
 
 
-def concordance_markup(result: Concordance) -> list[str]:
-    """The concordance as rich markup lines: the term in bold yellow, its rendering in bold cyan."""
+def concordance_table(result: Concordance):
+    """The concordance for a terminal (a rich table): the term in bold yellow, its rendering in bold cyan."""
     from rich.markup import escape
+    from rich.table import Table
 
-    lines = []
-    for hit in result.hits:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(overflow="fold")  # Chinese has no spaces to wrap at
+    for number, hit in enumerate(result.hits):
         term_line = mark(hit.text, hit.spans, "[bold yellow]", "[/]", escape)
         rendering_line = mark(hit.aligned, hit.rendering_spans, "[bold cyan]", "[/]", escape) or "[dim]—[/]"
         zh_line, en_line = (term_line, rendering_line) if hit.lang == "zh" else (rendering_line, term_line)
-        lines += [
-            f"[dim]document {hit.doc_id} · link {hit.position + 1} · {escape(hit.title)}[/]",
-            f"  [dim]zh[/]  {zh_line}",
-            f"  [dim]en[/]  {en_line}",
-            "",
-        ]
-    return lines
+        if number:
+            table.add_row("", "")
+        table.add_row(f"{hit.doc_id}:{hit.position + 1}", f"[dim]{escape(hit.title)}[/]")
+        table.add_row("zh", zh_line)
+        table.add_row("en", en_line)
+    return table
 
 
 @dataclass
