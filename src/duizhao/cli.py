@@ -248,9 +248,9 @@ def add(
         results = add_files(db, inputs, fast=fast, progress=update)
     for result in results:
         state = "added" if result.added else "already present"
-        stderr.print(f"{result.path}: {state} as document {result.doc_id}", markup=False, highlight=False)
+        stderr.print(f"{result.path}: {state} as document {result.doc_id}", markup=False, highlight=False, soft_wrap=True)
     added = sum(r.added for r in results)
-    stderr.print(f"{added} added, {len(results) - added} already present in {db}", markup=False, highlight=False)
+    stderr.print(f"{added} added, {len(results) - added} already present in {db}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -264,7 +264,7 @@ def search(
     """A bilingual concordance: the links containing TERM, with the term and its likely rendering marked."""
     import json
 
-    from .store import Store, concordance_markup
+    from .store import Store, concordance_table
 
     if not db.is_file():
         raise ConfigError(f"no corpus at {db}: create one with `duizhao add FILE --db {db}`")
@@ -274,11 +274,10 @@ def search(
         for record in result.records():
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
-        for line in concordance_markup(result):
-            stdout.print(line)
+        stdout.print(concordance_table(result))
     rendering = f"; likely rendering: {result.rendering}" if result.rendering else ""
     links = "1 link contains" if result.total == 1 else f"{result.total} links contain"
-    stderr.print(f"{links} {term!r}{rendering}", markup=False, highlight=False)
+    stderr.print(f"{links} {term!r}{rendering}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
