@@ -195,6 +195,12 @@ def test_html_page(tmp_path):
     assert source.meta.title_en == "Talks End"
 
 
+def test_html_fragment_without_html_tag():
+    source = load_text("<p>会谈于周一结束。双方都很满意。</p>\n<p>The talks ended on Monday. Both sides were pleased.</p>")
+    assert [p.text for p in source.zh] == ["会谈于周一结束。双方都很满意。"]
+    assert [p.text for p in source.en] == ["The talks ended on Monday. Both sides were pleased."]
+
+
 def test_stdin(monkeypatch):
     data = "会谈结束了。\n\nThe talks ended.\n".encode("gb18030")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
@@ -228,12 +234,13 @@ def test_pair_paragraphs(tmp_path):
 
 
 def test_pair_presegmented_keeps_every_line(tmp_path):
-    zh = write(tmp_path / "s.zh", "第一句。第二句在同一行。\n\n第三句\n")
-    en = write(tmp_path / "s.en", "First. Second on the same line.\nThird\n")
+    zh = write(tmp_path / "s.zh", "第一句。第二句在同一行。\r\n\r\n第三句\u2028还是第三句\n")
+    en = write(tmp_path / "s.en", "First. Second on the same line.\nThird\x0cstill third\n")
     source = load_pair(zh, en, sentences=True)
     assert source.presegmented
-    assert source.zh == [Paragraph("第一句。第二句在同一行。"), Paragraph("第三句")]
-    assert source.en == [Paragraph("First. Second on the same line."), Paragraph("Third")]
+    # Blank lines are skipped; only \n, \r\n and \r end a line (not U+2028 or a form feed).
+    assert source.zh == [Paragraph("第一句。第二句在同一行。"), Paragraph("第三句\u2028还是第三句")]
+    assert source.en == [Paragraph("First. Second on the same line."), Paragraph("Third\x0cstill third")]
 
 
 # ------------------------------------------------------------------------------------------- bad input
@@ -279,6 +286,15 @@ def test_one_language_only(tmp_path):
                                     "or a file that holds both languages")
     path = write(tmp_path / "digits.txt", "2023 10 27\n12345\n")
     assert "found no Chinese or English text" in error_of(load, path)
+
+
+def test_a_stray_line_of_the_other_language_is_not_a_translation(tmp_path):
+    english = "The talks ended on Monday after seven hours of discussions in Washington. " * 5
+    path = write(tmp_path / "en.txt", f"中文版\n\n{english}\n")
+    assert error_of(load, path) == (f"found only English text in {path} (the Chinese is 3 characters in 1 line): "
+                                    "give the Chinese side with --zh, or a file that holds both languages")
+    # A short document stays bilingual however uneven: there is too little text to judge.
+    assert [p.text for p in load_text("会谈结束。\nThe talks ended on Monday after seven hours.").zh] == ["会谈结束。"]
 
 
 def test_chrome_only_is_one_language(tmp_path):

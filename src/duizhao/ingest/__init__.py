@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes
 from .html import looks_like_html, split_html
-from .layout import _paragraphs, classify, fill_metadata, split_bilingual
+from .layout import _paragraphs, classify, fill_metadata, split_bilingual, split_lines
 from .script import han_count, latin_words
 
 __all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_pair", "load_text"]
@@ -70,8 +70,10 @@ def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentenc
     _check_languages(texts, _label(_name(zh_path)), _label(_name(en_path)))
 
     if sentences:
-        zh = [Paragraph(line.strip()) for line in texts["zh"].splitlines() if line.strip()]
-        en = [Paragraph(line.strip()) for line in texts["en"].splitlines() if line.strip()]
+        # Only \n, \r\n and \r end a line: str.splitlines would also cut at U+2028 or a form feed inside a
+        # sentence and shift every id after it against the gold file.
+        zh = [Paragraph(line.strip()) for line in split_lines(texts["zh"]) if line.strip()]
+        en = [Paragraph(line.strip()) for line in split_lines(texts["en"]) if line.strip()]
     else:
         zh = classify([b.text for b in _paragraphs(texts["zh"])], "zh")
         en = classify([b.text for b in _paragraphs(texts["en"])], "en")

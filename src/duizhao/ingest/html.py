@@ -12,9 +12,16 @@ _HTML_START = regex.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!do
                             regex.IGNORECASE | regex.DOTALL)
 
 
+# A fragment without <html>: it opens with a tag and closes a block element early on.
+_FRAGMENT_START = regex.compile(r"\A\s*<[a-z!]", regex.IGNORECASE)
+_BLOCK_CLOSE = regex.compile(r"</(?:p|div|article|section|h[1-6]|li|td|span|table|br)\s*>", regex.IGNORECASE)
+
+
 def looks_like_html(text: str) -> bool:
-    """Decided by content: the document opens with a doctype or an <html>, <head> or <body> tag."""
-    return bool(_HTML_START.match(text[:4096]))
+    """Decided by content: a doctype or an <html>, <head> or <body> tag first, or a fragment that opens
+    with a tag and closes block elements."""
+    head = text[:4096]
+    return bool(_HTML_START.match(head) or (_FRAGMENT_START.match(head) and _BLOCK_CLOSE.search(head)))
 
 
 def split_html(html: str, *, name: str = "the input") -> Source:

@@ -73,6 +73,11 @@ _HEADING_MAX_WORDS = 12
 _BYLINE_START = regex.compile(r"By\s+\p{Lu}|(?:作者|记者|記者|撰文|编译|編譯)\s*[:：]")
 _BYLINE_MAX_HAN = 40
 _BYLINE_MAX_WORDS = 20
+# A translation runs to about 1.5 Chinese characters per English word. A side under a tenth of the other
+# (in those units) is a stray line, not a translation, once the other side is big enough to tell.
+_HAN_PER_WORD = 1.5
+_MIN_SIDE_SHARE = 0.1
+_MIN_SIZE_FOR_BALANCE = 60
 # Hard-wrapped Chinese: a line of this many Han characters (or more) that stops mid-sentence goes on in
 # the next line.
 _WRAP_MIN_HAN = 20
@@ -105,10 +110,27 @@ def split_bilingual(text: str, *, name: str = "the input") -> Source:
     if not zh_texts:
         raise InputError(f"found only English text in {name}: give the Chinese side with --zh, "
                          "or a file that holds both languages")
+    _check_balance(zh_texts, en_texts, name)
     zh = classify(zh_texts, "zh")
     en = classify(en_texts, "en")
     fill_metadata(meta, zh, en)
     return Source(zh=zh, en=en, meta=meta)
+
+
+def _check_balance(zh_texts: list[str], en_texts: list[str], name: str) -> None:
+    """A page in one language with a stray line of the other (a "中文" link, a Chinese name) is not
+    bilingual: aligning it would only produce empty links."""
+    zh_size = sum(han_count(t) for t in zh_texts)
+    en_size = sum(latin_words(t) for t in en_texts) * _HAN_PER_WORD
+    if zh_size < _MIN_SIDE_SHARE * en_size and en_size >= _MIN_SIZE_FOR_BALANCE:
+        raise InputError(f"found only English text in {name} (the Chinese is {zh_size} characters in "
+                         f"{len(zh_texts)} line{'s' * (len(zh_texts) > 1)}): give the Chinese side with --zh, "
+                         "or a file that holds both languages")
+    if en_size < _MIN_SIDE_SHARE * zh_size and zh_size >= _MIN_SIZE_FOR_BALANCE:
+        en_words = sum(latin_words(t) for t in en_texts)
+        raise InputError(f"found only Chinese text in {name} (the English is {en_words} words in "
+                         f"{len(en_texts)} line{'s' * (len(en_texts) > 1)}): give the English side with --en, "
+                         "or a file that holds both languages")
 
 
 def classify(texts: list[str], lang: str) -> list[Paragraph]:
@@ -170,11 +192,16 @@ def parse_date(text: str) -> str:
     return ""
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines ended by \n, \r\n or \r only (str.splitlines also cuts at U+2028, \x1c, \x85, ...)."""
+    return _LINE_BREAK.split(text)
+
+
 def _paragraphs(text: str) -> list[_Block]:
     """Non-empty lines, with a hard-wrapped line joined to the line it continues."""
     blocks: list[_Block] = []
     previous_blank = True
-    for raw in _LINE_BREAK.split(text):
+    for raw in split_lines(text):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
         if not line:
             previous_blank = True
