@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes
 from .html import looks_like_html, split_html
-from .layout import _paragraphs, classify, fill_metadata, split_bilingual, split_lines
+from .layout import classify, fill_metadata, paragraph_texts, split_bilingual, split_lines
 from .script import han_count, latin_words
 
 __all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_pair", "load_text"]
@@ -75,8 +75,8 @@ def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentenc
         zh = [Paragraph(line.strip()) for line in split_lines(texts["zh"]) if line.strip()]
         en = [Paragraph(line.strip()) for line in split_lines(texts["en"]) if line.strip()]
     else:
-        zh = classify([b.text for b in _paragraphs(texts["zh"])], "zh")
-        en = classify([b.text for b in _paragraphs(texts["en"])], "en")
+        zh = classify(paragraph_texts(texts["zh"]), "zh")
+        en = classify(paragraph_texts(texts["en"]), "en")
     source = Source(zh=zh, en=en, presegmented=sentences)
     fill_metadata(source.meta, zh, en)
     source.meta.path = f"{_name(zh_path)} + {_name(en_path)}"

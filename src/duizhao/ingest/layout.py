@@ -18,6 +18,7 @@ from .script import Script, han_count, latin_words, script_of, zh_script
 
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 _WHITESPACE = regex.compile(r"\s+")
+_ASCII_WORD_CHAR = regex.compile(r"[A-Za-z0-9]")
 
 # Sentence-final punctuation in either language, optionally followed by closing quotes or brackets.
 _ENDS_SENTENCE = regex.compile(r"(?:[。！？；!?.…]|\.\.\.)[\"'”’」』）)\]》]*$")
@@ -38,7 +39,12 @@ _DATE_EN_DMY = rf"(?:{_WEEKDAY_EN})?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{
 _DATES = [regex.compile(p, regex.IGNORECASE) for p in (_DATE_ZH, _DATE_ISO, _DATE_EN_MDY, _DATE_EN_DMY)]
 _TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[ap]\.?m\.?)?"
 _SOURCE_MARK = r"(?:来源|來源|Source)\s*[:：]"
-_POSTED_LABEL = r"(?:发布时间|發布時間|发布日期|發布日期|时间|時間|日期|Posted(?:\s+on)?|Published(?:\s+on)?|Updated)\s*[:：]?\s*"
+_POSTED_LABEL = regex.compile(
+    r"(?:发布时间|發布時間|发布日期|發布日期|时间|時間|日期|Posted(?:\s+on)?|Published(?:\s+on)?|Updated)\s*[:：]?\s*",
+    regex.IGNORECASE)
+_DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*(?P<mark>{_TIME}|{_SOURCE_MARK})?", regex.IGNORECASE)
+                    for date in _DATES]
+_DATELINE_SITE_PREFIX = regex.compile(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", regex.IGNORECASE)
 
 # A line that is a widget label: share and comment boxes, print buttons, navigation. Matched only as the
 # whole of a short line, so "内容" ends up here but "内容丰富的会谈。" does not.
@@ -95,7 +101,7 @@ class _Block:
 def split_bilingual(text: str, *, name: str = "the input") -> Source:
     """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
     meta = Metadata()
-    blocks = _paragraphs(text)
+    blocks = _blocks(text)
     content = [block for block in blocks if not _take_chrome(block, meta)]
     _attach_scriptless(content)
     _smooth_short_lines(content)
@@ -193,11 +199,17 @@ def parse_date(text: str) -> str:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines ended by \n, \r\n or \r only (str.splitlines also cuts at U+2028, \x1c, \x85, ...)."""
+    r"""Lines ended by \n, \r\n or \r only (str.splitlines also cuts at U+2028, \x1c, \x85, ...)."""
     return _LINE_BREAK.split(text)
 
 
-def _paragraphs(text: str) -> list[_Block]:
+def paragraph_texts(text: str) -> list[str]:
+    """The paragraphs of a one-language text: blank lines separate them, and inside a block a line that
+    continues a hard-wrapped sentence is joined to it while other lines (headings, dates) stand alone."""
+    return [block.text for block in _blocks(text)]
+
+
+def _blocks(text: str) -> list[_Block]:
     """Non-empty lines, with a hard-wrapped line joined to the line it continues."""
     blocks: list[_Block] = []
     previous_blank = True
@@ -209,7 +221,9 @@ def _paragraphs(text: str) -> list[_Block]:
         script = script_of(line)
         last = blocks[-1] if blocks else None
         if last is not None and not previous_blank and _continues(last, line, script):
-            joiner = " " if script == "en" or not (han_count(last.text[-1]) and han_count(line[0])) else ""
+            # Chinese lines join with nothing, unless the break falls between two Latin words or numbers.
+            between_words = _ASCII_WORD_CHAR.match(last.text[-1]) and _ASCII_WORD_CHAR.match(line[0])
+            joiner = " " if script == "en" or between_words else ""
             last.text = f"{last.text}{joiner}{line}"
             last.lines.append(line)
         else:
@@ -254,14 +268,13 @@ def _dateline(text: str, meta: Metadata) -> bool:
     """A posting line: "2023年10月30日 04:43  美国驻华大使馆网", "发布时间：2023-10-30 04:43",
     "Oct. 30, 2023 4:43 PM | U.S. Embassy". A date with a time, a source mark or a posting label, and at
     most a short site name after it. The first one is the dateline; any later one is chrome."""
-    label = regex.match(_POSTED_LABEL, text, regex.IGNORECASE)
+    label = _POSTED_LABEL.match(text)
     rest = text[label.end():] if label else text
-    for pattern in _DATES:
-        match = regex.match(rf"(?:{pattern.pattern})\s*(?P<mark>{_TIME}|{_SOURCE_MARK})?", rest, regex.IGNORECASE)
+    for pattern in _DATELINE_STARTS:
+        match = pattern.match(rest)
         if not match or not (label or match.group("mark")):
             continue
-        site = regex.sub(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", "", rest[match.end():],
-                         flags=regex.IGNORECASE)
+        site = _DATELINE_SITE_PREFIX.sub("", rest[match.end():])
         if _is_prose(site) or len(site) > 40:
             return False  # a sentence that starts with a date and a time is content
         if meta.dateline:
