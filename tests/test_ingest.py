@@ -333,6 +333,11 @@ def test_oversized_is_refused_before_reading(tmp_path, monkeypatch):
                                                    "into documents, or raise the limit (max_bytes)")
 
 
+def test_oversized_bytes():
+    assert error_of(load_bytes, b"x" * 2048, name="upload.txt", max_bytes=1024) == (
+        "upload.txt is 2 KB, over the 1 KB limit: split it into documents, or raise the limit (max_bytes)")
+
+
 def test_oversized_stdin(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 100)))
     assert error_of(load, "-", max_bytes=50).startswith("standard input is over the")

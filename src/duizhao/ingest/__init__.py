@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Paragraph, Source
-from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes
+from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
 from .layout import classify, fill_metadata, paragraph_texts, split_bilingual, split_lines
 from .script import han_count, latin_words
@@ -32,8 +32,11 @@ def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
     return load_bytes(data, name=_name(path))
 
 
-def load_bytes(data: bytes, *, name: str = "-") -> Source:
+def load_bytes(data: bytes, *, name: str = "-", max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Like `load`, for bytes already in hand (a batch worker, a web upload). `name` is used in messages."""
+    if len(data) > max_bytes:
+        raise InputError(f"{_label(name)} is {size_text(len(data))}, over the {size_text(max_bytes)} limit: "
+                         "split it into documents, or raise the limit (max_bytes)")
     text, encoding = _decode(data, name)
     source = load_text(text, name=name)
     source.meta.encoding = encoding

@@ -42,7 +42,7 @@ def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -
         # stdin has no size to stat: read one byte more than allowed to know whether it is over.
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise InputError(f"standard input is over the {_size(max_bytes)} limit: "
+            raise InputError(f"standard input is over the {size_text(max_bytes)} limit: "
                              "split the input, or raise the limit (max_bytes)")
         return data
     file = Path(path)
@@ -52,7 +52,7 @@ def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -
         raise InputError(f"{file} is a folder, not a file: give one document")
     size = file.stat().st_size
     if size > max_bytes:
-        raise InputError(f"{file} is {_size(size)}, over the {_size(max_bytes)} limit: "
+        raise InputError(f"{file} is {size_text(size)}, over the {size_text(max_bytes)} limit: "
                          "split it into documents, or raise the limit (max_bytes)")
     try:
         return file.read_bytes()
@@ -188,7 +188,8 @@ def _is_common_hanzi(ch: str) -> bool:
     return 0xA440 <= code <= 0xC67E
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A size for messages: "60 MB", "1.5 KB", "12 bytes"."""
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         if n >= scale:
             return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
