@@ -118,12 +118,14 @@ def _bomless_utf16(data: bytes) -> str | None:
     pairs = len(sample) // 2
     for nuls, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
         if nuls >= pairs * 0.2 and other <= nuls * 0.02:
+            whole = sample[: pairs * 2]
             try:
-                text = sample[: len(sample) // 2 * 2].decode(codec, errors="strict")
-            except UnicodeDecodeError:
-                # A sample cut in a surrogate pair fails only at its very end.
-                text = sample[: len(sample) // 2 * 2 - 2].decode(codec, errors="ignore")
-            if not _CONTROL.search(text.replace("\x00", "\x01")):
+                text = whole.decode(codec)
+            except UnicodeDecodeError as err:
+                if err.start < len(whole) - 2:
+                    continue  # a broken surrogate inside the sample: not UTF-16
+                text = whole[: err.start].decode(codec)  # the sample's end cut a surrogate pair
+            if not _CONTROL.search(text):
                 return codec
     return None
 
