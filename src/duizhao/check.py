@@ -27,8 +27,8 @@ from typing import Iterable
 import regex
 
 from .errors import ConfigError
-from .glossary import EnglishText, NameIndex, Term, find_name, similarity, zh_names
-from .model import Alignment, Bead, Flag, Lang
+from .glossary import EnglishText, NameIndex, Term, find_name, similarity, sounds_like, zh_names
+from .model import Alignment, Flag, Lang
 from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 
 FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated")
@@ -143,7 +143,7 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
     for name in zh_names(zh, index):
         matches = [find_name(word, english, index, known, config.transliteration) for word in name.lookup]
         if all(matches):
-            used |= {w.lower() for m in matches if m for w in regex.findall(r"[\p{Latin}0-9.]+", m.english)}
+            used |= {w for m in matches if m for w in m.words}
         else:
             missing_zh.append(name)
     # English abbreviates organisations and events (第28届联合国气候变化大会 ↔ COP28): an acronym that no
@@ -216,7 +216,7 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
         low = word.lower()
         if low in rendered or any(similarity(low, r) >= 0.8 for r in rendered if len(r) >= 4):
             continue
-        if any(similarity(low, r) >= config.transliteration for r in romanised if len(r) >= 2):
+        if any(sounds_like(r, low) >= config.transliteration for r in romanised if len(r) >= 2):
             continue
         missing.append(word)
     return missing

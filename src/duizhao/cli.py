@@ -322,6 +322,27 @@ def evaluate(
         stdout.print(render_scores(documents, total))
 
 
+@app.command()
+def glossary(
+    inputs: List[Path] = typer.Argument(None, metavar="INPUT...", show_default=False, help="Bilingual files to align and read ('-' for stdin)."),
+    db: Optional[Path] = typer.Option(None, "--db", metavar="PATH", help="Read every document of this corpus instead."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="csv|tbx|jsonl", help="Output format (default: the --output extension, else csv)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (default: stdout)."),
+) -> None:
+    """Term pairs found in aligned text (people, places, organisations, recurring terms), with counts and an example."""
+    from . import glossary as terms_module
+
+    if db and inputs:
+        raise ConfigError("give either INPUT files or --db PATH, not both")
+    terms = terms_module.glossary_of(inputs or [], db=db)
+    if output is not None:
+        terms_module.write(terms, output, fmt)
+        stderr.print(f"wrote {len(terms)} term pairs to {output}", markup=False, highlight=False, soft_wrap=True)
+    else:
+        sys.stdout.write(terms_module.dumps(terms, (fmt or "csv").lower()))
+        sys.stdout.flush()
+
+
 def _write_to_stdout(alignment: Alignment, name: str) -> None:
     """Write one single-file format to stdout (through a temporary file: writers work on paths)."""
     import tempfile
@@ -342,7 +363,7 @@ def run(argv: Optional[List[str]] = None) -> int:
     try:
         command.main(args=argv, prog_name="duizhao", standalone_mode=False)
     except DuizhaoError as err:
-        stderr.print(f"Error: {err}", markup=False, highlight=False)
+        stderr.print(f"Error: {err}", markup=False, highlight=False, soft_wrap=True)
         return 2
     except click.exceptions.Exit as done:
         return done.exit_code
