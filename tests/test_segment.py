@@ -90,7 +90,10 @@ def test_sentences_are_slices_of_their_paragraph(document):
     ("“我们会来。你们呢？”他问。", ["“我们会来。你们呢？”", "他问。"]),
     ("他说“好”就走了。真的吗？！是的……好吧", ["他说“好”就走了。", "真的吗？！", "是的……", "好吧"]),
     ("「走吧。」她說。『好。』", ["「走吧。」", "她說。", "『好。』"]),
-    ("会谈（持续两天。）结束了；双方满意。", ["会谈（持续两天。）", "结束了；", "双方满意。"]),
+    ("会谈（持续两天。）结束了；双方满意。", ["会谈（持续两天。）结束了；", "双方满意。"]),
+    ("会谈结束。（此为译注。）双方满意。", ["会谈结束。", "（此为译注。）", "双方满意。"]),
+    ("他读了《你好！》这本书。", ["他读了《你好！》这本书。"]),
+    ("他说：“我读了《你好！》。”然后走了。", ["他说：“我读了《你好！》。”", "然后走了。"]),
     ("价格是3.5元.然后涨了", ["价格是3.5元.", "然后涨了"]),
     ("他说“我们会来。然后离开了。", ["他说“我们会来。", "然后离开了。"]),  # an unclosed quote is not tracked
     ("双方——包括美国——表示满意。", ["双方——包括美国——表示满意。"]),
@@ -146,4 +149,11 @@ def test_long_text_without_punctuation_is_linear(split, unit):
     assert len(split(unit * (60_000 // len(unit)))) == 1
     stop = "。" if split is split_zh else ". A "
     assert len(split((unit + stop) * 5_000)) >= 5_000
+    assert time.perf_counter() - start < 5
+
+
+def test_many_asides_in_one_sentence_stay_linear():
+    # 10,000 bracketed asides that each end in 。 but never end the sentence: one pass, one sentence.
+    start = time.perf_counter()
+    assert len(split_zh("会谈（持续两天。）" * 10_000)) == 1
     assert time.perf_counter() - start < 5

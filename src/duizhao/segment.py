@@ -19,54 +19,71 @@ SEGMENTER = "duizhao-rules-1"
 _ZH_TERMINALS = frozenset("。｡！？；!?;…")
 # ASCII "." and ";" end a Chinese sentence only right after a Chinese character ("会晤." but not "3.5").
 _ZH_ASCII_TERMINALS = frozenset(".;")
-_ZH_PAIRS = {"“": "”", "「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕", "‘": "’"}
+_ZH_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "（": "）", "(": ")", "【": "】", "〔": "〕", "《": "》"}
+# What may close a sentence together with the final punctuation inside it:
+# - quotes always: 他说：“我们会来。”|然后离开了。 (the Chinese convention);
+# - brackets only when they hold the whole sentence: （此为译注。）|下一句; in 会谈（持续两天。）结束了 the
+#   sentence goes on;
+# - title marks never: 他读了《你好！》这本书。 is one sentence.
+_ZH_QUOTES = frozenset("“「『‘")
+_ZH_TITLE_MARKS = frozenset("《")
 _ZH_CLOSERS = frozenset("”」』）)》】〕’\"'")
 _HAN = regex.compile(r"\p{Han}")
 
 
 def split_zh(text: str) -> list[str]:
-    """Split Chinese text after 。！？；…… (and their runs, e.g. ！？), closing quotes kept with their sentence.
+    """Split Chinese text after 。！？；…… (and their runs, e.g. ！？), closing marks kept with their sentence.
 
-    The rule for quotes: a sentence ends at final punctuation outside quotes and brackets, or at final
-    punctuation followed directly by the closing marks that leave every quote (“好。”). A quote that
-    ends without final punctuation (他说“好”就走了。) ends nothing, and —— never ends a sentence.
-    Pairs that do not balance in `text` (an apostrophe ’, a quote left open across paragraphs) are not
-    tracked, so one stray mark cannot glue the rest of a paragraph into one sentence.
+    A sentence ends at final punctuation outside every quote and bracket, or at final punctuation followed
+    directly by the closing marks that leave them all, where those marks may end a sentence (see
+    _ZH_PAIRS). A quote that ends without final punctuation (他说“好”就走了。) ends nothing, and ——
+    never ends a sentence. Pairs that do not balance in `text` (an apostrophe ’, a quote left open
+    across paragraphs) are not tracked, so one stray mark cannot glue a paragraph into one sentence.
     """
     tracked = _balanced_pairs(text)
-    openers = frozenset(tracked)
-    closers = frozenset(_ZH_PAIRS[o] for o in tracked)
+    closer_to_opener = {_ZH_PAIRS[o]: o for o in tracked}
+    open_marks: list[tuple[str, int]] = []  # (opening mark, its position), innermost last
     sentences: list[str] = []
     start = 0
-    depth = 0
     i = 0
     n = len(text)
     while i < n:
         ch = text[i]
         if ch == "\n":
             _emit(sentences, text[start:i])
-            start, depth, i = i + 1, 0, i + 1
+            start, i = i + 1, i + 1
+            open_marks.clear()
             continue
-        if ch in openers:
-            depth += 1
-        elif ch in closers:
-            depth = max(depth - 1, 0)
+        if ch in tracked:
+            open_marks.append((ch, i))
+        elif ch in closer_to_opener and open_marks:
+            open_marks.pop()
         if not _zh_terminal_at(text, i):
             i += 1
             continue
         j = i + 1
         while j < n and (text[j] in _ZH_TERMINALS or text[j] in _ZH_ASCII_TERMINALS):
             j += 1
+        closes_sentence = True
         while j < n and text[j] in _ZH_CLOSERS:
-            if text[j] in closers:
-                depth = max(depth - 1, 0)
+            if text[j] in closer_to_opener and open_marks:
+                opener, position = open_marks.pop()
+                if opener in _ZH_TITLE_MARKS or (opener not in _ZH_QUOTES and position != _skip_spaces(text, start)):
+                    closes_sentence = False
             j += 1
-        if depth == 0:
+        if closes_sentence and not open_marks:
             _emit(sentences, text[start:j])
             start = j
         i = j
     _emit(sentences, text[start:])
     return sentences
+
+
+def _skip_spaces(text: str, i: int) -> int:
+    """The position of the first non-space character from `i` on (only spaces are walked over)."""
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
 
 
 def _zh_terminal_at(text: str, i: int) -> bool:
