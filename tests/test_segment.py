@@ -98,6 +98,7 @@ def test_sentences_are_slices_of_their_paragraph(document):
     ("他说“我们会来。然后离开了。", ["他说“我们会来。", "然后离开了。"]),  # an unclosed quote is not tracked
     ("双方——包括美国——表示满意。", ["双方——包括美国——表示满意。"]),
     ("第一行没有句号\n第二行。", ["第一行没有句号", "第二行。"]),
+    ("他道：“你不会摔交。 ”我说：“会。”", ["他道：“你不会摔交。 ”", "我说：“会。”"]),
     ("", []),
     ("   ", []),
 ])
@@ -121,6 +122,8 @@ def test_split_zh(text, want):
     ("Apple Inc. said so. Acme Inc. The firm grew.", ["Apple Inc. said so.", "Acme Inc.", "The firm grew."]),
     ("It was over... Then it began again.", ["It was over...", "Then it began again."]),
     ("the end. lower case goes on", ["the end. lower case goes on"]),
+    ('"No. Since you ask, the answer is No. 5." He left.', ['"No.', 'Since you ask, the answer is No. 5."',
+                                                           "He left."]),
     ("", []),
 ])
 def test_split_en(text, want):

@@ -64,6 +64,11 @@ def split_zh(text: str) -> list[str]:
         j = i + 1
         while j < n and (text[j] in _ZH_TERMINALS or text[j] in _ZH_ASCII_TERMINALS):
             j += 1
+        closer = _skip_spaces(text, j)
+        if closer < n and text[closer] in _ZH_CLOSERS and not text[closer].isascii():
+            # "。 ”": a space before a closing mark still leaves the mark with its sentence (not an ASCII
+            # quote: after a space it may as well open the next sentence).
+            j = closer
         closes_sentence = True
         while j < n and text[j] in _ZH_CLOSERS:
             if text[j] in closer_to_opener and open_marks:
@@ -129,7 +134,8 @@ _NEVER_FINAL = frozenset("""
 mr mrs ms messrs dr prof gen sen rep gov lt col capt cmdr sgt adm amb hon rev st mt ft vs
 e.g i.e cf viz approx
 """.split())
-# Abbreviations that are followed by a number: "No. 5", "Oct. 26", "pp. 3-5", "Art. 51".
+# Abbreviations that are followed by a number: "No. 5", "Oct. 26", "pp. 3-5", "Art. 51". Before anything
+# else their stop ends the sentence.
 _BEFORE_NUMBER = frozenset("""
 no nos art arts vol vols p pp fig figs ch sec para tel
 jan feb mar apr jun jul aug sep sept oct nov dec
@@ -141,6 +147,7 @@ _SENTENCE_STARTERS = frozenset("""
 the a an he she it we they i you this that these those there here in on at but and or so if when while
 after before as for his her its our their both all some many most no not however also then yet
 meanwhile today yesterday tomorrow what why how where who which each every one two
+my your since because although though now yes well oh instead still
 """.split())
 
 
@@ -176,10 +183,10 @@ def _en_boundary(line: str, match: regex.Match) -> bool:
     next_word = next_match.group(1) if next_match else ""
     if key in _NEVER_FINAL:
         return False
-    if key in _BEFORE_NUMBER and next_word[:1].isdigit():
-        return False
+    if key in _BEFORE_NUMBER:
+        return not next_word[:1].isdigit()  # "No. 5" goes on; "'No. Since you ask…" is two sentences
     initial = len(token) == 1 and token.isalpha() and token.isupper()
-    if initial or key in _AMBIGUOUS or _EN_ACRONYM.fullmatch(token) or key in _BEFORE_NUMBER:
+    if initial or key in _AMBIGUOUS or _EN_ACRONYM.fullmatch(token):
         return next_word.lower() in _SENTENCE_STARTERS
     return True
 
