@@ -11,7 +11,7 @@
 
   const rows = () => table.tBodies[0].rows;
 
-  function select(index, scroll = true) {
+  function select(index, scroll = true, remember = true) {
     const all = rows();
     if (!all.length) return;
     selected = Math.max(0, Math.min(index, all.length - 1));
@@ -21,7 +21,8 @@
     row.classList.add("selected");
     row.querySelector("td.side." + side).classList.add("active-side");
     if (scroll) row.scrollIntoView({ block: "nearest" });
-    history.replaceState(null, "", "#link-" + row.dataset.pos);
+    // The URL remembers the row across reloads; not set while loading, when the browser would scroll to it.
+    if (remember) history.replaceState(null, "", "#link-" + row.dataset.pos);
   }
 
   function refreshHeader() {
@@ -130,5 +131,5 @@
 
   const fromHash = /^#link-(\d+)$/.exec(location.hash);
   refreshHeader();
-  select(fromHash ? Number(fromHash[1]) : 0, Boolean(fromHash));
+  select(fromHash ? Number(fromHash[1]) : 0, Boolean(fromHash), false);
 })();
