@@ -31,15 +31,12 @@ Progress = Callable[[int, int], None]
 # Learned on MAC-Dev by benchmarks/tune.py (structured perceptron, averaged); feature names are
 # "signal.feature", link-type priors "type.<zh>-<en>".
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "embedding.cosine": 4.0,
-    "embedding.margin": 8.0,
-    "lexical.dice": 3.0,
-    "anchors.shared": 1.0,
-    "anchors.unmatched": -0.5,
-    "length.gale_church": 0.3,
-    "type.1-1": 0.0,
-    "type.1-0": -2.2,
-    "type.0-1": -2.2,
+    'embedding.cosine': 2.5925, 'embedding.margin': 8.0464, 'embedding.members': 0.1967, 'lexical.dice': 2.6917,
+    'lexical.shared': 0.0746, 'anchors.shared': 0.6216, 'anchors.unmatched': -0.5049, 'length.gale_church': 0.4094,
+    'type.1-1': -1.0324, 'type.1-2': -1.6894, 'type.1-3': -2.2338, 'type.1-4': -2.738, 'type.2-1': -1.1477,
+    'type.2-2': -1.718, 'type.2-3': -2.4279, 'type.2-4': -3.5185, 'type.3-1': -1.8012, 'type.3-2': -2.4417,
+    'type.3-3': -3.5343, 'type.3-4': -4.4531, 'type.4-1': -2.7, 'type.4-2': -3.6, 'type.4-3': -4.5,
+    'type.4-4': -5.4, 'type.1-0': -1.8687, 'type.0-1': -2.149, 'paragraphs.crossings': -3.0,
 }
 FAST_WEIGHTS: dict[str, float] = {
     "lexical.dice": 6.0,
@@ -49,11 +46,12 @@ FAST_WEIGHTS: dict[str, float] = {
     "type.1-1": 0.0,
     "type.1-0": -1.5,
     "type.0-1": -1.5,
+    "paragraphs.crossings": -3.0,
 }
 # A link of k Chinese and l English sentences: a prior that falls with its size unless learned otherwise.
 SIZE_PRIOR = -0.9
-DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length")
-FAST_SIGNALS = ("lexical", "anchors", "length")
+DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length", "paragraphs")
+FAST_SIGNALS = ("lexical", "anchors", "length", "paragraphs")
 FIRST_PASS_TYPES = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
 
 

@@ -8,7 +8,7 @@ never re-encodes or re-tokenises a window.
 
     from duizhao import signals
     signals.get("lexical")            # an instance; unknown names fail with the list of valid ones
-    signals.names()                   # ["anchors", "embedding", "length", "lexical"]
+    signals.names()                   # ["anchors", "embedding", "length", "lexical", "paragraphs"]
 """
 from __future__ import annotations
 
@@ -99,6 +99,7 @@ _REGISTRY = {
     "embedding": "duizhao.signals.embedding:EmbeddingSignal",
     "length": "duizhao.signals.length:LengthSignal",
     "lexical": "duizhao.signals.lexical:LexicalSignal",
+    "paragraphs": "duizhao.signals.paragraphs:ParagraphSignal",
 }
 
 

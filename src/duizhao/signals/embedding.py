@@ -62,7 +62,7 @@ def typical_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.nd
 
 class EmbeddingSignal(Signal):
     name = "embedding"
-    features = ("cosine", "margin")
+    features = ("cosine", "margin", "members")
     range = (-2.0, 1.0)
     cost = "encoder"
     needs_encoder = True
@@ -91,4 +91,20 @@ class EmbeddingSignal(Signal):
             (prepared.zh_typical[links.zh_end] - prepared.zh_typical[links.zh_start]) / zh_len
             + (prepared.en_typical[links.en_end] - prepared.en_typical[links.en_start]) / en_len
         )
-        return np.stack([cosine, cosine - typical], axis=1)
+        # Each member sentence's own evidence for belonging to the link: its similarity to the other side,
+        # less its typical similarity. Summed over members, so a longer link must earn its extra sentences.
+        z_unit = z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-9)
+        e_unit = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+        members = _member_margins(prepared.zh, prepared.zh_typical, links.zh_start, zh_len, e_unit)
+        members += _member_margins(prepared.en, prepared.en_typical, links.en_start, en_len, z_unit)
+        return np.stack([cosine, cosine - typical, members], axis=1)
+
+
+def _member_margins(rows, typical_prefix, start, length, other) -> np.ndarray:
+    out = np.zeros(len(start))
+    typical = np.diff(typical_prefix)
+    for k in range(int(length.max(initial=0))):
+        take = length > k
+        idx = start[take] + k
+        out[take] += (rows[idx] * other[take]).sum(1) - typical[idx]
+    return out

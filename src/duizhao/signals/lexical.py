@@ -19,8 +19,8 @@ MAX_GLOSSES = 12  # a word with more glosses (一, 打, 过) is too ambiguous to
 
 class LexicalSignal(Signal):
     name = "lexical"
-    features = ("dice",)
-    range = (0.0, 1.0)
+    features = ("dice", "shared")
+    range = (0.0, float("inf"))
     cost = "light"
 
     def prepare(self, document: Document, context: Context) -> Bags:
@@ -50,5 +50,5 @@ class LexicalSignal(Signal):
             prepared.en_size, links.en_start, links.en_end
         )
         dice = np.where(size > 0, np.minimum(2 * shared / np.maximum(size, 1), 1.0), 0.0)
-        return dice[:, None]
+        return np.stack([dice, shared], axis=1)
 
