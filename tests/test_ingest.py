@@ -138,6 +138,18 @@ def test_a_sentence_opening_with_a_date_and_time_is_content():
     assert source.meta.dateline == ""
 
 
+def test_english_wrapped_at_a_fixed_width_is_joined_even_before_capitals():
+    wrapped = ("The two sides met for more than seven hours over two days and had\n"
+               "constructive and in-depth discussions, building on recent high-level\n"
+               "meetings between the two countries. Secretary of State Antony J. Blinken\n"
+               "met with PRC Director of the CCP Central Foreign Affairs Commission and\n"
+               "Foreign Minister Wang Yi in Washington October 26-27.\n")
+    chinese = "双方在两天内举行了七个多小时的会晤并进行了建设性的深入讨论。"
+    source = load_text(f"{chinese}\n\n{wrapped}\nOffice of the Spokesperson\nOctober 27, 2023\n")
+    assert [p.text for p in source.en] == [
+        " ".join(wrapped.splitlines()), "Office of the Spokesperson", "October 27, 2023"]
+
+
 def test_hard_wrapped_chinese_is_joined():
     text = ("双方以近期两国间的高级别会议为基础,在两天内举行了七个多小时的会晤\n并进行了建设性的深入讨论。\n"
             "简报\n\nThe two sides met.\n")

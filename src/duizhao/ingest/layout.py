@@ -87,6 +87,9 @@ _MIN_SIZE_FOR_BALANCE = 60
 # Hard-wrapped Chinese: a line of this many Han characters (or more) that stops mid-sentence goes on in
 # the next line.
 _WRAP_MIN_HAN = 20
+# Hard-wrapped English blocks: lines at least this long, varying by at most this share of the longest.
+_WRAP_MIN_WIDTH = 50
+_WRAP_WIDTH_SPREAD = 0.35
 
 
 @dataclass
@@ -212,27 +215,46 @@ def paragraph_texts(text: str) -> list[str]:
 def _blocks(text: str) -> list[_Block]:
     """Non-empty lines, with a hard-wrapped line joined to the line it continues."""
     blocks: list[_Block] = []
-    previous_blank = True
-    for raw in split_lines(text):
-        line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
-        if not line:
-            previous_blank = True
-            continue
-        script = script_of(line)
-        last = blocks[-1] if blocks else None
-        if last is not None and not previous_blank and _continues(last, line, script):
-            # Chinese lines join with nothing, unless the break falls between two Latin words or numbers.
-            between_words = _ASCII_WORD_CHAR.match(last.text[-1]) and _ASCII_WORD_CHAR.match(line[0])
-            joiner = " " if script == "en" or between_words else ""
-            last.text = f"{last.text}{joiner}{line}"
-            last.lines.append(line)
-        else:
-            blocks.append(_Block(text=line, script=script, lines=[line]))
-        previous_blank = False
+    for group in _blank_separated(text):
+        wrapped = _looks_wrapped(group)
+        for index, (line, script) in enumerate(group):
+            last = blocks[-1] if index else None
+            if last is not None and (wrapped or _continues(last, line, script)):
+                # Chinese lines join with nothing, unless the break falls between two Latin words or numbers.
+                between_words = _ASCII_WORD_CHAR.match(last.text[-1]) and _ASCII_WORD_CHAR.match(line[0])
+                joiner = " " if script == "en" or between_words else ""
+                last.text = f"{last.text}{joiner}{line}"
+                last.lines.append(line)
+            else:
+                blocks.append(_Block(text=line, script=script, lines=[line]))
     return blocks
 
 
+def _blank_separated(text: str) -> list[list[tuple[str, Script]]]:
+    """Groups of consecutive non-empty lines (stripped, with their scripts), split at blank lines."""
+    groups: list[list[tuple[str, Script]]] = [[]]
+    for raw in split_lines(text):
+        line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
+        if line:
+            groups[-1].append((line, script_of(line)))
+        elif groups[-1]:
+            groups.append([])
+    return [group for group in groups if group]
+
+
+def _looks_wrapped(group: list[tuple[str, Script]]) -> bool:
+    """English prose hard-wrapped at a fixed width: three or more lines, all but the last long and of
+    about the same length. Such lines join even where the next one starts with a capital ("...met with
+    / PRC Director..."); a title over headings never has that shape."""
+    if len(group) < 3 or any(script != "en" for _, script in group):
+        return False
+    widths = [len(line) for line, _ in group[:-1]]
+    return (min(widths) >= _WRAP_MIN_WIDTH and max(widths) - min(widths) <= _WRAP_WIDTH_SPREAD * max(widths)
+            and len(group[-1][0]) <= max(widths) + 2)
+
+
 def _continues(last: _Block, line: str, script: Script) -> bool:
+    """Whether `line` goes on with the paragraph of the line just above it (no blank line between)."""
     if script != last.script or script == "none":
         return False
     if _ENDS_SENTENCE.search(last.text) or _ENDS_WITH_COLON.search(last.text):
