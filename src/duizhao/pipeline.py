@@ -5,8 +5,6 @@ Every front end (CLI, web upload, batch) goes through here, so they all produce 
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from typing import Callable
 
 from .model import Alignment, Source
@@ -17,10 +15,11 @@ Progress = Callable[[int, int], None]
 def process_source(source: Source, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
     from .align import align
     from .check import check
-    from .segment import segment
+    from .segment import SEGMENTER, segment
 
     document = segment(source)
     alignment = align(document, config=config, encoder=encoder, progress=progress)
+    alignment.settings.setdefault("segmenter", SEGMENTER if not source.presegmented else "given")
     return check(alignment)
 
 
@@ -58,11 +57,9 @@ def process_intertext(
 
 
 def process_bytes(data: bytes, name: str, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
-    """Align an uploaded document. Ingest reads files (size checks, encoding detection), so spool to one."""
-    suffix = Path(name).suffix if Path(name).suffix.lower() in {".html", ".htm", ".txt"} else ".txt"
-    with tempfile.TemporaryDirectory(prefix="duizhao-upload-") as folder:
-        spooled = Path(folder) / f"upload{suffix}"
-        spooled.write_bytes(data)
-        alignment = process(spooled, config=config, encoder=encoder, progress=progress)
-    alignment.document.meta.path = name
-    return alignment
+    """Align a document already in memory (a web upload, a batch worker); `name` is used in messages."""
+    from .ingest import load_bytes
+
+    source = load_bytes(data, name=name)
+    source.meta.path = name
+    return process_source(source, config=config, encoder=encoder, progress=progress)
