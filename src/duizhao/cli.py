@@ -111,12 +111,12 @@ def render_table(alignment: Alignment, console: Console = stdout) -> None:
                       + " | ".join(repr(line) for line in removed[:6]) + (" …" if len(removed) > 6 else ""))
     table = Table(show_lines=True, expand=True, header_style="bold")
     table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column("中文", ratio=2)
-    table.add_column("English", ratio=3)
+    table.add_column("中文", ratio=2, overflow="fold")
+    table.add_column("English", ratio=3, overflow="fold")
     table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("flags", ratio=1)
+    table.add_column("flags", ratio=1, overflow="fold")
     for number, bead in enumerate(alignment.beads, 1):
-        flags = "\n".join(f"{f.type}: {f.evidence or f.message}" for f in bead.flags)
+        flags = "\n".join(f"{f.type}: {_flag_detail(f)}" for f in bead.flags)
         table.add_row(
             f"{number}\n[dim]{bead.type}[/dim]",
             alignment.zh_text(bead) or "[dim]—[/dim]",
@@ -125,6 +125,11 @@ def render_table(alignment: Alignment, console: Console = stdout) -> None:
             f"[magenta]{flags}[/]" if flags else "",
         )
     console.print(table)
+
+
+def _flag_detail(flag) -> str:
+    # Short evidence ("10月23日 ↔ October 22") says more than a message; long evidence would flood the table.
+    return flag.evidence if flag.evidence and len(flag.evidence) <= 40 else flag.message
 
 
 def summary_line(alignment: Alignment, seconds: float) -> str:
