@@ -27,7 +27,7 @@ from typing import Iterable
 import regex
 
 from .errors import ConfigError
-from .glossary import EnglishText, NameIndex, Term, find_name, similarity, sounds_like, zh_names
+from .glossary import EnglishText, NameIndex, Term, ZhName, extract, find_name, similarity, sounds_like, zh_names
 from .model import Alignment, Flag, Lang
 from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 
@@ -50,6 +50,7 @@ class CheckConfig:
     transliteration: float = 0.65  # similarity of a romanised Chinese name part to an English word
     untranslated_share: float = 0.6  # share of the wrong script among the letters of a sentence
     untranslated_min_letters: int = 12
+    learn_names_from: int = 60  # links from which a document's own glossary is extracted for the name check
 
 
 def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[Term] | None = None,
@@ -64,6 +65,9 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
     if source not in (None, "zh", "en"):
         raise ConfigError(f"unknown source language {source!r}: use 'zh', 'en', or leave it out")
     known: dict[str, list[str]] = {}
+    if glossary is None and len(alignment.beads) >= config.learn_names_from:
+        # A long document teaches its own renderings (韦小宝 ↔ Trinket) by co-occurrence over its links.
+        glossary = [t for t in extract([alignment]) if t.kind != "term"]
     for term in glossary or ():
         known.setdefault(term.zh, []).append(term.en)
     index = NameIndex.get()
@@ -88,8 +92,9 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
 # --------------------------------------------------------------------------------- numbers and dates
 
 def _weak(anchor: Anchor) -> bool:
-    """One and two written as words are often not counts: 一个 "a", 两国 "the two countries" ↔ 双方."""
-    return anchor.spelled and anchor.key in ("num:1", "num:2")
+    """Anchors whose absence on the other side proves nothing: one and two written as words (一个 "a",
+    两国 "the two countries" ↔ 双方), estimates (五六个) and numbers inside titles (《三体》)."""
+    return anchor.vague or (anchor.spelled and anchor.key in ("num:1", "num:2"))
 
 
 def _anchor_flags(zh: str, en: str) -> list[Flag]:
@@ -137,8 +142,15 @@ def _acronyms(en: str) -> list[str]:
 
 
 def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], config: CheckConfig) -> list[Flag]:
+    """A name on one side with no counterpart on the other.
+
+    A place or organisation CC-CEDICT lists (以色列, Hamas) is flagged when the other side lacks it. A
+    person's name is flagged only when the other side names someone unexplained instead (乌克兰 ↔ Israel,
+    沙利文 ↔ Blinken): translations, literary ones above all, name people where the original says "he" and
+    the reverse, which is no error.
+    """
     english = EnglishText(en)
-    missing_zh = []
+    missing_zh: list[ZhName] = []
     used: set[str] = set()
     for name in zh_names(zh, index):
         matches = [find_name(word, english, index, known, config.transliteration) for word in name.lookup]
@@ -155,19 +167,30 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
     accounted = {w.lower() for run in _capitalised_runs(en) if set(run) & used for w in run}
     missing_en = [w for w in _english_names_without_counterpart(zh, en, index, known, config)
                   if w.lower() not in accounted]
-    if not missing_zh and not missing_en:
-        return []
     if missing_zh and missing_en:
         message = "A name differs between the two sides."
-    elif missing_zh:
-        message = "A name in the Chinese has no counterpart in the English."
     else:
-        message = "A name in the English has no counterpart in the Chinese."
+        missing_zh = [n for n in missing_zh if _world_name(n, index)]
+        missing_en = [w for w in missing_en if w.lower() in index.world_names]
+        if missing_zh:
+            message = "A name in the Chinese has no counterpart in the English."
+        elif missing_en:
+            message = "A name in the English has no counterpart in the Chinese."
+        else:
+            return []
     zh_side = list(dict.fromkeys(n.text for n in missing_zh))
     en_side = list(dict.fromkeys(missing_en))
     pairs = [f"{zh_side[i] if i < len(zh_side) else '—'} ↔ {en_side[i] if i < len(en_side) else '—'}"
              for i in range(max(len(zh_side), len(en_side)))]
     return [Flag("name", message, "; ".join(pairs))]
+
+
+def _world_name(name: ZhName, index: NameIndex) -> bool:
+    """A place or organisation CC-CEDICT lists as a name only (not 温泉 "hot spring", also a county)."""
+    if any(word not in index.proper or word in index.ordinary for word in name.lookup):
+        return False
+    return all(index.kinds.get(word) != "person" for word in name.lookup) and (
+        name.kind != "person" or all(word in index.kinds or word in index.renderings for word in name.lookup))
 
 
 def _capitalised_runs(en: str) -> list[list[str]]:
@@ -178,6 +201,8 @@ def _capitalised_runs(en: str) -> list[list[str]]:
     return runs
 
 
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "ladyship", "lord", "lordship", "madam", "madame",
+               "master", "majesty", "highness", "excellency", "auntie", "aunty", "uncle", "grannie", "granny"}
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
@@ -189,7 +214,7 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
     candidates = []
     for m in _EN_NAME.finditer(en):
         word = regex.sub(r"['’]s$", "", m.group(0))
-        if word.lower() in _CALENDAR or index.is_common_english(word):
+        if word.lower() in _CALENDAR or word.lower() in _HONORIFICS or index.is_common_english(word):
             continue  # dates are the date check's business; ordinary words are not names
         if _SENTENCE_START.search(en[:m.start()]):
             continue  # any word is capitalised at the start of a sentence
@@ -199,11 +224,12 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
     import jieba
 
     jieba.setLogLevel(60)
-    zh_words = set(jieba.lcut(zh)) | {n.text for n in zh_names(zh, index)}
+    names = [n.text for n in zh_names(zh, index)]
+    zh_words = set(jieba.lcut(zh)) | set(names)
     for name in list(zh_words):
         zh_words.update(_pieces(name, index))
+    romanised: list[str] = [r for name in names for r in index.romanised_spans(name)]
     rendered: set[str] = set()
-    romanised: list[str] = []
     for word in zh_words:
         if not _HAN.search(word):
             continue

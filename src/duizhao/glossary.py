@@ -37,7 +37,7 @@ _HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
 _NAME_TAGS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
-_INDEX_FORMAT = 3  # bump when NameIndex's contents change, so cached copies are rebuilt
+_INDEX_FORMAT = 4  # bump when NameIndex's contents change, so cached copies are rebuilt
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
 
 # Acronyms and short forms that official English uses for a few very frequent names but CC-CEDICT does not
@@ -153,11 +153,14 @@ class NameIndex:
         self.common_words: set[str] = set()  # words its definitions use in lower case
         self.char_pinyin: dict[str, str] = {}
         self.kinds: dict[str, TermKind] = {}  # what CC-CEDICT's definition says a name is
+        self.ordinary: set[str] = set()  # headwords with an ordinary (lower-case pinyin) reading: 温泉 "hot spring"
         for entry in CcCedict().get_entries():
             word, pinyin = entry["simplified"], entry.get("pinyin", "")
             is_proper = pinyin[:1].isupper()
             if is_proper:
                 self.proper.add(word)
+            else:
+                self.ordinary.add(word)
             if word not in self.pinyin or is_proper:
                 self.pinyin[word] = pinyin
             if len(word) == 1 and (word not in self.char_pinyin or not is_proper):
@@ -178,6 +181,15 @@ class NameIndex:
         self.renderings = {w: list(dict.fromkeys(r)) for w, r in renderings.items()}
         # Stemming 36,000 words takes seconds in pure Python: done once, then cached with the rest.
         self.common_stems = set(self._stemmer.stemWords(sorted(self.common_words)))
+        # English one-word names of places and organisations (Israel, Xinjiang, Hamas), not of people: an
+        # English sentence naming one that the Chinese lacks is worth a look; a person's name often is not
+        # (literary translation names people where the original says "he").
+        self.world_names: set[str] = set()
+        for word, phrases in self.renderings.items():
+            if word in self.proper and self.kinds.get(word) != "person":
+                for phrase in phrases:
+                    if regex.fullmatch(r"\p{Lu}\p{Ll}{2,}", phrase) and not self.is_common_english(phrase):
+                        self.world_names.add(phrase.lower())
 
     @staticmethod
     def _phrases(definition: str) -> list[str]:
@@ -194,7 +206,8 @@ class NameIndex:
             phrases.append(f"{lead.group(1)} {head}")
         return phrases
 
-    _STATE = ("renderings", "pinyin", "proper", "common_words", "common_stems", "char_pinyin", "kinds")
+    _STATE = ("renderings", "pinyin", "proper", "common_words", "common_stems", "char_pinyin", "kinds", "ordinary",
+              "world_names")
 
     @classmethod
     def get(cls) -> NameIndex:
@@ -241,6 +254,12 @@ class NameIndex:
             else:
                 out.append(part.lower())
         return [p for p in out if p]
+
+    def romanised_spans(self, zh: str) -> list[str]:
+        """Romanisations of every stretch of two to four characters of a name: 王琦瑶 → wangqi, qiyao, …
+        (English often keeps only the given name: Qiyao)."""
+        chars = [self.char_pinyin.get(ch, "") for ch in zh if _HAN.match(ch)]
+        return ["".join(chars[i:j]) for i in range(len(chars)) for j in range(i + 2, min(len(chars), i + 4) + 1)]
 
     def is_common_english(self, word: str) -> bool:
         """Whether CC-CEDICT's definitions use the word (or its stem) in lower case: "Resolutions" is."""
@@ -339,6 +358,11 @@ def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: di
                 best = max(english.capitalised, key=lambda w: similarity(word.lower(), w.lower()), default="")
                 if best and similarity(word.lower(), best.lower()) >= 0.8:
                     return Match("dictionary", best, (_word_key(best),))
+                if not strict:  # America ↔ Americans, China ↔ Chinese
+                    stem = word.lower()[:-1]
+                    derived = [w for w in english.capitalised if w.lower().startswith(stem) and len(w) - len(word) <= 3]
+                    if derived:
+                        return Match("dictionary", derived[0], (_word_key(derived[0]),))
     parts = [p for p in index.romanised(zh_name) if len(p) >= 2]
     if strict and len(parts) > 1:
         parts = ["".join(parts)] + parts  # a whole name first: 王毅 → "wangyi"

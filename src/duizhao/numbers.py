@@ -34,6 +34,7 @@ class Anchor:
     surface: str  # the text as written: "七个", "Oct. 22"
     span: tuple[int, int]  # [start, end) character offsets into the text given
     spelled: bool = False  # written in words (七, seven) rather than digits: "一"/"one"/"two" are often not counts
+    vague: bool = False  # one of an estimate (五六个 "five or six"), or part of a title (《三体》, Three Body)
 
 
 # ---------------------------------------------------------------------------------------------- values
@@ -64,7 +65,8 @@ _ZH_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 _ZH_NUMERAL = "〇零○一二两兩三四五六七八九十拾百佰千仟万萬亿億"
 # What may follow a numeral inside one jieba word for the word to still be a count: classifiers and units.
 _ZH_CLASSIFIERS = set("个個多余餘名位次年月日天号號人项項条條件场場届屆周週岁歲倍元家国國架艘枚辆輛座部本篇份种種类類批轮輪"
-                      "章节節层層点點时時分秒处處方队隊组組期季度所间間只隻张張台臺幅座")
+                      "章节節层層点點时時分秒处處方队隊组組期季度所间間只隻张張台臺幅座颗顆粒支根块塊片头頭匹首句步趟遍钟鐘"
+                      "斤里尺寸丈亩畝桶碗杯瓶盘盤户戶排串封滴双雙对對套")
 # Whole words that look like counts but are not (千万 "by all means", 十分 "very", 万一 "in case").
 _ZH_NOT_NUMBERS = {"千万", "萬一", "万一", "十分", "一一", "一度", "一时", "一时间", "一方", "一家", "一点", "一个个",
                    "一次性", "一口", "一手", "一半", "三国", "一体", "一期", "百年", "千年", "万年", "一部分", "一国",
@@ -222,14 +224,32 @@ def _zh_spelled_numbers(text: str, taken: list[tuple[int, int]]) -> list[Anchor]
             continue
         if m.group("rest") and not all(ch in _ZH_CLASSIFIERS for ch in m.group("rest")):
             continue  # the numeral is part of an ordinary word
-        value = parse_zh_numeral(m.group("num"))
+        numeral = m.group("num")
+        if len(numeral) > 1 and numeral[-1] in "两兩" and numeral[-2] in _ZH_UNITS:
+            numeral = numeral[:-1]  # 二十两 is twenty taels: 两 is the measure here, not "two"
+        s, e = m.start("num") + start, m.start("num") + start + len(numeral)
+        in_title = _inside_title(text, start)
+        if _ZH_ESTIMATE.fullmatch(numeral):
+            # 五六个 "five or six", 三两个 "two or three": each digit may appear, neither must.
+            for offset, ch in enumerate(numeral):
+                found.append(Anchor("number", f"num:{_ZH_DIGITS[ch]}", ch, (s + offset, s + offset + 1),
+                                    spelled=True, vague=True))
+            continue
+        value = parse_zh_numeral(numeral)
         if value is None:
             continue
-        s, e = m.start("num") + start, m.end("num") + start
         kind: AnchorKind = "ordinal" if m.group("ord") else "number"
         found.append(Anchor(kind, f"num:{_key_number(value)}", text[start if m.group('ord') else s:e],
-                            (start if m.group("ord") else s, e), spelled=True))
+                            (start if m.group("ord") else s, e), spelled=True, vague=in_title))
     return found
+
+
+_ZH_ESTIMATE = regex.compile(r"[一二两兩三四五六七八九]{2}")
+
+
+def _inside_title(text: str, position: int) -> bool:
+    """Inside 《…》: a book or film title (《三体》), whose numerals the translation may turn into words."""
+    return text.rfind("《", 0, position) > text.rfind("》", 0, position)
 
 
 def _arabic_numbers(text: str, taken: list[tuple[int, int]], zh: bool) -> list[Anchor]:
@@ -442,7 +462,9 @@ def anchors_en(text: str) -> list[Anchor]:
             continue
         last = regex.split(r"[\s\-]+", m.group(0).lower())[-1]
         kind: AnchorKind = "ordinal" if last in _EN_ORDINALS else "number"
-        found.append(Anchor(kind, f"num:{_key_number(value)}", m.group(0), m.span(), spelled=True))
+        # "Three Body", "Second Thomas Shoal": a capitalised number word inside a sentence belongs to a name.
+        in_name = m.group(0)[0].isupper() and bool(regex.search(r"\p{Ll}[^.!?:\"“]*$", text[:m.start()]))
+        found.append(Anchor(kind, f"num:{_key_number(value)}", m.group(0), m.span(), spelled=True, vague=in_name))
     return sorted(found, key=lambda a: a.span)
 
 
