@@ -323,11 +323,23 @@ def test_search_english_finds_the_chinese_rendering(store):
 
 
 def test_two_character_chinese_words_are_found_inside_unsegmented_text(store):
-    result = store.search("王毅")  # too short for trigrams: found by scanning the keys
+    result = store.search("王毅")
     assert [h.position for h in result.hits] == [0, 2]
     assert result.rendering == "Wang Yi"
     assert [[h.aligned[a:b] for a, b in h.rendering_spans] for h in result.hits] == [["Wang Yi"], ["Wang Yi"]]
     assert [h.position for h in store.search("芬太").hits] == [3]  # part of a jieba word
+    assert [h.position for h in store.search("毅").hits] == [0, 2]  # one character: a scan of the keys
+
+
+def test_chinese_phrases_do_not_match_across_punctuation(tmp_path):
+    alignment = sample_alignment(zh=["他想打，不过没有打。", "这场仗打不过。"], en=["He wanted to.", "We cannot win."],
+                                 beads=[((0,), (0,)), ((1,), (1,))])
+    with Store(tmp_path / "p.db") as store:
+        store.add(alignment, "p")
+        assert [h.position for h in store.search("打不过").hits] == [1]
+        assert [h.position for h in store.search("不过").hits] == [0, 1]
+        assert [h.position for h in store.search("想打，不过").hits] == [0]
+        assert store.search("想打，不过").hits[0].spans == [(1, 6)]
 
 
 def test_search_keys_fold_case_script_and_words(store):

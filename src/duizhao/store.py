@@ -3,10 +3,11 @@
 Every write goes through `Store`. The schema is versioned and grown only by the migrations in
 `MIGRATIONS`, applied in order when a file is opened, so a corpus made by an older duizhao keeps working.
 
-Search is FTS5 over a comparison key of each sentence (the user's text is kept as it is): Chinese uses the
-`trigram` tokenizer so that a word is found inside unsegmented text, with a LIKE scan for one- and
-two-character queries, which trigrams cannot index; English uses word tokens. BENCHMARKS.md
-("Concordance search") has the measurement against a jieba-segmented index that led to this choice.
+Search is FTS5 over a comparison key of each sentence (the user's text is kept as it is). Chinese is
+indexed as overlapping character bigrams, so that a word of two or more characters is found inside
+unsegmented text by index lookup; a one-character query scans the keys. English uses word tokens.
+BENCHMARKS.md ("Concordance search") has the measurement against FTS5's trigram tokenizer and a
+jieba-segmented index that led to this choice.
 """
 from __future__ import annotations
 
@@ -104,7 +105,8 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX edits_by_doc ON edits (doc, id)",
     ],
     [  # 2: full-text search over comparison keys; rowid = sentences.id
-        "CREATE VIRTUAL TABLE search_zh USING fts5(key, tokenize='trigram')",
+        # key: for LIKE scans (one-character queries); grams: cjk_bigrams(key), the indexed column
+        "CREATE VIRTUAL TABLE search_zh USING fts5(key UNINDEXED, grams, tokenize='unicode61 remove_diacritics 0')",
         "CREATE VIRTUAL TABLE search_en USING fts5(key, tokenize='unicode61 remove_diacritics 2')",
         # Filled from the sentences already stored by version 1 in Store._migrate (needs Python keys).
     ],
@@ -164,6 +166,26 @@ def find_spans(text: str, term: str, lang: Lang) -> list[tuple[int, int]]:
             return []
         pattern = r"(?<![\p{L}\p{N}])" + r"[^\p{L}\p{N}]+".join(map(regex.escape, words)) + r"(?![\p{L}\p{N}])"
     return [(m.start(), m.end()) for m in regex.finditer(pattern, key)]
+
+
+_RUN = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+# Between two runs of letters (at punctuation or spaces); a query never produces it (its tokens are 1–2
+# characters), so a phrase cannot match across a comma: 打，不过 is not 打不过.
+_RUN_BREAK = "brk"
+
+
+def cjk_bigrams(key: str) -> str:
+    """Overlapping character bigrams of each run of letters and digits, space-separated, for FTS5.
+
+    A query of n ≥ 2 characters becomes the phrase of its n - 1 bigrams, which matches exactly where the
+    characters occur in a row (as CJK analyzers in Lucene index Chinese); a one-character run is its own token.
+    """
+    tokens: list[str] = []
+    for run in _RUN.findall(key):
+        if tokens:
+            tokens.append(_RUN_BREAK)
+        tokens += [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+    return " ".join(tokens)
 
 
 def _fts_phrase(words: list[str]) -> str:
@@ -386,7 +408,11 @@ class Store:
 
     def _index_sentences(self, rows: Iterable) -> None:
         for sid, lang, text in rows:
-            self._db.execute(f"INSERT INTO search_{lang} (rowid, key) VALUES (?, ?)", (sid, search_key(text, lang)))
+            key = search_key(text, lang)
+            if lang == "zh":
+                self._db.execute("INSERT INTO search_zh (rowid, key, grams) VALUES (?, ?, ?)", (sid, key, cjk_bigrams(key)))
+            else:
+                self._db.execute("INSERT INTO search_en (rowid, key) VALUES (?, ?)", (sid, key))
 
     # --- adding ---
 
@@ -635,17 +661,19 @@ class Store:
         key = search_key(term, lang).strip()
         cap = "" if limit is None else f"LIMIT {int(limit)}"
         if lang == "zh":
-            if len(key) >= 3:
-                where, arg = "search_zh MATCH ?", _fts_phrase([key])
+            runs = _RUN.findall(key)
+            if runs and min(map(len, runs)) >= 2:
+                where, arg = "f.grams MATCH ?", _fts_phrase([cjk_bigrams(key)])
             else:
-                # trigrams cannot index a one- or two-character query: scan the keys instead
+                # a one-character run has no bigram of its own inside longer text: scan the keys. ESCAPE
+                # also keeps SQLite's own LIKE: FTS5 answers short LIKE patterns with no rows (3.40).
                 escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 where, arg = "f.key LIKE ? ESCAPE '\\'", f"%{escaped}%"
         else:
             words = _en_words(key)
             if not words:
                 return []
-            where, arg = "search_en MATCH ?", _fts_phrase(words)
+            where, arg = "f.key MATCH ?", _fts_phrase(words)
         rows = self._db.execute(
             f"""SELECT s.doc, s.idx FROM search_{lang} f JOIN sentences s ON s.id = f.rowid
                 WHERE {where} ORDER BY s.doc, s.idx {cap}""",
