@@ -37,7 +37,7 @@ _HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
 _NAME_TAGS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
-_INDEX_FORMAT = 4  # bump when NameIndex's contents change, so cached copies are rebuilt
+_INDEX_FORMAT = 5  # bump when NameIndex's contents change, so cached copies are rebuilt
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
 
 # Acronyms and short forms that official English uses for a few very frequent names but CC-CEDICT does not
@@ -199,10 +199,13 @@ class NameIndex:
         rest = definition[lead.end():] if lead else definition
         head = regex.split(r"\s*[(,;]|\s+abbr\.", rest, maxsplit=1)[0].strip()
         head = regex.sub(r"^(?:the|a|an)\s+", "", head)
-        if not head or _HAN.search(head) or not regex.search(r"\p{Lu}", head) or len(head.split()) > 8:
+        if not head or _HAN.search(head) or len(head.split()) > 8:
             return []
-        phrases = [head]
-        if lead and regex.fullmatch(r"[\p{Lu}][\p{Latin}\s'’\-]*", lead.group(1)):
+        # "Laozi or Lao-tze": two spellings; a lower-case head ("sacred book of Daoism") or a quoted word
+        # ('"I, your father"') is a gloss, not a name.
+        phrases = [p.strip() for p in regex.split(r"\s+or\s+", head)
+                   if regex.fullmatch(r"\p{Lu}[\p{Latin}'’\-. ]+", p.strip())]
+        if phrases and lead and regex.fullmatch(r"[\p{Lu}][\p{Latin}\s'’\-]*", lead.group(1)):
             phrases.append(f"{lead.group(1)} {head}")
         return phrases
 
@@ -704,6 +707,8 @@ class _Extractor:
         for (z, e), together in self.term_pairs.items():
             if together < 2 or (" " not in e and self.index.is_common_english(e)):
                 continue  # importance ↔ 重要性 is vocabulary, not terminology
+            if len(set(z)) * 3 < len(z) * 2:
+                continue  # 长长 "long-long", 短长长长: repetition, not a term
             dice = 2 * together / (self.zh_terms[z] + self.en_terms[e])
             if dice < 0.7 or not self._confirmed(z, e):
                 continue
@@ -771,7 +776,7 @@ class _Extractor:
             if not scored:
                 continue
             dice, run = max(scored)
-            if dice >= 0.6 and len(self.name_links[zh] & self.run_links[run]) >= 3:
+            if dice >= 0.75 and len(self.name_links[zh] & self.run_links[run]) >= 3 and zh not in self.index.ordinary:
                 together = len(self.name_links[zh] & self.run_links[run])
                 first = min(self.name_links[zh] & self.run_links[run])
                 terms.append(Term(zh, run, kind, together, self.link_texts[first], "co-occurrence", round(dice, 3)))
@@ -813,6 +818,14 @@ def _merge_variants(terms: list[Term]) -> list[Term]:
     by_zh: dict[str, list[Term]] = defaultdict(list)
     for term in terms:
         by_zh[term.zh].append(term)
+    # A fragment jieba cut from a longer name (罗小 of 罗小四) with the same English joins the longer one.
+    for zh in list(by_zh):
+        for other in by_zh:
+            if other != zh and zh in other and {t.en for t in by_zh[zh]} <= {t.en for t in by_zh[other]}:
+                for fragment in by_zh.pop(zh):
+                    target = next(i for i, t in enumerate(by_zh[other]) if t.en == fragment.en)
+                    by_zh[other][target] = replace(by_zh[other][target], count=by_zh[other][target].count + fragment.count)
+                break
     out = []
     for zh, group in by_zh.items():
         group.sort(key=lambda t: (-t.count, -len(t.en)))
