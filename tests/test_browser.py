@@ -5,7 +5,6 @@ Screenshots of the review and search pages go to docs/ when DUIZHAO_SCREENSHOTS=
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time

@@ -193,6 +193,11 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
         Store(bogus)
 
 
+def test_a_database_in_a_missing_folder_is_refused(tmp_path):
+    with pytest.raises(StoreError, match="the folder .*/missing does not exist; create it or pass another --db"):
+        Store(tmp_path / "missing" / "corpus.db")
+
+
 def test_store_settings(store):
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1

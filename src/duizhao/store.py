@@ -352,6 +352,11 @@ class Store:
 
     def __init__(self, path: str | os.PathLike = DEFAULT_DB):
         self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise StoreError(
+                f"cannot create {self.path}: the folder {self.path.parent} does not exist; "
+                "create it or pass another --db"
+            )
         try:
             # isolation_level=None: transactions are opened explicitly, so one `add` is one transaction.
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -410,7 +415,9 @@ class Store:
         for sid, lang, text in rows:
             key = search_key(text, lang)
             if lang == "zh":
-                self._db.execute("INSERT INTO search_zh (rowid, key, grams) VALUES (?, ?, ?)", (sid, key, cjk_bigrams(key)))
+                self._db.execute(
+                    "INSERT INTO search_zh (rowid, key, grams) VALUES (?, ?, ?)", (sid, key, cjk_bigrams(key))
+                )
             else:
                 self._db.execute("INSERT INTO search_en (rowid, key) VALUES (?, ?)", (sid, key))
 
@@ -516,7 +523,9 @@ class Store:
 
     # --- edits: each one validated, applied and logged for undo in one transaction ---
 
-    def _edit(self, doc_id: int, action: str, change: Callable[[list[dict], bool], tuple[int, list[dict], bool]]) -> None:
+    def _edit(
+        self, doc_id: int, action: str, change: Callable[[list[dict], bool], tuple[int, list[dict], bool]]
+    ) -> None:
         """Apply `change(links, doc_reviewed) -> (start, new links from start, new doc_reviewed)`."""
         with self._transaction():
             doc_reviewed = bool(self._doc_row(doc_id)["reviewed"])
@@ -705,7 +714,8 @@ class Store:
         for lang, ids, joiner in (("zh", row["zh_ids"], ""), ("en", row["en_ids"], " ")):
             wanted = json.loads(ids)
             by_idx = dict(self._db.execute(
-                f"SELECT idx, text FROM sentences WHERE doc = ? AND lang = ? AND idx IN ({','.join('?' * len(wanted))})",
+                "SELECT idx, text FROM sentences WHERE doc = ? AND lang = ? "
+                f"AND idx IN ({','.join('?' * len(wanted))})",
                 (doc_id, lang, *wanted),
             ).fetchall()) if wanted else {}
             texts[lang] = joiner.join(by_idx[i] for i in wanted)
