@@ -115,21 +115,23 @@ def test_upload_review_merge_split_and_reload(page, server, db, shots):
     merged = (before[3][0] + before[4][0], before[3][1] + before[4][1])
     assert sentences(page, 3) == merged
 
-    # split the first row that has several sentences on one side, with the keyboard: select it, press s
+    # split link 6 with the keyboard: select it, press s. The default cut keeps the first sentence of each
+    # side that has several; a link with one sentence a side becomes a 1-0 and a 0-1 link.
     rows = all_rows(page)
-    target = next(i for i, (zh, en) in enumerate(rows) if i != 3 and max(len(zh), len(en)) > 1)
+    target = 6
     page.locator(f"#link-{target} td.side.en").click()
     page.keyboard.press("s")
     page.wait_for_function("document.querySelectorAll('tr.link').length === %d" % len(before))
     zh, en = rows[target]
-    first = (zh[:1], en[:1])  # the default cut: the first sentence of each side against the rest
-    want = rows[:target] + [first, (zh[len(first[0]):], en[len(first[1]):])] + rows[target + 1:]
+    cut = (min(len(zh), 1), min(len(en), 1))
+    if cut == (len(zh), len(en)):
+        cut = (cut[0], 0)
+    want = rows[:target] + [(zh[:cut[0]], en[:cut[1]]), (zh[cut[0]:], en[cut[1]:])] + rows[target + 1:]
 
     page.reload()
     assert all_rows(page) == want
-    merged_at = 4 if target < 3 else 3  # the split before it adds a row
-    assert sentences(page, merged_at) == merged
-    assert "reviewed" in page.locator(f"#link-{merged_at}").get_attribute("class").split()  # edited = reviewed
+    assert sentences(page, 3) == merged
+    assert "reviewed" in page.locator("#link-3").get_attribute("class").split()  # edited links count as reviewed
     with Store(db) as store:  # saved in the corpus file, not only in the page
         stored = store.document(doc_id)
         assert [(tuple(stored.alignment.document.zh[i].text for i in b.zh),
