@@ -31,22 +31,21 @@ Progress = Callable[[int, int], None]
 # Learned on MAC-Dev by benchmarks/tune.py (structured perceptron, averaged); feature names are
 # "signal.feature", link-type priors "type.<zh>-<en>".
 DEFAULT_WEIGHTS: dict[str, float] = {
-    'embedding.cosine': 2.5925, 'embedding.margin': 8.0464, 'embedding.members': 0.1967, 'lexical.dice': 2.6917,
-    'lexical.shared': 0.0746, 'anchors.shared': 0.6216, 'anchors.unmatched': -0.5049, 'length.gale_church': 0.4094,
-    'type.1-1': -1.0324, 'type.1-2': -1.6894, 'type.1-3': -2.2338, 'type.1-4': -2.738, 'type.2-1': -1.1477,
-    'type.2-2': -1.718, 'type.2-3': -2.4279, 'type.2-4': -3.5185, 'type.3-1': -1.8012, 'type.3-2': -2.4417,
-    'type.3-3': -3.5343, 'type.3-4': -4.4531, 'type.4-1': -2.7, 'type.4-2': -3.6, 'type.4-3': -4.5,
-    'type.4-4': -5.4, 'type.1-0': -1.8687, 'type.0-1': -2.149, 'paragraphs.crossings': -3.0,
+    "embedding.cosine": 1.8526, "embedding.margin": 8.0536, "embedding.members": 0.3339, "lexical.dice": 2.5045,
+    "lexical.shared": 0.1325, "anchors.shared": 0.1787, "anchors.unmatched": -0.3994,
+    "length.gale_church": 0.284, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0, "type.1-1": -1.1023, "type.1-2": -1.8576,
+    "type.1-3": -2.4828, "type.1-4": -2.9532, "type.2-1": -1.3031, "type.2-2": -1.9269, "type.2-3": -2.5446,
+    "type.2-4": -3.5078, "type.3-1": -1.8014, "type.3-2": -2.2408, "type.3-3": -3.472, "type.3-4": -4.4128,
+    "type.4-1": -2.7, "type.4-2": -3.6, "type.4-3": -4.5112, "type.4-4": -5.4101, "type.1-0": -1.5359,
+    "type.0-1": -2.0218,
 }
 FAST_WEIGHTS: dict[str, float] = {
-    "lexical.dice": 6.0,
-    "anchors.shared": 1.0,
-    "anchors.unmatched": -0.5,
-    "length.gale_church": 0.5,
-    "type.1-1": 0.0,
-    "type.1-0": -1.5,
-    "type.0-1": -1.5,
-    "paragraphs.crossings": -3.0,
+    "lexical.dice": 5.45, "lexical.shared": -0.0382, "anchors.shared": 0.6441, "anchors.unmatched": -0.2925,
+    "length.gale_church": 0.3072, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0, "type.1-1": -0.6728, "type.1-2": -1.3583,
+    "type.1-3": -2.1097, "type.1-4": -2.8647, "type.2-1": -1.1373, "type.2-2": -1.7557, "type.2-3": -2.5113,
+    "type.2-4": -3.5771, "type.3-1": -1.8058, "type.3-2": -2.4556, "type.3-3": -3.5259, "type.3-4": -4.4578,
+    "type.4-1": -2.7, "type.4-2": -3.6, "type.4-3": -4.5, "type.4-4": -5.4, "type.1-0": -1.4737,
+    "type.0-1": -1.7604,
 }
 # A link of k Chinese and l English sentences: a prior that falls with its size unless learned otherwise.
 SIZE_PRIOR = -0.9

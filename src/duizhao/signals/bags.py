@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import Links, span_sums
+from . import Links, span_pairs, span_sums
 
 
 @dataclass
@@ -35,6 +35,11 @@ def count_matrix(bags: list[list[str]], columns: dict[str, int], width: int) -> 
             if col is not None:
                 out[row, col] += 1
     return out
+
+
+def shared_dots(bags: Bags, links: Links) -> np.ndarray:
+    """Dot products of the two sides' key counts (one matrix product over distinct spans where dense)."""
+    return span_pairs(bags.zh, bags.en, links).dots()
 
 
 def shared_counts(bags: Bags, links: Links, chunk: int = 4096) -> np.ndarray:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Document
-from . import Context, Links, Signal, prefix_sums, span_sums
+from . import Context, Links, Signal, pair_products, prefix_sums, span_pairs
 
 NEIGHBOURS = 4  # how many nearest neighbours define a sentence's typical similarity
 ENCODE_CHUNK = 64
@@ -82,9 +82,8 @@ class EmbeddingSignal(Signal):
         return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top))
 
     def score(self, prepared: Embeddings, links: Links) -> np.ndarray:
-        z = span_sums(prepared.zh, links.zh_start, links.zh_end)
-        e = span_sums(prepared.en, links.en_start, links.en_end)
-        cosine = (z * e).sum(1) / np.maximum(np.linalg.norm(z, axis=1) * np.linalg.norm(e, axis=1), 1e-9)
+        pairs = span_pairs(prepared.zh, prepared.en, links, unit=True)
+        cosine = pairs.dots()
         zh_len = links.zh_end - links.zh_start
         en_len = links.en_end - links.en_start
         typical = 0.5 * (
@@ -93,18 +92,18 @@ class EmbeddingSignal(Signal):
         )
         # Each member sentence's own evidence for belonging to the link: its similarity to the other side,
         # less its typical similarity. Summed over members, so a longer link must earn its extra sentences.
-        z_unit = z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-9)
-        e_unit = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
-        members = _member_margins(prepared.zh, prepared.zh_typical, links.zh_start, zh_len, e_unit)
-        members += _member_margins(prepared.en, prepared.en_typical, links.en_start, en_len, z_unit)
+        members = _member_margins(prepared.zh, prepared.zh_typical, links.zh_start, zh_len, pairs.en, pairs.en_index)
+        members += _member_margins(prepared.en, prepared.en_typical, links.en_start, en_len, pairs.zh, pairs.zh_index)
         return np.stack([cosine, cosine - typical, members], axis=1)
 
 
-def _member_margins(rows, typical_prefix, start, length, other) -> np.ndarray:
+def _member_margins(rows, typical_prefix, start, length, other, other_index) -> np.ndarray:
     out = np.zeros(len(start))
     typical = np.diff(typical_prefix)
+    first, last = int(start.min(initial=0)), int((start + length).max(initial=0))
+    block = rows[first:last]  # only the sentences these links touch
     for k in range(int(length.max(initial=0))):
-        take = length > k
+        take = np.nonzero(length > k)[0]
         idx = start[take] + k
-        out[take] += (rows[idx] * other[take]).sum(1) - typical[idx]
+        out[take] += pair_products(block, other, idx - first, other_index[take]) - typical[idx]
     return out

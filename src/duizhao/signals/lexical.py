@@ -11,7 +11,7 @@ import numpy as np
 from ..lexicon import Lexicon
 from ..model import Document
 from . import Context, Links, Signal, prefix_sums
-from .bags import Bags, column_map, count_matrix, shared_counts, span_size
+from .bags import Bags, column_map, count_matrix, shared_dots, span_size
 
 MAX_WIDTH = 4096  # distinct English stems kept exact; larger documents fold them by hash
 MAX_GLOSSES = 12  # a word with more glosses (一, 打, 过) is too ambiguous to be evidence
@@ -39,13 +39,14 @@ class LexicalSignal(Signal):
             zh_bags.append(bag)
             zh_words.append(words)
             reachable.update(bag)
-        en_bags = [[t for t in tokens if t in reachable] for tokens in en_tokens]
+        # Each English stem once per sentence, so that the dot product with the Chinese bag counts matches.
+        en_bags = [list(dict.fromkeys(t for t in tokens if t in reachable)) for tokens in en_tokens]
         columns, width = column_map(reachable, MAX_WIDTH)
         zh, en = count_matrix(zh_bags, columns, width), count_matrix(en_bags, columns, width)
         return Bags(zh, en, prefix_sums(np.array(zh_words, dtype=np.float64)), prefix_sums(en.sum(1)))
 
     def score(self, prepared: Bags, links: Links) -> np.ndarray:
-        shared = shared_counts(prepared, links)
+        shared = shared_dots(prepared, links)
         size = span_size(prepared.zh_size, links.zh_start, links.zh_end) + span_size(
             prepared.en_size, links.en_start, links.en_end
         )

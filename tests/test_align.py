@@ -1,0 +1,167 @@
+"""The aligner on small documents with known right links, the example page's tricky links, fast mode, limits."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from duizhao import __version__
+from duizhao.align import AlignConfig, align
+from duizhao.errors import ConfigError
+from duizhao.model import Document, Sentence
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "readout.txt"
+
+
+def doc(zh: list[str], en: list[str]) -> Document:
+    return Document([Sentence(t, i) for i, t in enumerate(zh)], [Sentence(t, i) for i, t in enumerate(en)])
+
+
+def links(alignment) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.zh, b.en) for b in alignment.beads]
+
+
+# Real sentences from a readout, as two paragraphs a side; the translator split one sentence in two, and the
+# Chinese page carries a note of its own (its own paragraph) that has no English.
+ZH = [
+    "双方讨论了俄罗斯对乌克兰的战争。",
+    "国务卿详细介绍了美国为提供人道主义援助和保护平民生命所做的努力。",
+    "国务卿指出，双方此前曾共同努力在反毒工作上取得进展，挽救了美国人的生命，双方应该再次这样做。",
+    "欢迎关注我们的微信公众号，获取更多资讯。",
+    "双方重申致力于保持开放的沟通渠道，并期待在未来几周内进行更多的接触和磋商。",
+    "国务卿强调了维护台湾海峡两岸和平稳定的重要性。",
+]
+ZH_PARAGRAPHS = [0, 0, 0, 1, 2, 2]
+EN = [
+    "The two sides discussed Russia’s war against Ukraine.",
+    "The Secretary detailed U.S. efforts to enable humanitarian assistance and protect civilian lives.",
+    "The Secretary noted that the two sides have worked together before to make progress on "
+    "counternarcotics that has saved American lives.",
+    "They should do so again.",
+    "Both sides reiterated their commitment to maintaining open lines of communication, and look forward "
+    "to additional engagements and consultations in the coming weeks.",
+    "The Secretary emphasized the importance of maintaining peace and stability across the Taiwan Strait.",
+]
+EN_PARAGRAPHS = [0, 0, 0, 0, 1, 1]
+RIGHT = [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)), ((3,), ()), ((4,), (4,)), ((5,), (5,))]
+
+
+def readout_doc() -> Document:
+    return Document([Sentence(t, p) for t, p in zip(ZH, ZH_PARAGRAPHS, strict=True)],
+                    [Sentence(t, p) for t, p in zip(EN, EN_PARAGRAPHS, strict=True)])
+
+
+def test_one_to_two_and_one_to_nothing_default():
+    assert links(align(readout_doc())) == RIGHT
+
+
+def test_one_to_two_and_one_to_nothing_fast():
+    assert links(align(readout_doc(), AlignConfig(fast=True))) == RIGHT
+
+
+def test_two_to_one_the_other_way_round():
+    # Two Chinese sentences translated as one English sentence.
+    zh = ["布林肯国务卿强调了这一点。", "解决美国公民在中国被不当拘押的案件仍然是美国的一项首要任务。",
+          "双方讨论了俄罗斯对乌克兰的战争。"]
+    en = ["Secretary Blinken underscored that it remains a priority for the United States to resolve the "
+          "cases of American citizens who are wrongfully detained in China.",
+          "The two sides discussed Russia’s war against Ukraine."]
+    assert links(align(doc(zh, en))) == [((0, 1), (0,)), ((2,), (1,))]
+
+
+def test_scores_are_probabilities_and_the_doubtful_link_scores_lowest():
+    alignment = align(readout_doc())
+    scores = [b.score for b in alignment.beads]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    # Plain 1-1 translations are near-certain; the split sentence and the untranslated note are less so.
+    assert max(scores[2], scores[3]) < min(scores[0], scores[1], scores[4], scores[5])
+
+
+@pytest.fixture(scope="module")
+def page():
+    from duizhao.ingest import load
+    from duizhao.segment import segment
+
+    return segment(load(EXAMPLE))
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_example_page_tricky_links(page, fast):
+    alignment = align(page, AlignConfig(fast=fast))
+    pairs = alignment.pairs()
+    # The extra Chinese headline (the reposting site's short title) has no English: a 1-0 link first.
+    assert pairs[0] == ("布林肯国务卿与中共中央外办主任兼外长王毅举行会晤", "")
+    assert pairs[1][1].startswith("Secretary Blinken’s Meeting with People’s Republic of China")
+    assert pairs[2] == ("简报", "READOUT")
+    assert pairs[3] == ("发言人办公室", "OFFICE OF THE SPOKESPERSON")
+    assert pairs[4] == ("2023年10月27日", "OCTOBER 27, 2023")
+    assert pairs[5] == ("以下来自发言人马修·米勒:", "The following is attributable to Spokesperson Matthew Miller:")
+    fentanyl = next(p for p in pairs if "芬太尼" in p[0])
+    assert "fentanyl crisis" in fentanyl[1]
+    cop28 = next(p for p in pairs if "第28届" in p[0])
+    assert "COP28" in cop28[1]
+    assert [b.type for b in alignment.beads] == ["1-0"] + ["1-1"] * (len(alignment.beads) - 1)
+
+
+def test_settings_are_the_reproducibility_signature(page):
+    alignment = align(page, AlignConfig(fast=True))
+    s = alignment.settings
+    assert s["duizhao"] == __version__
+    assert s["mode"] == "fast" and s["encoder"] is None
+    assert s["signals"] == ["lexical", "anchors", "length", "paragraphs"]
+    assert s["weights"]["lexical.dice"] > 0 and s["max_link"] == 4
+
+
+def test_progress_reports_reach_the_total():
+    calls = []
+    align(readout_doc(), AlignConfig(fast=True), progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1]
+    assert all(done <= total for done, total in calls)
+
+
+@pytest.mark.parametrize("zh,en,want", [
+    ([], [], []),
+    (["一。", "二。"], [], [((0,), ()), ((1,), ())]),
+    ([], ["One.", "Two."], [((), (0,)), ((), (1,))]),
+])
+def test_empty_sides_give_null_links(zh, en, want):
+    assert links(align(doc(zh, en))) == want
+
+
+def test_bad_settings_are_refused_with_the_fix():
+    with pytest.raises(ConfigError, match="max_link must be between 1 and 8, got 0"):
+        AlignConfig(max_link=0)
+    with pytest.raises(ConfigError, match="fast mode uses no neural encoder"):
+        align(readout_doc(), AlignConfig(fast=True, signals=("embedding", "length")))
+    with pytest.raises(ConfigError, match="unknown signal 'colour'"):
+        align(readout_doc(), AlignConfig(fast=True, signals=("colour",)))
+
+
+def test_long_document_is_searched_in_a_band():
+    # 1,500 numbered sentences a side, one Chinese sentence left untranslated near the middle; the first pass
+    # is forced into a diagonal band (a fraction of the grid) and must still find every link.
+    n = 1500
+    zh = [f"第{k}条规定的金额是{k * 37}元。" for k in range(n)]
+    en = [f"The amount set by rule {k} is {k * 37} yuan." for k in range(n) if k != 700]
+    alignment = align(doc(zh, en), AlignConfig(fast=True, first_pass_cells=200_000))
+    want = [((k,), (k if k < 700 else k - 1,)) if k != 700 else ((700,), ()) for k in range(n)]
+    assert links(alignment) == want
+
+
+sentence_zh = st.text(alphabet=st.sampled_from("我们你他好的了是在中国美国双方会谈。，1234"), min_size=1, max_size=20)
+sentence_en = st.text(alphabet=st.sampled_from("abcdefgh ijk.,1234ABC"), min_size=1, max_size=40)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(sentence_zh, max_size=12), st.lists(sentence_en, max_size=12), st.integers(1, 4))
+def test_links_always_partition_both_sides_in_order(zh, en, max_link):
+    alignment = align(doc(zh, en), AlignConfig(fast=True, max_link=max_link))
+    zh_ids = [i for b in alignment.beads for i in b.zh]
+    en_ids = [j for b in alignment.beads for j in b.en]
+    assert zh_ids == list(range(len(zh)))
+    assert en_ids == list(range(len(en)))
+    for bead in alignment.beads:
+        assert len(bead.zh) <= max_link and len(bead.en) <= max_link and (bead.zh or bead.en)
+        assert 0.0 <= bead.score <= 1.0

@@ -1,0 +1,97 @@
+"""Each signal on small real cases: the features it gives a right link against a wrong one."""
+import numpy as np
+import pytest
+
+from duizhao import signals
+from duizhao.errors import ConfigError
+from duizhao.model import Document, Sentence
+from duizhao.signals import Context, Links
+
+
+def doc(zh: list[str], en: list[str], zh_par=None, en_par=None) -> Document:
+    zh_par = zh_par or list(range(len(zh)))
+    en_par = en_par or list(range(len(en)))
+    return Document([Sentence(t, p) for t, p in zip(zh, zh_par)], [Sentence(t, p) for t, p in zip(en, en_par)])
+
+
+def features(name: str, document: Document, spans, encoder=None) -> np.ndarray:
+    signal = signals.get(name)
+    prepared = signal.prepare(document, Context(encoder=encoder))
+    out = signal.score(prepared, Links.of(spans))
+    assert out.shape == (len(spans), len(signal.features))
+    return out
+
+
+ZH = ["此种流入加剧了芬太尼危机。", "菲律宾10月22日前往第二托马斯浅滩执行补给任务。", "双方举行了七个多小时的会晤。"]
+EN = [
+    "The flow fuels the fentanyl crisis.",
+    "An October 22 Philippine resupply mission to Second Thomas Shoal.",
+    "The two sides met for more than seven hours.",
+]
+
+
+def test_registry_lists_valid_names_for_an_unknown_one():
+    assert signals.names() == ["anchors", "embedding", "length", "lexical", "paragraphs"]
+    with pytest.raises(ConfigError, match="unknown signal 'lexicon': choose from anchors, embedding, length, lexical, paragraphs"):
+        signals.get("lexicon")
+
+
+def test_every_signal_declares_its_metadata():
+    for name in signals.names():
+        signal = signals.get(name)
+        assert signal.name == name
+        assert signal.features and signal.range[0] < signal.range[1]
+        assert signal.cost in {"light", "encoder"}
+        assert signal.needs_encoder == (name == "embedding")
+
+
+def test_lexical_dictionary_matches_fentanyl():
+    out = features("lexical", doc(ZH, EN), [((0, 1), (0, 1)), ((0, 1), (2, 3))])
+    dice, shared = out[:, 0], out[:, 1]
+    # 芬太尼 ↔ fentanyl and 危机 ↔ crisis; 流入 ↔ flow; nothing in common with the meeting sentence.
+    assert shared[0] == 3 and shared[1] == 0
+    assert dice[0] > 0.5 and dice[1] == 0
+
+
+def test_anchors_match_dates_and_spelled_numbers():
+    out = features("anchors", doc(ZH, EN), [((1, 2), (1, 2)), ((2, 3), (2, 3)), ((1, 2), (2, 3))])
+    # 10月22日 ↔ October 22 and 第二 ↔ Second; 七个 ↔ seven, but "two sides" has no partner; across the
+    # two: only 第二 ↔ two is shared, and the date, 七 and seven are left over.
+    assert out.tolist() == [[2.0, 0.0], [1.0, 1.0], [1.0, 2.0]]
+
+
+def test_anchors_full_date_matches_date_without_year():
+    out = features("anchors", doc(["2023年10月27日"], ["October 27"]), [((0, 1), (0, 1))])
+    assert out.tolist() == [[1.0, 0.0]]
+
+
+def test_length_uses_the_documents_own_ratio():
+    document = doc(["一二三四五", "一二三四五六七八九十"], ["abcdefghijklmno", "abcdefghijklmnopqrstuvwxyz1234"])
+    out = features("length", document, [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((0, 1), (1, 2))])[:, 0]
+    # Ratio 3 English characters per Chinese one: the two right links fit it exactly, the crossed one does not.
+    assert out[0] == 0.0 and out[1] == 0.0
+    # Gale–Church: 5 Chinese characters expect 15 English ones, the link has 30: -(30-15)² / (6.8·22.5+1) / 2.
+    assert out[2] == pytest.approx(-(15**2) / (6.8 * 22.5 + 1) / 2)
+
+
+def test_paragraph_breaks_inside_a_link_are_counted():
+    document = doc(["甲。", "乙。", "丙。"], ["A.", "B.", "C."], zh_par=[0, 0, 1], en_par=[0, 1, 1])
+    out = features("paragraphs", document, [((0, 2), (0, 1)), ((1, 3), (0, 1)), ((0, 3), (0, 3))])[:, 0]
+    assert out.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_one_sentence_per_paragraph_means_no_structure():
+    document = doc(["甲。", "乙。"], ["A.", "B."])
+    assert features("paragraphs", document, [((0, 2), (0, 2))])[:, 0].tolist() == [0.0]
+
+
+def test_embedding_prefers_the_translation_and_scores_merged_links():
+    from duizhao.encoders import get_encoder
+
+    out = features("embedding", doc(ZH, EN), [((0, 1), (0, 1)), ((0, 1), (2, 3)), ((1, 3), (1, 3))],
+                   encoder=get_encoder())
+    cosine, margin, members = out[:, 0], out[:, 1], out[:, 2]
+    # The small encoder's cosines are compressed (about 0.87 against 0.79 here); the margin spreads them.
+    assert cosine[0] > cosine[1]
+    assert margin[0] - margin[1] > cosine[0] - cosine[1] - 1e-6 and margin[0] > margin[1]
+    assert members[2] > members[1]
