@@ -37,7 +37,7 @@ _HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
 _NAME_TAGS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
-_INDEX_FORMAT = 5  # bump when NameIndex's contents change, so cached copies are rebuilt
+_INDEX_FORMAT = 6  # bump when NameIndex's contents change, so cached copies are rebuilt
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
 
 # Acronyms and short forms that official English uses for a few very frequent names but CC-CEDICT does not
@@ -152,6 +152,7 @@ class NameIndex:
         self.proper: set[str] = set()  # headwords CC-CEDICT writes with a capital: names
         self.common_words: set[str] = set()  # words its definitions use in lower case
         self.char_pinyin: dict[str, str] = {}
+        self.char_readings: dict[str, list[str]] = {}
         self.kinds: dict[str, TermKind] = {}  # what CC-CEDICT's definition says a name is
         self.ordinary: set[str] = set()  # headwords with an ordinary (lower-case pinyin) reading: 温泉 "hot spring"
         for entry in CcCedict().get_entries():
@@ -165,6 +166,8 @@ class NameIndex:
                 self.pinyin[word] = pinyin
             if len(word) == 1 and (word not in self.char_pinyin or not is_proper):
                 self.char_pinyin[word] = romanise(pinyin)
+            if len(word) == 1 and romanise(pinyin) not in self.char_readings.setdefault(word, []):
+                self.char_readings[word].append(romanise(pinyin))  # 贾: gu (merchant) and jia (the surname)
             for definition in entry["definitions"]:
                 if definition.startswith(("CL:", "variant of", "old variant", "see ", "Taiwan pr.")):
                     continue
@@ -210,7 +213,7 @@ class NameIndex:
         return phrases
 
     _STATE = ("renderings", "pinyin", "proper", "common_words", "common_stems", "char_pinyin", "kinds", "ordinary",
-              "world_names")
+              "world_names", "char_readings")
 
     @classmethod
     def get(cls) -> NameIndex:
@@ -454,13 +457,15 @@ def _proper_parts(word: str, index: NameIndex, inner: bool = False) -> list[str]
 
 # ------------------------------------------------------------------------------------------ extraction
 
-_EN_TOKEN = regex.compile(r"\p{Lu}\.(?=\s)|[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
+# Words, hyphenated names (Bao-yu, Xi-feng), initials (J.).
+_EN_TOKEN = regex.compile(r"\p{Lu}\.(?=\s)|[\p{Latin}0-9]+(?:-\p{Latin}+)*(?:['’]\p{Latin}+)?")
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second",
                  "both", "half", "hundred", "thousand", "million", "billion"}
 # jieba tags of words that may be terms, and the English stopwords an n-gram may hold inside but not at its edges.
 # Words that end a place name written as name + feature (托马斯 + 浅滩 "Thomas Shoal", 台湾 + 海峡).
 _PLACE_SUFFIXES = set("岛 群岛 海峡 海 湾 河 江 山 山脉 湖 半岛 礁 浅滩 沙洲 省 州 市 县 区 岛礁 海域 运河 高原 盆地 平原 沙漠 "
                       "大学 学院 公司 银行 大桥 港 机场".split())
+_STREET_WORDS = {"road", "street", "avenue", "lane", "township", "temple", "bridge", "gate", "park", "square"}
 _ORDINAL = regex.compile(r"第[0-9一二三四五六七八九十]+")
 _PLAIN_TAGS = {"n", "nz", "vn", "l", "an"}  # not names: a name's neighbour joins no term with it
 _TERM_TAGS = {"n", "nz", "vn", "nt", "ns", "nr", "nrt", "l", "j", "an", "v"}
@@ -521,15 +526,67 @@ class _Extractor:
                 self.unpaired.setdefault(name.text, kind)
                 continue
             zh_form, en_form, how, kind = found
-            pair = (zh_form, en_form)
-            if pair in seen:
-                continue
-            seen.add(pair)
-            self.pairs[pair] += 1
-            self.kinds.setdefault(pair, kind)
-            self.how.setdefault(pair, how)
-            self.examples.setdefault(pair, example)
+            self._count((zh_form, en_form), how, kind, example, seen)
+        # English names jieba missed on the Chinese side (陈清扬 cut as 陈清 + 扬): look for the Chinese
+        # characters whose pinyin spells them (Chen Qingyang, Ban-er ↔ 板儿, Jingmi Road ↔ 京密路).
+        paired_en = {w.lower() for _, en_form in seen for w in regex.findall(r"\p{Latin}+", en_form)}
+        for run in self._capitalised_runs(tokens, en):
+            if not set(w.lower() for w in regex.findall(r"\p{Latin}+", run)) & paired_en:
+                found_zh = self._spelled_in(run, zh)
+                if found_zh:
+                    found_zh, run = self._with_place_word(found_zh, run, zh, en)
+                    last = run.split()[-1].lower()
+                    kind: TermKind = "place" if _PLACE_WORDS.fullmatch(last) or last in _STREET_WORDS else "person"
+                    self._count((found_zh, run), "transliteration", kind, example, seen)
         self._terms(zh, en, example)
+
+    def _count(self, pair: tuple[str, str], how: str, kind: TermKind, example: str, seen: set) -> None:
+        if pair in seen:
+            return
+        seen.add(pair)
+        self.pairs[pair] += 1
+        self.kinds.setdefault(pair, kind)
+        self.how.setdefault(pair, how)
+        self.examples.setdefault(pair, example)
+
+    def _readings(self, piece: str, limit: int = 16) -> list[str]:
+        """Romanisations of `piece` over the readings of its characters (at most `limit`)."""
+        out = [""]
+        for ch in piece:
+            options = self.index.char_readings.get(ch) or [self.index.char_pinyin.get(ch, "")]
+            out = [r + o for r in out for o in options][:limit]
+        return out
+
+    def _with_place_word(self, zh_name: str, run: str, zh: str, en: str) -> tuple[str, str]:
+        """A place word after the name, translated on both sides: 京密 + 路 ↔ Jingmi + Road."""
+        after_en = regex.match(r"\s+(\p{Lu}\p{Ll}+)", en[en.find(run) + len(run):])
+        at = zh.find(zh_name) + len(zh_name)
+        if after_en:
+            word = _Tok(after_en.group(1), after_en.group(1).lower(), 0, 0)
+            for size in (1, 2):
+                piece = zh[at:at + size]
+                if len(piece) == size and _HAN.fullmatch(piece[-1]) and self._translates(piece, word):
+                    return zh_name + piece, f"{run} {after_en.group(1)}"
+        return zh_name, run
+
+    def _spelled_in(self, run: str, zh: str) -> str | None:
+        """The stretch of two to four Chinese characters whose pinyin spells the English name `run`."""
+        words = regex.findall(r"\p{Latin}+", run)
+        spelled = "".join(w.lower() for w in words if w.lower() in self._syllables or not self.index.is_common_english(w))
+        if len(spelled) < 4 or len(set(spelled)) < 3:
+            return None  # too short to trust, or an interjection (Hahaha)
+        best, best_score = None, 0.0
+        for chunk in regex.findall(r"\p{Han}+", zh):
+            for i in range(len(chunk)):
+                for j in range(i + 2, min(len(chunk), i + 4) + 1):
+                    piece = chunk[i:j]
+                    # An ordinary word (宝玉 "precious jade") counts only when spelt exactly (Bao-yu).
+                    needed = 0.99 if piece in self.index.ordinary else 0.85
+                    for reading in self._readings(piece):
+                        score = sounds_like(reading, spelled)
+                        if score >= needed and score > best_score:
+                            best, best_score = piece, score
+        return best
 
     def _kind(self, name: ZhName) -> TermKind:
         # jieba tags many transliterations (哈马斯, 乌克兰) as people; CC-CEDICT knows better: its people carry
@@ -627,7 +684,8 @@ class _Extractor:
         """A capitalised word that is no ordinary English word, or an initial: part of a person's name."""
         if regex.fullmatch(r"\p{Lu}\.", token.text):
             return True
-        return token.capitalised and token.text.isalpha() and not self.index.is_common_english(token.text)
+        word = token.text.replace("-", "")
+        return token.capitalised and word.isalpha() and not self.index.is_common_english(word)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one extractor per call
     def _zh_tokens(self, zh: str) -> list[tuple[str, int, int]]:
@@ -659,13 +717,31 @@ class _Extractor:
             runs.append(current)
         out = []
         for run in runs:
-            while run and not self._name_word(tokens[run[0]]):
+            if len(run) >= 2 and all(self._pinyin_word(tokens[i]) for i in run):
+                out.append(_surface(en, tokens, run[0], run[-1]))  # Jia Rong, Yu Zhan'ao: pinyin throughout
+                continue
+            # A Chinese surname may also be an English word (Chen, Wu, Ye): keep it before a name.
+            while run and not self._name_word(tokens[run[0]]) and not (
+                    len(run) > 1 and self._syllable(tokens[run[0]]) and self._name_word(tokens[run[1]])):
                 run = run[1:]
             while run and not self._name_word(tokens[run[-1]]):
                 run = run[:-1]
             if run:
                 out.append(_surface(en, tokens, run[0], run[-1]))
         return list(dict.fromkeys(out))
+
+    @functools.cached_property
+    def _syllables(self) -> set[str]:
+        return set(self.index.char_pinyin.values())
+
+    def _pinyin_word(self, token: _Tok) -> bool:
+        """Capitalised and made of pinyin syllables: Jia, Rong, Zhan'ao, Bao-yu."""
+        parts = regex.split(r"[-'’]", token.text.lower())
+        return token.capitalised and all(p in self._syllables for p in parts)
+
+    def _syllable(self, token: _Tok) -> bool:
+        """A capitalised pinyin syllable: a Chinese surname as English writes it (Chen, Wu, Shan)."""
+        return token.capitalised and token.text.lower() in self._syllables
 
     # --- recurring terms -------------------------------------------------------------------------
     def _terms(self, zh: str, en: str, example: str) -> None:
