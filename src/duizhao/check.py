@@ -167,6 +167,11 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
     accounted = {w.lower() for run in _capitalised_runs(en) if set(run) & used for w in run}
     missing_en = [w for w in _english_names_without_counterpart(zh, en, index, known, config)
                   if w.lower() not in accounted]
+    # People the document's glossary knows (韦小宝 ↔ Trinket) moved between sentences or became "he": only
+    # names it never pairs can show two different people.
+    known_en = {w.lower() for renderings in known.values() for r in renderings for w in regex.findall(r"\p{Latin}+", r)}
+    missing_zh = [n for n in missing_zh if not (n.kind == "person" and n.text in known)]
+    missing_en = [w for w in missing_en if w.lower() not in known_en or w.lower() in index.world_names]
     if missing_zh and missing_en:
         message = "A name differs between the two sides."
     else:
