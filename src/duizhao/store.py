@@ -55,9 +55,14 @@ def content_hash(data: bytes) -> str:
 
 # --- schema -----------------------------------------------------------------------------------------
 
-# Each migration is a list of statements; the one at index i brings the schema to version i + 1.
-# Never edit a released migration: append a new one.
-MIGRATIONS: list[list[str]] = [
+def _fill_search_index(db: sqlite3.Connection) -> None:
+    """Index the sentences stored before search existed (schema 1)."""
+    _index_sentences(db, db.execute("SELECT id, lang, text FROM sentences").fetchall())
+
+
+# Each migration is a list of steps (SQL statements, or functions of the connection for what SQL cannot
+# compute); the one at index i brings the schema to version i + 1. Never edit a released migration: append.
+MIGRATIONS: list[list[str | Callable[[sqlite3.Connection], None]]] = [
     [  # 1: documents, sentences, links, edits
         """CREATE TABLE documents (
             id INTEGER PRIMARY KEY,
@@ -108,7 +113,7 @@ MIGRATIONS: list[list[str]] = [
         # key: for LIKE scans (one-character queries); grams: cjk_bigrams(key), the indexed column
         "CREATE VIRTUAL TABLE search_zh USING fts5(key UNINDEXED, grams, tokenize='unicode61 remove_diacritics 0')",
         "CREATE VIRTUAL TABLE search_en USING fts5(key, tokenize='unicode61 remove_diacritics 2')",
-        # Filled from the sentences already stored by version 1 in Store._migrate (needs Python keys).
+        _fill_search_index,
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -186,6 +191,16 @@ def cjk_bigrams(key: str) -> str:
             tokens.append(_RUN_BREAK)
         tokens += [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
     return " ".join(tokens)
+
+
+def _index_sentences(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Add (sentence id, lang, text) rows to the search tables."""
+    for sid, lang, text in rows:
+        key = search_key(text, lang)
+        if lang == "zh":
+            db.execute("INSERT INTO search_zh (rowid, key, grams) VALUES (?, ?, ?)", (sid, key, cjk_bigrams(key)))
+        else:
+            db.execute("INSERT INTO search_en (rowid, key) VALUES (?, ?)", (sid, key))
 
 
 def _fts_phrase(words: list[str]) -> str:
@@ -403,23 +418,15 @@ class Store:
                     f"{self.path} was written by a newer duizhao (schema {version}, this one knows "
                     f"{SCHEMA_VERSION}): upgrade duizhao"
                 )
-            for number in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[number]:
-                    self._db.execute(statement)
-                if number + 1 == 2:
-                    self._index_sentences(self._db.execute("SELECT id, lang, text FROM sentences"))
+            for migration in MIGRATIONS[version:]:
+                for step in migration:
+                    if callable(step):
+                        step(self._db)
+                    else:
+                        self._db.execute(step)
             self._db.execute("DELETE FROM schema_version")
             self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
 
-    def _index_sentences(self, rows: Iterable) -> None:
-        for sid, lang, text in rows:
-            key = search_key(text, lang)
-            if lang == "zh":
-                self._db.execute(
-                    "INSERT INTO search_zh (rowid, key, grams) VALUES (?, ?, ?)", (sid, key, cjk_bigrams(key))
-                )
-            else:
-                self._db.execute("INSERT INTO search_en (rowid, key) VALUES (?, ?)", (sid, key))
 
     # --- adding ---
 
@@ -452,7 +459,7 @@ class Store:
                         "INSERT INTO sentences (doc, lang, idx, paragraph, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
                         (doc_id, lang, idx, sentence.paragraph, sentence.kind, sentence.text),
                     ).lastrowid
-                    self._index_sentences([(sid, lang, sentence.text)])
+                    _index_sentences(self._db, [(sid, lang, sentence.text)])
             if pause:
                 time.sleep(pause)
             self._write_links(doc_id, 0, [_link_row(b, False) for b in alignment.beads])
