@@ -142,6 +142,17 @@ def test_bad_requests_get_a_status_and_a_message_never_a_traceback(client, metho
     assert "Traceback" not in answer.text
 
 
+def test_edits_survive_a_restart_of_the_app(db):
+    with TestClient(create_app(db)) as first:
+        first.post("/doc/1/edit", data={"action": "merge", "position": "2"})
+        first.post("/doc/1/edit", data={"action": "review", "position": "0"})
+    with TestClient(create_app(db)) as second:
+        page = second.get("/doc/1").text
+    assert row_ids(page) == [f"link-{i}" for i in range(6)]
+    assert re.search(r'<tr id="link-0" class="link conf-mid reviewed"', page)
+    assert re.search(r'<tr id="link-2" class="link conf-mid reviewed"', page)  # the merged link
+
+
 def test_an_unexpected_failure_is_a_plain_500_page(client, monkeypatch):
     def broken(self):
         raise RuntimeError("disk on fire")

@@ -29,7 +29,7 @@ from starlette.templating import Jinja2Templates
 
 from .. import __version__
 from ..errors import DuizhaoError
-from ..store import EditError, NotFoundError, Store, content_hash, mark
+from ..store import EditError, NotFoundError, Store, StoredDocument, content_hash, mark
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
@@ -86,7 +86,7 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
-    async def document_id(request: Request) -> int:
+    def document_id(request: Request) -> int:
         return _int(request.path_params["doc_id"], "the document id")
 
     # --- pages ---
@@ -96,7 +96,7 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
         return page(request, "index.html", documents=documents, db=db_path.name)
 
     async def review(request: Request) -> HTMLResponse:
-        doc_id = await document_id(request)
+        doc_id = document_id(request)
         stored = await with_store(lambda store: store.document(doc_id))
         return page(request, "review.html", doc=stored, al=stored.alignment, formats=EXPORT_FORMATS)
 
@@ -126,13 +126,13 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
         return RedirectResponse(f"/doc/{known}", status_code=303)
 
     async def edit(request: Request) -> Response:
-        doc_id = await document_id(request)
+        doc_id = document_id(request)
         async with request.form() as form:
             fields = {key: str(value) for key, value in form.items() if isinstance(value, str)}
         action = fields.get("action", "")
         position = fields.get("position")
 
-        def apply(store: Store) -> None:
+        def apply(store: Store) -> StoredDocument:
             if action == "merge":
                 store.merge(doc_id, _int(position, "position"))
             elif action == "split":
@@ -161,7 +161,7 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
         return RedirectResponse(f"/doc/{doc_id}{anchor}", status_code=303)
 
     async def export(request: Request) -> Response:
-        doc_id = await document_id(request)
+        doc_id = document_id(request)
         name = request.path_params["fmt"]
         if name not in EXPORT_FORMATS:
             raise HTTPException(404, f"no export format {name!r}: choose one of {', '.join(EXPORT_FORMATS)}")
