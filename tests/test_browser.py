@@ -186,9 +186,15 @@ def test_keyboard_moves_a_sentence_and_marks_reviewed(page, server, db):
     assert sentences(page, 0)[1][1] == "READOUT"
     page.keyboard.press("r")  # the selection stays at row 1, now the link after the title
     page.wait_for_selector("#link-1.reviewed")
+    page.wait_for_selector("#link-2.selected")  # marking reviewed moves on to the next link
+    page.keyboard.press("r")  # link 2 reviewed as well; on to link 3
+    page.wait_for_selector("#link-3.selected")
+    page.keyboard.press("k")
+    page.keyboard.press("n")  # from link 2: the next unreviewed uncertain or flagged link is link 3 (0.70)
+    page.wait_for_selector("#link-3.selected")
     page.reload()
     assert "reviewed" in page.locator("#link-1").get_attribute("class").split()
-    assert page.locator("#progress").inner_text() == "2 / 6 links reviewed"
+    assert page.locator("#progress").inner_text() == "3 / 6 links reviewed"
     page.locator("#review-document").click()
     page.wait_for_function("document.getElementById('progress').textContent === '6 / 6 links reviewed'")
     assert page.locator("#review-document").inner_text() == "Document reviewed ✓"

@@ -50,8 +50,9 @@
     box.hideTimer = setTimeout(() => box.classList.remove("show"), 4000);
   }
 
+  // Resolves to true when the server saved the edit.
   async function post(fields) {
-    if (busy) return;
+    if (busy) return false;
     busy = true;
     try {
       const response = await fetch("/doc/" + docId + "/edit", {
@@ -65,13 +66,15 @@
       if (!response.ok) {
         const message = page.querySelector(".message");
         toast(message ? message.textContent : "The server refused the edit (" + response.status + ").");
-        return;
+        return false;
       }
       table.replaceChild(document.importNode(page.querySelector("tbody"), true), table.tBodies[0]);
       refreshHeader();
       select(selected, false);
+      return true;
     } catch (err) {
       toast("Could not reach the server: the edit was not saved.");
+      return false;
     } finally {
       busy = false;
     }
@@ -79,8 +82,19 @@
 
   function act(action, extra) {
     const row = rows()[selected];
-    if (!row) return;
-    post(Object.assign({ action: action, position: row.dataset.pos }, extra || {}));
+    if (!row) return Promise.resolve(false);
+    return post(Object.assign({ action: action, position: row.dataset.pos }, extra || {}));
+  }
+
+  // The next link that still needs a look: not reviewed, and flagged or not confidently aligned.
+  function nextToCheck() {
+    const all = rows();
+    for (let i = selected + 1; i < all.length; i++) {
+      const c = all[i].classList;
+      if (!c.contains("reviewed") && (c.contains("flagged") || !c.contains("conf-high"))) return i;
+    }
+    toast("No unreviewed flagged or uncertain link below this one.");
+    return selected;
   }
 
   // Buttons are plain forms (they work without JavaScript); intercept them to stay on the page.
@@ -120,7 +134,12 @@
       ArrowUp: () => act("move:" + side + ":up"),
       "]": () => act("move:" + side + ":down"),
       ArrowDown: () => act("move:" + side + ":down"),
-      r: () => act(row && row.dataset.reviewed === "1" ? "unreview" : "review"),
+      r: () => {
+        // marking a link reviewed moves on to the next one, as a reviewer reads down the page
+        const marking = !(row && row.dataset.reviewed === "1");
+        act(marking ? "review" : "unreview").then((saved) => { if (saved && marking) select(selected + 1); });
+      },
+      n: () => select(nextToCheck()),
       u: () => post({ action: "undo" }),
     };
     const handler = keys[event.key];
