@@ -161,15 +161,12 @@ def render(results: dict) -> None:
     for label in ("system", "P strict", "R strict", "F1 strict", "P lax", "R lax", "F1 lax",
                   "wall s", "× floor", "CPU s", "× floor (CPU)"):
         table.add_column(label, justify="left" if label == "system" else "right", no_wrap=True)
-    if floor:
-        table.add_row("embedding floor", *[""] * 6, f"{floor['wall_s']:.1f}", "1.00", f"{floor['cpu_s']:.1f}", "1.00")
+    table.add_row("embedding floor", *[""] * 6, f"{floor['wall_s']:.1f}", "1.00", f"{floor['cpu_s']:.1f}", "1.00")
     for name, row in results["systems"].items():
         s = row["scores"]
-        ratios = ([f"{row['wall_s'] / floor['wall_s']:.2f}", f"{row['cpu_s']:.1f}", f"{row['cpu_s'] / floor['cpu_s']:.2f}"]
-                  if floor else ["", f"{row['cpu_s']:.1f}", ""])
         table.add_row(name, *(f"{s[k]:.3f}" for k in ("precision_strict", "recall_strict", "f1_strict",
                                                       "precision_lax", "recall_lax", "f1_lax")),
-                      f"{row['wall_s']:.1f}", ratios[0], ratios[1], ratios[2])
+                      f"{row['wall_s']:.1f}", f"{row['wall_x_floor']:.2f}", f"{row['cpu_s']:.1f}", f"{row['cpu_x_floor']:.2f}")
     Console(width=160).print(table)
     for name, rows in results.get("calibration", {}).items():
         cal = Table(title=f"{name}: share of links exactly right, by confidence", header_style="bold")
@@ -190,15 +187,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results" / "mac_bench.json", help="results JSON")
     parser.add_argument("--pred-dir", type=Path, default=HERE / "results" / "links",
                         help="predicted links, one Vecalign file per chapter under DIR/SYSTEM/")
-    parser.add_argument("--docs", type=int, default=None, help="only the first N chapters (a quick check)")
+    parser.add_argument("--docs", default=None, metavar="N|A-B",
+                        help="only the first N chapters, or chapters A to B (1-based), e.g. to split a run over processes")
+    parser.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
+                        help="combine the results of runs over disjoint chapters into --out, and print the table")
     args = parser.parse_args(argv)
+    if args.merge:
+        results = merge([json.loads(p.read_text(encoding="utf-8")) for p in args.merge])
+        results["command"] = "python benchmarks/mac_bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        return finish(results, args.out)
 
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = [s for s in systems if s not in SYSTEMS]
     if unknown:
         parser.error(f"unknown system(s) {', '.join(unknown)}: choose from {', '.join(SYSTEMS)}")
     systems = ["floor"] + [s for s in systems if s != "floor"]
-    docs = peers.load_mac(args.data)[: args.docs]
+    docs = peers.load_mac(args.data)
+    if args.docs:
+        first, _, last = args.docs.partition("-")
+        docs = docs[int(first) - 1: int(last)] if last else docs[: int(first)]
 
     started = time.time()
     results: dict = {
@@ -214,51 +221,91 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["DUIZHAO_CACHE"] = cache  # nothing may come from a warm user cache
         runner = Runner(systems, Path(cache))
         warm_up(runner, systems, docs[0])
-        timings = {s: {"wall_s": 0.0, "cpu_s": 0.0} for s in systems}
         predictions: dict[str, list[tuple[list[Bead], list[Bead]]]] = {s: [] for s in systems if s != "floor"}
         per_doc: dict[str, dict] = {s: {} for s in systems}
         for doc in docs:
             for system in systems:
                 beads, wall, cpu = timed(lambda: runner.run(system, doc))
-                timings[system]["wall_s"] += wall
-                timings[system]["cpu_s"] += cpu
-                per_doc[system][doc.name] = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3)}
-                if system != "floor":
+                if system == "floor":
+                    floor_wall, floor_cpu = wall, cpu
+                else:
+                    per_doc[system][doc.name] = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+                                                 "floor_wall_s": round(floor_wall, 3), "floor_cpu_s": round(floor_cpu, 3)}
                     predictions[system].append((doc.gold, beads))
-                    per_doc[system][doc.name]["f1_strict"] = round(score(doc.gold, beads).f1_strict, 4)
                     write_links(args.pred_dir / system / f"{doc.name}.vecalign", beads)
                 print(f"{doc.name} {system}: {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr, flush=True)
 
-    results["floor"] = {**{k: round(v, 3) for k, v in timings["floor"].items()}, "per_document": per_doc["floor"]}
-    results["systems"] = {}
-    for system, pairs in predictions.items():
-        s = score_corpus(pairs)
-        results["systems"][system] = {
-            "scores": s.as_dict(),
-            "wall_s": round(timings[system]["wall_s"], 3),
-            "cpu_s": round(timings[system]["cpu_s"], 3),
-            "wall_x_floor": round(timings[system]["wall_s"] / timings["floor"]["wall_s"], 3),
-            "cpu_x_floor": round(timings[system]["cpu_s"] / timings["floor"]["cpu_s"], 3),
-            "per_document": per_doc[system],
-        }
-    results["calibration"] = {s: calibration(predictions[s]) for s in ("duizhao", "duizhao-fast") if s in predictions}
-    if "duizhao" in predictions and "bertalign" in predictions:
-        d, b = results["systems"]["duizhao"], results["systems"]["bertalign"]
-        results["bertalign_time_over_duizhao"] = {"wall": round(b["wall_s"] / d["wall_s"], 2),
-                                                  "cpu": round(b["cpu_s"] / d["cpu_s"], 2)}
-    if "duizhao" in predictions and "duizhao-fast" in predictions:
-        d, f = results["systems"]["duizhao"], results["systems"]["duizhao-fast"]
-        results["fast_speedup"] = {"wall": round(d["wall_s"] / f["wall_s"], 1), "cpu": round(d["cpu_s"] / f["cpu_s"], 1)}
+    results["systems"] = {system: {"per_document": per_doc[system]} for system in predictions}
+    results["links"] = {system: {doc.name: [[list(b.zh), list(b.en), b.score] for b in pred]
+                                 for doc, (_, pred) in zip(docs, pairs, strict=True)}
+                        for system, pairs in predictions.items()}
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     results["machine"]["load_average_end"] = os.getloadavg()
-    with atomic_write(args.out) as out:
-        json.dump(results, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+    return finish(summarise(results), args.out)
+
+
+def summarise(results: dict) -> dict:
+    """Totals, scores, multiples of the floor and calibration, from per-chapter timings and links.
+
+    Every chapter row of a system carries the floor measured for that chapter in the same process, so
+    a system's multiple of the floor compares like with like even when runs are merged."""
+    gold = {doc.name: doc.gold for doc in peers.load_mac(results["data"]["folder"])}
+    floors: dict[str, dict] = {}
+    for system, row in results["systems"].items():
+        chapters = row["per_document"]
+        for key in ("wall_s", "cpu_s", "floor_wall_s", "floor_cpu_s"):
+            row[key] = round(sum(c[key] for c in chapters.values()), 3)
+        row["wall_x_floor"] = round(row["wall_s"] / row["floor_wall_s"], 3)
+        row["cpu_x_floor"] = round(row["cpu_s"] / row["floor_cpu_s"], 3)
+        pairs = []
+        for name, links in results["links"][system].items():
+            predicted = [Bead(tuple(z), tuple(e), conf) for z, e, conf in links]
+            chapters[name]["f1_strict"] = round(score(gold[name], predicted).f1_strict, 4)
+            pairs.append((gold[name], predicted))
+        row["scores"] = score_corpus(pairs).as_dict()
+        if system in ("duizhao", "duizhao-fast"):
+            results.setdefault("calibration", {})[system] = calibration(pairs)
+        for name, c in chapters.items():
+            floors[name] = {"wall_s": c["floor_wall_s"], "cpu_s": c["floor_cpu_s"]}
+    results["floor"] = {"wall_s": round(sum(f["wall_s"] for f in floors.values()), 3),
+                        "cpu_s": round(sum(f["cpu_s"] for f in floors.values()), 3)}
+    rows = results["systems"]
+    if "duizhao" in rows and "bertalign" in rows:
+        d, b = rows["duizhao"], rows["bertalign"]
+        results["bertalign_time_over_duizhao"] = {
+            "wall": round(b["wall_x_floor"] / d["wall_x_floor"], 2), "cpu": round(b["cpu_x_floor"] / d["cpu_x_floor"], 2),
+            "note": "Bertalign's multiple of the floor over duizhao's, each against the floor of its own run",
+        }
+    if "duizhao" in rows and "duizhao-fast" in rows:
+        d, f = rows["duizhao"], rows["duizhao-fast"]
+        results["fast_speedup"] = {"wall": round(d["wall_s"] / f["wall_s"], 1), "cpu": round(d["cpu_s"] / f["cpu_s"], 1)}
+    return results
+
+
+def merge(runs: list[dict]) -> dict:
+    """Runs over disjoint chapters or systems (e.g. split over processes) → one result."""
+    merged = {k: runs[0][k] for k in ("duizhao", "machine", "data")}
+    merged["data"] = {**runs[0]["data"], "documents": sorted({d for run in runs for d in run["data"]["documents"]})}
+    for key in ("zh_sentences", "en_sentences", "gold_links"):
+        merged["data"].pop(key, None)  # per-run counts; the merged chapters are listed instead
+    merged["runs"] = [{k: run.get(k) for k in ("command", "started", "finished", "machine")} for run in runs]
+    merged["systems"], merged["links"] = {}, {}
+    for run in runs:
+        for system, row in run["systems"].items():
+            merged["systems"].setdefault(system, {"per_document": {}})["per_document"].update(row["per_document"])
+            merged["links"].setdefault(system, {}).update(run["links"][system])
+    return summarise(merged)
+
+
+def finish(results: dict, out: Path) -> int:
+    with atomic_write(out) as handle:
+        json.dump(results, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
     render(results)
     for key in ("bertalign_time_over_duizhao", "fast_speedup"):
         if key in results:
             print(f"{key}: {results[key]}")
-    print(f"wrote {args.out}", file=sys.stderr)
+    print(f"wrote {out}", file=sys.stderr)
     return 0
 
 
