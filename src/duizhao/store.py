@@ -372,17 +372,20 @@ class Store:
                 f"cannot create {self.path}: the folder {self.path.parent} does not exist; "
                 "create it or pass another --db"
             )
+        # isolation_level=None: transactions are opened explicitly, so one `add` is one transaction.
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
-            # isolation_level=None: transactions are opened explicitly, so one `add` is one transaction.
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._migrate()
-        except sqlite3.DatabaseError as err:
-            raise StoreError(
-                f"{self.path} is not a duizhao database ({err}): pass another file with --db"
-            ) from err
+        except BaseException as err:
+            self._db.close()
+            if isinstance(err, sqlite3.DatabaseError):
+                raise StoreError(
+                    f"{self.path} is not a duizhao database ({err}): pass another file with --db"
+                ) from err
+            raise
 
     def __enter__(self) -> Store:
         return self
