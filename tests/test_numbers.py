@@ -97,8 +97,12 @@ def test_lenient_key_matching():
 
 
 def test_estimates_titles_and_measures():
-    assert [(a.key, a.surface, a.vague) for a in anchors_zh("五六岁的孩子")] == [("num:5", "五", True),
-                                                                                ("num:6", "六", True)]
+    assert [(a.key, a.surface, a.vague) for a in anchors_zh("五六岁的孩子")] == [("num:5", "五六", True),
+                                                                                ("num:6", "五六", True)]
+    assert [a.key for a in anchors_zh("十八九岁")] == ["num:18", "num:19"]
+    assert [a.key for a in anchors_zh("一二十个妇人")] == ["num:10", "num:20"]
+    assert keys(anchors_zh("约一百四十亿年前")) == keys(anchors_en("about fourteen billion years ago"))
+    assert keys(anchors_en("ON HER SIXTEENTH birthday")) == ["num:16"]
     assert [(a.key, a.surface) for a in anchors_zh("借了二十两银子")] == [("num:20", "二十")]  # 两: taels
     assert [a.vague for a in anchors_zh("他想起了《三体》和三颗卫星")] == [False]
     assert [(a.key, a.vague) for a in anchors_en("the pendulums in Three Body")] == [("num:3", True)]

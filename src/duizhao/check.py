@@ -65,11 +65,14 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
     if source not in (None, "zh", "en"):
         raise ConfigError(f"unknown source language {source!r}: use 'zh', 'en', or leave it out")
     known: dict[str, list[str]] = {}
+    people: set[str] = set()  # English words of the people the glossary knows
     if glossary is None and len(alignment.beads) >= config.learn_names_from:
         # A long document teaches its own renderings (韦小宝 ↔ Trinket) by co-occurrence over its links.
         glossary = [t for t in extract([alignment]) if t.kind != "term"]
     for term in glossary or ():
         known.setdefault(term.zh, []).append(term.en)
+        if term.kind == "person":
+            people.update(w.lower() for w in regex.findall(r"\p{Latin}+", term.en))
     index = NameIndex.get()
     length_model = _LengthModel.fit(alignment)
     beads = []
@@ -82,7 +85,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
             flags += _lone_sentence(zh, en, source)
         elif not untranslated:  # an untranslated side has no numbers, names or length to compare
             flags += _anchor_flags(zh, en)
-            flags += _name_flags(zh, en, index, known, config)
+            flags += _name_flags(zh, en, index, known, people, config)
             flags += length_model.flags(zh, en, source, config)
         beads.append(replace(bead, flags=flags))
     settings = {**alignment.settings, "checks": {**config.__dict__, "source_lang": source}}
@@ -117,8 +120,9 @@ def _anchor_flags(zh: str, en: str) -> list[Flag]:
         flags.append(Flag(flag_type, message, _evidence(only_zh, only_en)))
     # Latin-script tokens kept in a Chinese sentence (COP28, iPhone) are names the English must show as well.
     en_keys = {regex.sub(r"[.\-'’]", "", w).casefold() for w in regex.findall(r"[\p{Latin}0-9.\-'’]+", en)}
+    # Lower-case abbreviations (7cm, kg) are units the English may spell out: "seven centimeters".
     missing = [a for a in anchors_zh(zh) if a.kind == "latin" and len(a.surface) > 1
-               and a.key.removeprefix("latin:") not in en_keys]
+               and not regex.fullmatch(r"\p{Ll}{1,3}", a.surface) and a.key.removeprefix("latin:") not in en_keys]
     if missing:
         flags.append(Flag("name", "A Latin-script name in the Chinese is missing from the English.",
                           _evidence(missing, [])))
@@ -141,7 +145,8 @@ def _acronyms(en: str) -> list[str]:
     return [m.group(0) for m in regex.finditer(r"\b(?:\p{Lu}\.){2,}|\b\p{Lu}{2,}[0-9]*\b", en)]
 
 
-def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], config: CheckConfig) -> list[Flag]:
+def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], people: set[str],
+                config: CheckConfig) -> list[Flag]:
     """A name on one side with no counterpart on the other.
 
     A place or organisation CC-CEDICT lists (以色列, Hamas) is flagged when the other side lacks it. A
@@ -153,6 +158,8 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
     missing_zh: list[ZhName] = []
     used: set[str] = set()
     for name in zh_names(zh, index):
+        if any(word in index.ordinary for word in name.lookup) and name.text not in known:
+            continue  # 红光 "red light" (also a place), 平坝 "flat land": too ambiguous to call missing
         matches = [find_name(word, english, index, known, config.transliteration) for word in name.lookup]
         if all(matches):
             used |= {w for m in matches if m for w in m.words}
@@ -169,9 +176,8 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
                   if w.lower() not in accounted]
     # People the document's glossary knows (韦小宝 ↔ Trinket) moved between sentences or became "he": only
     # names it never pairs can show two different people.
-    known_en = {w.lower() for renderings in known.values() for r in renderings for w in regex.findall(r"\p{Latin}+", r)}
     missing_zh = [n for n in missing_zh if not (n.kind == "person" and n.text in known)]
-    missing_en = [w for w in missing_en if w.lower() not in known_en or w.lower() in index.world_names]
+    missing_en = [w for w in missing_en if w.lower() not in people]
     if missing_zh and missing_en:
         message = "A name differs between the two sides."
     else:

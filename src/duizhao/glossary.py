@@ -37,7 +37,7 @@ _HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
 _NAME_TAGS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
-_INDEX_FORMAT = 6  # bump when NameIndex's contents change, so cached copies are rebuilt
+_INDEX_FORMAT = 7  # bump when NameIndex's contents change, so cached copies are rebuilt
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
 
 # Acronyms and short forms that official English uses for a few very frequent names but CC-CEDICT does not
@@ -188,10 +188,13 @@ class NameIndex:
         # English sentence naming one that the Chinese lacks is worth a look; a person's name often is not
         # (literary translation names people where the original says "he").
         self.world_names: set[str] = set()
+        # ... unless an ordinary word is glossed with it too (佛 "Buddha", 满 "Manchu"): then it is vocabulary.
+        glosses = {p.lower() for word, phrases in self.renderings.items() if word in self.ordinary for p in phrases}
         for word, phrases in self.renderings.items():
             if word in self.proper and self.kinds.get(word) != "person":
                 for phrase in phrases:
-                    if regex.fullmatch(r"\p{Lu}\p{Ll}{2,}", phrase) and not self.is_common_english(phrase):
+                    if regex.fullmatch(r"\p{Lu}\p{Ll}{2,}", phrase) and not self.is_common_english(phrase) \
+                            and phrase.lower() not in glosses:
                         self.world_names.add(phrase.lower())
 
     @staticmethod

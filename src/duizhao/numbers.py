@@ -83,8 +83,8 @@ _ZH_DIGIT_OR_NUM = r"(?:[0-9０-９]{1,4}|[〇零○一二三四五六七八九�
 
 def parse_zh_numeral(text: str) -> Decimal | None:
     """一千二百 → 1200, 二十一 → 21, 两 → 2, 五百万 → 5000000, 二〇二三 → 2023; None if it is not a well-formed number."""
-    if not text:
-        return None
+    if not text or text[0] in _ZH_BIG:
+        return None  # 亿 alone multiplies the number before it; it is not one itself
     if all(ch in _ZH_DIGITS for ch in text):
         if len(text) == 1:
             return Decimal(_ZH_DIGITS[text])
@@ -230,11 +230,24 @@ def _zh_spelled_numbers(text: str, taken: list[tuple[int, int]]) -> list[Anchor]
             numeral = numeral[:-1]  # 二十两 is twenty taels: 两 is the measure here, not "two"
         s, e = m.start("num") + start, m.start("num") + start + len(numeral)
         in_title = _inside_title(text, start)
-        if _ZH_ESTIMATE.fullmatch(numeral):
-            # 五六个 "five or six", 三两个 "two or three": each digit may appear, neither must.
-            for offset, ch in enumerate(numeral):
-                found.append(Anchor("number", f"num:{_ZH_DIGITS[ch]}", ch, (s + offset, s + offset + 1),
+        estimate = _ZH_ESTIMATE.fullmatch(numeral)
+        if estimate:
+            # 五六个 "five or six", 十八九岁 "eighteen or nineteen", 一二十个 "ten or twenty": each value may
+            # appear in the translation, neither must.
+            base = 10 if estimate.group("teen") else 0
+            scale = 10 if estimate.group("tens") else 1
+            for ch in estimate.group("a") + estimate.group("b"):
+                found.append(Anchor("number", f"num:{base + _ZH_DIGITS[ch] * scale}", numeral, (s, e),
                                     spelled=True, vague=True))
+            continue
+        if found and found[-1].span[1] == s and all(ch in _ZH_BIG for ch in numeral) and not found[-1].vague:
+            # jieba cuts 一百四十亿 into 一百四十 + 亿: the unit multiplies the number before it.
+            previous = found.pop()
+            value = Decimal(previous.key.removeprefix("num:"))
+            for ch in numeral:
+                value *= _ZH_BIG[ch]
+            found.append(Anchor(previous.kind, f"num:{_key_number(value)}", text[previous.span[0]:e],
+                                (previous.span[0], e), spelled=True))
             continue
         value = parse_zh_numeral(numeral)
         if value is None:
@@ -245,7 +258,7 @@ def _zh_spelled_numbers(text: str, taken: list[tuple[int, int]]) -> list[Anchor]
     return found
 
 
-_ZH_ESTIMATE = regex.compile(r"[一二两兩三四五六七八九]{2}")
+_ZH_ESTIMATE = regex.compile(r"(?P<teen>十)?(?P<a>[一二两兩三四五六七八九])(?P<b>[一二两兩三四五六七八九])(?P<tens>十)?")
 
 
 def _inside_title(text: str, position: int) -> bool:
@@ -444,11 +457,12 @@ def anchors_en(text: str) -> list[Anchor]:
             found.append(Anchor("percent", f"pct:{_key_number(value)}", m.group(0), m.span(),
                                 spelled=bool(m.group("words"))))
     heading = _is_heading(text)
+    shouted = [m.span() for m in regex.finditer(r"\b\p{Lu}{2,}(?:\s+\p{Lu}{2,}){2,}\b", text)]
     latin = []
     for m in _EN_LATIN_RE.finditer(text):
         surface = m.group(0)
-        if heading and surface.isalpha():
-            continue  # every word of an all-caps heading looks like an acronym
+        if surface.isalpha() and (heading or _overlaps(m.span(), shouted)):
+            continue  # every word of an all-caps heading or lead-in ("ON HER SIXTEENTH") looks like an acronym
         latin.append(Anchor("latin", _latin_key(surface), surface, m.span()))
         latin += _digits_in_latin(surface, m.start())
     found += latin
