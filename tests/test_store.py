@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from duizhao.errors import ConfigError
 from duizhao.model import Alignment, Bead, Document, Flag, Metadata, Sentence
 from duizhao.store import (
     MIGRATIONS, PAUSE_ENV, SCHEMA_VERSION, EditError, NotFoundError, Store, StoreError, content_hash,
@@ -359,11 +360,11 @@ def test_search_keys_fold_case_script_and_words(store):
 
 
 def test_bad_searches_state_the_fix(store):
-    with pytest.raises(EditError, match="the search term is empty: give a word or phrase"):
+    with pytest.raises(ConfigError, match="the search term is empty: give a word or phrase"):
         store.search("  ")
-    with pytest.raises(EditError, match="unknown language 'fr': use zh or en"):
+    with pytest.raises(ConfigError, match="unknown language 'fr': use zh or en"):
         store.search("x", lang="fr")
-    with pytest.raises(EditError, match="--limit must be at least 1, got 0"):
+    with pytest.raises(ConfigError, match="--limit must be at least 1, got 0"):
         store.search("x", limit=0)
 
 

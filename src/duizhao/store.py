@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator
 
 import regex
 
-from .errors import DuizhaoError
+from .errors import ConfigError, DuizhaoError
 from .model import Alignment, Bead, Document, Flag, Lang, Metadata, Sentence
 
 DEFAULT_DB = "duizhao.db"
@@ -772,11 +772,11 @@ def guess_lang(term: str) -> Lang:
 def concordance(store: Store, term: str, lang: Lang | None = None, limit: int = 20) -> Concordance:
     """Links containing `term`, each with the term and its likely rendering marked."""
     if not term.strip():
-        raise EditError("the search term is empty: give a word or phrase")
+        raise ConfigError("the search term is empty: give a word or phrase")
     if lang is not None and lang not in ("zh", "en"):
-        raise EditError(f"unknown language {lang!r}: use zh or en")
+        raise ConfigError(f"unknown language {lang!r}: use zh or en")
     if limit < 1:
-        raise EditError(f"--limit must be at least 1, got {limit}")
+        raise ConfigError(f"--limit must be at least 1, got {limit}")
     lang = lang or guess_lang(term)
     other: Lang = "en" if lang == "zh" else "zh"
     links = store.links_containing(term, lang)
