@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from test_store import EN, ZH, sample_alignment
 from test_web import HOSTILE_EN, HOSTILE_ZH, hostile_alignment
 
 from duizhao.store import Store, content_hash
@@ -176,8 +177,6 @@ def test_a_document_with_script_executes_nothing(page, server):
 
 def test_keyboard_moves_a_sentence_and_marks_reviewed(page, server, db):
     with Store(db) as store:
-        from test_store import sample_alignment
-
         doc_id, _ = store.add(sample_alignment(), content_hash(b"keyboard"))
     page.goto(f"{server}/doc/{doc_id}")
     page.locator("#link-1 td.side.en").click()  # the 0-1 link holding READOUT
@@ -198,3 +197,10 @@ def test_keyboard_moves_a_sentence_and_marks_reviewed(page, server, db):
     page.locator("#review-document").click()
     page.wait_for_function("document.getElementById('progress').textContent === '6 / 6 links reviewed'")
     assert page.locator("#review-document").inner_text() == "Document reviewed ✓"
+
+    # the scissors between the two Chinese sentences of the 2-1 link split it there with the mouse; the
+    # English side is cut where the lengths agree (23 of 45 Chinese characters: after its one sentence)
+    page.locator("#link-5 form.cut button").click()
+    page.wait_for_function("document.querySelectorAll('tr.link').length === 7")
+    assert sentences(page, 5) == ((ZH[5],), (EN[6],))
+    assert sentences(page, 6) == ((ZH[6],), ())

@@ -242,6 +242,22 @@ def test_split_at_given_points_and_by_default(store):
     assert links_of(store) == ORIGINAL
 
 
+def test_split_at_one_side_cuts_the_other_where_the_lengths_agree(tmp_path):
+    zh = ["第一句很短。", "第二句比第一句长得多，差不多是它的三倍长度。", "第三句也不算太短。"]
+    en = ["The first one is short.", "The second is much longer than the first, almost three times as long.",
+          "The third is not that short either."]
+    with Store(tmp_path / "c.db") as store:
+        store.add(sample_alignment(zh=zh, en=en, beads=[((0, 1, 2), (0, 1, 2))]), "three")
+        store.split(1, 0, zh_at=1)  # 6 of 37 Chinese characters (16%): the English cut after 23 of 127 (18%)
+        assert links_of(store) == [((0,), (0,)), ((1, 2), (1, 2))]
+        store.undo(1)
+        store.split(1, 0, en_at=2)  # 92 of 127 English characters (72%): the Chinese cut after 28 of 37 (76%)
+        assert links_of(store) == [((0, 1), (0, 1)), ((2,), (2,))]
+        store.undo(1)
+        store.split(1, 0, zh_at=0)  # nothing Chinese before the cut: the English cut must keep a sentence
+        assert links_of(store) == [((), (0,)), ((0, 1, 2), (1, 2))]
+
+
 def test_move_a_sentence_to_the_neighbouring_link(store):
     store.move(1, 1, "en", "up")  # READOUT joins the title link; the emptied 0-1 link disappears
     assert links_of(store)[:2] == [((0,), (0, 1)), ((1,), (2,))]
@@ -289,8 +305,8 @@ def test_edits_survive_reopening(tmp_path):
         (lambda s: s.merge(9, 0), NotFoundError, "no document 9 in .*corpus.db: `duizhao serve` lists the documents"),
         (lambda s: s.split(1, 1), EditError, "link 1 cannot be split there: one part would be empty"),
         (lambda s: s.split(1, 6, zh_at=3, en_at=0), EditError,
-         "cut points out of range: link 6 has 2 Chinese and 1 English sentences"),
-        (lambda s: s.split(1, 6, zh_at=1), EditError, "give both cut points, zh_at and en_at, or neither"),
+         "zh_at 3 is out of range: link 6 has 2 Chinese and 1 English sentences"),
+        (lambda s: s.split(1, 1, en_at=1), EditError, "link 1 cannot be split there: one part would be empty"),
         (lambda s: s.move(1, 1, "zh", "up"), EditError, "link 1 has no zh sentence to move"),
         (lambda s: s.move(1, 0, "zh", "up"), EditError, "the first link has no previous link to move a sentence to"),
         (lambda s: s.move(1, 6, "en", "down"), EditError, "the last link has no next link to move a sentence to"),

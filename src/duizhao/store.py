@@ -583,7 +583,9 @@ class Store:
         """Cut link `position` in two: its first `zh_at` Chinese and `en_at` English sentences, then the rest.
 
         Without cut points: the first sentence of each side that has several, against the rest; a link with
-        at most one sentence a side becomes a 1-0 and a 0-1 link.
+        at most one sentence a side becomes a 1-0 and a 0-1 link. With one cut point: the other side is cut
+        where the share of its characters comes closest to the share before the given cut (as length-based
+        aligners pair text), never leaving a part empty.
         """
 
         def change(links, doc_reviewed):
@@ -591,16 +593,20 @@ class Store:
             link = links[position]
             n_zh, n_en = len(link["zh"]), len(link["en"])
             z, e = zh_at, en_at
+            for name, at, n in (("zh_at", z, n_zh), ("en_at", e, n_en)):
+                if at is not None and not 0 <= at <= n:
+                    raise EditError(
+                        f"{name} {at} is out of range: link {position} has {n_zh} Chinese and {n_en} English "
+                        "sentences"
+                    )
             if z is None and e is None:
                 z, e = min(n_zh, 1), min(n_en, 1)
                 if (z, e) == (n_zh, n_en):  # one sentence a side at most: separate the two sides
                     e = 0
-            if z is None or e is None:
-                raise EditError("give both cut points, zh_at and en_at, or neither")
-            if not (0 <= z <= n_zh and 0 <= e <= n_en):
-                raise EditError(
-                    f"cut points out of range: link {position} has {n_zh} Chinese and {n_en} English sentences"
-                )
+            elif z is None or e is None:
+                given, other = ("zh", "en") if e is None else ("en", "zh")
+                cut = self._matching_cut(doc_id, link, given, z if e is None else e, other)
+                z, e = (z, cut) if e is None else (cut, e)
             if (z, e) in ((0, 0), (n_zh, n_en)):
                 raise EditError(f"link {position} cannot be split there: one part would be empty")
             parts = [
@@ -612,6 +618,31 @@ class Store:
             return position, tail + links[position + 1:], doc_reviewed
 
         self._edit(doc_id, "split", change)
+
+    def _matching_cut(self, doc_id: int, link: dict, given: str, at: int, other: str) -> int:
+        """The cut of the `other` side whose share of characters is closest to the share before `at`."""
+
+        def cumulative(lang: str) -> list[float]:
+            ids = link[lang]
+            sizes = {idx: len(text) for idx, text in self._db.execute(
+                f"SELECT idx, text FROM sentences WHERE doc = ? AND lang = ? AND idx IN ({','.join('?' * len(ids))})",
+                (doc_id, lang, *ids),
+            )} if ids else {}
+            total = sum(sizes.values()) or 1
+            shares, running = [0.0], 0
+            for idx in ids:
+                running += sizes[idx]
+                shares.append(running / total)
+            return shares
+
+        target = cumulative(given)[at]
+        n_given, n_other = len(link[given]), len(link[other])
+        # a cut at the very start (or end) of the given side needs the other side's cut past it, or a part is empty
+        allowed = [k for k in range(n_other + 1) if not (at == 0 and k == 0) and not (at == n_given and k == n_other)]
+        if not allowed:
+            return 0  # the caller reports the empty part
+        shares = cumulative(other)
+        return min(allowed, key=lambda k: (abs(shares[k] - target), k))
 
     def move(self, doc_id: int, position: int, lang: str, direction: str) -> None:
         """Move the boundary sentence of one side to the neighbouring link.
