@@ -27,7 +27,8 @@ from typing import Iterable
 import regex
 
 from .errors import ConfigError
-from .glossary import EnglishText, NameIndex, Term, ZhName, extract, find_name, similarity, sounds_like, zh_names
+from .glossary import Term, extract
+from .names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds_like, zh_names
 from .model import Alignment, Flag, Lang
 from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 

