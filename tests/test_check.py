@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from duizhao.check import check
 from duizhao.errors import ConfigError
@@ -165,3 +167,20 @@ def test_checking_twice_does_not_duplicate_flags_and_keeps_foreign_ones():
 def test_an_unknown_source_language_is_refused():
     with pytest.raises(ConfigError, match="unknown source language 'fr': use 'zh', 'en', or leave it out"):
         check(build(LINKS[:3]), source="fr")
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60) | st.sampled_from(
+    ["二十两银子", "十八九岁", "《三体》", "第28届", "10月26日至27日", "COP28", "U.S.-China", "一百四十亿", "·", "第", "百分之"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=4))
+def test_any_text_is_checked_and_glossed_without_error(pairs):
+    from duizhao.glossary import extract
+
+    alignment = build([{"zh": [zh] if zh else [], "en": [en] if en else []} for zh, en in pairs])
+    checked = check(alignment)
+    assert len(checked.beads) == len(alignment.beads)
+    assert all(f.type in ("number", "date", "name", "omission", "addition", "untranslated")
+               for bead in checked.beads for f in bead.flags)
+    assert all(isinstance(t.zh, str) and t.en for t in extract([alignment]))
