@@ -288,7 +288,7 @@ def _lone_sentence(zh: str, en: str, source: Lang | None) -> list[Flag]:
     return []
 
 
-def _size(text: str, lang: Lang) -> int:
+def _size(text: str) -> int:
     """Characters that carry content: Han characters and letters/digits (no spaces or punctuation)."""
     return len(regex.findall(r"[\p{L}\p{N}]", text))
 
@@ -305,8 +305,8 @@ class _LengthModel:
         ratios = []
         for bead in alignment.beads:
             if bead.zh and bead.en:
-                zh_size = _size(alignment.zh_text(bead), "zh")
-                en_size = _size(alignment.en_text(bead), "en")
+                zh_size = _size(alignment.zh_text(bead))
+                en_size = _size(alignment.en_text(bead))
                 if zh_size and en_size:
                     ratios.append(math.log(en_size / zh_size))
         if len(ratios) < 3:
@@ -316,7 +316,7 @@ class _LengthModel:
         return cls(centre=centre, spread=max(spread, 0.15))
 
     def flags(self, zh: str, en: str, source: Lang | None, config: CheckConfig) -> list[Flag]:
-        zh_size, en_size = _size(zh, "zh"), _size(en, "en")
+        zh_size, en_size = _size(zh), _size(en)
         if zh_size < config.length_min_chars or not en_size:
             return []
         deviation = math.log(en_size / zh_size) - self.centre
