@@ -731,15 +731,23 @@ class Store:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def links_containing(self, term: str, lang: Lang, limit: int | None = None) -> list[tuple[int, int]]:
-        """(doc, link position) of the links whose `lang` side contains `term`, in document order."""
+    def links_containing(
+        self, term: str, lang: Lang, limit: int | None = None,
+        maps: dict[tuple[int, str], dict[int, int]] | None = None,
+    ) -> list[tuple[int, int]]:
+        """(doc, link position) of the links whose `lang` side contains `term`, in document order.
+
+        `maps` caches each document's sentence → link map across calls that read the same state.
+        """
         found: dict[tuple[int, int], None] = {}
-        maps: dict[int, dict[int, int]] = {}
+        maps = {} if maps is None else maps
         for doc, idx in self._matching_sentences(term, lang):
-            if doc not in maps:
-                maps[doc] = {i: pos for pos, link in enumerate(self._links(doc)) for i in link[lang]}
-            if idx in maps[doc]:
-                found[(doc, maps[doc][idx])] = None
+            if (doc, lang) not in maps:
+                rows = self._db.execute(f"SELECT position, {lang}_ids FROM links WHERE doc = ?", (doc,))
+                maps[(doc, lang)] = {i: position for position, ids in rows for i in json.loads(ids)}
+            position = maps[(doc, lang)].get(idx)
+            if position is not None:
+                found[(doc, position)] = None
                 if limit is not None and len(found) >= limit:
                     break
         return list(found)
@@ -810,9 +818,12 @@ def concordance(store: Store, term: str, lang: Lang | None = None, limit: int = 
         raise ConfigError(f"--limit must be at least 1, got {limit}")
     lang = lang or guess_lang(term)
     other: Lang = "en" if lang == "zh" else "zh"
-    links = store.links_containing(term, lang)
+    maps: dict[tuple[int, str], dict[int, int]] = {}  # one read of each document's links for all counts
+    links = store.links_containing(term, lang, maps=maps)
     texts = {link: store.link_texts(*link) for link in links[:max(limit, _MAX_TERM_LINKS)]}
-    rendering = likely_rendering(store, term, lang, [texts[link] for link in links[:_MAX_TERM_LINKS]], len(links))
+    rendering = likely_rendering(
+        store, term, lang, [texts[link] for link in links[:_MAX_TERM_LINKS]], len(links), maps
+    )
     titles = store.titles()
     hits = []
     for doc_id, position in links[:limit]:
@@ -855,6 +866,7 @@ def _candidates(text: str, lang: Lang, lexicon) -> Iterator[tuple[str, str]]:
         words = [(w, a, b) for w, a, b in jieba.tokenize(text) if _HAN_CHAR.search(w)]
         joined = [words[i][2] != words[i + 1][1] for i in range(len(words) - 1)]
         stop = [lexicon.zh_key(w) in ZH_STOPWORDS for w, _, _ in words]
+    keys = search_key(text, lang)  # same length as the text: a candidate's key is a slice of it
     for i in range(len(words)):
         if stop[i]:
             continue
@@ -863,8 +875,8 @@ def _candidates(text: str, lang: Lang, lexicon) -> Iterator[tuple[str, str]]:
                 break
             if stop[j]:
                 continue
-            surface = text[words[i][1]:words[j][2]]
-            yield search_key(" ".join(surface.split()), lang), surface
+            start, end = words[i][1], words[j][2]
+            yield " ".join(keys[start:end].split()), text[start:end]
 
 
 def _f1(a: float, b: float) -> float:
@@ -894,7 +906,10 @@ def _sense_heads(zh_word: str, lexicon) -> tuple[frozenset[str], ...]:
     return tuple(heads)
 
 
-def likely_rendering(store: Store, term: str, lang: Lang, link_texts: list[tuple[str, str]], total: int) -> str:
+def likely_rendering(
+    store: Store, term: str, lang: Lang, link_texts: list[tuple[str, str]], total: int,
+    maps: dict[tuple[int, str], dict[int, int]] | None = None,
+) -> str:
     """How the links containing `term` most likely render it in the other language ("" without evidence).
 
     Each run of words on the other side of those links is scored by
@@ -963,7 +978,7 @@ def likely_rendering(store: Store, term: str, lang: Lang, link_texts: list[tuple
             continue
         # co-occurrences counted in the sample, scaled to the whole store when the term is frequent
         together = candidate.links * total / len(link_texts)
-        elsewhere = len(store.links_containing(candidate.surface, other))
+        elsewhere = len(store.links_containing(candidate.surface, other, maps=maps))
         dice = 2 * together / (total + max(elsewhere, together))
         score = scored[key] + dice + 0.1 * length_prior(candidate)
         if score > best_score:
