@@ -98,17 +98,19 @@ def score_style(score: float) -> str:
 def render_table(alignment: Alignment, console: Console = stdout) -> None:
     """The side-by-side view: one row per link, Chinese | English | score | flags."""
     meta = alignment.document.meta
+    removed = ([meta.dateline] if meta.dateline else []) + list(meta.chrome)
     facts = [
         ("title", meta.title_zh), ("title", meta.title_en), ("date", meta.date),
         ("source", meta.source_url), ("site", meta.site),
+        ("chrome", f"{len(removed)} lines kept out of the bitext: " + " | ".join(removed) if removed else ""),
     ]
+    header = Table.grid(padding=(0, 2))
+    header.add_column(style="dim", justify="right", no_wrap=True)
+    header.add_column(overflow="fold")
     for label, value in facts:
         if value:
-            console.print(f"[dim]{label:>6}[/dim]  {value}")
-    if meta.chrome or meta.dateline:
-        removed = ([meta.dateline] if meta.dateline else []) + list(meta.chrome)
-        console.print(f"[dim]chrome[/dim]  {len(removed)} lines kept out of the bitext: "
-                      + " | ".join(repr(line) for line in removed[:6]) + (" …" if len(removed) > 6 else ""))
+            header.add_row(label, value)
+    console.print(header)
     table = Table(show_lines=True, expand=True, header_style="bold")
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("中文", ratio=2, overflow="fold")
