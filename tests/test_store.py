@@ -1,6 +1,7 @@
 """The corpus store: dedupe, one transaction per add, migrations, edits and undo, concordance search."""
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sqlite3
@@ -412,7 +413,7 @@ def test_bad_searches_state_the_fix(store):
 EXAMPLE = Path(__file__).parent.parent / "examples" / "readout.txt"
 
 
-def test_add_then_search_the_example_page(tmp_path, capsys):
+def test_add_then_search_the_example_page(tmp_path, capsys, monkeypatch):
     import json
 
     from duizhao.cli import run
@@ -425,6 +426,10 @@ def test_add_then_search_the_example_page(tmp_path, capsys):
     ]
     assert run(["add", str(EXAMPLE), "--db", str(db)]) == 0
     assert capsys.readouterr().err.splitlines()[-1] == f"0 added, 1 already present in {db}"
+    # the same bytes on stdin are the same document
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(EXAMPLE.read_bytes()), encoding="utf-8"))
+    assert run(["add", "-", "--db", str(db)]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == "-: already present as document 1"
 
     assert run(["search", "芬太尼", "--db", str(db)]) == 0  # stdout is not a terminal here: JSON lines
     out, err = capsys.readouterr()

@@ -154,6 +154,17 @@ def test_edits_survive_a_restart_of_the_app(db):
     assert re.search(r'<tr id="link-2" class="link conf-mid reviewed"', page)  # the merged link
 
 
+def test_serve_refuses_a_file_that_is_not_a_corpus(tmp_path, capsys):
+    from duizhao.cli import run
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n" * 100, encoding="utf-8")
+    assert run(["serve", "--db", str(notes)]) == 2
+    assert capsys.readouterr().err.split() == (
+        f"Error: {notes} is not a duizhao database (file is not a database): pass another file with --db"
+    ).split()
+
+
 def test_an_unexpected_failure_is_a_plain_500_page(client, monkeypatch):
     def broken(self):
         raise RuntimeError("disk on fire")
