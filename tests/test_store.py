@@ -89,6 +89,14 @@ def test_same_document_twice_is_stored_once(tmp_path):
         assert store._db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0] == 2 * (len(ZH) + len(EN))
 
 
+def test_an_alignment_whose_links_point_past_its_sentences_is_refused(tmp_path):
+    broken = sample_alignment(beads=[((0,), (0,)), ((7,), (1,))])
+    with Store(tmp_path / "c.db") as store:
+        with pytest.raises(StoreError, match="a link refers to zh sentence 7, but the document has 7 zh sentences"):
+            store.add(broken, "broken")
+        assert store.documents() == []
+
+
 def test_a_stored_document_reads_back_exactly(store):
     stored = store.document(1)
     want = sample_alignment()

@@ -430,7 +430,6 @@ class Store:
             self._db.execute("DELETE FROM schema_version")
             self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
 
-
     # --- adding ---
 
     def find(self, content_hash: str) -> int | None:
@@ -441,6 +440,14 @@ class Store:
         """Store an alignment; returns (document id, whether it was added). A known hash is not stored again."""
         pause = float(os.environ.get(PAUSE_ENV) or 0)
         meta = alignment.document.meta
+        for lang in ("zh", "en"):
+            count = len(alignment.document.side(lang))
+            wrong = [i for bead in alignment.beads for i in getattr(bead, lang) if not 0 <= i < count]
+            if wrong:
+                raise StoreError(
+                    f"a link refers to {lang} sentence {wrong[0]}, but the document has {count} {lang} sentences: "
+                    "the alignment does not belong to this document"
+                )
         with self._transaction():
             known = self.find(content_hash)
             if known is not None:
