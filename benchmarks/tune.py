@@ -3,11 +3,14 @@
     .venv/bin/python benchmarks/tune.py eval  [--fast] [--mac ../shared/data/mac-dev]
     .venv/bin/python benchmarks/tune.py train [--fast] [--epochs 30]
     .venv/bin/python benchmarks/tune.py calibrate [--fast]
+    .venv/bin/python benchmarks/tune.py memory [--size 100000]
 
 `train` is a structured perceptron (Collins 2002, averaged): for each chapter, find the best path under the
 current weights inside a corridor around the gold path, and move the weights toward the gold path's features
 and away from the predicted one's. Link features are additive over a path, so this optimises exactly what the
 search maximises. It prints a weight table to paste into duizhao/align.py.
+
+`memory` aligns a synthetic pair of --size sentences a side in fast mode and prints time and peak RSS.
 
 `calibrate` fits the posterior temperature and prints the confidence calibration table for BENCHMARKS.md.
 """
@@ -175,15 +178,61 @@ def calibration(alignments, pairs, config: AlignConfig) -> None:
     print(f"log-loss {loss:.4f}  mean confidence {scores.mean():.3f}  accuracy {right.mean():.3f}")
 
 
+def synthetic_pair(size: int, seed: int = 0) -> tuple[Document, list[Bead]]:
+    """`size` sentences a side built from CC-CEDICT words and their glosses, numbers and a few 1-2 / 2-1 links:
+    the shape of a long book pair, for memory and speed (its accuracy is not the point)."""
+    from duizhao.lexicon import Lexicon
+
+    lex = Lexicon.get()
+    rng = np.random.default_rng(seed)
+    words = sorted(w for w, g in lex.entries.items() if 2 <= len(w) <= 3 and 1 <= len(g) <= 3)
+    picks = rng.choice(len(words), size=(size, 4))
+    zh, en, gold = [], [], []
+    for k in range(size):
+        ws = [words[i] for i in picks[k]]
+        glosses = [sorted(lex.entries[w])[0] for w in ws]
+        number = int(rng.integers(2, 5000))
+        z = f"{ws[0]}和{ws[1]}的{ws[2]}有{number}个{ws[3]}。"
+        e = f"The {glosses[2]} of {glosses[0]} and {glosses[1]} has {number} {glosses[3]}."
+        if k % 50 == 7 and len(zh) < size - 1:  # now and then a translator splits a sentence
+            zh.append(z)
+            half = e.split(" has ")
+            en.extend([half[0] + ".", "It has " + half[1]])
+            gold.append(Bead((len(zh) - 1,), (len(en) - 2, len(en) - 1)))
+        else:
+            zh.append(z)
+            en.append(e)
+            gold.append(Bead((len(zh) - 1,), (len(en) - 1,)))
+    doc = Document([Sentence(t, k) for k, t in enumerate(zh)], [Sentence(t, k) for k, t in enumerate(en)])
+    return doc, gold
+
+
+def memory(size: int) -> None:
+    import resource
+
+    doc, gold = synthetic_pair(size)
+    print(f"synthetic pair: {len(doc.zh)} zh, {len(doc.en)} en sentences", flush=True)
+    start = time.perf_counter()
+    alignment = align(doc, AlignConfig(fast=True))
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    s = score_corpus([(gold, alignment.beads)])
+    print(f"fast mode: {seconds:.1f}s, peak RSS {peak:.2f} GB, strict F1 {s.f1_strict:.3f} lax {s.f1_lax:.3f}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["eval", "train", "calibrate"])
+    parser.add_argument("what", choices=["eval", "train", "calibrate", "memory"])
+    parser.add_argument("--size", type=int, default=100_000, help="memory: sentences a side")
     parser.add_argument("--mac", type=Path, default=DEFAULT_MAC)
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--radius", type=int, default=8)
     parser.add_argument("--temperature", type=float, nargs="*")
     args = parser.parse_args(argv)
+    if args.what == "memory":
+        memory(args.size)
+        return 0
     chapters = load_mac(args.mac)
     config = AlignConfig(fast=args.fast)
     if args.what == "eval":

@@ -11,7 +11,7 @@ import numpy as np
 from ..model import Document
 from ..numbers import anchors_en, anchors_zh
 from . import Context, Links, Signal, prefix_sums
-from .bags import Bags, column_map, count_matrix, shared_counts, span_size
+from .bags import Bags, column_map, count_matrix, shared_dots, span_size
 
 MAX_WIDTH = 1024
 
@@ -43,11 +43,12 @@ class AnchorSignal(Signal):
         en_keys = [comparable_keys(anchors_en(s.text)) for s in document.en]
         columns, width = column_map({k for keys in zh_keys + en_keys for k in keys}, MAX_WIDTH)
         zh, en = count_matrix(zh_keys, columns, width), count_matrix(en_keys, columns, width)
-        return Bags(zh, en, prefix_sums(zh.sum(1)), prefix_sums(en.sum(1)))
+        return Bags(zh, en, prefix_sums(zh.sum(1, dtype=np.float64)), prefix_sums(en.sum(1, dtype=np.float64)))
 
     def score(self, prepared: Bags, links: Links) -> np.ndarray:
-        shared = shared_counts(prepared, links)
-        size = span_size(prepared.zh_size, links.zh_start, links.zh_end) + span_size(
-            prepared.en_size, links.en_start, links.en_end
-        )
+        zh_size = span_size(prepared.zh_size, links.zh_start, links.zh_end)
+        en_size = span_size(prepared.en_size, links.en_start, links.en_end)
+        # A dot product of key counts; a key repeated on one side pairs at most as often as the other has it.
+        shared = np.minimum(shared_dots(prepared, links), np.minimum(zh_size, en_size))
+        size = zh_size + en_size
         return np.stack([shared, size - 2 * shared], axis=1)

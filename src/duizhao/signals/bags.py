@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import Links, span_pairs, span_sums
+from . import Links, span_pairs
 
 
 @dataclass
 class Bags:
-    zh: np.ndarray  # (n, width) counts of keys per Chinese sentence
+    zh: np.ndarray  # (n, width) counts of keys per Chinese sentence (uint8)
     en: np.ndarray  # (m, width)
     zh_size: np.ndarray  # prefix sums of how many keys each sentence holds (the Dice denominator)
     en_size: np.ndarray
@@ -28,11 +28,13 @@ def column_map(keys: set[str], max_width: int) -> tuple[dict[str, int], int]:
 
 
 def count_matrix(bags: list[list[str]], columns: dict[str, int], width: int) -> np.ndarray:
-    out = np.zeros((len(bags), width), dtype=np.float32)
+    """Counts as uint8 (a sentence never holds a key 255 times): a 100,000-sentence side at 4,096 columns
+    takes 400 MB instead of 1.6 GB; spans are summed in float32 when scored."""
+    out = np.zeros((len(bags), width), dtype=np.uint8)
     for row, bag in enumerate(bags):
         for key in bag:
             col = columns.get(key)
-            if col is not None:
+            if col is not None and out[row, col] < 255:
                 out[row, col] += 1
     return out
 
@@ -40,17 +42,6 @@ def count_matrix(bags: list[list[str]], columns: dict[str, int], width: int) -> 
 def shared_dots(bags: Bags, links: Links) -> np.ndarray:
     """Dot products of the two sides' key counts (one matrix product over distinct spans where dense)."""
     return span_pairs(bags.zh, bags.en, links).dots()
-
-
-def shared_counts(bags: Bags, links: Links, chunk: int = 4096) -> np.ndarray:
-    """How many keys each link's two sides share (histogram intersection, so repeats count once per pair)."""
-    out = np.empty(len(links), dtype=np.float64)
-    for start in range(0, len(links), chunk):
-        part = slice(start, start + chunk)
-        z = span_sums(bags.zh, links.zh_start[part], links.zh_end[part])
-        e = span_sums(bags.en, links.en_start[part], links.en_end[part])
-        out[part] = np.minimum(z, e).sum(1)
-    return out
 
 
 def span_size(prefix: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:

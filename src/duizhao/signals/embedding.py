@@ -82,6 +82,8 @@ class EmbeddingSignal(Signal):
         return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top))
 
     def score(self, prepared: Embeddings, links: Links) -> np.ndarray:
+        # Measured on MAC-Dev: weighting members by their length (power 0.5 or 1) before summing changed
+        # strict F1 by less than the training noise (0.847 / 0.846 against 0.847), so members count equally.
         pairs = span_pairs(prepared.zh, prepared.en, links, unit=True)
         cosine = pairs.dots()
         zh_len = links.zh_end - links.zh_start

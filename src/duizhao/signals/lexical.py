@@ -14,6 +14,7 @@ from . import Context, Links, Signal, prefix_sums
 from .bags import Bags, column_map, count_matrix, shared_dots, span_size
 
 MAX_WIDTH = 4096  # distinct English stems kept exact; larger documents fold them by hash
+CELL_BUDGET = 10_000_000  # bag matrix entries per document: very long documents fold stems further
 MAX_GLOSSES = 12  # a word with more glosses (一, 打, 过) is too ambiguous to be evidence
 
 
@@ -41,9 +42,10 @@ class LexicalSignal(Signal):
             reachable.update(bag)
         # Each English stem once per sentence, so that the dot product with the Chinese bag counts matches.
         en_bags = [list(dict.fromkeys(t for t in tokens if t in reachable)) for tokens in en_tokens]
-        columns, width = column_map(reachable, MAX_WIDTH)
+        budget = CELL_BUDGET // max(len(document.zh) + len(document.en), 1)
+        columns, width = column_map(reachable, int(min(MAX_WIDTH, max(256, budget))))
         zh, en = count_matrix(zh_bags, columns, width), count_matrix(en_bags, columns, width)
-        return Bags(zh, en, prefix_sums(np.array(zh_words, dtype=np.float64)), prefix_sums(en.sum(1)))
+        return Bags(zh, en, prefix_sums(np.array(zh_words, dtype=np.float64)), prefix_sums(en.sum(1, dtype=np.float64)))
 
     def score(self, prepared: Bags, links: Links) -> np.ndarray:
         shared = shared_dots(prepared, links)
