@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import sqlite3
@@ -225,6 +226,11 @@ def test_merge_then_undo(store):
     assert stored.alignment.beads[0].score == 0.5  # the weaker of 0.5 and 0.55
     assert stored.link_reviewed[:2] == [True, False]
     assert stored.edits == 1
+    # the log keeps only what changed: the two links merged, and the one that replaced them
+    [(before, after)] = store._db.execute("SELECT before, after FROM edits").fetchall()
+    assert (len(json.loads(before)["links"]), len(json.loads(after)["links"])) == (2, 1)
+    positions = [r[0] for r in store._db.execute("SELECT position FROM links WHERE doc = 1 ORDER BY position")]
+    assert positions == list(range(6))
     assert store.undo(1) == "merge"
     assert links_of(store) == ORIGINAL
     assert store.document(1).link_reviewed == [False] * 7
@@ -422,8 +428,6 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "readout.txt"
 
 
 def test_add_then_search_the_example_page(tmp_path, capsys, monkeypatch):
-    import json
-
     from duizhao.cli import run
 
     db = tmp_path / "corpus.db"

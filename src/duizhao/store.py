@@ -351,6 +351,11 @@ def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = Fals
 
 # --- the store --------------------------------------------------------------------------------------
 
+# What an edit does to a document's links: (first position, how many links it replaces, the links that
+# replace them, whether the whole document is now marked reviewed).
+_Change = tuple[int, int, list[dict], bool]
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -540,26 +545,33 @@ class Store:
 
     # --- edits: each one validated, applied and logged for undo in one transaction ---
 
-    def _edit(
-        self, doc_id: int, action: str, change: Callable[[list[dict], bool], tuple[int, list[dict], bool]]
-    ) -> None:
-        """Apply `change(links, doc_reviewed) -> (start, new links from start, new doc_reviewed)`."""
+    def _edit(self, doc_id: int, action: str, change: Callable[[list[dict], bool], _Change]) -> None:
+        """Apply `change(links, doc_reviewed)` and log the links it replaced, so that undo can restore them."""
         with self._transaction():
             doc_reviewed = bool(self._doc_row(doc_id)["reviewed"])
             links = self._links(doc_id)
-            start, new_tail, new_reviewed = change(links, doc_reviewed)
-            before = {"start": start, "links": links[start:], "doc_reviewed": doc_reviewed}
-            after = {"start": start, "links": new_tail, "doc_reviewed": new_reviewed}
-            self._replace(doc_id, start, new_tail, new_reviewed)
+            start, count, new, new_reviewed = change(links, doc_reviewed)
+            before = {"start": start, "links": links[start:start + count], "doc_reviewed": doc_reviewed}
+            after = {"start": start, "links": new, "doc_reviewed": new_reviewed}
+            self._replace(doc_id, start, count, new, new_reviewed)
             self._db.execute(
                 "INSERT INTO edits (doc, time, action, before, after) VALUES (?, ?, ?, ?, ?)",
                 (doc_id, _now(), action, json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)),
             )
 
-    def _replace(self, doc_id: int, start: int, tail: list[dict], doc_reviewed: bool) -> None:
-        # Rewriting the tail keeps positions dense without shuffling UNIQUE (doc, position) in place.
-        self._db.execute("DELETE FROM links WHERE doc = ? AND position >= ?", (doc_id, start))
-        self._write_links(doc_id, start, tail)
+    def _replace(self, doc_id: int, start: int, count: int, new: list[dict], doc_reviewed: bool) -> None:
+        """Put `new` in place of the `count` links from `start`, shifting the links after them."""
+        self._db.execute(
+            "DELETE FROM links WHERE doc = ? AND position >= ? AND position < ?", (doc_id, start, start + count)
+        )
+        shift = len(new) - count
+        if shift:
+            # through negative positions, so that no UPDATE row collides with UNIQUE (doc, position)
+            self._db.execute("UPDATE links SET position = -position - 1 WHERE doc = ? AND position >= ?",
+                             (doc_id, start + count))
+            self._db.execute("UPDATE links SET position = -position - 1 + ? WHERE doc = ? AND position < 0",
+                             (shift, doc_id))
+        self._write_links(doc_id, start, new)
         self._db.execute("UPDATE documents SET reviewed = ? WHERE id = ?", (int(doc_reviewed), doc_id))
 
     @staticmethod
@@ -582,7 +594,7 @@ class Store:
                 "flags": first["flags"] + second["flags"],
                 "reviewed": True,  # a reviewer made this link
             }
-            return position, [merged] + links[position + 2:], doc_reviewed
+            return position, 2, [merged], doc_reviewed
 
         self._edit(doc_id, "merge", change)
 
@@ -622,7 +634,7 @@ class Store:
             ]
             # both parts keep the aligner's score and flags: the reviewer decides what they mean now
             tail = [{**p, "score": link["score"], "flags": link["flags"], "reviewed": True} for p in parts]
-            return position, tail + links[position + 1:], doc_reviewed
+            return position, 1, tail, doc_reviewed
 
         self._edit(doc_id, "split", change)
 
@@ -682,7 +694,7 @@ class Store:
                 moved_other = {**other, lang: here[lang][-1:] + other[lang], "reviewed": True}
                 start, pair = position, [moved_here, moved_other]
             pair = [link for link in pair if link["zh"] or link["en"]]
-            return start, pair + links[start + 2:], doc_reviewed
+            return start, 2, pair, doc_reviewed
 
         self._edit(doc_id, "move", change)
 
@@ -691,9 +703,9 @@ class Store:
 
         def change(links, doc_reviewed):
             if position is None:
-                return 0, [{**link, "reviewed": reviewed} for link in links], reviewed
+                return 0, len(links), [{**link, "reviewed": reviewed} for link in links], reviewed
             self._check_position(links, position)
-            return position, [{**links[position], "reviewed": reviewed}] + links[position + 1:], doc_reviewed
+            return position, 1, [{**links[position], "reviewed": reviewed}], doc_reviewed
 
         self._edit(doc_id, "review", change)
 
@@ -702,12 +714,12 @@ class Store:
         with self._transaction():
             self._doc_row(doc_id)
             row = self._db.execute(
-                "SELECT id, action, before FROM edits WHERE doc = ? ORDER BY id DESC LIMIT 1", (doc_id,)
+                "SELECT id, action, before, after FROM edits WHERE doc = ? ORDER BY id DESC LIMIT 1", (doc_id,)
             ).fetchone()
             if row is None:
                 raise EditError(f"document {doc_id} has no edits to undo")
-            before = json.loads(row["before"])
-            self._replace(doc_id, before["start"], before["links"], before["doc_reviewed"])
+            before, after = json.loads(row["before"]), json.loads(row["after"])
+            self._replace(doc_id, before["start"], len(after["links"]), before["links"], before["doc_reviewed"])
             self._db.execute("DELETE FROM edits WHERE id = ?", (row["id"],))
             return row["action"]
 
