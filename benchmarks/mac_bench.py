@@ -187,8 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results" / "mac_bench.json", help="results JSON")
     parser.add_argument("--pred-dir", type=Path, default=HERE / "results" / "links",
                         help="predicted links, one Vecalign file per chapter under DIR/SYSTEM/")
-    parser.add_argument("--docs", default=None, metavar="N|A-B",
-                        help="only the first N chapters, or chapters A to B (1-based), e.g. to split a run over processes")
+    parser.add_argument("--docs", default=None, metavar="N|A-B|I,J,…",
+                        help="only the first N chapters, chapters A to B, or the listed chapters in that order "
+                             "(1-based), e.g. to split a run over processes")
     parser.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
                         help="combine the results of runs over disjoint chapters into --out, and print the table")
     args = parser.parse_args(argv)
@@ -203,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown system(s) {', '.join(unknown)}: choose from {', '.join(SYSTEMS)}")
     systems = ["floor"] + [s for s in systems if s != "floor"]
     docs = peers.load_mac(args.data)
-    if args.docs:
+    if args.docs and "," in args.docs:
+        docs = [docs[int(n) - 1] for n in args.docs.split(",")]
+    elif args.docs:
         first, _, last = args.docs.partition("-")
         docs = docs[int(first) - 1: int(last)] if last else docs[: int(first)]
 
@@ -234,14 +237,20 @@ def main(argv: list[str] | None = None) -> int:
                     predictions[system].append((doc.gold, beads))
                     write_links(args.pred_dir / system / f"{doc.name}.vecalign", beads)
                 print(f"{doc.name} {system}: {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr, flush=True)
-
-    results["systems"] = {system: {"per_document": per_doc[system]} for system in predictions}
-    results["links"] = {system: {doc.name: [[list(b.zh), list(b.en), b.score] for b in pred]
-                                 for doc, (_, pred) in zip(docs, pairs, strict=True)}
-                        for system, pairs in predictions.items()}
-    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    results["machine"]["load_average_end"] = os.getloadavg()
-    return finish(summarise(results), args.out)
+            # Results so far, after every chapter: a run stopped early keeps its finished chapters.
+            done = docs[: docs.index(doc) + 1]
+            results["data"]["completed"] = [d.name for d in done]
+            results["systems"] = {system: {"per_document": dict(per_doc[system])} for system in predictions}
+            results["links"] = {system: {d.name: [[list(b.zh), list(b.en), b.score] for b in pred]
+                                         for d, (_, pred) in zip(done, pairs, strict=True)}
+                                for system, pairs in predictions.items()}
+            results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            results["machine"]["load_average_end"] = os.getloadavg()
+            summarise(results)
+            with atomic_write(args.out) as handle:
+                json.dump(results, handle, indent=2, ensure_ascii=False)
+                handle.write("\n")
+    return finish(results, args.out)
 
 
 def summarise(results: dict) -> dict:
@@ -285,7 +294,8 @@ def summarise(results: dict) -> dict:
 def merge(runs: list[dict]) -> dict:
     """Runs over disjoint chapters or systems (e.g. split over processes) → one result."""
     merged = {k: runs[0][k] for k in ("duizhao", "machine", "data")}
-    merged["data"] = {**runs[0]["data"], "documents": sorted({d for run in runs for d in run["data"]["documents"]})}
+    merged["data"] = {**runs[0]["data"], "documents": sorted({d for run in runs for d in run["data"]["completed"]})}
+    merged["data"].pop("completed", None)
     for key in ("zh_sentences", "en_sentences", "gold_links"):
         merged["data"].pop(key, None)  # per-run counts; the merged chapters are listed instead
     merged["runs"] = [{k: run.get(k) for k in ("command", "started", "finished", "machine")} for run in runs]
