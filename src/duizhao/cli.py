@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, List, Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -365,21 +364,19 @@ def _write_to_stdout(alignment: Alignment, name: str) -> None:
 
 
 def run(argv: Optional[List[str]] = None) -> int:
-    """Run the CLI and return its exit status; DuizhaoError becomes `Error: …` and status 2."""
+    """Run the CLI and return its exit status; DuizhaoError becomes `Error: …` and status 2.
+
+    Click's standalone mode handles usage errors (status 2), --help and Ctrl-C itself, whichever click
+    Typer brings (recent Typer vendors its own), and ends with SystemExit, which becomes the status here.
+    """
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="duizhao", standalone_mode=False)
+        command.main(args=argv, prog_name="duizhao", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except DuizhaoError as err:
         stderr.print(f"Error: {err}", markup=False, highlight=False, soft_wrap=True)
         return 2
-    except click.exceptions.Exit as done:
-        return done.exit_code
-    except click.ClickException as err:
-        err.show(file=sys.stderr)
-        return err.exit_code
-    except click.exceptions.Abort:
-        stderr.print("Aborted.")
-        return 130
     except BrokenPipeError:
         # `duizhao … | head` closed the pipe: that is not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
