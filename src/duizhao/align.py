@@ -31,21 +31,21 @@ Progress = Callable[[int, int], None]
 # Learned on MAC-Dev by benchmarks/tune.py (structured perceptron, averaged); feature names are
 # "signal.feature", link-type priors "type.<zh>-<en>".
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "embedding.cosine": 1.8526, "embedding.margin": 8.0536, "embedding.members": 0.3339, "lexical.dice": 2.5045,
-    "lexical.shared": 0.1325, "anchors.shared": 0.1787, "anchors.unmatched": -0.3994,
-    "length.gale_church": 0.284, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0, "type.1-1": -1.1023, "type.1-2": -1.8576,
-    "type.1-3": -2.4828, "type.1-4": -2.9532, "type.2-1": -1.3031, "type.2-2": -1.9269, "type.2-3": -2.5446,
-    "type.2-4": -3.5078, "type.3-1": -1.8014, "type.3-2": -2.2408, "type.3-3": -3.472, "type.3-4": -4.4128,
-    "type.4-1": -2.7, "type.4-2": -3.6, "type.4-3": -4.5112, "type.4-4": -5.4101, "type.1-0": -1.5359,
-    "type.0-1": -2.0218,
+    "embedding.cosine": 2.8908, "embedding.margin": 8.4684, "embedding.members": 1.6055, "lexical.dice": 4.4192,
+    "lexical.shared": -0.0433, "anchors.shared": 0.256, "anchors.unmatched": -0.1955,
+    "length.gale_church": 0.7806, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0,
+    "type.1-1": 0.5137, "type.1-2": -0.7614, "type.1-3": -2.081, "type.1-4": -3.2063, "type.2-1": -0.7708,
+    "type.2-2": -1.6649, "type.2-3": -2.7129, "type.2-4": -4.012, "type.3-1": -1.804, "type.3-2": -2.1223,
+    "type.3-3": -3.5302, "type.3-4": -4.74, "type.4-1": -2.7, "type.4-2": -3.605, "type.4-3": -4.5875,
+    "type.4-4": -5.748, "type.1-0": -2.6537, "type.0-1": -3.8494,
 }
 FAST_WEIGHTS: dict[str, float] = {
     "lexical.dice": 5.45, "lexical.shared": -0.0382, "anchors.shared": 0.6441, "anchors.unmatched": -0.2925,
-    "length.gale_church": 0.3072, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0, "type.1-1": -0.6728, "type.1-2": -1.3583,
-    "type.1-3": -2.1097, "type.1-4": -2.8647, "type.2-1": -1.1373, "type.2-2": -1.7557, "type.2-3": -2.5113,
-    "type.2-4": -3.5771, "type.3-1": -1.8058, "type.3-2": -2.4556, "type.3-3": -3.5259, "type.3-4": -4.4578,
-    "type.4-1": -2.7, "type.4-2": -3.6, "type.4-3": -4.5, "type.4-4": -5.4, "type.1-0": -1.4737,
-    "type.0-1": -1.7604,
+    "length.gale_church": 0.3072, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0,
+    "type.1-1": -0.6728, "type.1-2": -1.3583, "type.1-3": -2.1097, "type.1-4": -2.8647, "type.2-1": -1.1373,
+    "type.2-2": -1.7557, "type.2-3": -2.5113, "type.2-4": -3.5771, "type.3-1": -1.8058, "type.3-2": -2.4556,
+    "type.3-3": -3.5259, "type.3-4": -4.4578, "type.4-1": -2.7, "type.4-2": -3.6, "type.4-3": -4.5,
+    "type.4-4": -5.4, "type.1-0": -1.4737, "type.0-1": -1.7604,
 }
 # A link of k Chinese and l English sentences: a prior that falls with its size unless learned otherwise.
 SIZE_PRIOR = -0.9
@@ -67,7 +67,7 @@ class AlignConfig:
     weights: dict[str, float] | None = None  # None: the tuned weights of the mode
     band: int = 5  # second pass: corridor half-width around the first path, in sentences
     first_pass_cells: int = 1_000_000  # beyond this the first pass keeps to a band around the diagonal
-    temperature: float = 1.0  # confidence: posterior of the link scores divided by this
+    temperature: float = 0.3  # confidence: posterior of the link scores divided by this (fitted on MAC-Dev)
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_link <= 8:

@@ -1,5 +1,7 @@
 """Embedding similarity: every sentence encoded once; a multi-sentence link is the normalised sum of its members.
 
+Each side's embeddings are first centred on their mean (the language's offset in the encoder's space).
+
 Raw cosine from a small multilingual encoder is biased per sentence (short or formulaic sentences are close to
 everything), so a second feature subtracts each sentence's typical similarity to its neighbours in the
 search band: the margin of Artetxe & Schwenk (2019), restricted to the sentences the search can reach.
@@ -13,6 +15,7 @@ import numpy as np
 from ..model import Document
 from . import Context, Links, Signal, pair_products, prefix_sums, span_pairs
 
+SHRINK = 8  # a side of n sentences subtracts n / (n + 8) of its mean embedding
 NEIGHBOURS = 4  # how many nearest neighbours define a sentence's typical similarity
 ENCODE_CHUNK = 64
 
@@ -60,6 +63,21 @@ def typical_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.nd
     return zh_top, en_top
 
 
+def centred(rows: np.ndarray) -> np.ndarray:
+    """Subtract the side's mean embedding (shrunk toward zero for short documents) and re-normalise.
+
+    A multilingual encoder puts each language in its own region; the per-language mean is mostly that
+    offset, and removing it leaves the meaning (Libovický et al. 2020). On MAC-Dev this raised strict F1
+    from 0.851 to 0.880 (weights retrained both times). A short document's mean is mostly its own
+    sentences, so it is shrunk: weight n / (n + SHRINK).
+    """
+    if len(rows) == 0:
+        return rows
+    weight = len(rows) / (len(rows) + SHRINK)
+    out = rows - weight * rows.mean(0)
+    return (out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+
+
 class EmbeddingSignal(Signal):
     name = "embedding"
     features = ("cosine", "margin", "members")
@@ -78,6 +96,7 @@ class EmbeddingSignal(Signal):
         else:
             lo = np.zeros(len(zh) + 1, dtype=np.int64)
             hi = np.full(len(zh) + 1, len(en) + 1, dtype=np.int64)
+        zh, en = centred(zh), centred(en)
         zh_top, en_top = typical_similarity(zh, en, lo, hi)
         return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top))
 
