@@ -71,7 +71,7 @@ class Lexicon:
         import snowballstemmer
 
         jieba.setLogLevel(60)  # jieba logs its dictionary loading at INFO; keep the CLI quiet
-        self._jieba = jieba.Tokenizer()
+        self._jieba = jieba.dt  # the process's default tokenizer: numbers.py uses it too, so its dictionary loads once
         self._t2s = opencc.OpenCC("t2s")
         self._stemmer = snowballstemmer.stemmer("english")
         self.entries = entries
