@@ -614,16 +614,17 @@ def _run_ray(tasks: list[Task], options: BatchOptions, workers: int | None, addr
 
     started_here = not ray.is_initialized()
     if started_here:
+        # A local instance gets as many CPUs as workers and no dashboard; a cluster is used as it is.
+        local = {"include_dashboard": False, "log_to_driver": False, "num_cpus": workers} if address is None else {}
         try:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
-                     num_cpus=workers if address is None and workers else None)
+            ray.init(address=address, logging_level=logging.WARNING, **local)
         except ConnectionError as err:
             raise ConfigError(f"cannot reach a Ray cluster at {address}: check --address (e.g. ray://HOST:10001)") from err
     try:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # our own bar counts documents
         logging.getLogger("ray.data").setLevel(logging.WARNING)  # keep stderr for our bar and summary
-        size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        size = min(workers or max(1, int(ray.cluster_resources().get("CPU", 1))), len(tasks))
         summary.workers = size
         # Small blocks: each finished block reports its documents, and work spreads over the actors.
         blocks = min(len(tasks), max(4 * size, math.ceil(len(tasks) / 50)))
@@ -698,7 +699,12 @@ def run_batch(
         _write_manifest(out, options, summary, alignment_settings, complete=False)
 
         started = time.perf_counter()
-        records = _run_local(todo, options, workers) if engine == "local" else _run_ray(todo, options, workers, address, summary)
+        if engine == "local":
+            # No idle workers: each one loads the dictionary and the encoder before its first document.
+            summary.workers = workers = max(1, min(workers, len(todo)))
+            records = _run_local(todo, options, workers)
+        else:
+            records = _run_ray(todo, options, workers, address, summary)
         with _progress_bar(len(todo), progress) as advance:
             for record in records if todo else ():
                 summary.processed += 1
