@@ -143,18 +143,24 @@ def main() -> None:
     parser.add_argument("--engines", default="local,ray", help="local, ray or both (default both)")
     parser.add_argument("--modes", default="fast,default", help="fast, default or both (default both)")
     parser.add_argument("--links-per-doc", type=int, default=5, help="gold links per MAC document (default 5)")
+    parser.add_argument("--documents", type=int, help="use this many documents, evenly spread over the corpus")
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"MAC-Dev not found at {args.data}: pass --data")
     counts = [int(n) for n in args.workers.split(",")]
+    load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="duizhao-batch-bench-") as tmp:
         work = Path(tmp)
         entries = example_documents(work / "corpus") + mac_documents(args.data, work / "corpus", args.links_per_doc)
+        if args.documents and args.documents < len(entries):
+            step = len(entries) / args.documents
+            entries = [entries[int(i * step)] for i in range(args.documents)]
         manifest = _write(work / "corpus.jsonl", "".join(json.dumps(e) + "\n" for e in entries))
-        print(f"corpus: {len(entries)} documents ({len(entries) - 20} MAC-Dev pairs, 20 from the example page)",
-              file=sys.stderr)
+        from_example = sum(1 for e in entries if "/example/" in e.get("path", e.get("zh", "")))
+        print(f"corpus: {len(entries)} documents ({len(entries) - from_example} MAC-Dev pairs, "
+              f"{from_example} from the example page)", file=sys.stderr)
         results = []
         for mode in args.modes.split(","):
             for engine in args.engines.split(","):
@@ -165,11 +171,14 @@ def main() -> None:
 
     report = {
         "machine": {"cpu_count": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)),
-                    "python": platform.python_version(), "load_average_after": os.getloadavg()},
+                    "python": platform.python_version(), "load_average_before": load_before,
+                    "load_average_after": os.getloadavg()},
         "command": " ".join(sys.argv),
         "results": results,
     }
     print(table(results))
+    print(f"load average (1, 5, 15 min) before: {load_before[0]:.1f} {load_before[1]:.1f} {load_before[2]:.1f}, "
+          f"after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
     if args.out:
         args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
