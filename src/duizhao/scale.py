@@ -76,6 +76,7 @@ class BatchOptions:
     min_score: float | None = None
     timeout: float = DEFAULT_TIMEOUT
     encoder: str = DEFAULT_ENCODER
+    threads: int = 1  # BLAS threads per worker: workers × threads never oversubscribes the cores
 
     def signature(self) -> dict:
         """The settings that change the rows; a folder made with other settings is not resumed."""
@@ -416,6 +417,10 @@ class DocumentWorker:
     """
 
     def __init__(self, options: BatchOptions):
+        from threadpoolctl import threadpool_limits
+
+        # OpenBLAS would start a thread per core in every worker: N workers would fight over the cores.
+        self._thread_limit = threadpool_limits(limits=options.threads)
         self.options = options
         self.encoder = None
         if not options.fast:
@@ -683,10 +688,13 @@ def run_batch(
         raise ConfigError(f"--output {output_dir} is a file: give a folder")
     found = collect_inputs(inputs, exclude=out)
     out.mkdir(parents=True, exist_ok=True)
-    options = BatchOptions(output_dir=str(out), fmt=fmt, fast=fast, min_score=min_score,
-                           timeout=float(timeout), encoder=encoder)
+    cores = len(os.sched_getaffinity(0))
     if engine == "local":
-        workers = workers or len(os.sched_getaffinity(0))
+        workers = workers or cores
+    # A Ray actor holds one CPU (num_cpus=1 below); a local worker shares this machine's cores.
+    threads = max(1, cores // workers) if engine == "local" else 1
+    options = BatchOptions(output_dir=str(out), fmt=fmt, fast=fast, min_score=min_score,
+                           timeout=float(timeout), encoder=encoder, threads=threads)
 
     with _exclusive(out):
         previous = _check_signature(out, options)
