@@ -13,7 +13,8 @@ empty embedding cache (DUIZHAO_CACHE), so that default-mode workers really encod
 
 Times are the whole run as a user sees it, worker start-up included (each worker loads jieba, the
 dictionary and, in default mode, the encoder once; Ray also starts its local cluster). Scaling efficiency
-of N workers = (documents/s with N) / (N × documents/s with 1).
+of N workers = (documents/s with N) / (N × documents/s with 1). "Steady" throughput counts the documents
+finished between the first and the last done-record (their file times), i.e. without the start-up.
 """
 from __future__ import annotations
 
@@ -105,12 +106,15 @@ def run_once(manifest: Path, work: Path, engine: str, workers: int, mode: str) -
            "RAY_AUTH_MODE": "disabled"}
     command = [sys.executable, "-m", "duizhao.cli", "batch", str(manifest), "--output", str(out),
                "--engine", engine, "--workers", str(workers)] + (["--fast"] if mode == "fast" else [])
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{label} failed:\n{done.stderr}")
     manifest_out = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # Steady state: documents finished between the first done-record and the last (start-up left out).
+    finished = sorted(p.stat().st_mtime for p in out.glob("docs/*/*.json"))
+    steady = (len(finished) - 1) / (finished[-1] - finished[0]) if len(finished) > 1 else 0.0
     documents = manifest_out["documents"]["ok"] + manifest_out["documents"]["failed"]
     seconds = manifest_out["run"]["seconds"]
     return {
@@ -119,19 +123,24 @@ def run_once(manifest: Path, work: Path, engine: str, workers: int, mode: str) -
         "links": manifest_out["links"], "sentences": manifest_out["sentences"],
         "seconds": round(seconds, 2), "process_seconds": round(wall, 2),
         "documents_per_s": round(documents / seconds, 2), "sentences_per_s": round(manifest_out["sentences"] / seconds, 1),
+        "steady_documents_per_s": round(steady, 2), "first_document_after_s": round(finished[0] - started_at, 1),
     }
 
 
 def table(results: list[dict]) -> str:
     base = {(r["engine"], r["mode"]): r for r in results if r["workers"] == 1}
     local_one = {r["mode"]: r for r in results if r["engine"] == "local" and r["workers"] == 1}
-    lines = ["| engine | mode | workers | documents | sentences | seconds | documents/s | sentences/s | scaling efficiency |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| engine | mode | workers | documents | sentences | seconds | documents/s | sentences/s | "
+             "scaling efficiency | steady documents/s | steady efficiency | first document after |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         one = base.get((r["engine"], r["mode"])) or local_one.get(r["mode"])
         efficiency = f"{r['documents_per_s'] / (r['workers'] * one['documents_per_s']):.0%}" if one else "—"
+        steady = (f"{r['steady_documents_per_s'] / (r['workers'] * one['steady_documents_per_s']):.0%}"
+                  if one and one["steady_documents_per_s"] else "—")
         lines.append(f"| {r['engine']} | {r['mode']} | {r['workers']} | {r['documents']} | {r['sentences']} | "
-                     f"{r['seconds']} | {r['documents_per_s']} | {r['sentences_per_s']} | {efficiency} |")
+                     f"{r['seconds']} | {r['documents_per_s']} | {r['sentences_per_s']} | {efficiency} | "
+                     f"{r['steady_documents_per_s']} | {steady} | {r['first_document_after_s']} s |")
     return "\n".join(lines)
 
 
