@@ -81,7 +81,7 @@ def centred(rows: np.ndarray) -> np.ndarray:
 class EmbeddingSignal(Signal):
     name = "embedding"
     features = ("cosine", "margin", "members")
-    range = (-2.0, 1.0)
+    range = (-32.0, 32.0)  # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed
     cost = "encoder"
     needs_encoder = True
 
