@@ -269,7 +269,7 @@ def main(argv=None) -> int:
         print(weights)
         evaluate(chapters, replace(config, weights=weights))
     else:
-        for temperature in args.temperature or [config.temperature]:
+        for temperature in args.temperature or [config.posterior_temperature()]:
             print(f"temperature {temperature}")
             _, alignments, pairs = evaluate(chapters, replace(config, temperature=temperature), verbose=False)
             calibration(alignments, pairs, config)

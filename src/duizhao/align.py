@@ -47,6 +47,9 @@ FAST_WEIGHTS: dict[str, float] = {
     "type.3-3": -3.5259, "type.3-4": -4.4578, "type.4-1": -2.7, "type.4-2": -3.6, "type.4-3": -4.5,
     "type.4-4": -5.4, "type.1-0": -1.4737, "type.0-1": -1.7604,
 }
+# Confidence temperatures with the lowest log-loss on MAC-Dev (benchmarks/tune.py calibrate).
+DEFAULT_TEMPERATURE = 1.0
+FAST_TEMPERATURE = 0.4
 # A link of k Chinese and l English sentences: a prior that falls with its size unless learned otherwise.
 SIZE_PRIOR = -0.9
 DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length", "paragraphs")
@@ -67,7 +70,7 @@ class AlignConfig:
     weights: dict[str, float] | None = None  # None: the tuned weights of the mode
     band: int = 5  # second pass: corridor half-width around the first path, in sentences
     first_pass_cells: int = 1_000_000  # beyond this the first pass keeps to a band around the diagonal
-    temperature: float = 1.0  # confidence: posterior of the link scores divided by this (1.0 fits MAC-Dev best)
+    temperature: float | None = None  # confidence: posterior of link scores ÷ this; None: the mode's fitted value
     # "viterbi": the best-scoring path; "posterior": the most expected right links (on MAC-Dev no better:
     # strict F1 0.878 both ways with link_cost 0.3, 0.876 with 0.5).
     decode: str = "viterbi"
@@ -80,7 +83,7 @@ class AlignConfig:
             raise ConfigError(f"band must be at least 1 sentence, got {self.band}")
         if self.decode not in ("viterbi", "posterior"):
             raise ConfigError(f"decode must be 'viterbi' or 'posterior', got {self.decode!r}")
-        if self.temperature <= 0:
+        if self.temperature is not None and self.temperature <= 0:
             raise ConfigError(f"temperature must be positive, got {self.temperature}")
 
     def signal_names(self) -> tuple[str, ...]:
@@ -88,6 +91,11 @@ class AlignConfig:
         if self.fast and "embedding" in chosen:
             raise ConfigError("fast mode uses no neural encoder: drop the embedding signal or fast=True")
         return tuple(chosen)
+
+    def posterior_temperature(self) -> float:
+        if self.temperature is not None:
+            return self.temperature
+        return FAST_TEMPERATURE if self.fast else DEFAULT_TEMPERATURE
 
     def weight_table(self) -> dict[str, float]:
         return dict(self.weights if self.weights is not None else (FAST_WEIGHTS if self.fast else DEFAULT_WEIGHTS))
@@ -369,7 +377,7 @@ def search(document: Document, scorer: Scorer, config: AlignConfig, band1: Band,
     band2 = corridor(points, n, m, max(config.band, config.max_link))
     types = link_types(config.max_link)
     second = build_lattice(scorer, band2, types)
-    posteriors = link_posteriors(second, config.temperature)
+    posteriors = link_posteriors(second, config.posterior_temperature())
     if config.decode == "posterior":
         # Minimum-Bayes-risk decoding: the path with the most expected right links, each link paying
         # `link_cost` so that splitting a sure link into unsure pieces does not pay.
@@ -418,6 +426,6 @@ def signature(config: AlignConfig, encoder=None) -> dict:
         "max_link": config.max_link,
         "band": config.band,
         "first_pass_cells": config.first_pass_cells,
-        "temperature": config.temperature,
+        "temperature": config.posterior_temperature(),
         "decode": config.decode,
     }
