@@ -191,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the first N chapters, chapters A to B, or the listed chapters in that order "
                              "(1-based), e.g. to split a run over processes")
     parser.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
-                        help="combine the results of runs over disjoint chapters into --out, and print the table")
+                        help="combine runs (e.g. one per system, run side by side) into --out on the chapters all "
+                             "of them finished, and print the table")
     parser.add_argument("--markdown", type=Path, default=None, metavar="JSON",
                         help="print the tables of a results file as Markdown (for BENCHMARKS.md)")
     args = parser.parse_args(argv)
@@ -299,16 +300,19 @@ def summarise(results: dict) -> dict:
 def merge(runs: list[dict]) -> dict:
     """Runs over disjoint chapters or systems (e.g. split over processes) → one result."""
     merged = {k: runs[0][k] for k in ("duizhao", "machine", "data")}
-    merged["data"] = {**runs[0]["data"], "documents": sorted({d for run in runs for d in run["data"]["completed"]})}
-    merged["data"].pop("completed", None)
-    for key in ("zh_sentences", "en_sentences", "gold_links"):
-        merged["data"].pop(key, None)  # per-run counts; the merged chapters are listed instead
+    merged["data"] = {k: v for k, v in runs[0]["data"].items() if k == "folder"}
     merged["runs"] = [{k: run.get(k) for k in ("command", "started", "finished", "machine")} for run in runs]
     merged["systems"], merged["links"] = {}, {}
     for run in runs:
         for system, row in run["systems"].items():
             merged["systems"].setdefault(system, {"per_document": {}})["per_document"].update(row["per_document"])
             merged["links"].setdefault(system, {}).update(run["links"][system])
+    # Compare like with like: only the chapters every system has finished.
+    common = set.intersection(*(set(row["per_document"]) for row in merged["systems"].values()))
+    for system, row in merged["systems"].items():
+        row["per_document"] = {k: v for k, v in row["per_document"].items() if k in common}
+        merged["links"][system] = {k: v for k, v in merged["links"][system].items() if k in common}
+    merged["data"]["documents"] = sorted(common)
     return summarise(merged)
 
 
