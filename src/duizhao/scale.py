@@ -755,13 +755,15 @@ def _progress_bar(total: int, show: bool | None) -> Iterator:
     from rich.text import Text
 
     class Rate(ProgressColumn):
+        """Documents per second since the start: documents come in bursts, so a windowed rate jumps."""
+
         def render(self, task) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:.2f} documents/s" if speed else "… documents/s")
+            elapsed = task.finished_time or task.elapsed
+            return Text(f"{task.completed / elapsed:.2f} documents/s" if task.completed and elapsed else "… documents/s")
 
     console = Console(stderr=True)
     bar = Progress(TextColumn("[bold]aligning"), BarColumn(), MofNCompleteColumn(), Rate(),
-                   TextColumn("ETA"), TimeRemainingColumn(), console=console,
+                   TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True,
                    disable=not (console.is_terminal if show is None else show))
     with bar:
         task = bar.add_task("aligning", total=total)
