@@ -31,8 +31,9 @@ EN = [
 
 
 def test_registry_lists_valid_names_for_an_unknown_one():
-    assert signals.names() == ["anchors", "embedding", "length", "lexical", "paragraphs"]
-    with pytest.raises(ConfigError, match="unknown signal 'lexicon': choose from anchors, embedding, length, lexical, paragraphs"):
+    assert signals.names() == ["anchors", "embedding", "length", "lexical", "paragraphs", "quotes"]
+    with pytest.raises(ConfigError, match="unknown signal 'lexicon': choose from anchors, embedding, length, "
+                                          "lexical, paragraphs, quotes"):
         signals.get("lexicon")
 
 
@@ -83,6 +84,22 @@ def test_paragraph_breaks_inside_a_link_are_counted():
 def test_one_sentence_per_paragraph_means_no_structure():
     document = doc(["甲。", "乙。"], ["A.", "B."])
     assert features("paragraphs", document, [((0, 2), (0, 2))])[:, 0].tolist() == [0.0]
+
+
+def test_quotes_pair_up_across_a_split_speech():
+    zh = ["狗儿听了道：“你老只会在炕头上坐着混说，难道叫我打劫去不成？”", "刘老老说道：“谁叫你去打劫呢?"]
+    en = ["'It's easy for you to sit on your bed and talk,' said Gou-er.", "'Go out and rob?'",
+          "'No one's asking you to rob,' said Grannie Liu."]
+    out = features("quotes", doc(zh, en), [((0, 1), (0, 2)), ((0, 1), (0, 1)), ((1, 2), (1, 3)), ((1, 2), (2, 3))])
+    # The first Chinese sentence opens and closes one quotation, as the first English one does; with the
+    # second English one as well, two are opened and closed (mismatch 2). The second Chinese sentence opens
+    # one and leaves it open: against one English quotation that closes, 1; against two, 1 + 2.
+    assert out[:, 0].tolist() == [2.0, 0.0, 3.0, 1.0]
+
+
+def test_apostrophes_are_not_quotation_marks():
+    out = features("quotes", doc(["俄罗斯的战争。"], ["Russia’s war, ma'am, isn't over."]), [((0, 1), (0, 1))])
+    assert out[:, 0].tolist() == [0.0]
 
 
 def test_embedding_prefers_the_translation_and_scores_merged_links():

@@ -31,29 +31,29 @@ Progress = Callable[[int, int], None]
 # --radius 12`, fast: `train --fast --epochs 20`); feature names are "signal.feature", link-type priors
 # "type.<zh>-<en>". MAC-Dev's chapters are one paragraph each, so the paragraph weights are set by hand.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "embedding.cosine": 3.0492, "embedding.margin": 8.7224, "embedding.members": 2.4372, "lexical.dice": 5.2698,
-    "lexical.shared": -0.1437, "anchors.shared": 0.0249, "anchors.unmatched": -0.5095,
-    "length.gale_church": 0.8683, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0,
-    "type.1-1": 0.3873, "type.1-2": -0.9816, "type.1-3": -2.266, "type.1-4": -3.5836, "type.2-1": -0.5312,
-    "type.2-2": -1.3414, "type.2-3": -2.527, "type.2-4": -4.2316, "type.3-1": -1.8096, "type.3-2": -1.8008,
-    "type.3-3": -3.5321, "type.3-4": -4.8938, "type.4-1": -2.7, "type.4-2": -3.605, "type.4-3": -4.6436,
-    "type.4-4": -5.9342, "type.1-0": -3.2751, "type.0-1": -5.0252,
+    "embedding.cosine": 2.9742, "embedding.margin": 8.7992, "embedding.members": 3.047, "lexical.dice": 5.5995,
+    "lexical.shared": -0.1879, "anchors.shared": -0.2597, "anchors.unmatched": -0.7948,
+    "length.gale_church": 0.8423, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0,
+    "quotes.mismatch": -1.148, "type.1-1": 0.3563, "type.1-2": -1.1144, "type.1-3": -2.5344,
+    "type.1-4": -3.9869, "type.2-1": -0.4555, "type.2-2": -1.0465, "type.2-3": -2.4722, "type.2-4": -4.507,
+    "type.3-1": -1.8153, "type.3-2": -1.5481, "type.3-3": -3.4786, "type.3-4": -5.0045, "type.4-1": -2.7,
+    "type.4-2": -3.605, "type.4-3": -4.6796, "type.4-4": -6.0509, "type.1-0": -3.6644, "type.0-1": -5.8432,
 }
 FAST_WEIGHTS: dict[str, float] = {
-    "lexical.dice": 5.45, "lexical.shared": -0.0382, "anchors.shared": 0.6441, "anchors.unmatched": -0.2925,
-    "length.gale_church": 0.3072, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0,
-    "type.1-1": -0.6728, "type.1-2": -1.3583, "type.1-3": -2.1097, "type.1-4": -2.8647, "type.2-1": -1.1373,
-    "type.2-2": -1.7557, "type.2-3": -2.5113, "type.2-4": -3.5771, "type.3-1": -1.8058, "type.3-2": -2.4556,
-    "type.3-3": -3.5259, "type.3-4": -4.4578, "type.4-1": -2.7, "type.4-2": -3.6, "type.4-3": -4.5,
-    "type.4-4": -5.4, "type.1-0": -1.4737, "type.0-1": -1.7604,
+    "lexical.dice": 8.9211, "lexical.shared": 0.1649, "anchors.shared": 0.8317, "anchors.unmatched": -0.3517,
+    "length.gale_church": 1.0523, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0045,
+    "quotes.mismatch": -1.2412, "type.1-1": 1.6627, "type.1-2": 0.1802, "type.1-3": -1.5509,
+    "type.1-4": -3.0527, "type.2-1": -0.0459, "type.2-2": -1.3305, "type.2-3": -2.4469, "type.2-4": -4.0945,
+    "type.3-1": -1.8138, "type.3-2": -2.2848, "type.3-3": -3.6835, "type.3-4": -5.0931, "type.4-1": -2.7,
+    "type.4-2": -3.6148, "type.4-3": -4.6507, "type.4-4": -6.2271, "type.1-0": -2.4746, "type.0-1": -3.7489,
 }
 # Confidence temperatures with the lowest log-loss on MAC-Dev (benchmarks/tune.py calibrate).
 DEFAULT_TEMPERATURE = 1.0
 FAST_TEMPERATURE = 0.4
 # A link of k Chinese and l English sentences: a prior that falls with its size unless learned otherwise.
 SIZE_PRIOR = -0.9
-DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length", "paragraphs")
-FAST_SIGNALS = ("lexical", "anchors", "length", "paragraphs")
+DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length", "paragraphs", "quotes")
+FAST_SIGNALS = ("lexical", "anchors", "length", "paragraphs", "quotes")
 # The first pass only needs the path's rough course: 1-1 links, with 1-0 / 0-1 to absorb the rest, cost a
 # third of what 1-2 / 2-1 would, and the second pass's corridor covers the difference.
 FIRST_PASS_TYPES = ((1, 1), (1, 0), (0, 1))

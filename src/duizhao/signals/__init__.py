@@ -143,6 +143,7 @@ _REGISTRY = {
     "length": "duizhao.signals.length:LengthSignal",
     "lexical": "duizhao.signals.lexical:LexicalSignal",
     "paragraphs": "duizhao.signals.paragraphs:ParagraphSignal",
+    "quotes": "duizhao.signals.quotes:QuoteSignal",
 }
 
 
