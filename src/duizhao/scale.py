@@ -419,8 +419,10 @@ class DocumentWorker:
     def __init__(self, options: BatchOptions):
         from threadpoolctl import threadpool_limits
 
-        # OpenBLAS would start a thread per core in every worker: N workers would fight over the cores.
-        self._thread_limit = threadpool_limits(limits=options.threads)
+        # OpenBLAS and the encoder's OpenMP would each start a thread per core in every worker, and N
+        # workers would fight over the cores (spinning OpenMP threads make that several times slower).
+        # The encoder's library reads OMP_NUM_THREADS when it loads; threadpoolctl caps what is loaded.
+        os.environ["OMP_NUM_THREADS"] = str(options.threads)
         self.options = options
         self.encoder = None
         if not options.fast:
@@ -428,6 +430,7 @@ class DocumentWorker:
 
             self.encoder = get_encoder(options.encoder)
         self._warm_up()
+        self._thread_limit = threadpool_limits(limits=options.threads)
 
     def _warm_up(self) -> None:
         """Align two tiny sentences, so that jieba's dictionary, the lexicon and the model load now.
