@@ -76,7 +76,10 @@ class BatchOptions:
     min_score: float | None = None
     timeout: float = DEFAULT_TIMEOUT
     encoder: str = DEFAULT_ENCODER
-    threads: int = 1  # BLAS threads per worker: workers × threads never oversubscribes the cores
+    # Threads per worker for BLAS and the encoder: one, as a Ray actor holds one CPU. Parallelism comes
+    # from workers; measured on a busy 2-core machine, 2 workers of 1 thread aligned 4.7× faster than
+    # 1 worker of 2 threads (spinning OpenMP threads), see BENCHMARKS.md.
+    threads: int = 1
 
     def signature(self) -> dict:
         """The settings that change the rows; a folder made with other settings is not resumed."""
@@ -691,13 +694,10 @@ def run_batch(
         raise ConfigError(f"--output {output_dir} is a file: give a folder")
     found = collect_inputs(inputs, exclude=out)
     out.mkdir(parents=True, exist_ok=True)
-    cores = len(os.sched_getaffinity(0))
     if engine == "local":
-        workers = workers or cores
-    # A Ray actor holds one CPU (num_cpus=1 below); a local worker shares this machine's cores.
-    threads = max(1, cores // workers) if engine == "local" else 1
+        workers = workers or len(os.sched_getaffinity(0))
     options = BatchOptions(output_dir=str(out), fmt=fmt, fast=fast, min_score=min_score,
-                           timeout=float(timeout), encoder=encoder, threads=threads)
+                           timeout=float(timeout), encoder=encoder)
 
     with _exclusive(out):
         previous = _check_signature(out, options)
