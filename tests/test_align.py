@@ -157,6 +157,14 @@ def test_long_document_is_searched_in_a_band():
     assert links(alignment) == want
 
 
+def test_lopsided_document_still_finds_a_path():
+    # Two Chinese sentences against 3,000 English ones in a band far narrower than the grid.
+    document = doc(["第一句。", "第二句。"], [f"Sentence {k}." for k in range(3000)])
+    alignment = align(document, AlignConfig(fast=True, first_pass_cells=1000))
+    assert [i for b in alignment.beads for i in b.zh] == [0, 1]
+    assert [j for b in alignment.beads for j in b.en] == list(range(3000))
+
+
 sentence_zh = st.text(alphabet=st.sampled_from("我们你他好的了是在中国美国双方会谈。，1234"), min_size=1, max_size=20)
 sentence_en = st.text(alphabet=st.sampled_from("abcdefgh ijk.,1234ABC"), min_size=1, max_size=40)
 

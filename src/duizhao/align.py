@@ -168,10 +168,11 @@ def diagonal_band(n: int, m: int, max_cells: int) -> Band:
         return Band(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64))
     half = max(max_cells // (2 * (n + 1)), 16)
     centre = np.round(rows * (m / max(n, 1))).astype(np.int64)
-    # Neighbouring rows must overlap by at least the widest link, or the band would cut every path.
     lo = np.clip(centre - half, 0, m)
     hi = np.clip(centre + half + 1, 1, m + 1)
     lo[0], hi[-1] = 0, m + 1
+    # Each row must share a column with the row before, or no path could cross (very lopsided documents).
+    lo[1:] = np.minimum(lo[1:], hi[:-1] - 1)
     return Band(lo, hi)
 
 
