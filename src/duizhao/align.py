@@ -407,7 +407,9 @@ def align(document: Document, config: AlignConfig | None = None, encoder=None,
     band1 = diagonal_band(n, m, config.first_pass_cells)
     encode_total = (n + m) if not config.fast else 0
     total = encode_total + n
-    scorer = prepare_scorer(document, config, encoder, band1, progress)
+    # Encoding reports against its own count; the caller's bar runs over encoding and search together.
+    encoding_progress = (lambda done, _count: progress(done, total)) if progress else None
+    scorer = prepare_scorer(document, config, encoder, band1, encoding_progress)
     beads = search(document, scorer, config, band1, progress, encode_total, total)
     if progress:
         progress(total, total)
