@@ -576,6 +576,9 @@ def _start_local_worker(options: BatchOptions) -> None:
     except DuizhaoError as err:
         # Raised from the first task instead: a failing initializer only says "pool broken".
         _LOCAL_START_ERROR = err
+    except Exception as err:  # noqa: BLE001 - a bug in loading must name itself, not look like a crash
+        _LOCAL_START_ERROR = DuizhaoError(f"the batch worker could not start ({type(err).__name__}: {err}): "
+                                          "please report it")
 
 
 def _run_local_task(task: Task) -> dict:
