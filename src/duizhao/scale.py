@@ -627,6 +627,8 @@ def _run_ray(tasks: list[Task], options: BatchOptions, workers: int | None, addr
         raise ConfigError("--engine ray needs Ray Data: pip install 'duizhao[scale]'") from err
 
     started_here = not ray.is_initialized()
+    if started_here and address:
+        _check_reachable(address)
     if started_here:
         # A local instance gets as many CPUs as workers and no dashboard; a cluster is used as it is.
         local = {"include_dashboard": False, "log_to_driver": False, "num_cpus": workers} if address is None else {}
@@ -654,6 +656,20 @@ def _run_ray(tasks: list[Task], options: BatchOptions, workers: int | None, addr
     finally:
         if started_here:
             ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds on a wrong --address: Ray itself retries an unreachable one for minutes."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto" or another form Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as err:
+        raise ConfigError(f"cannot reach a Ray cluster at {address} ({err.strerror or err}): "
+                          "check --address (HOST:6379 for the head node, ray://HOST:10001 for Ray Client)") from err
 
 
 # ─── the entry point ──────────────────────────────────────────────────────────────────────────────
