@@ -397,7 +397,7 @@ def test_cli_states_input_mistakes(tmp_path: Path, capsys) -> None:
     assert one_line(capsys.readouterr().err) == (
         f"Error: {tmp_path / 'nowhere'} not found: give existing files, folders, glob patterns or a .jsonl manifest")
     assert run(["batch", str(tmp_path), "--output", str(tmp_path / "out"), "--address", "ray://head:10001"]) == 2
-    assert capsys.readouterr().err.strip() == "Error: --address is the Ray cluster to use: add --engine ray"
+    assert one_line(capsys.readouterr().err) == "Error: --address is the Ray cluster to use: add --engine ray"
     write(tmp_path / "page.txt", readout(1))
     assert run(["batch", str(tmp_path / "page.txt"), "--output", str(tmp_path / "out"), "--fast",
                 "--engine", "ray", "--address", "127.0.0.1:1"]) == 2
