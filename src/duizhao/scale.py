@@ -37,6 +37,7 @@ from typing import Any, Iterator, Literal, Sequence
 from . import __version__
 from .encoders import DEFAULT_ENCODER
 from .errors import ConfigError, DuizhaoError, FormatError, InputError
+from .formats import link_record
 from .io import atomic_write
 
 Engine = Literal["local", "ray"]
@@ -336,18 +337,8 @@ def process_one(task: Task, options: BatchOptions, encoder: Any = None) -> DocRe
             dropped += 1
             continue
         rows.append({
-            "doc_id": task.doc_id,
-            "source": task.source,
-            "source_en": task.source_en,
-            "link": position,
-            "zh": alignment.zh_text(bead),
-            "en": alignment.en_text(bead),
-            "zh_ids": list(bead.zh),
-            "en_ids": list(bead.en),
-            "score": float(bead.score),
-            "type": bead.type,
-            "flags": [flag.type for flag in bead.flags],
-            "flag_details": [flag.as_dict() for flag in bead.flags],
+            "doc_id": task.doc_id, "source": task.source, "source_en": task.source_en, "link": position,
+            **link_record(alignment, bead),  # the same record as the jsonl and parquet formats
         })
     document = alignment.document
     return DocResult(rows=rows, sentences=len(document.zh) + len(document.en), dropped=dropped,
@@ -395,6 +386,7 @@ def _parquet_schema():
         ("zh_ids", pa.list_(pa.int32())), ("en_ids", pa.list_(pa.int32())),
         ("score", pa.float64()), ("type", pa.string()),
         ("flags", pa.list_(pa.string())), ("flag_details", pa.list_(flag)),
+        ("zh_offsets", pa.list_(pa.int32())), ("en_offsets", pa.list_(pa.int32())),
     ])
 
 
