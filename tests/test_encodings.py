@@ -69,6 +69,13 @@ def test_short_texts_pick_the_right_legacy_encoding(text, codec):
     assert decode(text.encode(codec)) == (text, codec)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_chinese_heavy_utf16_without_bom(codec):
+    # Few ASCII characters mean few NULs, and 一 (U+4E00) puts one on the "wrong" side of its pair.
+    text = "以下来自发言人马修·米勒:\n\n双方就一系列地区和全球问题交换了意见。一二三。\n\nThe two sides met.\n"
+    assert decode(text.encode(codec)) == (text, codec)
+
+
 def test_damaged_utf8_is_refused_not_guessed():
     data = TEXT.encode("utf-8")
     cut = data.index("。".encode()) + 3  # right after the first full stop, between two characters

@@ -117,7 +117,10 @@ def _bomless_utf16(data: bytes) -> str | None:
     odd = sample[1::2].count(0)
     pairs = len(sample) // 2
     for nuls, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if nuls >= pairs * 0.2 and other <= nuls * 0.02:
+        # Chinese-heavy text has few ASCII characters, so few NULs, and Han characters such as 一 (U+4E00)
+        # put a NUL on the other side: a clear majority on one side suffices, given that the reading
+        # below is clean text (binary data has NULs on both sides alike).
+        if nuls >= max(2, pairs * 0.005) and other <= nuls * 0.25:
             whole = sample[: pairs * 2]
             try:
                 text = whole.decode(codec)
@@ -125,7 +128,7 @@ def _bomless_utf16(data: bytes) -> str | None:
                 if err.start < len(whole) - 2:
                     continue  # a broken surrogate inside the sample: not UTF-16
                 text = whole[: err.start].decode(codec)  # the sample's end cut a surrogate pair
-            if not _CONTROL.search(text):
+            if not _CONTROL.search(text) and len(_NOT_TEXT.findall(text)) * 100 <= len(text):
                 return codec
     return None
 
