@@ -21,8 +21,16 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
             handle = os.fdopen(fd, mode, encoding="utf-8", newline="\n")
         with handle:
             yield handle
+        # mkstemp makes the file private (0600); an output file gets the usual permissions (umask).
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
