@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: $(VENV)/.installed
-	$(BIN)/duizhao align $(EXAMPLE)
+	$(BIN)/duizhao align $(EXAMPLE) --format table
 	$(BIN)/duizhao align $(EXAMPLE) --format tsv,jsonl,tmx,moses,vecalign,intertext --output out/
 	@echo "Outputs written to out/:" && ls out/
 
