@@ -191,13 +191,15 @@ sentence_en = st.text(alphabet=st.sampled_from("abcdefgh ijk.,1234ABC"), min_siz
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(sentence_zh, max_size=12), st.lists(sentence_en, max_size=12), st.integers(1, 4))
-def test_links_always_partition_both_sides_in_order(zh, en, max_link):
-    alignment = align(doc(zh, en), AlignConfig(fast=True, max_link=max_link))
+@given(st.lists(sentence_zh, max_size=12), st.lists(sentence_en, max_size=12), st.integers(1, 4), st.integers(1, 6))
+def test_links_always_partition_both_sides_in_order(zh, en, max_link, max_split):
+    alignment = align(doc(zh, en), AlignConfig(fast=True, max_link=max_link, max_split=max_split))
     zh_ids = [i for b in alignment.beads for i in b.zh]
     en_ids = [j for b in alignment.beads for j in b.en]
     assert zh_ids == list(range(len(zh)))
     assert en_ids == list(range(len(en)))
     for bead in alignment.beads:
-        assert len(bead.zh) <= max_link and len(bead.en) <= max_link and (bead.zh or bead.en)
+        a, b = len(bead.zh), len(bead.en)
+        assert (a <= max_link and b <= max_link) or (min(a, b) == 1 and max(a, b) <= max_split)
+        assert a or b
         assert 0.0 <= bead.score <= 1.0
