@@ -128,18 +128,20 @@ class Example:
         return vec
 
 
-def train(chapters, config: AlignConfig, epochs: int, radius: int, drop=()) -> dict[str, float]:
+def train(chapters, config: AlignConfig, epochs: int, radius: int, drop: dict[str, float] | None = None,
+          seed: int = 0) -> dict[str, float]:
     examples = [Example(doc, gold, config, radius) for _, doc, gold in chapters]
     names = examples[0].names + [f"type.{a}-{b}" for a, b in examples[0].types]
     start = config.weight_table()
     scorer = examples[0].scorer
     w = np.array([start.get(n, 0.0) for n in examples[0].names]
                  + [start.get(f"type.{a}-{b}", scorer.type_prior(a, b)) for a, b in examples[0].types])
-    frozen = np.array([n in drop for n in names])  # dropped features stay at 0
-    w[frozen] = 0.0
+    drop = drop or {}
+    frozen = np.array([n in drop for n in names])  # held features keep their given weight
+    w[frozen] = [drop[n] for n in names if n in drop]
     total = np.zeros_like(w)
     steps = 0
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     for epoch in range(epochs):
         errors = 0
         for index in rng.permutation(len(examples)):
@@ -173,7 +175,8 @@ def log_partition(lattice: Lattice) -> float:
     return float(forward[band.offset[n] + int(band.hi[n]) - 1 - band.lo[n]])
 
 
-def train_crf(chapters, config: AlignConfig, radius: int, l2: float, iterations: int, drop=()) -> dict[str, float]:
+def train_crf(chapters, config: AlignConfig, radius: int, l2: float, iterations: int,
+              drop: dict[str, float] | None = None) -> dict[str, float]:
     """Conditional random field: maximise the log-probability of each chapter's gold path among all paths
     in its corridor (forward–backward gives the expected features), with an L2 penalty toward the shipped
     weights, by L-BFGS. Smooth where the perceptron jumps, and its posteriors are calibrated by design."""
@@ -185,9 +188,10 @@ def train_crf(chapters, config: AlignConfig, radius: int, l2: float, iterations:
     scorer = examples[0].scorer
     w0 = np.array([start.get(n, 0.0) for n in examples[0].names]
                   + [start.get(f"type.{a}-{b}", scorer.type_prior(a, b)) for a, b in examples[0].types])
-    # MAC-Dev has no paragraphs to learn from; dropped features stay at 0.
+    drop = drop or {}
+    # MAC-Dev has no paragraphs to learn from; held features keep their given weight.
     fixed = np.array([n.startswith("paragraphs.") or n in drop for n in names])
-    w0[np.array([n in drop for n in names])] = 0.0
+    w0[np.array([n in drop for n in names])] = [drop[n] for n in names if n in drop]
     k = len(examples[0].names)
     links = sum(len(ex.gold) for ex in examples)
 
@@ -327,10 +331,12 @@ def main(argv=None) -> int:
     parser.add_argument("--method", choices=["perceptron", "crf"], default="perceptron")
     parser.add_argument("--l2", type=float, default=0.001, help="crf: L2 penalty toward the shipped weights")
     parser.add_argument("--iterations", type=int, default=200, help="crf: most L-BFGS iterations")
-    parser.add_argument("--drop", default="", help="train: comma-separated features held at weight 0")
+    parser.add_argument("--seed", type=int, default=0, help="train: the perceptron's order of chapters")
+    parser.add_argument("--drop", default="", help="train: comma-separated features held at weight 0, or at "
+                        "a value given as name=value")
     parser.add_argument("--signals", help="comma-separated signal names (default: the mode's set)")
     args = parser.parse_args(argv)
-    drop = set(filter(None, args.drop.split(",")))
+    drop = {item.partition("=")[0]: float(item.partition("=")[2] or 0) for item in args.drop.split(",") if item}
     if args.what == "memory":
         memory(args.size)
         return 0
@@ -344,7 +350,7 @@ def main(argv=None) -> int:
         if args.method == "crf":
             weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, drop)
         else:
-            weights = train(chapters, config, args.epochs, args.radius, drop)
+            weights = train(chapters, config, args.epochs, args.radius, drop, args.seed)
         print(weights_source("FAST_WEIGHTS" if args.fast else "DEFAULT_WEIGHTS", weights))
         evaluate(chapters, replace(config, weights=weights))
     else:

@@ -14,6 +14,7 @@ from . import Context, Links, Signal, prefix_sums
 from .bags import Bags, column_map, count_matrix, shared_dots, span_size
 
 MAX_WIDTH = 1024
+MAX_UNMATCHED = 3  # beyond a few unmatched anchors, more say nothing new about a link
 
 
 def comparable_keys(anchors) -> list[str]:
@@ -51,4 +52,6 @@ class AnchorSignal(Signal):
         # A dot product of key counts; a key repeated on one side pairs at most as often as the other has it.
         shared = np.minimum(shared_dots(prepared, links), np.minimum(zh_size, en_size))
         size = zh_size + en_size
-        return np.stack([shared, size - 2 * shared], axis=1)
+        # Unmatched anchors grow with a link's length; capped, they cannot make a long sentence pair cost more
+        # than leaving both sentences unlinked, while the first few still count in full.
+        return np.stack([shared, np.minimum(size - 2 * shared, MAX_UNMATCHED)], axis=1)

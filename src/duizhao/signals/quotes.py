@@ -13,6 +13,7 @@ import regex
 from ..model import Document
 from . import Context, Links, Signal, prefix_sums
 
+MAX_MISMATCH = 3  # capped like unmatched anchors: a long pair must not cost more than leaving it unlinked
 _ZH_OPEN = regex.compile(r"[“‘「『]")
 _ZH_CLOSE = regex.compile(r"[”’」』]")
 _EN_OPEN = regex.compile(r"(?<![\w])['\"‘“](?=[\w.…])")
@@ -43,4 +44,4 @@ class QuoteSignal(Signal):
 
         mismatch = (np.abs(span(zh_open, links.zh_start, links.zh_end) - span(en_open, links.en_start, links.en_end))
                     + np.abs(span(zh_close, links.zh_start, links.zh_end) - span(en_close, links.en_start, links.en_end)))
-        return mismatch[:, None]
+        return np.minimum(mismatch, MAX_MISMATCH)[:, None]
