@@ -139,3 +139,15 @@ def test_cli_aligns_an_input_file_first(capsys):
     pairs = {(r["zh"], r["en"]) for r in records}
     assert {("布林肯", "Blinken"), ("第二托马斯浅滩", "Second Thomas Shoal"), ("哈马斯", "Hamas")} <= pairs
     assert all(set(r) == {"zh", "en", "kind", "count", "example", "evidence", "score"} for r in records)
+
+
+def test_names_only_and_a_spread_sample_of_links(page_terms):
+    alignment = build(LINKS)
+    names_only = extract([alignment], terms=False)
+    assert [t for t in page_terms if t.kind != "term"] == names_only
+    # Eight links spread over the page: each name found comes from a link in the sample.
+    linked = [b for b in alignment.beads if b.zh and b.en]
+    sample = [linked[k * len(linked) // 8] for k in range(8)]
+    sampled = extract([alignment], terms=False, max_links=8)
+    assert sampled and all(any(t.zh in alignment.zh_text(b) for b in sample) for t in sampled)
+    assert {(t.zh, t.en) for t in sampled} < {(t.zh, t.en) for t in names_only}

@@ -52,6 +52,7 @@ class CheckConfig:
     untranslated_share: float = 0.6  # share of the wrong script among the letters of a sentence
     untranslated_min_letters: int = 12
     learn_names_from: int = 60  # links from which a document's own glossary is extracted for the name check
+    learn_names_max: int = 3000  # ... and the most links it is learnt from (spread over a longer document)
 
 
 def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[Term] | None = None,
@@ -69,7 +70,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
     people: set[str] = set()  # English words of the people the glossary knows
     if glossary is None and len(alignment.beads) >= config.learn_names_from:
         # A long document teaches its own renderings (韦小宝 ↔ Trinket) by co-occurrence over its links.
-        glossary = [t for t in extract([alignment]) if t.kind != "term"]
+        glossary = extract([alignment], terms=False, max_links=config.learn_names_max)
     for term in glossary or ():
         known.setdefault(term.zh, []).append(term.en)
         if term.kind == "person":

@@ -25,7 +25,7 @@ import regex
 from .errors import ConfigError
 from .io import atomic_write
 from .model import Alignment
-from .names import (PLACE_WORDS, EnglishText, NameIndex, TermKind, ZhName, find_name, proper_parts, sounds_like,
+from .names import (PLACE_WORDS, EnglishText, NameIndex, TermKind, ZhName, find_name, pos_tags, proper_parts, sounds_like,
                     word_key, zh_names)
 
 FORMATS = ("csv", "tbx", "jsonl")
@@ -102,7 +102,7 @@ class _Extractor:
         self.link_texts: list[str] = []
 
     # --- names ---------------------------------------------------------------------------------
-    def link(self, zh: str, en: str) -> None:
+    def link(self, zh: str, en: str, terms: bool = True) -> None:
         number = len(self.link_texts)
         example = f"{zh} ↔ {en}"
         self.link_texts.append(example)
@@ -131,7 +131,8 @@ class _Extractor:
                     last = run.split()[-1].lower()
                     kind: TermKind = "place" if PLACE_WORDS.fullmatch(last) or last in _STREET_WORDS else "person"
                     self._count((found_zh, run), "transliteration", kind, example, seen)
-        self._terms(zh, en, example)
+        if terms:
+            self._terms(zh, en, example)
 
     def _count(self, pair: tuple[str, str], how: str, kind: TermKind, example: str, seen: set) -> None:
         if pair in seen:
@@ -338,11 +339,9 @@ class _Extractor:
 
     # --- recurring terms -------------------------------------------------------------------------
     def _terms(self, zh: str, en: str, example: str) -> None:
-        import jieba.posseg
-
         from .lexicon import EN_STOPWORDS, ZH_STOPWORDS
 
-        words = [(p.word, p.flag) for p in jieba.posseg.cut(zh)]
+        words = list(pos_tags(zh))
         zh_cands = {w for w, f in words if f in _TERM_TAGS and len(w) >= 2 and w not in ZH_STOPWORDS
                     and _HAN.search(w)}
         for (w1, f1), (w2, f2) in zip(words, words[1:]):
@@ -461,19 +460,23 @@ class _Extractor:
         return 2 * len(with_zh & with_en) / (len(with_zh) + len(with_en))
 
 
-def extract(alignments: Iterable[Alignment]) -> list[Term]:
+def extract(alignments: Iterable[Alignment], terms: bool = True, max_links: int | None = None) -> list[Term]:
     """Term pairs found in aligned text, most frequent first: people, places, organisations, then terms.
 
     Only links with both sides are read. Each pair carries how many links hold it, one example link, the
-    evidence that pairs it, and its Dice coefficient over links.
+    evidence that pairs it, and its Dice coefficient over links. `terms=False` finds names only;
+    `max_links` reads at most that many links of each alignment, spread evenly over it (a book's recurring
+    names recur in any large enough sample of it).
     """
     from .lexicon import Lexicon
 
     extractor = _Extractor(NameIndex.get(), Lexicon.get())
     for alignment in alignments:
-        for bead in alignment.beads:
-            if bead.zh and bead.en:
-                extractor.link(alignment.zh_text(bead), alignment.en_text(bead))
+        beads = [b for b in alignment.beads if b.zh and b.en]
+        if max_links is not None and len(beads) > max_links:
+            beads = [beads[k * len(beads) // max_links] for k in range(max_links)]
+        for bead in beads:
+            extractor.link(alignment.zh_text(bead), alignment.en_text(bead), terms)
     names = extractor.names_found()
     names = _merge_variants(names)
     named = {t.zh for t in names} | {t.en.lower() for t in names}

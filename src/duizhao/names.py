@@ -354,6 +354,17 @@ _PERSON_TAGS = {"nr", "nrt", "nrfg"}
 _NAME_JOINERS = "·•・‧"
 
 
+@functools.lru_cache(maxsize=2048)
+def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and part-of-speech tags for `text`. Its HMM tagger is the costliest step of the checks
+    and the glossary, which tag the same link more than once: recent texts are kept."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(text))
+
+
 def zh_names(text: str, index: NameIndex | None = None) -> list[ZhName]:
     """People, places and organisations in Chinese text, by jieba's tags, checked against CC-CEDICT.
 
@@ -362,16 +373,12 @@ def zh_names(text: str, index: NameIndex | None = None) -> list[ZhName]:
     are dropped: jieba tags them as names now and then. A compound CC-CEDICT lacks (美中关系) is looked up
     by the names inside it.
     """
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
     index = index or NameIndex.get()
     tokens = []
     position = 0
-    for pair in jieba.posseg.cut(text):
-        tokens.append((pair.word, pair.flag, position))
-        position += len(pair.word)
+    for word, flag in pos_tags(text):
+        tokens.append((word, flag, position))
+        position += len(word)
     merged: list[tuple[str, str, int]] = []
     for word, flag, start in tokens:
         if merged:
@@ -416,5 +423,5 @@ def proper_parts(word: str, index: NameIndex, inner: bool = False) -> list[str]:
     return parts
 
 
-__all__ = ["NameIndex", "EnglishText", "Match", "ZhName", "TermKind", "find_name", "zh_names", "romanise",
-           "similarity", "sounds_like"]
+__all__ = ["NameIndex", "EnglishText", "Match", "ZhName", "TermKind", "find_name", "zh_names", "pos_tags",
+           "romanise",           "similarity", "sounds_like"]
