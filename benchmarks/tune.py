@@ -97,6 +97,10 @@ class Example:
         self.gold = [(len(b.zh), len(b.en)) for b in gold]
         self.gold_links = gold
         self.gold_vector = self.path_vector(self._gold_path())
+        self.gold_mask = [np.zeros(len(c), dtype=bool) for c in self.cells]
+        for t, i, j in self._gold_path():
+            if t >= 0:
+                self.gold_mask[t][np.searchsorted(self.cells[t], self.band.offset[i] + j - self.band.lo[i])] = True
 
     def _gold_path(self):
         out, i, j = [], 0, 0
@@ -106,12 +110,16 @@ class Example:
             out.append((self.types.index((a, b)) if (a, b) in self.types else -1, i, j))
         return out
 
-    def lattice(self, weights: np.ndarray) -> Lattice:
+    def lattice(self, weights: np.ndarray, cost: float = 0.0) -> Lattice:
+        """Link scores under `weights`; `cost` is added to every link that is not a gold link (cost-augmented
+        decoding: the path found is the one that most needs correcting, as in a structured SVM)."""
         k = len(self.names)
         scores = []
         for t, (a, b) in enumerate(self.types):
             flat = np.full(self.band.cells, -np.inf)
             flat[self.cells[t]] = self.features[t] @ weights[:k] + weights[k + t]
+            if cost:
+                flat[self.cells[t]] += cost * ~self.gold_mask[t]
             scores.append(flat)
         return Lattice(self.band, self.types, scores)
 
@@ -129,7 +137,7 @@ class Example:
 
 
 def train(chapters, config: AlignConfig, epochs: int, radius: int, drop: dict[str, float] | None = None,
-          seed: int = 0) -> dict[str, float]:
+          seed: int = 0, cost: float = 0.0) -> dict[str, float]:
     examples = [Example(doc, gold, config, radius) for _, doc, gold in chapters]
     names = examples[0].names + [f"type.{a}-{b}" for a, b in examples[0].types]
     start = config.weight_table()
@@ -146,7 +154,7 @@ def train(chapters, config: AlignConfig, epochs: int, radius: int, drop: dict[st
         errors = 0
         for index in rng.permutation(len(examples)):
             ex = examples[index]
-            path = best_path(ex.lattice(w))
+            path = best_path(ex.lattice(w, cost))
             predicted = ex.path_vector(path)
             gold_set = set(ex._gold_path())
             wrong = sum(1 for link in path if link not in gold_set)
@@ -331,6 +339,7 @@ def main(argv=None) -> int:
     parser.add_argument("--method", choices=["perceptron", "crf"], default="perceptron")
     parser.add_argument("--l2", type=float, default=0.001, help="crf: L2 penalty toward the shipped weights")
     parser.add_argument("--iterations", type=int, default=200, help="crf: most L-BFGS iterations")
+    parser.add_argument("--cost", type=float, default=0.0, help="train: cost-augmented decoding, per wrong link")
     parser.add_argument("--seed", type=int, default=0, help="train: the perceptron's order of chapters")
     parser.add_argument("--drop", default="", help="train: comma-separated features held at weight 0, or at "
                         "a value given as name=value")
@@ -350,7 +359,7 @@ def main(argv=None) -> int:
         if args.method == "crf":
             weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, drop)
         else:
-            weights = train(chapters, config, args.epochs, args.radius, drop, args.seed)
+            weights = train(chapters, config, args.epochs, args.radius, drop, args.seed, args.cost)
         print(weights_source("FAST_WEIGHTS" if args.fast else "DEFAULT_WEIGHTS", weights))
         evaluate(chapters, replace(config, weights=weights))
     else:
