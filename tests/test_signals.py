@@ -112,3 +112,27 @@ def test_embedding_prefers_the_translation_and_scores_merged_links():
     assert cosine[0] > cosine[1]
     assert margin[0] - margin[1] > cosine[0] - cosine[1] - 1e-6 and margin[0] > margin[1]
     assert members[2] > members[1]
+
+
+@pytest.mark.parametrize("n, m, band", [(6, 7, None), (120, 130, 3)])
+def test_shared_dots_equal_the_dot_product_of_summed_rows(n, m, band):
+    # The banded sum of sentence-pair products must give exactly what multiplying each link's summed rows
+    # gives, for links of every shape, sorted (as a search band yields them) or shuffled; (6, 7) covers the
+    # whole grid (one matrix product), (120, 130) a narrow band (products of the pairs in it only).
+    from duizhao.signals.bags import Bags, shared_dots
+
+    rng = np.random.default_rng(1)
+    zh = rng.integers(0, 3, size=(n, 9)).astype(np.uint8)
+    en = rng.integers(0, 3, size=(m, 9)).astype(np.uint8)
+    bags = Bags(zh, en, np.zeros(n + 1), np.zeros(m + 1))
+    spans = []
+    for a, b in [(1, 1), (1, 2), (2, 1), (3, 4), (1, 6), (4, 4)]:
+        for i in range(a, n + 1):
+            for j in range(b, m + 1):
+                if band is None or abs(i * m / n - j) < band:
+                    spans.append(((i - a, i), (j - b, j)))
+    order = rng.permutation(len(spans))
+    for chosen in (spans, [spans[k] for k in order]):
+        links = Links.of(chosen)
+        want = [float(zh[z0:z1].sum(0, dtype=np.int64) @ en[e0:e1].sum(0, dtype=np.int64)) for (z0, z1), (e0, e1) in chosen]
+        assert shared_dots(Bags(zh, en, bags.zh_size, bags.en_size), links).tolist() == want
