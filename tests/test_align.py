@@ -171,6 +171,23 @@ def test_long_document_is_searched_in_a_band():
     assert links(alignment) == want
 
 
+def test_long_document_drifting_far_from_the_diagonal():
+    # The first 400 Chinese sentences are each translated as two English ones, so the path runs up to 400
+    # sentences off the diagonal, far outside a band the budget allows around it (±40 sentences here): the
+    # band must follow the course found on blocks of sentences.
+    n, split = 1500, 400
+    zh = [f"第{k}条规定的金额是{k * 37}元。" for k in range(n)]
+    en = []
+    for k in range(n):
+        if k < split:
+            en += [f"Rule {k} sets an amount.", f"The amount is {k * 37} yuan."]
+        else:
+            en.append(f"The amount set by rule {k} is {k * 37} yuan.")
+    alignment = align(doc(zh, en), AlignConfig(fast=True, first_pass_cells=150_000))
+    want = [((k,), (2 * k, 2 * k + 1)) if k < split else ((k,), (k + split,)) for k in range(n)]
+    assert links(alignment) == want
+
+
 def test_lopsided_document_still_finds_a_path():
     # Two Chinese sentences against 3,000 English ones in a band far narrower than the grid.
     document = doc(["第一句。", "第二句。"], [f"Sentence {k}." for k in range(3000)])

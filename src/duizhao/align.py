@@ -5,8 +5,10 @@ is the monotone sequence of links covering both sides with the highest total sco
 on MAC-Dev with a structured perceptron (benchmarks/tune.py), so they are the ones that make the search pick
 the gold links.
 
-1. First pass: 1-1, 1-0 and 0-1 links inside a wide band around the diagonal (the whole grid for documents
-   up to about a thousand sentences a side). Its 1-1 links are the anchors.
+1. First pass: 1-1, 1-0 and 0-1 links over the whole grid for documents up to about a thousand sentences a
+   side; in longer ones, inside a band around the document's rough course, found by aligning blocks of
+   sentences coarse to fine (`course_band`), since a book drifts from the diagonal by hundreds of
+   sentences. Its 1-1 links are the anchors.
 2. Second pass: every link type, inside a narrow corridor around the first path. Memory is linear in the
    document length: only the band's cells are stored.
 3. Confidence: each link's posterior probability under the same scores (forward–backward over the
@@ -22,7 +24,7 @@ import numpy as np
 from . import __version__
 from .errors import ConfigError
 from .model import Alignment, Bead, Document
-from .signals import Context, Links
+from .signals import Context, Links, pair_products
 from .signals import get as get_signal
 
 Progress = Callable[[int, int], None]
@@ -62,6 +64,10 @@ FAST_TEMPERATURE = 1.0
 SIZE_PRIOR = -0.9
 DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length", "paragraphs", "quotes")
 FAST_SIGNALS = ("lexical", "anchors", "length", "paragraphs", "quotes")
+# Long documents: the first pass's band follows a rough course found on blocks of sentences, coarsest first.
+COARSE_FACTOR = 8  # each coarser level joins this many blocks of the level below
+COARSE_RADIUS = 2  # how many of its own blocks the next finer search may stray from a level's path
+SKIP_COST = 1.0  # a coarse step that advances one side only, in standard deviations of block similarity
 # The first pass only needs the path's rough course: 1-1 links, with 1-0 / 0-1 to absorb the rest, cost a
 # third of what 1-2 / 2-1 would, and the second pass's corridor covers the difference.
 FIRST_PASS_TYPES = ((1, 1), (1, 0), (0, 1))
@@ -137,6 +143,24 @@ class Scorer:
             return np.zeros((len(links), 0))
         return np.concatenate([s.score(p, links) for s, p in zip(self.signals, self.prepared)], axis=1)
 
+    def rebanded(self, band: Band) -> None:
+        """Let the signals whose data depends on the first pass's band (see `Signal.rebanded`) see a new one."""
+        self.prepared = [s.rebanded(p, band.lo, band.hi) for s, p in zip(self.signals, self.prepared)]
+
+    def block_similarity(self, zh_bounds: np.ndarray, en_bounds: np.ndarray, zh_block: np.ndarray,
+                         en_block: np.ndarray) -> np.ndarray:
+        """How well Chinese block zh_block[k] matches English block en_block[k]: the cosines of the signals
+        that can compare whole blocks (see `Signal.blocks`), each standardised, averaged."""
+        total, count = np.zeros(len(zh_block)), 0
+        for signal, prepared in zip(self.signals, self.prepared):
+            vectors = signal.blocks(prepared, zh_bounds, en_bounds)
+            if vectors is None:
+                continue
+            sims = pair_products(vectors[0], vectors[1], zh_block, en_block)
+            total += (sims - sims.mean()) / max(float(sims.std()), 1e-9)
+            count += 1
+        return total / max(count, 1)
+
     def type_prior(self, a: int, b: int) -> float:
         key = f"type.{a}-{b}"
         if key in self.weights:
@@ -211,6 +235,43 @@ def corridor(path: list[tuple[int, int]], n: int, m: int, radius: int) -> Band:
     lo = np.clip(lo - radius, 0, m)
     hi = np.clip(hi + radius + 1, 1, m + 1)
     return Band(lo, hi)
+
+
+def course_band(scorer: Scorer, n: int, m: int, max_cells: int) -> Band:
+    """The first pass's band for a document too long for the whole grid: around its rough course.
+
+    A translation drifts from the diagonal by hundreds of sentences over a book, far more than any fixed
+    band around the diagonal can hold. As in Vecalign's coarse-to-fine search, consecutive sentences are
+    joined into blocks (the English ones longer by the document's sentence ratio) and the blocks are
+    aligned by their similarity: the coarsest level over its whole grid, each finer level (blocks 8 times
+    smaller) in a corridor around the level above's path, and the sentences' band around the finest path.
+    """
+    sizes = [1]
+    while (n // sizes[-1] + 2) * (m // sizes[-1] + 2) > max_cells:
+        sizes.append(sizes[-1] * COARSE_FACTOR)
+    if len(sizes) == 1:
+        return diagonal_band(n, m, max_cells)  # the whole grid
+    path: list[tuple[int, int]] | None = None  # grid points in sentences
+    for size in reversed(sizes[1:]):
+        zh_bounds = _block_bounds(n, size)
+        en_bounds = _block_bounds(m, max(1, round(size * m / n)))
+        blocks_zh, blocks_en = len(zh_bounds) - 1, len(en_bounds) - 1
+        if path is None:
+            band = diagonal_band(blocks_zh, blocks_en, (blocks_zh + 1) * (blocks_en + 1))
+        else:
+            points = [(int(np.searchsorted(zh_bounds, i)), int(np.searchsorted(en_bounds, j))) for i, j in path]
+            band = corridor(points, blocks_zh, blocks_en, COARSE_RADIUS * COARSE_FACTOR)
+        cell, links = band_links(band, 1, 1)
+        match = np.full(band.cells, -np.inf)
+        match[cell] = scorer.block_similarity(zh_bounds, en_bounds, links.zh_start, links.en_start)
+        skip = np.full(band.cells, -SKIP_COST)
+        steps = best_path(Lattice(band, list(FIRST_PASS_TYPES), [match, skip, skip]))
+        path = [(0, 0)] + [(int(zh_bounds[i]), int(en_bounds[j])) for _, i, j in steps]
+    return corridor(path, n, m, COARSE_RADIUS * sizes[1])
+
+
+def _block_bounds(count: int, size: int) -> np.ndarray:
+    return np.unique(np.concatenate([np.arange(0, count, size), [count]])).astype(np.int64)
 
 
 def band_links(band: Band, a: int, b: int) -> tuple[np.ndarray, Links]:
@@ -423,6 +484,9 @@ def align(document: Document, config: AlignConfig | None = None, encoder=None,
     # Encoding reports against its own count; the caller's bar runs over encoding and search together.
     encoding_progress = (lambda done, _count: progress(done, total)) if progress else None
     scorer = prepare_scorer(document, config, encoder, band1, encoding_progress)
+    if band1.cells < (n + 1) * (m + 1):
+        band1 = course_band(scorer, n, m, config.first_pass_cells)
+        scorer.rebanded(band1)
     beads = search(document, scorer, config, band1, progress, encode_total, total)
     if progress:
         progress(total, total)

@@ -65,6 +65,17 @@ class Signal:
         """Per-document data that `score` reuses for every candidate link (computed once)."""
         return document
 
+    def blocks(self, prepared: Any, zh_bounds: np.ndarray, en_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Optional: one row per block of consecutive sentences (block k is [bounds[k], bounds[k + 1])),
+        such that the cosine of a Chinese and an English block's rows says whether they translate each other.
+        The aligner uses them to find a long document's rough course before it aligns sentences; a signal
+        with nothing to say about whole blocks returns None."""
+        return None
+
+    def rebanded(self, prepared: Any, band_lo: np.ndarray, band_hi: np.ndarray) -> Any:
+        """Optional: `prepared` for another first-pass band (see `Context`), when it depends on the band."""
+        return prepared
+
     def score(self, prepared: Any, links: Links) -> np.ndarray:
         """A (len(links), len(features)) float array: the features of each candidate link.
 
@@ -78,6 +89,18 @@ def prefix_sums(values: np.ndarray) -> np.ndarray:
     """Prefix sums of a 1-D array with a leading zero, so that span [a, b) sums to P[b] - P[a]."""
     out = np.zeros(len(values) + 1, dtype=np.float64)
     np.cumsum(values, out=out[1:])
+    return out
+
+
+def block_sums(rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Float32 sums of rows over consecutive blocks [bounds[k], bounds[k + 1]), unit length (zero rows stay
+    zero), computed in slices so that a large count matrix is never converted whole."""
+    out = np.zeros((len(bounds) - 1, rows.shape[1]), dtype=np.float32)
+    for k in range(0, len(bounds) - 1, 1024):
+        part = bounds[k:k + 1025]
+        out[k:k + len(part) - 1] = np.add.reduceat(rows[part[0]:part[-1]], part[:-1] - part[0], axis=0,
+                                                    dtype=np.float32)
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
     return out
 
 
@@ -161,4 +184,4 @@ def get(name: str) -> Signal:
     return getattr(import_module(module), attr)()
 
 
-__all__ = ["Signal", "Links", "Context", "get", "names", "prefix_sums", "span_sums", "span_pairs", "pair_products", "SpanPairs"]
+__all__ = ["Signal", "Links", "Context", "get", "names", "prefix_sums", "block_sums", "span_sums", "span_pairs", "pair_products", "SpanPairs"]

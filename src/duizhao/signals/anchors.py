@@ -11,7 +11,7 @@ import numpy as np
 from ..model import Document
 from ..numbers import anchors_en, anchors_zh
 from . import Context, Links, Signal, prefix_sums
-from .bags import Bags, column_map, count_matrix, shared_dots, span_size
+from .bags import Bags, bag_blocks, column_map, count_matrix, shared_dots, span_size
 
 MAX_WIDTH = 1024
 MAX_UNMATCHED = 3  # beyond a few unmatched anchors, more say nothing new about a link
@@ -45,6 +45,9 @@ class AnchorSignal(Signal):
         columns, width = column_map({k for keys in zh_keys + en_keys for k in keys}, MAX_WIDTH)
         zh, en = count_matrix(zh_keys, columns, width), count_matrix(en_keys, columns, width)
         return Bags(zh, en, prefix_sums(zh.sum(1, dtype=np.float64)), prefix_sums(en.sum(1, dtype=np.float64)))
+
+    def blocks(self, prepared: Bags, zh_bounds: np.ndarray, en_bounds: np.ndarray):
+        return bag_blocks(prepared, zh_bounds, en_bounds)
 
     def score(self, prepared: Bags, links: Links) -> np.ndarray:
         zh_size = span_size(prepared.zh_size, links.zh_start, links.zh_end)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import Links
+from . import Links, block_sums
 
 
 @dataclass
@@ -82,6 +82,11 @@ def shared_dots(bags: Bags, links: Links) -> np.ndarray:
             if len(take):
                 out[take] += pair(links.zh_start[take] + k, links.en_start[take] + step)
     return out
+
+
+def bag_blocks(bags: Bags, zh_bounds: np.ndarray, en_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Summed key counts of blocks of sentences, unit length: their cosine is the blocks' shared vocabulary."""
+    return block_sums(bags.zh, zh_bounds), block_sums(bags.en, en_bounds)
 
 
 def _reduce_into(target: np.ndarray, ufunc, index: np.ndarray, values: np.ndarray) -> None:

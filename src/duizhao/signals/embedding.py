@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Document
-from . import Context, Links, Signal, pair_products, prefix_sums, span_pairs
+from . import Context, Links, Signal, block_sums, pair_products, prefix_sums, span_pairs
 
 SHRINK = 8  # a side of n sentences subtracts n / (n + 8) of its mean embedding
 NEIGHBOURS = 4  # how many nearest neighbours define a sentence's typical similarity
@@ -99,6 +99,13 @@ class EmbeddingSignal(Signal):
         zh, en = centred(zh), centred(en)
         zh_top, en_top = typical_similarity(zh, en, lo, hi)
         return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top))
+
+    def blocks(self, prepared: Embeddings, zh_bounds: np.ndarray, en_bounds: np.ndarray):
+        return block_sums(prepared.zh, zh_bounds), block_sums(prepared.en, en_bounds)
+
+    def rebanded(self, prepared: Embeddings, band_lo: np.ndarray, band_hi: np.ndarray) -> Embeddings:
+        zh_top, en_top = typical_similarity(prepared.zh, prepared.en, band_lo, band_hi)
+        return Embeddings(prepared.zh, prepared.en, prefix_sums(zh_top), prefix_sums(en_top))
 
     def score(self, prepared: Embeddings, links: Links) -> np.ndarray:
         # Measured on MAC-Dev: weighting members by their length (power 0.5 or 1) before summing changed

@@ -11,7 +11,7 @@ import numpy as np
 from ..lexicon import Lexicon
 from ..model import Document
 from . import Context, Links, Signal, prefix_sums
-from .bags import Bags, column_map, count_matrix, shared_dots, span_size
+from .bags import Bags, bag_blocks, column_map, count_matrix, shared_dots, span_size
 
 MAX_WIDTH = 4096  # distinct English stems kept exact; larger documents fold them by hash
 CELL_BUDGET = 10_000_000  # bag matrix entries per document: very long documents fold stems further
@@ -46,6 +46,9 @@ class LexicalSignal(Signal):
         columns, width = column_map(reachable, int(min(MAX_WIDTH, max(256, budget))))
         zh, en = count_matrix(zh_bags, columns, width), count_matrix(en_bags, columns, width)
         return Bags(zh, en, prefix_sums(np.array(zh_words, dtype=np.float64)), prefix_sums(en.sum(1, dtype=np.float64)))
+
+    def blocks(self, prepared: Bags, zh_bounds: np.ndarray, en_bounds: np.ndarray):
+        return bag_blocks(prepared, zh_bounds, en_bounds)
 
     def score(self, prepared: Bags, links: Links) -> np.ndarray:
         shared = shared_dots(prepared, links)
