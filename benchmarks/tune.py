@@ -141,17 +141,23 @@ class Example:
         return vec
 
 
-def train(chapters, config: AlignConfig, epochs: int, radius: int, drop: dict[str, float] | None = None,
-          seed: int = 0, cost: float = 0.0) -> dict[str, float]:
+def starting_point(chapters, config: AlignConfig, radius: int, drop: dict[str, float]):
+    """The chapters' examples, the weight names (features, then link-type priors), the shipped weights to
+    start from, and which weights are held (at the value `drop` gives them)."""
     examples = [Example(doc, gold, config, radius) for _, doc, gold in chapters]
     names = examples[0].names + [f"type.{a}-{b}" for a, b in examples[0].types]
     start = config.weight_table()
     scorer = examples[0].scorer
     w = np.array([start.get(n, 0.0) for n in examples[0].names]
                  + [start.get(f"type.{a}-{b}", scorer.type_prior(a, b)) for a, b in examples[0].types])
-    drop = drop or {}
-    frozen = np.array([n in drop for n in names])  # held features keep their given weight
-    w[frozen] = [drop[n] for n in names if n in drop]
+    held = np.array([n in drop for n in names])
+    w[held] = [drop[n] for n in names if n in drop]
+    return examples, names, w, held
+
+
+def train(chapters, config: AlignConfig, epochs: int, radius: int, drop: dict[str, float] | None = None,
+          seed: int = 0, cost: float = 0.0) -> dict[str, float]:
+    examples, names, w, frozen = starting_point(chapters, config, radius, drop or {})
     total = np.zeros_like(w)
     steps = 0
     rng = np.random.default_rng(seed)
@@ -195,16 +201,9 @@ def train_crf(chapters, config: AlignConfig, radius: int, l2: float, iterations:
     weights, by L-BFGS. Smooth where the perceptron jumps, and its posteriors are calibrated by design."""
     from scipy.optimize import minimize
 
-    examples = [Example(doc, gold, config, radius) for _, doc, gold in chapters]
-    names = examples[0].names + [f"type.{a}-{b}" for a, b in examples[0].types]
-    start = config.weight_table()
-    scorer = examples[0].scorer
-    w0 = np.array([start.get(n, 0.0) for n in examples[0].names]
-                  + [start.get(f"type.{a}-{b}", scorer.type_prior(a, b)) for a, b in examples[0].types])
-    drop = drop or {}
-    # MAC-Dev has no paragraphs to learn from; held features keep their given weight.
-    fixed = np.array([n.startswith("paragraphs.") or n in drop for n in names])
-    w0[np.array([n in drop for n in names])] = [drop[n] for n in names if n in drop]
+    examples, names, w0, held = starting_point(chapters, config, radius, drop or {})
+    # MAC-Dev has no paragraphs to learn from.
+    fixed = held | np.array([n.startswith("paragraphs.") for n in names])
     k = len(examples[0].names)
     links = sum(len(ex.gold) for ex in examples)
 
