@@ -201,9 +201,12 @@ sentence_en = st.text(alphabet=st.sampled_from("abcdefgh ijk.,1234ABC"), min_siz
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(sentence_zh, max_size=12), st.lists(sentence_en, max_size=12), st.integers(1, 4), st.integers(1, 6))
-def test_links_always_partition_both_sides_in_order(zh, en, max_link, max_split):
-    alignment = align(doc(zh, en), AlignConfig(fast=True, max_link=max_link, max_split=max_split))
+@given(st.lists(sentence_zh, max_size=12), st.lists(sentence_en, max_size=12), st.integers(1, 4), st.integers(1, 6),
+       st.sampled_from([1_000_000, 30]))
+def test_links_always_partition_both_sides_in_order(zh, en, max_link, max_split, cells):
+    # cells=30 sends even these small documents through the search for a course on blocks.
+    config = AlignConfig(fast=True, max_link=max_link, max_split=max_split, first_pass_cells=cells)
+    alignment = align(doc(zh, en), config)
     zh_ids = [i for b in alignment.beads for i in b.zh]
     en_ids = [j for b in alignment.beads for j in b.en]
     assert zh_ids == list(range(len(zh)))
