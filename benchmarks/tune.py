@@ -1,7 +1,7 @@
 """Learn the aligner's weights on MAC-Dev and measure it (run by hand; tests never read ../shared).
 
     .venv/bin/python benchmarks/tune.py eval  [--fast] [--mac ../shared/data/mac-dev]
-    .venv/bin/python benchmarks/tune.py train [--fast] [--epochs 30] [--cost 1] [--drop NAME[=VALUE],…]
+    .venv/bin/python benchmarks/tune.py train [--fast] [--epochs 30] [--cost 1] [--hold NAME[=VALUE],…]
     .venv/bin/python benchmarks/tune.py train --method crf [--l2 0.001]
     .venv/bin/python benchmarks/tune.py calibrate [--fast] [--temperature T …]
     .venv/bin/python benchmarks/tune.py memory [--size 100000]
@@ -12,7 +12,7 @@ current weights inside a corridor around the gold path, and move the weights tow
 and away from the predicted one's. Link features are additive over a path, so this optimises exactly what the
 search maximises. With `--cost C` the search adds C to every link that is not a gold link (cost-augmented
 decoding, as in a structured SVM), so each update corrects the path that is most wrong, not merely the best
-one; on MAC-Dev this made training stable (the same F1 for any order of chapters) and better. `--drop` holds
+one; on MAC-Dev this made training stable (the same F1 for any order of chapters) and better. `--hold` holds
 features at 0 or at a given weight. `--method crf` maximises the gold path's log-likelihood instead
 (forward–backward, L-BFGS). It prints a weight table to paste into duizhao/align.py.
 
@@ -141,23 +141,23 @@ class Example:
         return vec
 
 
-def starting_point(chapters, config: AlignConfig, radius: int, drop: dict[str, float]):
+def starting_point(chapters, config: AlignConfig, radius: int, hold: dict[str, float]):
     """The chapters' examples, the weight names (features, then link-type priors), the shipped weights to
-    start from, and which weights are held (at the value `drop` gives them)."""
+    start from, and which weights are held (at the value `hold` gives them)."""
     examples = [Example(doc, gold, config, radius) for _, doc, gold in chapters]
     names = examples[0].names + [f"type.{a}-{b}" for a, b in examples[0].types]
     start = config.weight_table()
     scorer = examples[0].scorer
     w = np.array([start.get(n, 0.0) for n in examples[0].names]
                  + [start.get(f"type.{a}-{b}", scorer.type_prior(a, b)) for a, b in examples[0].types])
-    held = np.array([n in drop for n in names])
-    w[held] = [drop[n] for n in names if n in drop]
+    held = np.array([n in hold for n in names])
+    w[held] = [hold[n] for n in names if n in hold]
     return examples, names, w, held
 
 
-def train(chapters, config: AlignConfig, epochs: int, radius: int, drop: dict[str, float] | None = None,
+def train(chapters, config: AlignConfig, epochs: int, radius: int, hold: dict[str, float] | None = None,
           seed: int = 0, cost: float = 0.0) -> dict[str, float]:
-    examples, names, w, frozen = starting_point(chapters, config, radius, drop or {})
+    examples, names, w, held = starting_point(chapters, config, radius, hold or {})
     total = np.zeros_like(w)
     steps = 0
     rng = np.random.default_rng(seed)
@@ -173,7 +173,7 @@ def train(chapters, config: AlignConfig, epochs: int, radius: int, drop: dict[st
             if wrong:
                 # Steps of 1/links from the current table: a refinement, not a restart (from zero, 30 epochs
                 # of plain perceptron on MAC-Dev gave 0.838 strict against 0.852 this way).
-                w = w + np.where(frozen, 0.0, ex.gold_vector - predicted) / len(path)
+                w = w + np.where(held, 0.0, ex.gold_vector - predicted) / len(path)
             total += w
             steps += 1
         print(f"epoch {epoch + 1}: {errors} wrong links", flush=True)
@@ -195,13 +195,13 @@ def log_partition(lattice: Lattice) -> float:
 
 
 def train_crf(chapters, config: AlignConfig, radius: int, l2: float, iterations: int,
-              drop: dict[str, float] | None = None) -> dict[str, float]:
+              hold: dict[str, float] | None = None) -> dict[str, float]:
     """Conditional random field: maximise the log-probability of each chapter's gold path among all paths
     in its corridor (forward–backward gives the expected features), with an L2 penalty toward the shipped
     weights, by L-BFGS. Smooth where the perceptron jumps, and its posteriors are calibrated by design."""
     from scipy.optimize import minimize
 
-    examples, names, w0, held = starting_point(chapters, config, radius, drop or {})
+    examples, names, w0, held = starting_point(chapters, config, radius, hold or {})
     # MAC-Dev has no paragraphs to learn from.
     fixed = held | np.array([n.startswith("paragraphs.") for n in names])
     k = len(examples[0].names)
@@ -345,11 +345,11 @@ def main(argv=None) -> int:
     parser.add_argument("--iterations", type=int, default=200, help="crf: most L-BFGS iterations")
     parser.add_argument("--cost", type=float, default=0.0, help="train: cost-augmented decoding, per wrong link")
     parser.add_argument("--seed", type=int, default=0, help="train: the perceptron's order of chapters")
-    parser.add_argument("--drop", default="", help="train: comma-separated features held at weight 0, or at "
+    parser.add_argument("--hold", default="", help="train: comma-separated features held at weight 0, or at "
                         "a value given as name=value")
     parser.add_argument("--signals", help="comma-separated signal names (default: the mode's set)")
     args = parser.parse_args(argv)
-    drop = {item.partition("=")[0]: float(item.partition("=")[2] or 0) for item in args.drop.split(",") if item}
+    hold = {item.partition("=")[0]: float(item.partition("=")[2] or 0) for item in args.hold.split(",") if item}
     if args.what == "memory":
         memory(args.size)
         return 0
@@ -361,9 +361,9 @@ def main(argv=None) -> int:
         evaluate(chapters, config)
     elif args.what == "train":
         if args.method == "crf":
-            weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, drop)
+            weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, hold)
         else:
-            weights = train(chapters, config, args.epochs, args.radius, drop, args.seed, args.cost)
+            weights = train(chapters, config, args.epochs, args.radius, hold, args.seed, args.cost)
         print(weights_source("FAST_WEIGHTS" if args.fast else "DEFAULT_WEIGHTS", weights))
         evaluate(chapters, replace(config, weights=weights))
     else:
