@@ -424,4 +424,4 @@ def proper_parts(word: str, index: NameIndex, inner: bool = False) -> list[str]:
 
 
 __all__ = ["NameIndex", "EnglishText", "Match", "ZhName", "TermKind", "find_name", "zh_names", "pos_tags",
-           "romanise",           "similarity", "sounds_like"]
+           "romanise", "similarity", "sounds_like"]

@@ -52,18 +52,19 @@ def shared_dots(bags: Bags, links: Links) -> np.ndarray:
     if len(links) == 0 or n == 0 or m == 0:
         return np.zeros(len(links))
     zh_len, en_len = links.zh_end - links.zh_start, links.en_end - links.en_start
-    # For each Chinese sentence, the English sentences some link pairs it with: [lo, hi).
-    lo, hi = np.full(n, m, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    for k in range(int(zh_len.max())):
-        take = zh_len > k
-        _reduce_into(lo, np.minimum, links.zh_start[take] + k, links.en_start[take])
-        _reduce_into(hi, np.maximum, links.zh_start[take] + k, links.en_end[take])
-    hi = np.maximum(hi, lo)
-    offset = np.concatenate([[0], np.cumsum(hi - lo)])
-    cells = int(offset[-1])
-    if cells * 4 >= n * m or (bags.products is not None):
-        if bags.products is None:  # the same for every link type: computed once per document
+    if bags.products is None:
+        # For each Chinese sentence, the English sentences some link pairs it with: [lo, hi).
+        lo, hi = np.full(n, m, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        for k in range(int(zh_len.max())):
+            take = zh_len > k
+            _reduce_into(lo, np.minimum, links.zh_start[take] + k, links.en_start[take])
+            _reduce_into(hi, np.maximum, links.zh_start[take] + k, links.en_end[take])
+        hi = np.maximum(hi, lo)
+        offset = np.concatenate([[0], np.cumsum(hi - lo)])
+        cells = int(offset[-1])
+        if cells * 4 >= n * m:  # the same for every link type: computed once per document
             bags.products = bags.zh.astype(np.float32) @ bags.en.astype(np.float32).T
+    if bags.products is not None:
         full = bags.products
         pair = lambda i, j: full[i, j]  # noqa: E731
     else:
