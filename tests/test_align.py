@@ -117,7 +117,7 @@ def test_settings_are_the_reproducibility_signature(page):
     s = alignment.settings
     assert s["duizhao"] == __version__
     assert s["mode"] == "fast" and s["encoder"] is None
-    assert s["signals"] == ["lexical", "anchors", "length", "paragraphs", "quotes"]
+    assert s["signals"] == ["lexical", "anchors", "length", "paragraphs", "quotes", "punctuation"]
     assert s["weights"]["lexical.dice"] > 0 and s["max_link"] == 4
 
 

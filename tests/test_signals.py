@@ -31,9 +31,9 @@ EN = [
 
 
 def test_registry_lists_valid_names_for_an_unknown_one():
-    assert signals.names() == ["anchors", "embedding", "length", "lexical", "paragraphs", "quotes"]
+    assert signals.names() == ["anchors", "embedding", "length", "lexical", "paragraphs", "punctuation", "quotes"]
     with pytest.raises(ConfigError, match="unknown signal 'lexicon': choose from anchors, embedding, length, "
-                                          "lexical, paragraphs, quotes"):
+                                          "lexical, paragraphs, punctuation, quotes"):
         signals.get("lexicon")
 
 
@@ -100,6 +100,25 @@ def test_quotes_pair_up_across_a_split_speech():
 def test_apostrophes_are_not_quotation_marks():
     out = features("quotes", doc(["俄罗斯的战争。"], ["Russia’s war, ma'am, isn't over."]), [((0, 1), (0, 1))])
     assert out[:, 0].tolist() == [0.0]
+
+
+def test_questions_show_where_a_dialogue_line_belongs():
+    # MAC-Dev chapter 002: the English splits the Chinese line before the question.
+    zh = ["韦小宝道：“赢了十几两银子，不过…… 不过……”", "海老公道：“不过怎么？”"]
+    en = ["'I won a dozen taels,' replied Trinket.", "'But I—'", "'You what?' snapped the eunuch."]
+    # The gold links, then the boundary one sentence late (the question joins the first line), then early.
+    spans = [((0, 1), (0, 2)), ((1, 2), (2, 3)), ((0, 1), (0, 3)), ((1, 2), (1, 2))]
+    out = features("punctuation", doc(zh, en), spans)
+    assert out[:, 0].tolist() == [0.0, 0.0, 1.0, 1.0]
+    assert out[:, 1].tolist() == [0.0] * 4
+
+
+def test_punctuation_counts_runs_and_is_capped():
+    zh = ["什么？！你说什么？？", "好！好！好！好！"]
+    en = ["What?!", "Good."]
+    out = features("punctuation", doc(zh, en), [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((0, 2), (0, 2))])
+    # "？！" is one question and one exclamation; "？？" one question; four exclamations are capped at 3.
+    assert out.tolist() == [[1.0, 0.0], [0.0, 3.0], [1.0, 3.0]]
 
 
 def test_embedding_prefers_the_translation_and_scores_merged_links():

@@ -31,7 +31,8 @@ Progress = Callable[[int, int], None]
 
 # Learned on MAC-Dev by benchmarks/tune.py (averaged structured perceptron with cost-augmented decoding;
 # default: `train --epochs 40 --radius 12 --cost 1 --hold lexical.shared,anchors.shared`, fast: `train
-# --fast --epochs 20 --radius 8 --cost 0.5 --hold anchors.unmatched=-1`); feature names are
+# --fast --epochs 20 --radius 8 --cost 0.5 --hold anchors.unmatched=-1`, each with `--signals` set to the mode's
+# signals below); feature names are
 # "signal.feature", link-type priors "type.<zh>-<en>". Set by hand: the paragraph weights (MAC-Dev's
 # chapters are one paragraph each); in default mode the shared-count features are held at 0 (they grow
 # with a link's length, and Dice carries the same evidence at no loss); in fast mode an unmatched anchor
@@ -40,23 +41,24 @@ Progress = Callable[[int, int], None]
 # mode's cost is 0.5: with 1 (strict F1 0.884 instead of 0.877) it joins the example page's repeated
 # headline to the title below it when the page is short (tests/test_scale.py, page cut after two paragraphs).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "embedding.cosine": 1.6328, "embedding.margin": 7.9156, "embedding.members": 1.8676, "lexical.dice": 4.72,
-    "lexical.shared": 0.0, "anchors.shared": 0.0, "anchors.unmatched": -0.4623, "length.gale_church": 0.7044,
-    "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0, "quotes.mismatch": -0.824, "type.1-1": -0.068,
-    "type.1-2": -1.3281, "type.1-3": -2.6205, "type.1-4": -3.1194, "type.2-1": -0.6339, "type.2-2": -1.8101,
-    "type.2-3": -2.9528, "type.2-4": -4.6081, "type.3-1": -1.8153, "type.3-2": -1.424, "type.3-3": -3.0292,
-    "type.3-4": -4.9184, "type.4-1": -2.7, "type.4-2": -3.605, "type.4-3": -4.7057, "type.4-4": -6.0884,
-    "type.1-5": -4.3459, "type.5-1": -3.6, "type.1-6": -4.3993, "type.6-1": -4.5, "type.1-0": -2.864,
-    "type.0-1": -4.9467,
+    "embedding.cosine": 1.5076, "embedding.margin": 7.8423, "embedding.members": 1.8689, "lexical.dice": 4.7677,
+    "lexical.shared": 0.0, "anchors.shared": 0.0, "anchors.unmatched": -0.4716, "length.gale_church": 0.7231,
+    "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0, "quotes.mismatch": -0.8172,
+    "punctuation.questions": -0.0872, "punctuation.exclamations": -0.2809, "type.1-1": -0.0748, "type.1-2": -1.3385,
+    "type.1-3": -2.6252, "type.1-4": -3.0534, "type.2-1": -0.6256, "type.2-2": -1.8768, "type.2-3": -2.9974,
+    "type.2-4": -4.7043, "type.3-1": -1.8153, "type.3-2": -1.4555, "type.3-3": -2.9658, "type.3-4": -4.8236,
+    "type.4-1": -2.7, "type.4-2": -3.605, "type.4-3": -4.7057, "type.4-4": -6.0884, "type.1-5": -4.4305,
+    "type.5-1": -3.6, "type.1-6": -4.4296, "type.6-1": -4.5, "type.1-0": -3.0294, "type.0-1": -4.8515,
 }
 FAST_WEIGHTS: dict[str, float] = {
-    "lexical.dice": 10.7214, "lexical.shared": 0.036, "anchors.shared": 0.2908, "anchors.unmatched": -1.0,
-    "length.gale_church": 0.7784, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0045,
-    "quotes.mismatch": -1.1461, "type.1-1": 0.5897, "type.1-2": -0.3974, "type.1-3": -1.5049, "type.1-4": -2.1985,
-    "type.2-1": 0.2002, "type.2-2": -1.0144, "type.2-3": -1.9144, "type.2-4": -4.202, "type.3-1": -1.8151,
-    "type.3-2": -1.3281, "type.3-3": -3.7138, "type.3-4": -5.3492, "type.4-1": -2.7, "type.4-2": -3.6292,
-    "type.4-3": -4.8657, "type.4-4": -6.8443, "type.1-5": -3.8991, "type.5-1": -3.6, "type.1-6": -4.4496,
-    "type.6-1": -4.5, "type.1-0": -2.7083, "type.0-1": -4.6453,
+    "lexical.dice": 11.0532, "lexical.shared": 0.0096, "anchors.shared": 0.1944, "anchors.unmatched": -1.0,
+    "length.gale_church": 0.7861, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0045,
+    "quotes.mismatch": -1.1286, "punctuation.questions": -0.3814, "punctuation.exclamations": -0.3987,
+    "type.1-1": 0.5382, "type.1-2": -0.4491, "type.1-3": -1.5195, "type.1-4": -2.1236, "type.2-1": 0.2899,
+    "type.2-2": -1.0639, "type.2-3": -1.8789, "type.2-4": -4.1767, "type.3-1": -1.8151, "type.3-2": -1.1645,
+    "type.3-3": -3.7114, "type.3-4": -5.3806, "type.4-1": -2.7, "type.4-2": -3.635, "type.4-3": -4.9163,
+    "type.4-4": -6.9371, "type.1-5": -3.9292, "type.5-1": -3.6, "type.1-6": -4.4155, "type.6-1": -4.5,
+    "type.1-0": -2.805, "type.0-1": -4.884,
 }
 # Confidence temperatures with the lowest log-loss on MAC-Dev (benchmarks/tune.py calibrate --temperature …;
 # default: 0.6 / 0.7 / 0.8 give 0.230 / 0.227 / 0.230; fast: 0.8 / 1.0 / 1.2 give 0.293 / 0.291 / 0.309).
@@ -64,8 +66,8 @@ DEFAULT_TEMPERATURE = 0.7
 FAST_TEMPERATURE = 1.0
 # A link of k Chinese and l English sentences: a prior that falls with its size unless learned otherwise.
 SIZE_PRIOR = -0.9
-DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length", "paragraphs", "quotes")
-FAST_SIGNALS = ("lexical", "anchors", "length", "paragraphs", "quotes")
+DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length", "paragraphs", "quotes", "punctuation")
+FAST_SIGNALS = ("lexical", "anchors", "length", "paragraphs", "quotes", "punctuation")
 # Long documents: the first pass's band follows a rough course found on blocks of sentences, coarsest first.
 COARSE_FACTOR = 8  # each coarser level joins this many blocks of the level below
 COARSE_RADIUS = 2  # how many of its own blocks the next finer search may stray from a level's path

@@ -166,6 +166,7 @@ _REGISTRY = {
     "length": "duizhao.signals.length:LengthSignal",
     "lexical": "duizhao.signals.lexical:LexicalSignal",
     "paragraphs": "duizhao.signals.paragraphs:ParagraphSignal",
+    "punctuation": "duizhao.signals.punctuation:PunctuationSignal",
     "quotes": "duizhao.signals.quotes:QuoteSignal",
 }
 
