@@ -1,4 +1,6 @@
 """Anchors: the same value gives the same key in both languages; words that merely contain a numeral do not."""
+from pathlib import Path
+
 import pytest
 
 from duizhao.numbers import anchors_en, anchors_zh, keys_match, parse_en_number, parse_zh_numeral, unmatched
@@ -107,3 +109,18 @@ def test_estimates_titles_and_measures():
     assert [a.vague for a in anchors_zh("他想起了《三体》和三颗卫星")] == [False]
     assert [(a.key, a.vague) for a in anchors_en("the pendulums in Three Body")] == [("num:3", True)]
     assert [(a.key, a.vague) for a in anchors_en("Three people came")] == [("num:3", False)]
+
+
+def test_numeral_words_are_the_words_of_a_whole_text_cut():
+    """Only the runs holding a numeral are cut by jieba, and that must not change the words found there."""
+    import jieba
+
+    from duizhao.numbers import _ZH_NUM_RE, _numeral_words
+
+    page = (Path(__file__).resolve().parents[1] / "examples" / "readout.txt").read_text(encoding="utf-8")
+    texts = [line for line in page.splitlines() if _ZH_NUM_RE.search(line)]
+    texts += ["韦小宝西瓜大的字识不了一担，“四十二”三字却是识得的，五个字中居然识得三个。", "一面说一面递了个眼色儿。"]
+    assert len(texts) >= 6  # the page's paragraphs with numerals, each many runs long
+    for text in texts:
+        whole = [word for word in jieba.tokenize(text) if _ZH_NUM_RE.search(word[0])]
+        assert [word for word in _numeral_words(text) if _ZH_NUM_RE.search(word[0])] == whole

@@ -201,11 +201,22 @@ def _zh_percents(text: str) -> list[Anchor]:
     return found
 
 
-def _jieba_words(text: str) -> list[tuple[str, int, int]]:
+def _numeral_words(text: str) -> list[tuple[str, int, int]]:
+    """jieba's words (with offsets) in the stretches of `text` that hold a Chinese numeral.
+
+    jieba segments each run of Han characters and alphanumerics on its own, so cutting only the runs with a
+    numeral gives exactly the words a whole-text cut would give there, at a fraction of the cost (most
+    sentences have none: fast mode spent a quarter of its time here).
+    """
     import jieba
 
     jieba.setLogLevel(60)  # jieba prints a banner on first use; keep stderr clean
-    return [(w, s, e) for w, s, e in jieba.tokenize(text)]
+    words = []
+    for run in jieba.re_han_default.finditer(text):
+        if _ZH_NUM_RE.search(run.group()):
+            offset = run.start()
+            words.extend((w, offset + s, offset + e) for w, s, e in jieba.tokenize(run.group()))
+    return words
 
 
 _ZH_COUNT_WORD_RE = regex.compile(
@@ -217,7 +228,7 @@ def _zh_spelled_numbers(text: str, taken: list[tuple[int, int]]) -> list[Anchor]
     """Chinese-numeral counts, judged word by word so that 一些 / 统一 / 一系列 are not numbers."""
     found = []
     taken = taken + [m.span() for m in _ZH_NOT_NUMBER_PHRASES.finditer(text)]
-    for word, start, end in _jieba_words(text):
+    for word, start, end in _numeral_words(text):
         if not _ZH_NUM_RE.search(word) or word in _ZH_NOT_NUMBERS or _overlaps((start, end), taken):
             continue
         m = _ZH_COUNT_WORD_RE.fullmatch(word)
