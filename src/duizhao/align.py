@@ -32,8 +32,7 @@ Progress = Callable[[int, int], None]
 # Learned on MAC-Dev by benchmarks/tune.py (averaged structured perceptron with cost-augmented decoding;
 # default: `train --epochs 40 --radius 12 --cost 1 --hold lexical.shared,anchors.shared`, fast: `train
 # --fast --epochs 20 --radius 8 --cost 0.5 --hold anchors.unmatched=-1`, on the mode's signals below); feature
-# names are
-# "signal.feature", link-type priors "type.<zh>-<en>". Set by hand: the paragraph weights (MAC-Dev's
+# names are "signal.feature", link-type priors "type.<zh>-<en>". Set by hand: the paragraph weights (MAC-Dev's
 # chapters are one paragraph each); in default mode the shared-count features are held at 0 (they grow
 # with a link's length, and Dice carries the same evidence at no loss); in fast mode an unmatched anchor
 # costs 1, because MAC-Dev's literary text has too few numbers to teach it (learned: -0.05) and with no
