@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from duizhao.align import (
-    AlignConfig, Band, Scorer, align, band_links, best_path, corridor, link_types, prepare_scorer, Lattice,
+    AlignConfig, align, band_links, best_path, corridor, link_types, prepare_scorer, Lattice,
     link_posteriors, diagonal_band,
 )
 from duizhao.evaluate import score_corpus, strict_hits
