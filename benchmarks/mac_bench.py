@@ -38,7 +38,7 @@ import peers  # noqa: E402
 from duizhao import __version__  # noqa: E402
 from duizhao.evaluate import score, score_corpus, strict_hits  # noqa: E402
 from duizhao.io import atomic_write  # noqa: E402
-from duizhao.model import Bead, Document, Sentence  # noqa: E402
+from duizhao.model import Bead, Document  # noqa: E402
 
 SYSTEMS = ("floor", "duizhao", "duizhao-fast", "bertalign", "vecalign", "galechurch")
 # Confidence buckets for the calibration table: [low, high).

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from . import __version__
-from .errors import ConfigError, DuizhaoError, InputError
+from .errors import ConfigError, DuizhaoError
 from .model import Alignment
 
 app = typer.Typer(
