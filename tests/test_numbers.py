@@ -119,8 +119,11 @@ def test_numeral_words_are_the_words_of_a_whole_text_cut():
 
     page = (Path(__file__).resolve().parents[1] / "examples" / "readout.txt").read_text(encoding="utf-8")
     texts = [line for line in page.splitlines() if _ZH_NUM_RE.search(line)]
-    texts += ["韦小宝西瓜大的字识不了一担，“四十二”三字却是识得的，五个字中居然识得三个。", "一面说一面递了个眼色儿。"]
+    texts += ["韦小宝西瓜大的字识不了一担，“四十二”三字却是识得的，五个字中居然识得三个。", "一面说一面递了个眼色儿。",
+              "比分是一比〇。", "第○号，二〇〇八年。", "3.5万人，COP28，第二十八届"]
     assert len(texts) >= 6  # the page's paragraphs with numerals, each many runs long
     for text in texts:
         whole = [word for word in jieba.tokenize(text) if _ZH_NUM_RE.search(word[0])]
         assert [word for word in _numeral_words(text) if _ZH_NUM_RE.search(word[0])] == whole
+    # 〇 and ○ lie outside jieba's Han range; a lone one is still a number.
+    assert keys(anchors_zh("比分是一比〇。")) == ["num:0"] and keys(anchors_zh("第○号")) == ["num:0"]
