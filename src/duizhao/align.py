@@ -43,27 +43,29 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "embedding.cosine": 1.5076, "embedding.margin": 7.8423, "embedding.members": 1.8689, "lexical.dice": 4.7677,
     "lexical.shared": 0.0, "anchors.shared": 0.0, "anchors.unmatched": -0.4716, "length.gale_church": 0.7231,
     "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0, "quotes.mismatch": -0.8172,
-    "punctuation.questions": -0.0872, "punctuation.exclamations": -0.2809, "type.1-1": -0.0748, "type.1-2": -1.3385,
-    "type.1-3": -2.6252, "type.1-4": -3.0534, "type.2-1": -0.6256, "type.2-2": -1.8768, "type.2-3": -2.9974,
-    "type.2-4": -4.7043, "type.3-1": -1.8153, "type.3-2": -1.4555, "type.3-3": -2.9658, "type.3-4": -4.8236,
-    "type.4-1": -2.7, "type.4-2": -3.605, "type.4-3": -4.7057, "type.4-4": -6.0884, "type.1-5": -4.4305,
-    "type.5-1": -3.6, "type.1-6": -4.4296, "type.6-1": -4.5, "type.1-0": -3.0294, "type.0-1": -4.8515,
+    "punctuation.question_mismatch": -0.0872, "punctuation.exclamation_mismatch": -0.2809, "type.1-1": -0.0748,
+    "type.1-2": -1.3385, "type.1-3": -2.6252, "type.1-4": -3.0534, "type.2-1": -0.6256, "type.2-2": -1.8768,
+    "type.2-3": -2.9974, "type.2-4": -4.7043, "type.3-1": -1.8153, "type.3-2": -1.4555, "type.3-3": -2.9658,
+    "type.3-4": -4.8236, "type.4-1": -2.7, "type.4-2": -3.605, "type.4-3": -4.7057, "type.4-4": -6.0884,
+    "type.1-5": -4.4305, "type.5-1": -3.6, "type.1-6": -4.4296, "type.6-1": -4.5, "type.1-0": -3.0294,
+    "type.0-1": -4.8515,
 }
 FAST_WEIGHTS: dict[str, float] = {
     "lexical.dice": 11.0532, "lexical.shared": 0.0096, "anchors.shared": 0.1944, "anchors.unmatched": -1.0,
     "length.gale_church": 0.7861, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0045,
-    "quotes.mismatch": -1.1286, "punctuation.questions": -0.3814, "punctuation.exclamations": -0.3987,
-    "type.1-1": 0.5382, "type.1-2": -0.4491, "type.1-3": -1.5195, "type.1-4": -2.1236, "type.2-1": 0.2899,
-    "type.2-2": -1.0639, "type.2-3": -1.8789, "type.2-4": -4.1767, "type.3-1": -1.8151, "type.3-2": -1.1645,
-    "type.3-3": -3.7114, "type.3-4": -5.3806, "type.4-1": -2.7, "type.4-2": -3.635, "type.4-3": -4.9163,
-    "type.4-4": -6.9371, "type.1-5": -3.9292, "type.5-1": -3.6, "type.1-6": -4.4155, "type.6-1": -4.5,
-    "type.1-0": -2.805, "type.0-1": -4.884,
+    "quotes.mismatch": -1.1286, "punctuation.question_mismatch": -0.3814,
+    "punctuation.exclamation_mismatch": -0.3987, "type.1-1": 0.5382, "type.1-2": -0.4491, "type.1-3": -1.5195,
+    "type.1-4": -2.1236, "type.2-1": 0.2899, "type.2-2": -1.0639, "type.2-3": -1.8789, "type.2-4": -4.1767,
+    "type.3-1": -1.8151, "type.3-2": -1.1645, "type.3-3": -3.7114, "type.3-4": -5.3806, "type.4-1": -2.7,
+    "type.4-2": -3.635, "type.4-3": -4.9163, "type.4-4": -6.9371, "type.1-5": -3.9292, "type.5-1": -3.6,
+    "type.1-6": -4.4155, "type.6-1": -4.5, "type.1-0": -2.805, "type.0-1": -4.884,
 }
 # Confidence temperatures with the lowest log-loss on MAC-Dev (benchmarks/tune.py calibrate --temperature …;
 # default: 0.6 / 0.7 / 0.8 give 0.232 / 0.228 / 0.232; fast: 0.8 / 1.0 / 1.2 give 0.290 / 0.287 / 0.304).
 DEFAULT_TEMPERATURE = 0.7
 FAST_TEMPERATURE = 1.0
-# A link of k Chinese and l English sentences: a prior that falls with its size unless learned otherwise.
+# A link of k Chinese and l English sentences: a prior that falls with its distance from 1-1 unless learned
+# otherwise (so a 1-0 or 0-1 link costs what one extra sentence in a link would).
 SIZE_PRIOR = -0.9
 DEFAULT_SIGNALS = ("embedding", "lexical", "anchors", "length", "paragraphs", "quotes", "punctuation")
 FAST_SIGNALS = ("lexical", "anchors", "length", "paragraphs", "quotes", "punctuation")

@@ -8,7 +8,7 @@ never re-encodes or re-tokenises a window.
 
     from duizhao import signals
     signals.get("lexical")            # an instance; unknown names fail with the list of valid ones
-    signals.names()                   # ["anchors", "embedding", "length", "lexical", "paragraphs"]
+    signals.names()                   # ["anchors", "embedding", "length", "lexical", "paragraphs", "punctuation", "quotes"]
 """
 from __future__ import annotations
 
