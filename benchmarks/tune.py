@@ -18,9 +18,9 @@ features at 0 or at a given weight. `--method crf` maximises the gold path's log
 (forward–backward, L-BFGS). It prints a weight table to paste into duizhao/align.py.
 
 `crossval` measures what the tuned weights would give on text they never saw: for each chapter, the weights
-are learned on the other five, from a neutral start (features 0, link-type priors by size, not the shipped
-table, which has seen every chapter), and that chapter is aligned with them; the six held-out alignments are
-scored together.
+are learned on the other five, from a neutral start (features 0, link-type priors by distance from 1-1, not
+the shipped table, which has seen every chapter), and that chapter is aligned with them; the six held-out
+alignments are scored together. Pass the shipped recipe's flags (see duizhao/align.py) to measure it.
 
 `memory` aligns a synthetic pair of --size sentences a side in fast mode and prints time and peak RSS.
 
@@ -187,12 +187,13 @@ def train(chapters, config: AlignConfig, epochs: int, radius: int, hold: dict[st
     return {name: round(float(v), 4) for name, v in zip(names, averaged)}
 
 
-def crossval(chapters, config: AlignConfig, epochs: int, radius: int, hold: dict[str, float], cost: float):
+def crossval(chapters, config: AlignConfig, epochs: int, radius: int, hold: dict[str, float], cost: float,
+             seed: int = 0):
     """Leave one chapter out: learn on the others from a neutral start, align the one left out."""
     neutral = replace(config, weights={})
     pairs = []
     for k, (number, doc, gold) in enumerate(chapters):
-        weights = train(chapters[:k] + chapters[k + 1:], neutral, epochs, radius, hold, 0, cost)
+        weights = train(chapters[:k] + chapters[k + 1:], neutral, epochs, radius, hold, seed, cost)
         alignment = align(doc, replace(config, weights=weights))
         pairs.append((gold, alignment.beads))
         s = score_corpus([(gold, alignment.beads)])
@@ -365,9 +366,9 @@ def main(argv=None) -> int:
     parser.add_argument("--method", choices=["perceptron", "crf"], default="perceptron")
     parser.add_argument("--l2", type=float, default=0.001, help="crf: L2 penalty toward the shipped weights")
     parser.add_argument("--iterations", type=int, default=200, help="crf: most L-BFGS iterations")
-    parser.add_argument("--cost", type=float, default=0.0, help="train: cost-augmented decoding, per wrong link")
-    parser.add_argument("--seed", type=int, default=0, help="train: the perceptron's order of chapters")
-    parser.add_argument("--hold", default="", help="train: comma-separated features held at weight 0, or at "
+    parser.add_argument("--cost", type=float, default=0.0, help="train, crossval: cost-augmented decoding, per wrong link")
+    parser.add_argument("--seed", type=int, default=0, help="train, crossval: the perceptron's order of chapters")
+    parser.add_argument("--hold", default="", help="train, crossval: comma-separated features held at weight 0, or at "
                         "a value given as name=value")
     parser.add_argument("--signals", help="comma-separated signal names (default: the mode's set)")
     args = parser.parse_args(argv)
@@ -382,7 +383,7 @@ def main(argv=None) -> int:
     elif args.what == "eval":
         evaluate(chapters, config)
     elif args.what == "crossval":
-        crossval(chapters, config, args.epochs, args.radius, hold, args.cost)
+        crossval(chapters, config, args.epochs, args.radius, hold, args.cost, args.seed)
     elif args.what == "train":
         if args.method == "crf":
             weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, hold)

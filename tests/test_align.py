@@ -216,3 +216,12 @@ def test_links_always_partition_both_sides_in_order(zh, en, max_link, max_split,
         assert (a <= max_link and b <= max_link) or (min(a, b) == 1 and max(a, b) <= max_split)
         assert a or b
         assert 0.0 <= bead.score <= 1.0
+
+
+def test_link_types_without_a_learned_prior_cost_by_their_distance_from_one_to_one():
+    # A weight table that names no link type (a user's own, or a neutral start for training) must not make
+    # leaving sentences unlinked the cheapest path: 1-0 and 0-1 cost like one extra sentence in a link.
+    document = Document([Sentence("此种流入加剧了芬太尼危机。", 0), Sentence("双方举行了会晤。", 0)],
+                        [Sentence("The flow fuels the fentanyl crisis.", 0), Sentence("The two sides met.", 0)])
+    alignment = align(document, AlignConfig(fast=True, weights={}))
+    assert [(b.zh, b.en) for b in alignment.beads] == [((0,), (0,)), ((1,), (1,))]

@@ -170,7 +170,7 @@ class Scorer:
         key = f"type.{a}-{b}"
         if key in self.weights:
             return self.weights[key]
-        return SIZE_PRIOR * (a + b - 2)
+        return SIZE_PRIOR * abs(a + b - 2)
 
     def vector(self) -> np.ndarray:
         return np.array([self.weights.get(name, 0.0) for name in self.feature_names])
