@@ -92,6 +92,16 @@ def prefix_sums(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def mark_counts(texts: list[str], pattern) -> np.ndarray:
+    """Prefix sums of how often `pattern` (a compiled regex) occurs in each text: a span's count is P[end] - P[start]."""
+    return prefix_sums(np.array([len(pattern.findall(t)) for t in texts], dtype=np.float64))
+
+
+def count_mismatch(zh: np.ndarray, en: np.ndarray, links: Links) -> np.ndarray:
+    """How far each link's two sides differ in something counted per sentence (prefix sums per side)."""
+    return np.abs((zh[links.zh_end] - zh[links.zh_start]) - (en[links.en_end] - en[links.en_start]))
+
+
 def block_sums(rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Float32 sums of rows over consecutive blocks [bounds[k], bounds[k + 1]), unit length (zero rows stay
     zero), computed in slices so that a large count matrix is never converted whole."""
@@ -185,4 +195,4 @@ def get(name: str) -> Signal:
     return getattr(import_module(module), attr)()
 
 
-__all__ = ["Signal", "Links", "Context", "get", "names", "prefix_sums", "block_sums", "span_sums", "span_pairs", "pair_products", "SpanPairs"]
+__all__ = ["Signal", "Links", "Context", "get", "names", "prefix_sums", "mark_counts", "count_mismatch", "block_sums", "span_sums", "span_pairs", "pair_products", "SpanPairs"]

@@ -12,15 +12,11 @@ import numpy as np
 import regex
 
 from ..model import Document
-from . import Context, Links, Signal, prefix_sums
+from . import Context, Links, Signal, count_mismatch, mark_counts
 
 MAX_MISMATCH = 3
 _QUESTION = regex.compile(r"[?？]+")
 _EXCLAMATION = regex.compile(r"[!！]+")
-
-
-def counts(texts: list[str], pattern: regex.Pattern) -> np.ndarray:
-    return prefix_sums(np.array([len(pattern.findall(t)) for t in texts], dtype=np.float64))
 
 
 class PunctuationSignal(Signal):
@@ -32,11 +28,7 @@ class PunctuationSignal(Signal):
     def prepare(self, document: Document, context: Context):
         zh = [s.text for s in document.zh]
         en = [s.text for s in document.en]
-        return [(counts(zh, pattern), counts(en, pattern)) for pattern in (_QUESTION, _EXCLAMATION)]
+        return [(mark_counts(zh, pattern), mark_counts(en, pattern)) for pattern in (_QUESTION, _EXCLAMATION)]
 
     def score(self, prepared, links: Links) -> np.ndarray:
-        columns = []
-        for zh, en in prepared:
-            mismatch = np.abs((zh[links.zh_end] - zh[links.zh_start]) - (en[links.en_end] - en[links.en_start]))
-            columns.append(np.minimum(mismatch, MAX_MISMATCH))
-        return np.stack(columns, axis=1)
+        return np.stack([np.minimum(count_mismatch(zh, en, links), MAX_MISMATCH) for zh, en in prepared], axis=1)
