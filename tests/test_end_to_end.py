@@ -174,3 +174,30 @@ def test_a_misspelt_weight_is_one_line_exit_2_and_no_output(tmp_path):
     assert done.returncode == 2 and "\n" not in err and err.startswith("Error: ")
     assert "lexical.dise not used in fast mode" in err and "lexical.dice" in err
     assert not out.exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_output(tmp_path):
+    # "中文.txt" in GBK, as a zip made on Windows unpacks it: Python sees lone surrogates.
+    name = os.fsdecode(b"\xd6\xd0\xce\xc4.txt")
+    page = tmp_path / name
+    page.write_bytes(EXAMPLE.read_bytes())
+    out = tmp_path / "out"
+    done = duizhao("align", str(page), "--fast", "--format", "jsonl,tmx,parquet", "--output", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    shown = str(tmp_path / "\\xd6\\xd0\\xce\\xc4.txt")
+    stem = "\\xd6\\xd0\\xce\\xc4"
+    record = json.loads((out / f"{stem}.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert record["doc"]["path"] == shown
+    from lxml import etree
+
+    header = etree.parse(str(out / f"{stem}.tmx")).getroot().find("header")
+    assert {p.get("type"): p.text for p in header.iter("prop")}["x-path"] == shown
+    assert (out / f"{stem}.parquet").is_file()
+
+
+@pytest.mark.parametrize("name", ["moses", "intertext"])
+def test_a_format_of_several_files_to_stdout_is_refused_before_aligning(name):
+    done = duizhao("align", str(EXAMPLE), "--fast", "--format", name)
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode().strip() == (f"Error: {name} writes several files, which cannot go to standard "
+                                            "output: give --output FOLDER")

@@ -225,6 +225,15 @@ def test_jsonl_escapes_every_line_break(tmp_path):
     assert [json.loads(line)["zh"] for line in raw.splitlines()] == [s.text for s in tricky_alignment().document.zh]
 
 
+def test_jsonl_of_several_documents_is_refused_not_mixed(tmp_path):
+    fmt = formats.get("jsonl")
+    first = fmt.write(readout_alignment(), tmp_path / "a.jsonl")[0].read_text(encoding="utf-8")
+    second = fmt.write(tricky_alignment(), tmp_path / "b.jsonl")[0].read_text(encoding="utf-8")
+    (tmp_path / "both.jsonl").write_text(first + second, encoding="utf-8")
+    with pytest.raises(FormatError, match="holds the links of 2 documents"):
+        fmt.read(tmp_path / "both.jsonl")
+
+
 def test_jsonl_bad_line_names_the_line(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"zh": "你好", "en": "Hello", "zh_ids": [0], "en_ids": [0], "score": 1}\n{oops\n', "utf-8")
@@ -277,6 +286,24 @@ def test_tsv_reads_back_links(tmp_path):
                                                   ((3,), (3,)), ((4,), (4,)), ((5,), (5,))]
     tricky = tricky_alignment()
     assert fmt.read(fmt.write(tricky, tmp_path / "t.tsv")[0]).pairs() == tricky.pairs()
+
+
+def test_tsv_reads_a_file_an_editor_saved_with_crlf_and_a_bom(tmp_path):
+    fmt = formats.get("tsv")
+    original = readout_alignment()
+    lf = fmt.write(original, tmp_path / "a.tsv")[0].read_text(encoding="utf-8")
+    saved = tmp_path / "windows.tsv"
+    saved.write_bytes(b"\xef\xbb\xbf" + lf.replace("\n", "\r\n").encode("utf-8"))
+    back = fmt.read(saved)
+    assert back.pairs() == original.pairs()
+    assert [[f.type for f in b.flags] for b in back.beads] == [[], [], [], [], ["date"], [], []]
+
+
+def test_tsv_line_with_neither_side_is_refused(tmp_path):
+    path = tmp_path / "a.tsv"
+    path.write_text("zh\ten\tscore\ttype\tflags\n双方。\tBoth.\t0.9\t1-1\t\n\t\t0.5\t1-1\t\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="a.tsv:3: a link with neither Chinese nor English text"):
+        formats.get("tsv").read(path)
 
 
 def test_tsv_without_header_is_refused(tmp_path):
@@ -428,6 +455,49 @@ def test_tmx_refuses_control_characters_and_writes_nothing(tmp_path):
     assert str(err.value) == ("link 5 holds the control character U+000C, which XML cannot store; remove it "
                               "from the input, or export to jsonl or tsv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_tmx_refuses_a_lone_surrogate_rather_than_dropping_it(tmp_path):
+    alignment = readout_alignment()
+    alignment.document.zh[3] = Sentence("2023年10月\ud80027日", 3)  # lxml would silently drop it
+    with pytest.raises(FormatError, match="link 5 holds the lone surrogate U\\+D800"):
+        formats.get("tmx").write(alignment, tmp_path / "a.tmx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tmx_writes_metadata_that_xml_cannot_hold_escaped(tmp_path):
+    alignment = readout_alignment()
+    alignment.document.meta.path = "inbox/\x1b[31mreadout.txt"
+    alignment.beads[4].flags = [Flag("date", "a date on one side only", "10月27日\x0b ↔ —")]
+    path = formats.get("tmx").write(alignment, tmp_path / "a.tmx")[0]
+    root = etree.parse(str(path)).getroot()
+    props = {p.get("type"): p.text for p in root.find("header").iter("prop")}
+    assert props["x-path"] == "inbox/\\u001b[31mreadout.txt"
+    assert [n.text for n in root.iter("note")] == ["date: a date on one side only (10月27日\\u000b ↔ —)"]
+    assert [s.text for s in root.iter("seg")][:2] == [ZH[1], EN[0]]  # the bitext itself is untouched
+
+
+def test_a_format_that_refuses_writes_none_of_the_set(tmp_path):
+    alignment = readout_alignment()
+    alignment.document.en[3] = Sentence("OCTOBER\x0c27, 2023", 3)  # jsonl and tsv escape it; XML cannot hold it
+    (tmp_path / "readout.jsonl").write_text("an earlier run\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="U\\+000C"):
+        formats.write(alignment, ["jsonl", "tsv", "tmx"], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["readout.jsonl"]
+    assert (tmp_path / "readout.jsonl").read_text(encoding="utf-8") == "an earlier run\n"
+
+
+def test_a_lone_surrogate_is_a_format_error_in_utf8_formats(tmp_path):
+    alignment = readout_alignment()
+    alignment.document.meta.title_en = "Readout \udcd6"
+    with pytest.raises(FormatError, match="U\\+DCD6, a lone surrogate that UTF-8 cannot store"):
+        formats.write(alignment, ["jsonl"], tmp_path / "a.jsonl")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_path_ending_in_a_slash_is_a_folder(tmp_path):
+    written = formats.write(readout_alignment(), ["tsv"], f"{tmp_path / 'new'}/")
+    assert written == [tmp_path / "new" / "readout.tsv"] and written[0].is_file()
 
 
 def test_tmx_that_is_not_xml_is_refused(tmp_path):

@@ -428,3 +428,12 @@ def test_a_weight_table_reaches_every_worker_and_the_corpus_settings(tmp_path: P
     assert one_line(capsys.readouterr().err) == (
         f"Error: {out} holds a corpus made with other settings (weights ({len(FAST_WEIGHTS)} weights) → None): "
         "use another --output, or rerun with the same settings to resume it")
+
+
+def test_jsonl_shards_escape_every_line_break(tmp_path: Path) -> None:
+    from duizhao.scale import write_shard
+
+    rows = [{"zh": "第一段\u2028第二段", "en": "one\u2029two\x85three"}, {"zh": "二", "en": "two"}]
+    write_shard(tmp_path / "shard.jsonl", rows, "jsonl", {})
+    lines = (tmp_path / "shard.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == rows

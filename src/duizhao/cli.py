@@ -196,6 +196,9 @@ def align(
             registry.get(name)  # fail on an unknown format before any work is done
         if output is None and len(chosen) > 1:
             raise ConfigError("several formats need --output FOLDER")
+        if output is None and not registry.get(chosen[0]).single_file:
+            raise ConfigError(f"{chosen[0]} writes several files, which cannot go to standard output: "
+                              "give --output FOLDER")
     if sentences and not (zh and en):
         raise ConfigError("--sentences needs the two sides as separate files: --zh FILE --en FILE")
 

@@ -33,6 +33,15 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
         raise
 
 
+def printable_path(path: str | os.PathLike) -> str:
+    """`path` as text that any UTF-8 output can hold.
+
+    A file name that is not UTF-8 (GBK bytes from a zip made on Windows) comes back from the OS as lone
+    surrogates, which no UTF-8 file, database or terminal accepts; its undecodable bytes are shown as \\xNN.
+    """
+    return os.fspath(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

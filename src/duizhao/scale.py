@@ -38,7 +38,8 @@ from . import __version__
 from .encoders import DEFAULT_ENCODER
 from .errors import ConfigError, DuizhaoError, FormatError, InputError
 from .formats import link_record
-from .io import atomic_write
+from .formats.jsonl import json_line
+from .io import atomic_write, printable_path
 
 Engine = Literal["local", "ray"]
 OutputFormat = Literal["parquet", "jsonl"]
@@ -224,7 +225,8 @@ def collect_inputs(inputs: Sequence[str | os.PathLike], exclude: str | os.PathLi
             doc_id = document_id(path, path_en)
         except OSError as err:
             failures.append({
-                "path": path if path_en is None else f"{path} + {path_en}", "doc_id": "",
+                "path": printable_path(path) if path_en is None else f"{printable_path(path)} + {printable_path(path_en)}",
+                "doc_id": "",
                 "error": "InputError", "reason": f"cannot read {err.filename}: {err.strerror}",
             })
             continue
@@ -233,8 +235,9 @@ def collect_inputs(inputs: Sequence[str | os.PathLike], exclude: str | os.PathLi
             continue
         seen.add(doc_id)
         tasks.append(Task(
-            doc_id=doc_id, source=path, path=str(Path(path).resolve()),
-            source_en=path_en or "", path_en=str(Path(path_en).resolve()) if path_en else "",
+            # source: the name shown in rows and errors; path: the one to open (maybe not UTF-8).
+            doc_id=doc_id, source=printable_path(path), path=str(Path(path).resolve()),
+            source_en=printable_path(path_en) if path_en else "", path_en=str(Path(path_en).resolve()) if path_en else "",
         ))
     return Inputs(tasks, failures, duplicates)
 
@@ -410,7 +413,7 @@ def write_shard(path: Path, rows: list[dict], fmt: str, settings: dict) -> None:
     else:
         with atomic_write(path) as handle:
             for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                handle.write(json_line(row) + "\n")  # U+2028 and kin escaped, as in the jsonl format
 
 
 class DocumentWorker:

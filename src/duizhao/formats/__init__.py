@@ -18,7 +18,10 @@ Two kinds of format, and what `read` gives back:
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 from importlib import import_module
 from pathlib import Path
 from typing import ClassVar
@@ -51,6 +54,7 @@ class Format:
     name: ClassVar[str]
     extension: ClassVar[str]
     can_read: ClassVar[bool] = False
+    single_file: ClassVar[bool] = True  # False: several files (moses, intertext), so never to stdout
 
     def write(self, alignment: Alignment, path: Path) -> list[Path]:
         raise NotImplementedError
@@ -87,23 +91,50 @@ def write(alignment: Alignment, fmt_names: list[str], output: Path | None) -> li
     """Write `alignment` in each format; return the files written.
 
     One format: `output` is the file path (a folder is allowed too: the file goes inside it, named after
-    the input). Several formats: `output` is a folder, and each file is `<stem>.<extension>` in it.
+    the input; so is a path ending in "/", created if missing). Several formats: `output` is a folder, and
+    each file is `<stem>.<extension>` in it. Either every file is written or none is (see `_write_all`).
     """
     chosen = [get(name) for name in dict.fromkeys(fmt_names)]  # check every name before writing anything
     if not chosen:
         raise FormatError(f"no format given: choose one or more of {', '.join(names())}")
     if output is None:
         output = Path(".") if len(chosen) > 1 else Path(f"{output_stem(alignment)}.{chosen[0].extension}")
+    as_folder = str(output).endswith(("/", os.sep))
     output = Path(output)
-    if len(chosen) == 1 and not output.is_dir():
-        return chosen[0].write(alignment, output)
+    if len(chosen) == 1 and not output.is_dir() and not as_folder:
+        return _write_all(alignment, [(chosen[0], output)])
     if output.exists() and not output.is_dir():
         raise FormatError(f"{output} is a file; several formats need a folder: give --output FOLDER")
     stem = output_stem(alignment)
-    written: list[Path] = []
-    for fmt in chosen:
-        written.extend(fmt.write(alignment, output / f"{stem}.{fmt.extension}"))
-    return written
+    return _write_all(alignment, [(fmt, output / f"{stem}.{fmt.extension}") for fmt in chosen])
+
+
+def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]]) -> list[Path]:
+    """Write each (format, path) into a staging folder beside the outputs, then rename every file into place.
+
+    A format can refuse an alignment that another accepts (XML cannot hold a control character that JSONL
+    escapes), and some formats are several files (moses, intertext): staging them all first means a refusal
+    leaves no partial set of outputs, and a set from an earlier run is replaced whole or not at all.
+    """
+    folder = targets[0][1].parent
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".duizhao-", dir=folder))
+    try:
+        staged: list[Path] = []
+        for fmt, path in targets:
+            try:
+                staged.extend(fmt.write(alignment, staging / path.name))
+            except UnicodeEncodeError as err:
+                # Lone surrogates: Python strings can hold them (a hand-built Alignment), UTF-8 cannot.
+                raise FormatError(f"cannot write {fmt.name}: the alignment holds U+{ord(err.object[err.start]):04X}, "
+                                  "a lone surrogate that UTF-8 cannot store; remove it from the text") from None
+        written = []
+        for path in staged:
+            os.replace(path, folder / path.name)
+            written.append(folder / path.name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -138,27 +169,38 @@ def require_file(path: Path) -> None:
 
 
 def read_utf8(path: Path) -> str:
-    """A text file's content, read as written: UTF-8, and no newline translation (a \r stays a \r)."""
+    """A text file's content, read as written: UTF-8 (a byte-order mark, as some editors add, is skipped),
+    and no newline translation (a \r stays a \r)."""
     require_file(path)
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             return handle.read()
     except UnicodeDecodeError as err:
         raise FormatError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); "
                           "duizhao writes and reads its formats in UTF-8") from err
 
 
-# Characters XML 1.0 cannot hold at all, even escaped (surrogates never occur in decoded text).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot hold at all, even escaped: C0 controls but tab and line ends, U+FFFE/U+FFFF,
+# and lone surrogates (text built in Python can hold them; no encoded file can).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def refuse_non_xml(text: str, where: str) -> str:
     """`text` unchanged, or a FormatError if XML cannot store it: never silently drop the user's text."""
     bad = _NOT_XML.search(text)
     if bad:
-        raise FormatError(f"{where} holds the control character U+{ord(bad.group()):04X}, which XML cannot "
-                          "store; remove it from the input, or export to jsonl or tsv")
+        code = ord(bad.group())
+        kind = "lone surrogate" if 0xD800 <= code <= 0xDFFF else "noncharacter" if code >= 0xFFFE else "control character"
+        raise FormatError(f"{where} holds the {kind} U+{code:04X}, which XML cannot store; remove it from the "
+                          "input, or export to jsonl or tsv")
     return text
+
+
+def escape_non_xml(text: str) -> str:
+    """Metadata (a file name, a title) as XML can hold it: each character XML cannot store written as \\uXXXX.
+    The bitext itself is refused instead (`refuse_non_xml`); a file name's control character is not worth
+    losing the export for."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def sentence_offsets(texts: list[str], separator: str) -> list[int]:

@@ -68,6 +68,7 @@ def _write_xml(tree, path: Path) -> None:
 
 class InterTextFormat(Format):
     name = "intertext"
+    single_file = False
     extension = "intertext"  # a stem only: the files written are NAME_zh.xml, NAME_en.xml and the link file
     can_read = True
 

@@ -58,6 +58,11 @@ class JsonlFormat(Format):
                 raise FormatError(f"{path}:{number}: not a JSON line ({err.msg}); "
                                   "a duizhao JSONL file has one JSON object per line") from err
         first = records[0] if records else {}
+        documents = {json.dumps(r.get("doc"), sort_keys=True) for r in records if isinstance(r, dict)}
+        if len(documents) > 1:
+            # Several pages' JSONL concatenated: their sentence ids repeat, so one alignment cannot hold them.
+            raise FormatError(f"{path}: holds the links of {len(documents)} documents (their \"doc\" fields "
+                              "differ); read one document's lines at a time")
         meta = metadata_from(first.get("doc") or {}) if isinstance(first, dict) else Metadata()
         settings = dict(first.get("settings") or {}) if isinstance(first, dict) else {}
         return alignment_from_records(records, meta, settings, str(path))

@@ -28,6 +28,7 @@ def moses_paths(path: Path) -> tuple[Path, Path]:
 
 class MosesFormat(Format):
     name = "moses"
+    single_file = False
     extension = "moses"  # a stem only: the files written are NAME.zh and NAME.en
 
     def write(self, alignment: Alignment, path: Path) -> list[Path]:

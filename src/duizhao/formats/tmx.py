@@ -13,7 +13,8 @@ the header attributes and the `<prop>` elements it has no API for are set on its
 - No creation date: the same alignment always gives the same bytes.
 
 XML 1.0 cannot carry most C0 control characters (U+0000–U+001F other than tab, newline, carriage
-return); a segment holding one is refused with a FormatError rather than silently changed.
+return) or lone surrogates; a segment holding one is refused with a FormatError rather than silently
+changed, and metadata (a file name, a flag's note) holding one gets it written as \\uXXXX.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Flag, Metadata
-from . import Format, alignment_from_links, refuse_non_xml, require_file, settings_of
+from . import Format, alignment_from_links, escape_non_xml, refuse_non_xml, require_file, settings_of
 
 _META_PROPS = {"title_zh": "x-title-zh", "title_en": "x-title-en", "date": "x-date",
                "source_url": "x-source-url", "site": "x-site", "path": "x-path"}
@@ -86,7 +87,7 @@ class TmxFormat(Format):
 
         def prop(parent, kind: str, value: str, before=None):
             element = etree.Element("prop", type=kind)
-            element.text = value
+            element.text = escape_non_xml(value)
             if before is None:
                 parent.append(element)
             else:
@@ -111,7 +112,7 @@ class TmxFormat(Format):
             first_tuv = tu.find("tuv")
             for flag in bead.flags:
                 note = etree.Element("note")
-                note.text = f"{flag.type}: {flag.message}" + (f" ({flag.evidence})" if flag.evidence else "")
+                note.text = escape_non_xml(f"{flag.type}: {flag.message}" + (f" ({flag.evidence})" if flag.evidence else ""))
                 first_tuv.addprevious(note)
             prop(tu, "x-score", f"{bead.score:.4f}", first_tuv)
             prop(tu, "x-link-type", bead.type, first_tuv)

@@ -62,8 +62,9 @@ class TsvFormat(Format):
 
     def read(self, path: Path) -> Alignment:
         links = []
-        # Split on "\n" only: every other line break inside a segment is escaped, and a \r is data.
-        header, *lines = read_utf8(path).split("\n")
+        # Split on "\n" only: every other line break inside a segment is escaped. The writer escapes \r too,
+        # so a raw one ending a line comes from an editor that saved the file with CRLF line ends.
+        header, *lines = (line.removesuffix("\r") for line in read_utf8(path).split("\n"))
         if header.split("\t")[:3] != HEADER[:3]:
             raise FormatError(f"{path}: the first line must be the header {' '.join(HEADER)!r}; "
                               "is this a duizhao TSV file?")
@@ -79,5 +80,9 @@ class TsvFormat(Format):
             except ValueError as err:
                 raise FormatError(f"{path}:{number}: score {fields[2]!r} is not a number") from err
             flag_types = [unescape(t) for t in fields[4].split(",") if t] if len(fields) > 4 else []
-            links.append((unescape(fields[0]), unescape(fields[1]), score, [Flag(t, "") for t in flag_types]))
+            zh, en = unescape(fields[0]), unescape(fields[1])
+            if not zh and not en:
+                raise FormatError(f"{path}:{number}: a link with neither Chinese nor English text; "
+                                  "delete the line, or give it the text of one side")
+            links.append((zh, en, score, [Flag(t, "") for t in flag_types]))
         return alignment_from_links(links, Metadata(path=str(path)), {})

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from ..errors import InputError
+from ..io import printable_path
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
@@ -123,7 +124,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _name(path: str | os.PathLike) -> str:
-    return "-" if str(path) == "-" else str(Path(path))
+    return "-" if str(path) == "-" else printable_path(Path(path))
 
 
 def _label(name: str) -> str:
