@@ -201,3 +201,56 @@ def test_a_format_of_several_files_to_stdout_is_refused_before_aligning(name):
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.decode().strip() == (f"Error: {name} writes several files, which cannot go to standard "
                                             "output: give --output FOLDER")
+
+
+def test_the_output_extension_picks_the_format_when_none_is_given(tmp_path):
+    done = duizhao("align", str(EXAMPLE), "--fast", "--output", str(tmp_path / "links.tmx"))
+    assert done.returncode == 0, done.stderr.decode()
+    assert (tmp_path / "links.tmx").read_bytes().startswith(b"<?xml")
+    done = duizhao("align", str(EXAMPLE), "--fast", "--output", str(tmp_path / "links.txt"))
+    assert done.returncode == 0 and json.loads((tmp_path / "links.txt").read_text(encoding="utf-8").splitlines()[0])
+
+
+def test_an_output_ending_in_a_slash_is_a_new_folder(tmp_path):
+    done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", f"{tmp_path / 'new'}/")
+    assert done.returncode == 0, done.stderr.decode()
+    assert (tmp_path / "new" / "readout.tsv").is_file()
+
+
+def test_dash_as_output_is_standard_output(tmp_path):
+    done = duizhao("align", str(EXAMPLE), "--fast", "--format", "vecalign", "--output", "-", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.decode().startswith("[0]:[]:")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "table", "--output", "t.txt"], "the table is shown on the terminal, not written to --output"),
+    (["--format", "table,tsv"], "the table and a file format cannot share standard output"),
+    (["--format", "docx"], "unknown format 'docx': choose one of table, intertext, jsonl"),
+])
+def test_table_and_format_mistakes_are_refused_before_aligning(tmp_path, args, message):
+    done = duizhao("align", str(EXAMPLE), "--fast", *args, cwd=tmp_path)
+    err = done.stderr.decode().strip()
+    assert done.returncode == 2 and err.startswith(f"Error: {message}") and "\n" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_to_a_pipe_writes_to_it_and_an_unwritable_place_is_one_line(tmp_path):
+    import stat
+    import threading
+
+    # A named pipe stands in for /dev/null or /dev/stdout: renaming over one would replace the device.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(pipe, "rb").read()))
+    reader.start()
+    done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", str(pipe))
+    reader.join(5)
+    assert done.returncode == 0, done.stderr.decode()
+    assert got[0].startswith(b"zh\ten\tscore") and stat.S_ISFIFO(os.stat(pipe).st_mode)
+    (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")
+    done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", str(tmp_path / "notes.txt" / "a.tsv"))
+    err = done.stderr.decode().strip()
+    assert done.returncode == 2 and "\n" not in err
+    assert err.startswith(f"Error: cannot write {tmp_path / 'notes.txt' / 'a.tsv'}: ")

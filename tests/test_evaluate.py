@@ -99,6 +99,20 @@ def test_files_intertext_gold_against_vecalign_prediction(mac_like, tmp_path):
     assert read_links(mac_like / "ch.1_zh.1_en.xml")[3].en == (4,)
 
 
+@pytest.mark.parametrize("content, message", [
+    ("", r"pred.align: no links in it"),
+    ("[0]:[0]\n[1, 2]:[1, 2, 3, 4, 5]\n[3]:[6]\n",
+     r"pred.align links English sentence 6 \(0-based\), but the gold links in .*ch.1_zh.1_en.xml end at 5: "
+     r"are they links of the same document\?"),
+    ("[0]:[0]\n[1, 2, 3, 9999]:[1, 2, 3, 4, 5]\n", r"links Chinese sentence 9999 \(0-based\), .* end at 3"),
+])
+def test_a_prediction_of_another_document_is_refused(mac_like, tmp_path, content, message):
+    pred = tmp_path / "pred.align"
+    pred.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        evaluate_files(mac_like / "ch.1_zh.1_en.xml", pred)
+
+
 def test_folders_pair_files_by_name_or_stem(mac_like, tmp_path):
     pred_dir = tmp_path / "pred"
     pred_dir.mkdir()

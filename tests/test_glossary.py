@@ -129,7 +129,7 @@ def test_cli_errors_state_the_fix(tmp_path, capsys):
     assert "Error: nothing to read: give a bilingual FILE, or --db PATH" in capsys.readouterr().err
     assert run(["glossary", "--db", str(tmp_path / "none.db")]) == 2
     err = capsys.readouterr().err
-    assert f"Error: no corpus database at {tmp_path / 'none.db'}" in err
+    assert f"Error: no corpus at {tmp_path / 'none.db'}" in err
 
 
 def test_cli_aligns_an_input_file_first(capsys):

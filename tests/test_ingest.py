@@ -345,6 +345,12 @@ def test_oversized_is_refused_before_reading(tmp_path, monkeypatch):
                                                    "into documents, or raise the limit (max_bytes)")
 
 
+def test_a_device_without_a_size_is_read_only_up_to_the_limit():
+    # /dev/zero stats as 0 bytes and never ends: reading it whole would exhaust memory.
+    assert error_of(load, "/dev/zero", max_bytes=4096) == (
+        "/dev/zero is over the 4 KB limit: split it into documents, or raise the limit (max_bytes)")
+
+
 def test_oversized_bytes():
     assert error_of(load_bytes, b"x" * 2048, name="upload.txt", max_bytes=1024) == (
         "upload.txt is 2 KB, over the 1 KB limit: split it into documents, or raise the limit (max_bytes)")

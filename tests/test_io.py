@@ -6,6 +6,7 @@ import stat
 
 import pytest
 
+from duizhao.errors import OutputError
 from duizhao.io import atomic_write
 
 
@@ -30,3 +31,57 @@ def test_a_failing_writer_leaves_nothing_and_keeps_the_old_file(tmp_path):
             raise RuntimeError("disk full")
     assert path.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_a_symbolic_link_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.tsv"
+    real.write_text("old", encoding="utf-8")
+    (tmp_path / "link.tsv").symlink_to(real)
+    with atomic_write(tmp_path / "link.tsv") as handle:
+        handle.write("new")
+    assert (tmp_path / "link.tsv").is_symlink() and real.read_text(encoding="utf-8") == "new"
+
+
+def fifo_reader(path):
+    """A named pipe at `path` (a stand-in for /dev/null or /dev/stdout, which a test must never risk
+    replacing) and a thread that reads it; join the thread, then read `got`."""
+    import threading
+
+    os.mkfifo(path)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(path, "rb").read()))
+    reader.start()
+    return reader, got
+
+
+def test_a_pipe_or_device_is_written_to_not_replaced(tmp_path):
+    reader, got = fifo_reader(tmp_path / "pipe")
+    with atomic_write(tmp_path / "pipe") as handle:
+        handle.write("双方\n")
+    reader.join(5)
+    assert got == ["双方\n".encode()] and stat.S_ISFIFO(os.stat(tmp_path / "pipe").st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_a_full_disk_is_an_output_error_that_names_the_file(tmp_path, monkeypatch):
+    import errno
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OutputError, match=r"cannot write .*out.tsv: No space left on device; free some disk space"):
+        with atomic_write(tmp_path / "out.tsv") as handle:
+            handle.write("x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_place_is_an_output_error_and_leaves_nothing(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"cannot write .*notes.txt/out.tsv: .*choose another --output"):
+        with atomic_write(tmp_path / "notes.txt" / "out.tsv") as handle:
+            handle.write("x")
+    with pytest.raises(OutputError, match="is a folder: give a file name"):
+        with atomic_write(tmp_path) as handle:
+            handle.write("x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

@@ -140,6 +140,10 @@ def test_input_mistakes_state_the_fix(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         run_batch([bad], tmp_path / "out", min_score=1.5)
     assert str(err.value) == "--min-score must be between 0 and 1 (link scores are confidences), got 1.5"
+    for timeout in (0.0, float("nan"), float("inf")):
+        with pytest.raises(ConfigError) as err:
+            run_batch([bad], tmp_path / "out", timeout=timeout)
+        assert str(err.value) == f"--timeout must be a number of seconds above 0 (and below 1e9), got {timeout}"
 
 
 def test_a_missing_file_in_a_manifest_fails_only_that_document(tmp_path: Path) -> None:

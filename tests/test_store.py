@@ -477,3 +477,53 @@ def test_search_and_add_errors_state_the_fix(tmp_path, capsys):
         f"Error: {tmp_path / 'nope.txt'} is not a file: check the path (use - for stdin)"
     ).split()
     assert not missing.exists()  # nothing was created for a failed add
+
+
+def test_another_applications_database_is_refused_and_left_untouched(tmp_path):
+    other = tmp_path / "notes.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    before = other.read_bytes()
+    for create in (True, False):
+        with pytest.raises(StoreError, match=r"notes.db is a database of something else \(tables notes\), not a "
+                                             "duizhao corpus: pass another file with --db"):
+            Store(other, create=create)
+    assert other.read_bytes() == before
+
+
+def test_readers_never_create_a_corpus(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    with pytest.raises(StoreError, match="empty.db holds no corpus yet: add documents with `duizhao add FILE"):
+        Store(empty, create=False)
+    assert empty.read_bytes() == b""
+    with pytest.raises(StoreError, match="no corpus at .*none.db: create one with `duizhao add FILE --db"):
+        Store(tmp_path / "none.db", create=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+
+
+def test_a_folder_or_an_unopenable_path_as_db_is_one_line(tmp_path, capsys):
+    from duizhao.cli import run
+
+    (tmp_path / "corpus").mkdir()
+    assert run(["search", "王毅", "--db", str(tmp_path / "corpus")]) == 2
+    assert capsys.readouterr().err.split() == (
+        f"Error: {tmp_path / 'corpus'} is a folder: pass a corpus file with --db, e.g. "
+        f"{tmp_path / 'corpus' / 'duizhao.db'}").split()
+    # A folder where no file can be created (procfs; a read-only mount behaves the same).
+    assert run(["add", "--fast", str(EXAMPLE), "--db", "/proc/self/corpus.db"]) == 2
+    assert capsys.readouterr().err.split() == (
+        "Error: cannot open /proc/self/corpus.db (unable to open database file): check the folder's "
+        "permissions, or pass another --db").split()
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_escaped(tmp_path, capsys):
+    from duizhao.cli import run
+
+    page = tmp_path / os.fsdecode(b"\xd6\xd0\xce\xc4.txt")  # "中文.txt" in GBK
+    page.write_bytes(EXAMPLE.read_bytes())
+    assert run(["add", "--fast", str(page), "--db", str(tmp_path / "c.db")]) == 0
+    shown = f"{tmp_path}/\\xd6\\xd0\\xce\\xc4.txt"
+    assert capsys.readouterr().err.split()[:5] == [f"{shown}:", "added", "as", "document", "1"]
+    with Store(tmp_path / "c.db") as store:
+        assert store.document(1).alignment.document.meta.path == shown

@@ -219,3 +219,23 @@ def test_search_page_marks_the_term_and_its_rendering(client):
     english = client.get("/search", params={"q": "Second Thomas Shoal"}).text
     assert '前往南中国海<mark class="rendering">第二托马斯浅滩</mark>执行' in english
     assert "0 links with" in client.get("/search", params={"q": "不存在的词"}).text
+
+
+def test_serve_states_a_bad_port_or_host_before_announcing(tmp_path, capsys):
+    import socket
+
+    from duizhao.cli import run
+
+    db = tmp_path / "c.db"
+    assert run(["serve", "--db", str(db), "--port", "99999"]) == 2
+    assert capsys.readouterr().err.strip() == "Error: --port must be between 1 and 65535, got 99999"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert run(["serve", "--db", str(db), "--port", str(port)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == f"Error: port {port} is in use: stop what uses it, or pass another --port"
+    assert "serving" not in captured.out
+    assert run(["serve", "--db", str(db), "--host", "no-such-host.invalid"]) == 2
+    assert capsys.readouterr().err.startswith("Error: --host 'no-such-host.invalid' is not an address of this machine")

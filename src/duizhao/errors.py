@@ -15,3 +15,7 @@ class FormatError(DuizhaoError):
 
 class ConfigError(DuizhaoError):
     """A bad option value (never silently corrected)."""
+
+
+class OutputError(DuizhaoError):
+    """An output cannot be written where asked: a read-only folder, a full disk, a folder given as a file."""

@@ -166,7 +166,23 @@ def read_links(path: str | os.PathLike) -> list[Bead]:
 
 def evaluate_files(gold: str | os.PathLike, pred: str | os.PathLike) -> Scores:
     """Score one predicted links file against one gold links file."""
-    return score(read_links(gold), read_links(pred))
+    return score(*read_pair(gold, pred))
+
+
+def read_pair(gold: str | os.PathLike, pred: str | os.PathLike) -> tuple[list[Bead], list[Bead]]:
+    """Gold and predicted links, refused when they cannot be links of the same document: a prediction with
+    no links, or one naming a sentence the gold links never reach (a file of another chapter scores 0
+    without a word otherwise)."""
+    gold_beads, pred_beads = read_links(gold), read_links(pred)
+    if not pred_beads:
+        raise InputError(f"{pred}: no links in it: give the predicted links (InterText link XML or Vecalign lines)")
+    for side, name in (("zh", "Chinese"), ("en", "English")):
+        gold_last = max((i for b in gold_beads for i in getattr(b, side)), default=-1)
+        pred_last = max((i for b in pred_beads for i in getattr(b, side)), default=-1)
+        if pred_last > gold_last:
+            raise InputError(f"{pred} links {name} sentence {pred_last} (0-based), but the gold links in {gold} "
+                             f"end at {gold_last}: are they links of the same document?")
+    return gold_beads, pred_beads
 
 
 @dataclass(frozen=True)
@@ -224,7 +240,7 @@ def evaluate_folders(gold_dir: str | os.PathLike, pred_dir: str | os.PathLike) -
                     f"name it {gold.name} or {gold.stem}.<ext>"
                 )
             pred = candidates[0]
-        counts = count(read_links(gold), read_links(pred))
+        counts = count(*read_pair(gold, pred))
         documents.append((gold.stem, scores_from(counts)))
         total = total + counts
     return CorpusReport(documents, scores_from(total))

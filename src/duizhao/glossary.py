@@ -588,9 +588,7 @@ def glossary_of(inputs: Iterable[str | Path] = (), db: str | Path | None = None)
     if db is not None:
         from .store import Store
 
-        if not Path(db).exists():
-            raise InputError(f"no corpus database at {db}: create one with `duizhao add FILE --db {db}`")
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             alignments = [store.document(summary.id).alignment for summary in store.documents()]
         if not alignments:
             raise InputError(f"{db} holds no documents: add some with `duizhao add FILE --db {db}`")

@@ -2,35 +2,58 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import pickle
 import tempfile
 from pathlib import Path
 from typing import IO, Callable, Iterator, TypeVar
 
+from .errors import OutputError
+
 T = TypeVar("T")
 
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside `path`; rename it over `path` only if the block succeeds."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        if "b" in mode:
-            handle = os.fdopen(fd, mode)
-        else:
-            handle = os.fdopen(fd, mode, encoding="utf-8", newline="\n")
-        with handle:
+    """Open a temporary file beside `path`; rename it over `path` only if the block succeeds.
+
+    A symbolic link is written through (its target is replaced, the link stays), and anything that is not a
+    regular file or a folder (/dev/null, a named pipe) is written to directly: renaming over a device would
+    replace the device. A path that cannot be written (a read-only folder, a full disk) is an OutputError.
+    """
+    target = Path(os.path.realpath(path))
+    options = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+    if target.exists() and not target.is_file() and not target.is_dir():
+        with writing(target), open(target, mode, **options) as handle:
             yield handle
-        # mkstemp makes the file private (0600); an output file gets the usual permissions (umask).
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
+        return
+    with writing(target):
+        if target.is_dir():
+            raise OutputError(f"{path} is a folder: give a file name")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with writing(target):
+            with os.fdopen(fd, mode, **options) as handle:
+                yield handle
+            # mkstemp makes the file private (0600); an output file gets the usual permissions (umask).
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def writing(target: Path) -> Iterator[None]:
+    """OSErrors while writing `target` as one OutputError that names it and why."""
+    try:
+        yield
+    except OSError as err:
+        hint = "free some disk space" if err.errno == errno.ENOSPC else "check the folder's permissions, or choose another --output"
+        raise OutputError(f"cannot write {printable_path(target)}: {err.strerror or err}; {hint}") from err
 
 
 def printable_path(path: str | os.PathLike) -> str:

@@ -713,8 +713,8 @@ def run_batch(
         raise ConfigError(f"--workers must be 1 or more, got {workers}")
     if min_score is not None and not 0.0 <= min_score <= 1.0:
         raise ConfigError(f"--min-score must be between 0 and 1 (link scores are confidences), got {min_score}")
-    if timeout <= 0:
-        raise ConfigError(f"--timeout must be a number of seconds above 0, got {timeout}")
+    if not (0 < timeout < 1e9):  # also refuses nan, and inf, which no timer can hold
+        raise ConfigError(f"--timeout must be a number of seconds above 0 (and below 1e9), got {timeout}")
     if fast and encoder != DEFAULT_ENCODER:
         raise ConfigError("fast mode uses no neural encoder: drop the encoder or fast mode")
 

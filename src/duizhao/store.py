@@ -368,20 +368,32 @@ def _link_row(bead: Bead, reviewed: bool) -> dict:
 
 
 class Store:
-    """A duizhao corpus in one SQLite file (created if missing). Use as a context manager, or close()."""
+    """A duizhao corpus in one SQLite file. Use as a context manager, or close().
 
-    def __init__(self, path: str | os.PathLike = DEFAULT_DB):
+    `create=True` (add, serve) creates the file if missing and migrates an older corpus; `create=False`
+    (search, glossary) only reads one that exists. Neither writes into a database that is not duizhao's.
+    """
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, create: bool = True):
         self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder: pass a corpus file with --db, e.g. {self.path / DEFAULT_DB}")
+        if not create and not self.path.is_file():
+            raise StoreError(f"no corpus at {self.path}: create one with `duizhao add FILE --db {self.path}`")
         if not self.path.parent.is_dir():
             raise StoreError(
                 f"cannot create {self.path}: the folder {self.path.parent} does not exist; "
                 "create it or pass another --db"
             )
-        # isolation_level=None: transactions are opened explicitly, so one `add` is one transaction.
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            # isolation_level=None: transactions are opened explicitly, so one `add` is one transaction.
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open {self.path} ({err}): check the folder's permissions, or pass another --db") from err
         try:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA foreign_keys=ON")
+            self._refuse_foreign(create)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._migrate()
         except BaseException as err:
@@ -390,7 +402,21 @@ class Store:
                 raise StoreError(
                     f"{self.path} is not a duizhao database ({err}): pass another file with --db"
                 ) from err
+            if isinstance(err, sqlite3.Error):  # read-only folder or file, locked, disk full
+                raise StoreError(f"cannot write {self.path} ({err}): check its permissions, or pass another --db") from err
             raise
+
+    def _refuse_foreign(self, create: bool) -> None:
+        """Another application's SQLite file must not get duizhao's tables; a reader never creates them."""
+        if self.schema_version():
+            return
+        tables = [row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        if tables:
+            shown = ", ".join(sorted(tables)[:5])
+            raise StoreError(f"{self.path} is a database of something else (tables {shown}), not a duizhao "
+                             "corpus: pass another file with --db")
+        if not create:
+            raise StoreError(f"{self.path} holds no corpus yet: add documents with `duizhao add FILE --db {self.path}`")
 
     def __enter__(self) -> Store:
         return self

@@ -24,9 +24,10 @@ import shutil
 import tempfile
 from importlib import import_module
 from pathlib import Path
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from ..errors import FormatError, InputError
+from ..io import atomic_write, writing
 from ..model import Alignment, Bead, Document, Flag, Metadata, Sentence
 
 __all__ = ["Format", "get", "names", "write", "output_stem"]
@@ -115,26 +116,42 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]]) -> list
     A format can refuse an alignment that another accepts (XML cannot hold a control character that JSONL
     escapes), and some formats are several files (moses, intertext): staging them all first means a refusal
     leaves no partial set of outputs, and a set from an earlier run is replaced whole or not at all.
+    One file needs no staging: `atomic_write` is all or nothing already, and writes to a device or
+    through a symbolic link where a staged rename would replace them.
     """
+    if len(targets) == 1 and targets[0][0].single_file:
+        fmt, path = targets[0]
+        return _surrogates_refused(fmt, lambda: fmt.write(alignment, path))
     folder = targets[0][1].parent
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".duizhao-", dir=folder))
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".duizhao-", dir=folder))
     try:
         staged: list[Path] = []
         for fmt, path in targets:
-            try:
-                staged.extend(fmt.write(alignment, staging / path.name))
-            except UnicodeEncodeError as err:
-                # Lone surrogates: Python strings can hold them (a hand-built Alignment), UTF-8 cannot.
-                raise FormatError(f"cannot write {fmt.name}: the alignment holds U+{ord(err.object[err.start]):04X}, "
-                                  "a lone surrogate that UTF-8 cannot store; remove it from the text") from None
+            staged.extend(_surrogates_refused(fmt, lambda: fmt.write(alignment, staging / path.name)))
         written = []
         for path in staged:
-            os.replace(path, folder / path.name)
-            written.append(folder / path.name)
+            target = folder / path.name
+            if target.is_symlink() or (target.exists() and not target.is_file()):
+                with open(path, "rb") as source, atomic_write(target, "wb") as out:
+                    shutil.copyfileobj(source, out)  # through the link, or into the device
+            else:
+                with writing(target):
+                    os.replace(path, target)
+            written.append(target)
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _surrogates_refused(fmt: Format, write: Callable[[], list[Path]]) -> list[Path]:
+    try:
+        return write()
+    except UnicodeEncodeError as err:
+        # Lone surrogates: Python strings can hold them (a hand-built Alignment), UTF-8 cannot.
+        raise FormatError(f"cannot write {fmt.name}: the alignment holds U+{ord(err.object[err.start]):04X}, "
+                          "a lone surrogate that UTF-8 cannot store; remove it from the text") from None
 
 
 # ---------------------------------------------------------------------------------------------------

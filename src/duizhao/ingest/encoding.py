@@ -55,9 +55,15 @@ def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -
         raise InputError(f"{file} is {size_text(size)}, over the {size_text(max_bytes)} limit: "
                          "split it into documents, or raise the limit (max_bytes)")
     try:
-        return file.read_bytes()
+        # A device or a pipe (/dev/zero, <(zcat …)) has no size to stat: read one byte more than allowed.
+        with open(file, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as err:
         raise InputError(f"{file}: cannot be read ({err.strerror}): check its permissions") from err
+    if len(data) > max_bytes:
+        raise InputError(f"{file} is over the {size_text(max_bytes)} limit: "
+                         "split it into documents, or raise the limit (max_bytes)")
+    return data
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -7,6 +7,7 @@ with the re-rendered rows and the page stays where it is.
 """
 from __future__ import annotations
 
+import errno
 import html
 import os
 import shutil
@@ -28,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from .. import __version__
-from ..errors import DuizhaoError
+from ..errors import ConfigError, DuizhaoError
 from ..store import EditError, NotFoundError, Store, StoredDocument, content_hash, mark
 
 HERE = Path(__file__).parent
@@ -225,9 +226,31 @@ _MEDIA_TYPES = {
 
 
 def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app with uvicorn until interrupted."""
+    """Run the app with uvicorn until interrupted.
+
+    The socket is bound here, before the address is announced, so that a port in use or an unknown host is
+    one error line rather than uvicorn's log after a "serving" line that was not true.
+    """
+    import socket
+
     import uvicorn
 
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"--port must be between 1 and 65535, got {port}")
     app = create_app(db_path)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as err:
+        raise ConfigError(f"--host {host!r} is not an address of this machine ({err.strerror}): "
+                          "try 127.0.0.1, or 0.0.0.0 for every interface") from None
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+    except OSError as err:
+        listener.close()
+        if err.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {port} is in use: stop what uses it, or pass another --port") from None
+        raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror}): check --host and --port") from None
     print(f"duizhao: serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listener])
