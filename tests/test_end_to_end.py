@@ -254,3 +254,13 @@ def test_output_to_a_pipe_writes_to_it_and_an_unwritable_place_is_one_line(tmp_p
     err = done.stderr.decode().strip()
     assert done.returncode == 2 and "\n" not in err
     assert err.startswith(f"Error: cannot write {tmp_path / 'notes.txt' / 'a.tsv'}: ")
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(EXAMPLE.read_bytes())
+    done = duizhao("align", str(page), "--fast", "--format", "tsv", "--output", str(page))
+    assert done.returncode == 2
+    assert done.stderr.decode().strip() == (f"Error: --output {page} is one of the inputs: writing it would "
+                                            "destroy the text; choose another --output")
+    assert page.read_bytes() == EXAMPLE.read_bytes()

@@ -139,6 +139,12 @@ def test_cli_aligns_an_input_file_first(capsys):
     pairs = {(r["zh"], r["en"]) for r in records}
     assert {("布林肯", "Blinken"), ("第二托马斯浅滩", "Second Thomas Shoal"), ("哈马斯", "Hamas")} <= pairs
     assert all(set(r) == {"zh", "en", "kind", "count", "example", "evidence", "score"} for r in records)
+    # Without the encoder the example page aligns the same, so its names are the same.
+    assert run(["glossary", str(example), "--format", "jsonl", "--fast"]) == 0
+    fast = {(r["zh"], r["en"]) for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert fast == pairs
+    assert run(["glossary", "--db", "c.db", "--fast"]) == 2
+    assert "Error: --fast is how INPUT files are aligned" in capsys.readouterr().err
 
 
 def test_names_only_and_a_spread_sample_of_links(page_terms):

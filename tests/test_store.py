@@ -453,7 +453,7 @@ def test_add_then_search_the_example_page(tmp_path, capsys, monkeypatch):
     assert [record["aligned"][a:b] for a, b in record["rendering_spans"]] == ["fentanyl"]
     assert err == "1 link contains '芬太尼'; likely rendering: fentanyl\n"
 
-    assert run(["search", "Second Thomas Shoal", "--db", str(db), "--json"]) == 0
+    assert run(["search", "Second Thomas Shoal", "--db", str(db), "--json", "--lang", "EN"]) == 0  # any case
     [record] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [record["aligned"][a:b] for a, b in record["rendering_spans"]] == ["第二托马斯浅滩"]
 
@@ -527,3 +527,17 @@ def test_a_file_name_that_is_not_utf8_is_stored_escaped(tmp_path, capsys):
     assert capsys.readouterr().err.split()[:5] == [f"{shown}:", "added", "as", "document", "1"]
     with Store(tmp_path / "c.db") as store:
         assert store.document(1).alignment.document.meta.path == shown
+
+
+def test_add_stores_the_good_files_and_names_each_bad_one(tmp_path, capsys):
+    from duizhao.cli import run
+
+    english = tmp_path / "english.txt"
+    english.write_text("The two sides met in Washington.\n\nThey discussed the war.\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert run(["add", "--fast", str(english), str(EXAMPLE), "--db", str(db)]) == 2
+    lines = [" ".join(line.split()) for line in capsys.readouterr().err.splitlines()]
+    assert lines[0].startswith(f"{english}: not added: found only English text in {english}")
+    assert lines[1:] == [f"{EXAMPLE}: added as document 1", f"1 added, 0 already present, 1 not added in {db}"]
+    with Store(db) as store:
+        assert [d.id for d in store.documents()] == [1]

@@ -190,6 +190,11 @@ def align(
         zh, en = paths
     config = _align_config(fast, encoder, weights)
     chosen, table_wanted, output = _outputs(names, output)
+    if output is not None:
+        inputs_given = [p for p in (*paths, zh, en, zh_xml, en_xml) if p is not None and str(p) != "-"]
+        if any(Path(output).resolve() == Path(p).resolve() for p in inputs_given):
+            raise ConfigError(f"--output {output} is one of the inputs: writing it would destroy the text; "
+                              "choose another --output")
     if sentences and not (zh and en):
         raise ConfigError("--sentences needs the two sides as separate files: --zh FILE --en FILE")
 
@@ -212,7 +217,7 @@ def align(
 
         for path in registry.write(alignment, chosen, output):
             stderr.print(f"wrote {path}")
-    stderr.print(summary_line(alignment, elapsed))
+    stderr.print(summary_line(alignment, elapsed), soft_wrap=True)  # one line in a log, whatever its width
 
 
 def _outputs(names: list[str], output: Optional[str]) -> tuple[list[str], bool, Optional[str]]:
@@ -302,11 +307,20 @@ def add(
     with progress_bar("adding") as update:
         results = add_files(db, inputs, fast=fast, progress=update)
     for result in results:
-        state = "added" if result.added else "already present"
-        stderr.print(f"{printable_path(result.path)}: {state} as document {result.doc_id}", markup=False,
-                     highlight=False, soft_wrap=True)
+        if result.error:
+            line = f"{printable_path(result.path)}: not added: {result.error}"
+        else:
+            state = "added" if result.added else "already present"
+            line = f"{printable_path(result.path)}: {state} as document {result.doc_id}"
+        stderr.print(line, markup=False, highlight=False, soft_wrap=True)
     added = sum(r.added for r in results)
-    stderr.print(f"{added} added, {len(results) - added} already present in {db}", markup=False, highlight=False, soft_wrap=True)
+    failed = sum(bool(r.error) for r in results)
+    present = len(results) - added - failed
+    not_added = f", {failed} not added" if failed else ""
+    stderr.print(f"{added} added, {present} already present{not_added} in {db}", markup=False,
+                 highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(2)  # the lines above say which and why
 
 
 @app.command()
@@ -323,7 +337,7 @@ def search(
     from .store import Store, concordance_table
 
     with Store(db, create=False) as store:
-        result = store.search(term, lang=lang, limit=limit)
+        result = store.search(term, lang=lang.strip().lower() if lang else None, limit=limit)
     if as_json or not stdout.is_terminal:
         for record in result.records():
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -382,13 +396,17 @@ def glossary(
     db: Optional[Path] = typer.Option(None, "--db", metavar="PATH", help="Read every document of this corpus instead."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="csv|tbx|jsonl", help="Output format (default: the --output extension, else csv)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (default: stdout)."),
+    fast: bool = typer.Option(False, "--fast", help="Align INPUT files without the neural encoder (dictionary, anchors, length)."),
 ) -> None:
     """Term pairs found in aligned text (people, places, organisations, recurring terms), with counts and an example."""
     from . import glossary as terms_module
 
     if db and inputs:
         raise ConfigError("give either INPUT files or --db PATH, not both")
-    terms = terms_module.glossary_of(inputs or [], db=db)
+    if db and fast:
+        raise ConfigError("--fast is how INPUT files are aligned; a corpus in --db is aligned already: drop --fast")
+    with progress_bar("reading") as update:
+        terms = terms_module.glossary_of(inputs or [], db=db, fast=fast, progress=update)
     if output is not None:
         terms_module.write(terms, output, fmt)
         stderr.print(f"wrote {len(terms)} term pairs to {output}", markup=False, highlight=False, soft_wrap=True)

@@ -17,7 +17,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 from xml.sax.saxutils import escape
 
 import regex
@@ -580,8 +580,10 @@ def _tbx(terms: list[Term]) -> str:
     return "\n".join(lines)
 
 
-def glossary_of(inputs: Iterable[str | Path] = (), db: str | Path | None = None) -> list[Term]:
-    """The glossary of documents (aligned and checked first) or of every document in a corpus store."""
+def glossary_of(inputs: Iterable[str | Path] = (), db: str | Path | None = None, *, fast: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> list[Term]:
+    """The glossary of documents (aligned and checked first; `fast`: without the encoder) or of every
+    document in a corpus store. `progress(done, total)` counts documents."""
     from .errors import InputError
 
     alignments: list[Alignment] = []
@@ -593,9 +595,16 @@ def glossary_of(inputs: Iterable[str | Path] = (), db: str | Path | None = None)
         if not alignments:
             raise InputError(f"{db} holds no documents: add some with `duizhao add FILE --db {db}`")
     else:
+        from .align import AlignConfig
         from .pipeline import process
 
-        alignments = [process(path) for path in inputs]
-        if not alignments:
+        paths = list(inputs)
+        if not paths:
             raise InputError("nothing to read: give a bilingual FILE, or --db PATH")
+        for done, path in enumerate(paths):
+            if progress:
+                progress(done, len(paths))
+            alignments.append(process(path, config=AlignConfig(fast=fast)))
+        if progress:
+            progress(len(paths), len(paths))
     return extract(alignments)

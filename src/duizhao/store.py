@@ -309,18 +309,21 @@ def concordance_table(result: Concordance):
 @dataclass
 class AddResult:
     path: str
-    doc_id: int
-    added: bool  # False: the same bytes were already in the store
+    doc_id: int | None  # None: the file could not be aligned (see `error`)
+    added: bool  # False: the same bytes were already in the store, or it failed
+    error: str = ""  # why the file was not stored (a one-language page, a binary file…)
 
 
 def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = False,
               progress: Callable[[int, int], None] | None = None) -> list[AddResult]:
     """Align each input and store it; a file whose bytes are already stored is not aligned again.
 
-    Every path is checked before any work is done; each document is stored in its own transaction.
+    Every path is checked before any work is done; each document is stored in its own transaction, and a
+    document that cannot be aligned (one language only, binary) is reported in its result and skipped, so
+    one bad page among many neither stops the others nor hides which were stored.
     """
     from . import pipeline
-    from .errors import InputError
+    from .errors import FormatError, InputError
 
     for path in paths:
         if path != "-" and not Path(path).is_file():
@@ -341,7 +344,11 @@ def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = Fals
             if known is not None:
                 results.append(AddResult(path, known, False))
                 continue
-            alignment = pipeline.process_bytes(data, path, config=config)
+            try:
+                alignment = pipeline.process_bytes(data, path, config=config)
+            except (InputError, FormatError) as err:
+                results.append(AddResult(path, None, False, str(err)))
+                continue
             doc_id, added = store.add(alignment, digest)
             results.append(AddResult(path, doc_id, added))
         if progress:
