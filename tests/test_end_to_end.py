@@ -235,20 +235,14 @@ def test_table_and_format_mistakes_are_refused_before_aligning(tmp_path, args, m
     assert list(tmp_path.iterdir()) == []
 
 
-def test_output_to_a_pipe_writes_to_it_and_an_unwritable_place_is_one_line(tmp_path):
+def test_output_to_a_pipe_writes_to_it_and_an_unwritable_place_is_one_line(tmp_path, fifo):
     import stat
-    import threading
 
     # A named pipe stands in for /dev/null or /dev/stdout: renaming over one would replace the device.
-    pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    got = []
-    reader = threading.Thread(target=lambda: got.append(open(pipe, "rb").read()))
-    reader.start()
+    pipe, read = fifo
     done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", str(pipe))
-    reader.join(5)
     assert done.returncode == 0, done.stderr.decode()
-    assert got[0].startswith(b"zh\ten\tscore") and stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert read().startswith(b"zh\ten\tscore") and stat.S_ISFIFO(os.stat(pipe).st_mode)
     (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")
     done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", str(tmp_path / "notes.txt" / "a.tsv"))
     err = done.stderr.decode().strip()

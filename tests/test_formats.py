@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from duizhao import formats
-from duizhao.errors import FormatError, InputError
+from duizhao.errors import FormatError, InputError, OutputError
 from duizhao.formats import tsv as tsv_module
 from duizhao.formats.vecalign import parse_links
 from duizhao.model import Alignment, Bead, Document, Flag, Metadata, Sentence
@@ -688,3 +688,29 @@ def test_jsonl_round_trip_splits_multi_sentence_links(tmp_path, zh, en):
     back = fmt.read(fmt.write(alignment, tmp_path / "m.jsonl")[0])
     assert [s.text for s in back.document.zh] == zh
     assert [s.text for s in back.document.en] == en
+
+
+def test_a_file_a_format_derives_is_checked_against_the_inputs(tmp_path):
+    # `align --zh readout.zh --en readout.en -f moses -o .`: moses would write readout.zh over its input.
+    zh_input = tmp_path / "readout.zh"
+    zh_input.write_text("原文\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="readout.zh is one of the inputs"):
+        formats.write(readout_alignment(), ["moses"], tmp_path, protect=[zh_input, tmp_path / "readout.en"])
+    assert zh_input.read_text(encoding="utf-8") == "原文\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["readout.zh"]
+
+
+def test_a_folder_in_the_way_of_one_file_stops_the_set_before_any_is_replaced(tmp_path):
+    (tmp_path / "readout.tsv").mkdir()
+    with pytest.raises(OutputError, match="readout.tsv is a folder: remove it or choose another --output"):
+        formats.write(readout_alignment(), ["jsonl", "tsv"], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["readout.tsv"]
+
+
+def test_intertext_refuses_a_file_name_its_link_file_cannot_name(tmp_path):
+    alignment = readout_alignment()
+    alignment.document.meta.path = "inbox/read\x1bout.txt"
+    with pytest.raises(FormatError, match=r"the file name 'read\\x1bout_en.xml' holds the control character "
+                                          "U\\+001B, which XML cannot store; rename the input"):
+        formats.write(alignment, ["intertext", "tsv"], tmp_path)
+    assert list(tmp_path.iterdir()) == []

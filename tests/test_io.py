@@ -42,24 +42,11 @@ def test_a_symbolic_link_is_written_through_and_stays_a_link(tmp_path):
     assert (tmp_path / "link.tsv").is_symlink() and real.read_text(encoding="utf-8") == "new"
 
 
-def fifo_reader(path):
-    """A named pipe at `path` (a stand-in for /dev/null or /dev/stdout, which a test must never risk
-    replacing) and a thread that reads it; join the thread, then read `got`."""
-    import threading
-
-    os.mkfifo(path)
-    got = []
-    reader = threading.Thread(target=lambda: got.append(open(path, "rb").read()))
-    reader.start()
-    return reader, got
-
-
-def test_a_pipe_or_device_is_written_to_not_replaced(tmp_path):
-    reader, got = fifo_reader(tmp_path / "pipe")
-    with atomic_write(tmp_path / "pipe") as handle:
+def test_a_pipe_or_device_is_written_to_not_replaced(tmp_path, fifo):
+    pipe, read = fifo
+    with atomic_write(pipe) as handle:
         handle.write("双方\n")
-    reader.join(5)
-    assert got == ["双方\n".encode()] and stat.S_ISFIFO(os.stat(tmp_path / "pipe").st_mode)
+    assert read() == "双方\n".encode() and stat.S_ISFIFO(os.stat(pipe).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 
@@ -78,10 +65,30 @@ def test_a_full_disk_is_an_output_error_that_names_the_file(tmp_path, monkeypatc
 
 def test_an_unwritable_place_is_an_output_error_and_leaves_nothing(tmp_path):
     (tmp_path / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
-    with pytest.raises(OutputError, match=r"cannot write .*notes.txt/out.tsv: .*choose another --output"):
+    with pytest.raises(OutputError, match=r"cannot write .*notes.txt/out.tsv: .*check that its folder exists and is writable"):
         with atomic_write(tmp_path / "notes.txt" / "out.tsv") as handle:
             handle.write("x")
     with pytest.raises(OutputError, match="is a folder: give a file name"):
         with atomic_write(tmp_path) as handle:
             handle.write("x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_an_anonymous_pipe_reached_through_proc_is_written_to(tmp_path):
+    # `-o /dev/stdout | less`: /dev/stdout links to /proc/self/fd/1, which names a pipe with no path.
+    read_end, write_end = os.pipe()
+    try:
+        with atomic_write(f"/proc/self/fd/{write_end}") as handle:
+            handle.write("双方\n")
+        assert os.read(read_end, 100) == "双方\n".encode()
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_an_unwritable_cache_costs_the_build_and_nothing_else(tmp_path, monkeypatch):
+    from duizhao.io import cached_pickle
+
+    (tmp_path / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
+    monkeypatch.setenv("DUIZHAO_CACHE", str(tmp_path / "notes.txt" / "cache"))
+    assert cached_pickle("answer", lambda: 42) == 42

@@ -432,6 +432,13 @@ def test_a_weight_table_reaches_every_worker_and_the_corpus_settings(tmp_path: P
     assert one_line(capsys.readouterr().err) == (
         f"Error: {out} holds a corpus made with other settings (weights ({len(FAST_WEIGHTS)} weights) → None): "
         "use another --output, or rerun with the same settings to resume it")
+    # Another table: the weights that differ are named.
+    other = write(tmp_path / "other.json", '{"type.1-0": 20, "type.0-1": 19}')
+    assert run(["batch", str(page), "--output", str(out), "--fast", "--workers", "1", "--format", "jsonl",
+                "--weights", str(other)]) == 2
+    assert one_line(capsys.readouterr().err) == (
+        f"Error: {out} holds a corpus made with other settings (weights type.0-1 changed): "
+        "use another --output, or rerun with the same settings to resume it")
 
 
 def test_jsonl_shards_escape_every_line_break(tmp_path: Path) -> None:
@@ -441,3 +448,10 @@ def test_jsonl_shards_escape_every_line_break(tmp_path: Path) -> None:
     write_shard(tmp_path / "shard.jsonl", rows, "jsonl", {})
     lines = (tmp_path / "shard.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == rows
+
+
+def test_an_unknown_encoder_is_refused_before_the_folder_is_claimed(tmp_path: Path) -> None:
+    page = write(tmp_path / "in" / "page.txt", readout(1))
+    with pytest.raises(ConfigError, match="unknown encoder 'labse-typo'"):
+        run_batch([page], tmp_path / "out", encoder="labse-typo")
+    assert not (tmp_path / "out" / "manifest.json").exists()

@@ -541,3 +541,15 @@ def test_add_stores_the_good_files_and_names_each_bad_one(tmp_path, capsys):
     assert lines[1:] == [f"{EXAMPLE}: added as document 1", f"1 added, 0 already present, 1 not added in {db}"]
     with Store(db) as store:
         assert [d.id for d in store.documents()] == [1]
+
+
+def test_a_foreign_database_with_a_schema_version_table_is_still_foreign(tmp_path):
+    other = tmp_path / "app.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER)")
+        db.execute("INSERT INTO schema_version VALUES (1)")
+        db.execute("CREATE TABLE notes (body TEXT)")
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match=r"is a database of something else \(tables notes, schema_version\)"):
+        Store(other, create=False)
+    assert other.read_bytes() == before

@@ -237,5 +237,7 @@ def test_serve_states_a_bad_port_or_host_before_announcing(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.err.strip() == f"Error: port {port} is in use: stop what uses it, or pass another --port"
     assert "serving" not in captured.out
-    assert run(["serve", "--db", str(db), "--host", "no-such-host.invalid"]) == 2
-    assert capsys.readouterr().err.startswith("Error: --host 'no-such-host.invalid' is not an address of this machine")
+    for host in ("no-such-host.invalid", "a..b"):
+        assert run(["serve", "--db", str(db), "--host", host]) == 2
+        assert capsys.readouterr().err.startswith(f"Error: --host {host!r} is not an address of this machine")
+    assert not db.exists()  # nothing is created for a server that could not start

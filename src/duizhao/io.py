@@ -5,6 +5,7 @@ import contextlib
 import errno
 import os
 import pickle
+import stat
 import tempfile
 from pathlib import Path
 from typing import IO, Callable, Iterator, TypeVar
@@ -22,12 +23,16 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     regular file or a folder (/dev/null, a named pipe) is written to directly: renaming over a device would
     replace the device. A path that cannot be written (a read-only folder, a full disk) is an OutputError.
     """
-    target = Path(os.path.realpath(path))
     options = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
-    if target.exists() and not target.is_file() and not target.is_dir():
-        with writing(target), open(target, mode, **options) as handle:
+    try:
+        kind = os.stat(path).st_mode  # follows links: /dev/stdout → /proc/self/fd/1 → a pipe
+    except OSError:
+        kind = None  # missing (or a dangling link): a new file
+    if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        with writing(Path(path)), open(path, mode, **options) as handle:
             yield handle
         return
+    target = Path(os.path.realpath(path))  # through a link to a regular file: replace the file, keep the link
     with writing(target):
         if target.is_dir():
             raise OutputError(f"{path} is a folder: give a file name")
@@ -52,7 +57,7 @@ def writing(target: Path) -> Iterator[None]:
     try:
         yield
     except OSError as err:
-        hint = "free some disk space" if err.errno == errno.ENOSPC else "check the folder's permissions, or choose another --output"
+        hint = "free some disk space" if err.errno == errno.ENOSPC else "check that its folder exists and is writable"
         raise OutputError(f"cannot write {printable_path(target)}: {err.strerror or err}; {hint}") from err
 
 
@@ -100,6 +105,6 @@ def cached_pickle(name: str, build: Callable[[], T], *, stale_prefix: str | None
             for old in path.parent.glob(f"{stale_prefix}*.pickle"):
                 if old != path:
                     old.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, OutputError):  # atomic_write reports an unwritable place as OutputError
         pass
     return value

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence
 
 from . import __version__
-from .encoders import DEFAULT_ENCODER
+from .encoders import DEFAULT_ENCODER, encoder_name
 from .errors import ConfigError, DuizhaoError, FormatError, InputError
 from .formats import link_record
 from .formats.jsonl import json_line
@@ -227,7 +227,7 @@ def collect_inputs(inputs: Sequence[str | os.PathLike], exclude: str | os.PathLi
             failures.append({
                 "path": printable_path(path) if path_en is None else f"{printable_path(path)} + {printable_path(path_en)}",
                 "doc_id": "",
-                "error": "InputError", "reason": f"cannot read {err.filename}: {err.strerror}",
+                "error": "InputError", "reason": f"cannot read {printable_path(err.filename or path)}: {err.strerror}",
             })
             continue
         if doc_id in seen:
@@ -537,13 +537,20 @@ def _check_signature(output_dir: Path, options: BatchOptions) -> dict:
     before, now = old.get("settings", {}), options.signature()
     if before != now:
         keys = dict.fromkeys([*now, *before])  # a setting given once and dropped since shows as well
-        changed = ", ".join(f"{key} {_setting(before.get(key))} → {_setting(now.get(key))}"
-                            for key in keys if before.get(key) != now.get(key))
+        changed = ", ".join(_change(key, before.get(key), now.get(key)) for key in keys if before.get(key) != now.get(key))
         raise ConfigError(
             f"{output_dir} holds a corpus made with other settings ({changed}): "
             "use another --output, or rerun with the same settings to resume it"
         )
     return old
+
+
+def _change(key: str, before, now) -> str:
+    """One changed setting for a one-line error; of two weight tables, the names that differ."""
+    if isinstance(before, dict) and isinstance(now, dict):
+        names = sorted(name for name in before.keys() | now.keys() if before.get(name) != now.get(name))
+        return f"{key} {', '.join(names[:5])}{' …' if len(names) > 5 else ''} changed"
+    return f"{key} {_setting(before)} → {_setting(now)}"
 
 
 def _setting(value) -> str:
@@ -700,6 +707,9 @@ def run_batch(
 ) -> BatchSummary:
     """Align every document of `inputs` into a sharded corpus in `output_dir`; see the module docstring.
 
+    `weights`: a whole weight table for the mode (as `align.read_weights` gives it, laid over the shipped
+    one); None for the shipped table.
+
     `progress`: a rich bar on stderr (documents/s, ETA); None shows it only when stderr is a terminal.
     A rerun with the same settings resumes: documents already done are skipped.
     """
@@ -717,6 +727,8 @@ def run_batch(
         raise ConfigError(f"--timeout must be a number of seconds above 0 (and below 1e9), got {timeout}")
     if fast and encoder != DEFAULT_ENCODER:
         raise ConfigError("fast mode uses no neural encoder: drop the encoder or fast mode")
+    if not fast:
+        encoder = encoder_name(encoder)  # a typo must fail now, not after the manifest records it
 
     out = Path(output_dir).resolve()
     if out.exists() and not out.is_dir():

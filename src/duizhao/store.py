@@ -324,6 +324,7 @@ def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = Fals
     """
     from . import pipeline
     from .errors import FormatError, InputError
+    from .ingest.encoding import read_bytes
 
     for path in paths:
         if path != "-" and not Path(path).is_file():
@@ -338,7 +339,11 @@ def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = Fals
         for done, path in enumerate(paths):
             if progress:
                 progress(done, len(paths))
-            data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+            try:
+                data = read_bytes(path)  # "-" is stdin; the ingest size limit holds here too
+            except InputError as err:
+                results.append(AddResult(path, None, False, str(err)))
+                continue
             digest = content_hash(data)
             known = store.find(digest)
             if known is not None:
@@ -377,8 +382,9 @@ def _link_row(bead: Bead, reviewed: bool) -> dict:
 class Store:
     """A duizhao corpus in one SQLite file. Use as a context manager, or close().
 
-    `create=True` (add, serve) creates the file if missing and migrates an older corpus; `create=False`
-    (search, glossary) only reads one that exists. Neither writes into a database that is not duizhao's.
+    `create=True` (add, serve) creates the file if missing; `create=False` (search, glossary) opens only a
+    corpus that exists. Both upgrade an older corpus's schema; neither writes into a database that is not
+    duizhao's (a corpus is a file with duizhao's `schema_version` and `documents` tables, or no table yet).
     """
 
     def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, create: bool = True):
@@ -405,19 +411,20 @@ class Store:
             self._migrate()
         except BaseException as err:
             self._db.close()
-            if isinstance(err, sqlite3.DatabaseError):
+            if isinstance(err, sqlite3.OperationalError):  # locked, read-only, disk full: a usable file
+                raise StoreError(f"cannot use {self.path} ({err}): check its permissions, that no other program "
+                                 "holds it, and free space; or pass another --db") from err
+            if isinstance(err, sqlite3.DatabaseError):  # "file is not a database"
                 raise StoreError(
                     f"{self.path} is not a duizhao database ({err}): pass another file with --db"
                 ) from err
-            if isinstance(err, sqlite3.Error):  # read-only folder or file, locked, disk full
-                raise StoreError(f"cannot write {self.path} ({err}): check its permissions, or pass another --db") from err
             raise
 
     def _refuse_foreign(self, create: bool) -> None:
         """Another application's SQLite file must not get duizhao's tables; a reader never creates them."""
-        if self.schema_version():
-            return
-        tables = [row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if {"schema_version", "documents"} <= tables:
+            return  # a duizhao corpus, of this or an older schema
         if tables:
             shown = ", ".join(sorted(tables)[:5])
             raise StoreError(f"{self.path} is a database of something else (tables {shown}), not a duizhao "

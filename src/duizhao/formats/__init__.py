@@ -24,9 +24,9 @@ import shutil
 import tempfile
 from importlib import import_module
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, Iterable
 
-from ..errors import FormatError, InputError
+from ..errors import FormatError, InputError, OutputError
 from ..io import atomic_write, writing
 from ..model import Alignment, Bead, Document, Flag, Metadata, Sentence
 
@@ -88,8 +88,10 @@ def output_stem(alignment: Alignment) -> str:
     return stem or "aligned"
 
 
-def write(alignment: Alignment, fmt_names: list[str], output: Path | None) -> list[Path]:
-    """Write `alignment` in each format; return the files written.
+def write(alignment: Alignment, fmt_names: list[str], output: Path | None, *,
+          protect: Iterable[str | os.PathLike] = ()) -> list[Path]:
+    """Write `alignment` in each format; return the files written. No file is written over one of the
+    `protect` paths (the inputs): an OutputError instead, before anything is written.
 
     One format: `output` is the file path (a folder is allowed too: the file goes inside it, named after
     the input; so is a path ending in "/", created if missing). Several formats: `output` is a folder, and
@@ -103,14 +105,24 @@ def write(alignment: Alignment, fmt_names: list[str], output: Path | None) -> li
     as_folder = str(output).endswith(("/", os.sep))
     output = Path(output)
     if len(chosen) == 1 and not output.is_dir() and not as_folder:
-        return _write_all(alignment, [(chosen[0], output)])
+        return _write_all(alignment, [(chosen[0], output)], protect)
     if output.exists() and not output.is_dir():
         raise FormatError(f"{output} is a file; several formats need a folder: give --output FOLDER")
     stem = output_stem(alignment)
-    return _write_all(alignment, [(fmt, output / f"{stem}.{fmt.extension}") for fmt in chosen])
+    return _write_all(alignment, [(fmt, output / f"{stem}.{fmt.extension}") for fmt in chosen], protect)
 
 
-def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]]) -> list[Path]:
+def _check_target(target: Path, protect: Iterable[str | os.PathLike]) -> None:
+    if target.is_dir():
+        raise OutputError(f"{target} is a folder: remove it or choose another --output")
+    for source in protect:
+        if target.exists() and os.path.exists(source) and os.path.samefile(target, source):
+            raise OutputError(f"{target} is one of the inputs: writing it would destroy the text; "
+                              "choose another --output")
+
+
+def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]],
+               protect: Iterable[str | os.PathLike] = ()) -> list[Path]:
     """Write each (format, path) into a staging folder beside the outputs, then rename every file into place.
 
     A format can refuse an alignment that another accepts (XML cannot hold a control character that JSONL
@@ -119,8 +131,10 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]]) -> list
     One file needs no staging: `atomic_write` is all or nothing already, and writes to a device or
     through a symbolic link where a staged rename would replace them.
     """
+    protect = list(protect)
     if len(targets) == 1 and targets[0][0].single_file:
         fmt, path = targets[0]
+        _check_target(path, protect)
         return _surrogates_refused(fmt, lambda: fmt.write(alignment, path))
     folder = targets[0][1].parent
     with writing(folder):
@@ -130,6 +144,8 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]]) -> list
         staged: list[Path] = []
         for fmt, path in targets:
             staged.extend(_surrogates_refused(fmt, lambda: fmt.write(alignment, staging / path.name)))
+        for path in staged:  # every name checked before any file is replaced
+            _check_target(folder / path.name, protect)
         written = []
         for path in staged:
             target = folder / path.name
@@ -202,14 +218,13 @@ def read_utf8(path: Path) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def refuse_non_xml(text: str, where: str) -> str:
+def refuse_non_xml(text: str, where: str, fix: str = "remove it from the input, or export to jsonl or tsv") -> str:
     """`text` unchanged, or a FormatError if XML cannot store it: never silently drop the user's text."""
     bad = _NOT_XML.search(text)
     if bad:
         code = ord(bad.group())
         kind = "lone surrogate" if 0xD800 <= code <= 0xDFFF else "noncharacter" if code >= 0xFFFE else "control character"
-        raise FormatError(f"{where} holds the {kind} U+{code:04X}, which XML cannot store; remove it from the "
-                          "input, or export to jsonl or tsv")
+        raise FormatError(f"{where} holds the {kind} U+{code:04X}, which XML cannot store; {fix}")
     return text
 
 

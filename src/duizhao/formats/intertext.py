@@ -78,7 +78,10 @@ class InterTextFormat(Format):
         zh_path, en_path, links_path = intertext_paths(path)
         doc = alignment.document
         zh_ids, en_ids = sentence_ids(doc.zh), sentence_ids(doc.en)
-        group = etree.Element("linkGrp", toDoc=en_path.name, fromDoc=zh_path.name)
+        # The link file names the text files; XML cannot name one whose name holds a control character.
+        names = [refuse_non_xml(p.name, f"the file name {p.name!r}", "rename the input, or give --output a plain name")
+                 for p in (en_path, zh_path)]
+        group = etree.Element("linkGrp", toDoc=names[0], fromDoc=names[1])
         for bead in alignment.beads:
             etree.SubElement(group, "link", type=f"{len(bead.en)}-{len(bead.zh)}",
                                     xtargets=" ".join(en_ids[i] for i in bead.en) + ";"

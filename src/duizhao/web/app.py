@@ -237,11 +237,11 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000)
 
     if not 1 <= port <= 65535:
         raise ConfigError(f"--port must be between 1 and 65535, got {port}")
-    app = create_app(db_path)
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    except socket.gaierror as err:
-        raise ConfigError(f"--host {host!r} is not an address of this machine ({err.strerror}): "
+    except (socket.gaierror, UnicodeError) as err:  # UnicodeError: a name IDNA cannot encode ("a..b")
+        reason = getattr(err, "strerror", None) or str(err)
+        raise ConfigError(f"--host {host!r} is not an address of this machine ({reason}): "
                           "try 127.0.0.1, or 0.0.0.0 for every interface") from None
     listener = socket.socket(family, kind, proto)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -252,5 +252,10 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000)
         if err.errno == errno.EADDRINUSE:
             raise ConfigError(f"port {port} is in use: stop what uses it, or pass another --port") from None
         raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror}): check --host and --port") from None
+    try:
+        app = create_app(db_path)  # the corpus is opened (or created) only once the address is known to work
+    except BaseException:
+        listener.close()
+        raise
     print(f"duizhao: serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listener])
