@@ -291,11 +291,11 @@ def test_binary(tmp_path):
 
 def test_one_language_only(tmp_path):
     path = write(tmp_path / "zh.txt", "会谈结束了。\n\n双方都很满意。\n")
-    assert error_of(load, path) == (f"found only Chinese text in {path}: give the English side with --en, "
-                                    "or a file that holds both languages")
+    assert error_of(load, path) == (f"found only Chinese text in {path}: give a file that holds both languages, "
+                                    "or the English side as a file of its own (align --zh FILE --en FILE)")
     path = write(tmp_path / "en.txt", "The talks ended.\n")
-    assert error_of(load, path) == (f"found only English text in {path}: give the Chinese side with --zh, "
-                                    "or a file that holds both languages")
+    assert error_of(load, path) == (f"found only English text in {path}: give a file that holds both languages, "
+                                    "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
     path = write(tmp_path / "digits.txt", "2023 10 27\n12345\n")
     assert "found no Chinese or English text" in error_of(load, path)
 
@@ -304,7 +304,8 @@ def test_a_stray_line_of_the_other_language_is_not_a_translation(tmp_path):
     english = "The talks ended on Monday after seven hours of discussions in Washington. " * 5
     path = write(tmp_path / "en.txt", f"中文版\n\n{english}\n")
     assert error_of(load, path) == (f"found only English text in {path} (the Chinese is 3 characters in 1 line): "
-                                    "give the Chinese side with --zh, or a file that holds both languages")
+                                    "give a file that holds both languages, or the Chinese side as a file of its own "
+                                    "(align --zh FILE --en FILE)")
     # A short document stays bilingual however uneven: there is too little text to judge.
     assert [p.text for p in load_text("会谈结束。\nThe talks ended on Monday after seven hours.").zh] == ["会谈结束。"]
 

@@ -191,8 +191,8 @@ def fast_run(tmp_path_factory) -> tuple[dict[str, Path], Path, object]:
 def bad_document_errors(files: dict[str, Path]) -> list[dict]:
     return [
         {"path": str(files["chinese"]), "doc_id": document_id(files["chinese"]), "error": "InputError",
-         "reason": f"found only Chinese text in {files['chinese']}: give the English side with --en, "
-                   "or a file that holds both languages"},
+         "reason": f"found only Chinese text in {files['chinese']}: give a file that holds both languages, "
+                   "or the English side as a file of its own (align --zh FILE --en FILE)"},
         {"path": str(files["empty"]), "doc_id": document_id(files["empty"]), "error": "InputError",
          "reason": f"{files['empty']} is empty: give a file with Chinese and English text"},
         {"path": str(files["binary"]), "doc_id": document_id(files["binary"]), "error": "InputError",

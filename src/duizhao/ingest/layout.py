@@ -114,11 +114,11 @@ def split_bilingual(text: str, *, name: str = "the input") -> Source:
     if not zh_texts and not en_texts:
         raise InputError(f"found no Chinese or English text in {name}: give a file that holds both languages")
     if not en_texts:
-        raise InputError(f"found only Chinese text in {name}: give the English side with --en, "
-                         "or a file that holds both languages")
+        raise InputError(f"found only Chinese text in {name}: give a file that holds both languages, "
+                         "or the English side as a file of its own (align --zh FILE --en FILE)")
     if not zh_texts:
-        raise InputError(f"found only English text in {name}: give the Chinese side with --zh, "
-                         "or a file that holds both languages")
+        raise InputError(f"found only English text in {name}: give a file that holds both languages, "
+                         "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
     _check_balance(zh_texts, en_texts, name)
     zh = classify(zh_texts, "zh")
     en = classify(en_texts, "en")
@@ -133,13 +133,13 @@ def _check_balance(zh_texts: list[str], en_texts: list[str], name: str) -> None:
     en_size = sum(latin_words(t) for t in en_texts) * _HAN_PER_WORD
     if zh_size < _MIN_SIDE_SHARE * en_size and en_size >= _MIN_SIZE_FOR_BALANCE:
         raise InputError(f"found only English text in {name} (the Chinese is {zh_size} characters in "
-                         f"{len(zh_texts)} line{'s' * (len(zh_texts) > 1)}): give the Chinese side with --zh, "
-                         "or a file that holds both languages")
+                         f"{len(zh_texts)} line{'s' * (len(zh_texts) > 1)}): give a file that holds both languages, "
+                         "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
     if en_size < _MIN_SIDE_SHARE * zh_size and zh_size >= _MIN_SIZE_FOR_BALANCE:
         en_words = sum(latin_words(t) for t in en_texts)
         raise InputError(f"found only Chinese text in {name} (the English is {en_words} words in "
-                         f"{len(en_texts)} line{'s' * (len(en_texts) > 1)}): give the English side with --en, "
-                         "or a file that holds both languages")
+                         f"{len(en_texts)} line{'s' * (len(en_texts) > 1)}): give a file that holds both languages, "
+                         "or the English side as a file of its own (align --zh FILE --en FILE)")
 
 
 def classify(texts: list[str], lang: str) -> list[Paragraph]:
