@@ -319,7 +319,7 @@ def test_swapped_pair(tmp_path):
     zh = write(tmp_path / "a.zh", "The talks ended.\n")
     en = write(tmp_path / "a.en", "会谈结束了。\n")
     assert error_of(load_pair, zh, en) == (
-        f"--zh and --en look swapped: {zh} is English and {en} is Chinese; "
+        f"the Chinese and English files look swapped: {zh} is English and {en} is Chinese; "
         "give the Chinese file with --zh and the English file with --en")
     assert error_of(load_pair, en, en) == (f"found no English text in {en} (given with --en): "
                                           "give the English side with --en")

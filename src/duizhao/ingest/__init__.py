@@ -93,7 +93,7 @@ def _check_languages(texts: dict[str, str], zh_label: str, en_label: str) -> Non
     """Each file must be mostly its own language; a swapped pair is named as such, not aligned."""
     chinese = {lang: han_count(text) > latin_words(text) for lang, text in texts.items()}
     if not chinese["zh"] and chinese["en"]:
-        raise InputError(f"--zh and --en look swapped: {zh_label} is English and {en_label} is Chinese; "
+        raise InputError(f"the Chinese and English files look swapped: {zh_label} is English and {en_label} is Chinese; "
                          "give the Chinese file with --zh and the English file with --en")
     if not chinese["zh"]:
         raise InputError(f"found no Chinese text in {zh_label} (given with --zh): "
