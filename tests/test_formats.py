@@ -714,3 +714,11 @@ def test_intertext_refuses_a_file_name_its_link_file_cannot_name(tmp_path):
                                           "U\\+001B, which XML cannot store; rename the input"):
         formats.write(alignment, ["intertext", "tsv"], tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_input_name_gives_output_names_every_file_system_accepts(tmp_path):
+    alignment = readout_alignment()
+    alignment.document.meta.path = "长" * 100 + ".txt"  # 300 bytes of name: over the usual 255
+    written = formats.write(alignment, formats.names(), tmp_path)
+    assert len(written) == 10 and all(len(p.name.encode()) <= 255 for p in written)
+    assert formats.output_stem(alignment) == "长" * 32  # 96 bytes, cut at a character boundary

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_an_edit_is_a_post_that_is_saved_at_once(client, db):
 
     fragment = client.post("/doc/1/edit", data={"action": "undo"}, headers={"X-Duizhao-Fetch": "1"})
     assert fragment.status_code == 200
-    assert fragment.text.startswith('<tbody id="rows" data-edits="0"')
+    assert fragment.text.startswith('<tbody id="rows" data-state="') and 'data-edits="0"' in fragment.text.split(">")[0]
     assert row_ids(fragment.text) == [f"link-{i}" for i in range(7)]
 
     for fields, rows in (
@@ -116,6 +117,11 @@ def test_an_edit_is_a_post_that_is_saved_at_once(client, db):
     [
         ("get", "/doc/99", None, 404, "no document 99 in"),
         ("get", "/doc/abc", None, 400, "the document id must be a whole number, got &#39;abc&#39;"),
+        ("get", "/doc/1_0", None, 400, "the document id must be a whole number, got &#39;1_0&#39;"),
+        ("get", "/doc/99999999999999999999999", None, 404, "the document id 99999999999999999999999 is out of range"),
+        ("get", "/doc/99999999999999999999999/export/tmx", None, 404, "is out of range"),
+        ("post", "/doc/99999999999999999999999/edit", {"action": "undo"}, 404, "is out of range"),
+        ("post", "/doc/1/edit", {"action": "merge", "position": "٣"}, 400, "position must be a whole number"),
         ("get", "/nowhere", None, 404, "Not Found"),
         ("get", "/doc/1/edit", None, 405, "Method Not Allowed"),
         ("post", "/doc/1/edit", {"action": "merge", "position": "99"}, 404, "no link 99: this document has links 0 to 6"),
@@ -241,3 +247,102 @@ def test_serve_states_a_bad_port_or_host_before_announcing(tmp_path, capsys):
         assert run(["serve", "--db", str(db), "--host", host]) == 2
         assert capsys.readouterr().err.startswith(f"Error: --host {host!r} is not an address of this machine")
     assert not db.exists()  # nothing is created for a server that could not start
+
+
+def test_an_edit_made_on_a_stale_view_is_refused_and_changes_nothing(client, db):
+    import re as _re
+
+    def state(html_text: str) -> str:
+        return _re.search(r'data-state="([0-9a-f]+)"', html_text).group(1)
+
+    tab_a = state(client.get("/doc/1").text)
+    tab_b = state(client.get("/doc/1").text)
+    assert tab_a == tab_b
+    # Tab B merges links 3 and 4; tab A, still showing the old positions, asks to merge link 5.
+    assert client.post("/doc/1/edit", data={"action": "merge", "position": "3", "state": tab_b}).status_code == 200
+    with Store(db) as store:
+        after_b = [(b.zh, b.en) for b in store.document(1).alignment.beads]
+    answer = client.post("/doc/1/edit", data={"action": "merge", "position": "5", "state": tab_a},
+                         headers={"X-Duizhao-Fetch": "1"})
+    assert answer.status_code == 409
+    assert "has changed since this view of it was loaded (in another tab?); nothing was changed" in answer.text
+    with Store(db) as store:
+        assert [(b.zh, b.en) for b in store.document(1).alignment.beads] == after_b
+    # Replaying B's form is stale too; after undo the first view's positions hold again, and so does its state.
+    assert client.post("/doc/1/edit", data={"action": "merge", "position": "3", "state": tab_b}).status_code == 409
+    assert client.post("/doc/1/edit", data={"action": "undo"}).status_code == 200
+    assert state(client.get("/doc/1").text) == tab_a
+
+
+def test_unreviewing_a_link_unreviews_the_document(client, db):
+    assert client.post("/doc/1/edit", data={"action": "review-document"}).status_code == 200
+    page = client.post("/doc/1/edit", data={"action": "unreview", "position": "3"}).text
+    assert 'data-document-reviewed="0"' in page and "Mark document reviewed" in page
+    with Store(db) as store:
+        assert store.document(1).reviewed is False
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_aligned(client, monkeypatch):
+    from duizhao import pipeline
+    from duizhao.web.app import MAX_UPLOAD_BYTES
+
+    monkeypatch.setattr(pipeline, "process_bytes", lambda *a, **k: pytest.fail("aligned an oversized upload"))
+    big = ("双方讨论了合作。\nThe two sides discussed cooperation.\n" * 60_000).encode()
+    assert len(big) > MAX_UPLOAD_BYTES
+    answer = client.post("/upload", files={"file": ("big.txt", big, "text/plain")})
+    assert answer.status_code == 400
+    assert "over the 2 MB limit of an upload: add it from the command line with `duizhao add FILE" in answer.text
+
+    # Without a Content-Length (a chunked upload) the bytes are counted as they arrive.
+    def chunks():
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n\r\n'
+        for start in range(0, len(big), 65536):
+            yield big[start:start + 65536]
+        yield b"\r\n--b--\r\n"
+
+    answer = client.post("/upload", content=chunks(), headers={"content-type": "multipart/form-data; boundary=b"})
+    assert answer.status_code == 400 and "over the 2 MB limit" in answer.text
+
+
+def test_an_uploaded_file_name_is_cleaned_and_a_long_one_still_exports(client, db):
+    page = (Path(__file__).resolve().parents[1] / "examples" / "readout.txt").read_bytes()
+    # A raw multipart body: a client library would escape the NUL in the name, a hostile one does not.
+    name = ("a\x00b" + "长" * 200 + ".txt").encode()
+    body = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="' + name + b'"\r\n\r\n'
+            + page.replace(b"READOUT", b"READ OUT") + b"\r\n--b--\r\n")
+    answer = client.post("/upload", content=body, headers={"content-type": "multipart/form-data; boundary=b"},
+                         follow_redirects=False)
+    assert answer.status_code == 303
+    doc = int(answer.headers["location"].rsplit("/", 1)[1])
+    with Store(db) as store:
+        stored = store.document(doc).alignment.document.meta.path
+    assert stored == "ab" + "长" * 38 + ".txt"  # no NUL; 120 bytes at most
+    for fmt in ("tmx", "tsv", "jsonl"):
+        export = client.get(f"/doc/{doc}/export/{fmt}")
+        assert export.status_code == 200, (fmt, export.text[:200])
+
+
+@pytest.mark.parametrize("headers", [
+    {"origin": "http://evil.example"},
+    {"origin": "null"},
+    {"sec-fetch-site": "cross-site"},
+])
+def test_an_edit_or_upload_from_another_site_is_refused(client, db, headers):
+    answer = client.post("/doc/1/edit", data={"action": "review-document"}, headers=headers)
+    assert answer.status_code == 403 and "came from another site, so it was refused" in answer.text
+    assert client.post("/upload", files={"file": ("x.txt", b"x", "text/plain")}, headers=headers).status_code == 403
+    with Store(db) as store:
+        assert store.document(1).reviewed is False and len(store.documents()) == 2
+    # The app's own pages post with their own origin.
+    same = client.post("/doc/1/edit", data={"action": "review-document"},
+                       headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"})
+    assert same.status_code == 200
+
+
+def test_served_on_loopback_it_answers_only_loopback_names(db):
+    with TestClient(create_app(db, loopback_only=True), base_url="http://127.0.0.1:8000") as local:
+        assert local.get("/").status_code == 200
+        assert local.get("/", headers={"host": "localhost:8000"}).status_code == 200
+        assert local.get("/", headers={"host": "[::1]:8000"}).status_code == 200
+        rebound = local.get("/doc/1", headers={"host": "attacker.example:8000"})
+        assert rebound.status_code == 421 and "duizhao serves this machine only" in rebound.text

@@ -48,6 +48,18 @@ class EditError(DuizhaoError):
     """An edit that cannot be applied to this link (the web app answers 400)."""
 
 
+class StaleEditError(EditError):
+    """An edit made on a view of the document that has changed since (another tab): the app answers 409."""
+
+
+def review_state(links: list[dict], doc_reviewed: bool) -> str:
+    """A short fingerprint of a document's links and review marks: an edit names the state it was made on,
+    so that one made on an old view (a second tab, a replayed form) is refused instead of landing on
+    another link. Undo returns to an earlier state's fingerprint, where that view's positions hold again."""
+    summary = [[link["zh"], link["en"], bool(link["reviewed"])] for link in links]
+    return hashlib.blake2b(json.dumps([summary, bool(doc_reviewed)]).encode(), digest_size=8).hexdigest()
+
+
 def content_hash(data: bytes) -> str:
     """The identity of a source document: the SHA-256 of its bytes."""
     return hashlib.sha256(data).hexdigest()
@@ -236,6 +248,7 @@ class StoredDocument:
     added_at: str
     content_hash: str
     edits: int  # how many edits undo can take back
+    state: str = ""  # review_state() of the links and marks shown: what an edit made on this view names
 
 
 @dataclass
@@ -581,15 +594,19 @@ class Store:
             added_at=row["added_at"],
             content_hash=row["content_hash"],
             edits=edits,
+            state=review_state(links, bool(row["reviewed"])),
         )
 
     # --- edits: each one validated, applied and logged for undo in one transaction ---
 
-    def _edit(self, doc_id: int, action: str, change: Callable[[list[dict], bool], _Change]) -> None:
-        """Apply `change(links, doc_reviewed)` and log the links it replaced, so that undo can restore them."""
+    def _edit(self, doc_id: int, action: str, change: Callable[[list[dict], bool], _Change],
+              expected: str | None = None) -> None:
+        """Apply `change(links, doc_reviewed)` and log the links it replaced, so that undo can restore them.
+        `expected`: the `review_state` the edit was made on; another one raises StaleEditError."""
         with self._transaction():
             doc_reviewed = bool(self._doc_row(doc_id)["reviewed"])
             links = self._links(doc_id)
+            self._check_state(doc_id, links, doc_reviewed, expected)
             start, count, new, new_reviewed = change(links, doc_reviewed)
             before = {"start": start, "links": links[start:start + count], "doc_reviewed": doc_reviewed}
             after = {"start": start, "links": new, "doc_reviewed": new_reviewed}
@@ -615,11 +632,17 @@ class Store:
         self._db.execute("UPDATE documents SET reviewed = ? WHERE id = ?", (int(doc_reviewed), doc_id))
 
     @staticmethod
+    def _check_state(doc_id: int, links: list[dict], doc_reviewed: bool, expected: str | None) -> None:
+        if expected is not None and expected != review_state(links, doc_reviewed):
+            raise StaleEditError(f"document {doc_id} has changed since this view of it was loaded (in another tab?); "
+                                 "nothing was changed: reload the page and make the edit again")
+
+    @staticmethod
     def _check_position(links: list[dict], position: int) -> None:
         if not 0 <= position < len(links):
             raise NotFoundError(f"no link {position}: this document has links 0 to {len(links) - 1}")
 
-    def merge(self, doc_id: int, position: int) -> None:
+    def merge(self, doc_id: int, position: int, *, expected: str | None = None) -> None:
         """Join link `position` with the next one."""
 
         def change(links, doc_reviewed):
@@ -636,9 +659,10 @@ class Store:
             }
             return position, 2, [merged], doc_reviewed
 
-        self._edit(doc_id, "merge", change)
+        self._edit(doc_id, "merge", change, expected)
 
-    def split(self, doc_id: int, position: int, zh_at: int | None = None, en_at: int | None = None) -> None:
+    def split(self, doc_id: int, position: int, zh_at: int | None = None, en_at: int | None = None, *,
+              expected: str | None = None) -> None:
         """Cut link `position` in two: its first `zh_at` Chinese and `en_at` English sentences, then the rest.
 
         Without cut points: the first sentence of each side that has several, against the rest; a link with
@@ -676,7 +700,7 @@ class Store:
             tail = [{**p, "score": link["score"], "flags": link["flags"], "reviewed": True} for p in parts]
             return position, 1, tail, doc_reviewed
 
-        self._edit(doc_id, "split", change)
+        self._edit(doc_id, "split", change, expected)
 
     def _matching_cut(self, doc_id: int, link: dict, given: str, at: int, other: str) -> int:
         """The cut of the `other` side whose share of characters is closest to the share before `at`."""
@@ -703,7 +727,7 @@ class Store:
         shares = cumulative(other)
         return min(allowed, key=lambda k: (abs(shares[k] - target), k))
 
-    def move(self, doc_id: int, position: int, lang: str, direction: str) -> None:
+    def move(self, doc_id: int, position: int, lang: str, direction: str, *, expected: str | None = None) -> None:
         """Move the boundary sentence of one side to the neighbouring link.
 
         direction "up": the first `lang` sentence of link `position` goes to the end of the previous link;
@@ -736,23 +760,26 @@ class Store:
             pair = [link for link in pair if link["zh"] or link["en"]]
             return start, 2, pair, doc_reviewed
 
-        self._edit(doc_id, "move", change)
+        self._edit(doc_id, "move", change, expected)
 
-    def mark_reviewed(self, doc_id: int, position: int | None = None, reviewed: bool = True) -> None:
-        """Mark one link, or (position None) the whole document and all its links, reviewed or not."""
+    def mark_reviewed(self, doc_id: int, position: int | None = None, reviewed: bool = True, *,
+                      expected: str | None = None) -> None:
+        """Mark one link, or (position None) the whole document and all its links, reviewed or not.
+        A link marked not reviewed makes the document not reviewed either."""
 
         def change(links, doc_reviewed):
             if position is None:
                 return 0, len(links), [{**link, "reviewed": reviewed} for link in links], reviewed
             self._check_position(links, position)
-            return position, 1, [{**links[position], "reviewed": reviewed}], doc_reviewed
+            return position, 1, [{**links[position], "reviewed": reviewed}], doc_reviewed and reviewed
 
-        self._edit(doc_id, "review", change)
+        self._edit(doc_id, "review", change, expected)
 
-    def undo(self, doc_id: int) -> str:
+    def undo(self, doc_id: int, *, expected: str | None = None) -> str:
         """Take back the document's latest edit; returns its action."""
         with self._transaction():
-            self._doc_row(doc_id)
+            doc_reviewed = bool(self._doc_row(doc_id)["reviewed"])
+            self._check_state(doc_id, self._links(doc_id), doc_reviewed, expected)
             row = self._db.execute(
                 "SELECT id, action, before, after FROM edits WHERE doc = ? ORDER BY id DESC LIMIT 1", (doc_id,)
             ).fetchone()

@@ -82,9 +82,16 @@ def get(name: str, **options) -> Format:
     return getattr(import_module(module), cls)(**options)
 
 
+# Longest stem, in UTF-8 bytes: InterText's link file holds it twice (NAME_zh.NAME_en.xml) and a temporary
+# name adds a dozen bytes, inside the 255 bytes most file systems allow for a name.
+MAX_STEM_BYTES = 96
+
+
 def output_stem(alignment: Alignment) -> str:
-    """The file-name stem for outputs in a folder: the input's name (`readout.txt` -> `readout`)."""
+    """The file-name stem for outputs in a folder: the input's name (`readout.txt` -> `readout`), cut to
+    MAX_STEM_BYTES at a character boundary."""
     stem = Path(alignment.document.meta.path).stem if alignment.document.meta.path not in ("", "-") else ""
+    stem = stem.encode("utf-8", "surrogateescape")[:MAX_STEM_BYTES].decode("utf-8", "ignore")
     return stem or "aligned"
 
 

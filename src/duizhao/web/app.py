@@ -10,10 +10,12 @@ from __future__ import annotations
 import errno
 import html
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -22,6 +24,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -30,11 +33,14 @@ from starlette.templating import Jinja2Templates
 
 from .. import __version__
 from ..errors import ConfigError, DuizhaoError
-from ..store import EditError, NotFoundError, Store, StoredDocument, content_hash, mark
+from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, content_hash, mark
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# An upload is aligned inside the request, with the encoder: 2 MB is a long bilingual page (some 20,000
+# sentences, minutes of encoding). Larger documents go through `duizhao add`, which has --fast and progress.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 FETCH_HEADER = "x-duizhao-fetch"  # set by review.js: answer with the rows instead of a redirect
 
 
@@ -56,14 +62,77 @@ def _safe_url(url: str) -> str:
 
 
 def _int(value: Any, what: str) -> int:
+    # ASCII digits only (int() would also take "1_0" and "١"), and within SQLite's integers.
+    text = str(value)
+    if not re.fullmatch(r"-?[0-9]+", text):
+        raise BadRequest(f"{what} must be a whole number, got {text[:40]!r}")
+    if len(text.lstrip("-")) > 18:
+        raise NotFoundError(f"{what} {text[:40]} is out of range: nothing has that number")
+    return int(text)
+
+
+def _upload_name(filename: str) -> str:
+    """The uploaded file's name as stored and shown: no folders, no control characters, at most 120 bytes."""
+    name = _NAME_CONTROL.sub("", Path(filename.replace("\\", "/")).name)
+    stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+    if len(name.encode()) > 120:
+        extension = extension.encode()[:10].decode("utf-8", "ignore")
+        stem = stem.encode()[:120 - 1 - len(extension.encode())].decode("utf-8", "ignore")
+        name = stem + dot + extension
+    return name or "upload"
+
+
+def _is_loopback(name: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1."""
+    import ipaddress
+
+    if name.lower() == "localhost":
+        return True
     try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        raise BadRequest(f"{what} must be a whole number, got {str(value)[:40]!r}") from None
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
-def create_app(db_path: str | os.PathLike) -> Starlette:
-    """The app for the corpus at `db_path` (created, with its schema, if missing)."""
+def _host_name(host: str) -> str:
+    """The name in a Host header, without its port ("[::1]:8000" -> "::1")."""
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+class _LoopbackOnly:
+    """Answer only requests addressed to this machine by a loopback name. A server on 127.0.0.1 is still
+    reachable from a web page whose own domain an attacker points at 127.0.0.1 (DNS rebinding); such a
+    request carries that domain in its Host header."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            if not _is_loopback(_host_name(host)):
+                response = Response(f"duizhao serves this machine only; open it as http://127.0.0.1 "
+                                    f"(this request was for {host[:60]!r})", status_code=421)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _refuse_cross_site(request: Request) -> None:
+    """A form on another site must not edit or upload through the reviewer's browser (CSRF): browsers say
+    where a POST comes from in Origin and Sec-Fetch-Site."""
+    origin = request.headers.get("origin")
+    site = request.headers.get("sec-fetch-site", "")
+    if site in ("cross-site", "same-site") or (origin is not None and urlsplit(origin).netloc != request.headers.get("host")):
+        raise HTTPException(403, "this request came from another site, so it was refused: "
+                                 "make the edit on duizhao's own page")
+
+
+def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False) -> Starlette:
+    """The app for the corpus at `db_path` (created, with its schema, if missing). `loopback_only`: answer
+    only requests addressed to 127.0.0.1 / localhost (what `serve` does on a loopback address)."""
     db_path = Path(db_path)
     Store(db_path).close()  # create or migrate now: a bad file fails at start, not on the first request
     environment = jinja2.Environment(
@@ -113,12 +182,32 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
     async def upload(request: Request) -> Response:
         from ..pipeline import process_bytes
 
-        async with request.form(max_part_size=MAX_UPLOAD_BYTES) as form:
+        _refuse_cross_site(request)
+        too_big = BadRequest(f"the file is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit of an upload: "
+                             f"add it from the command line with `duizhao add FILE --db {db_path.name}` "
+                             "(with --fast for very large documents)")
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
+            raise too_big  # before reading a byte of it
+        received = 0
+
+        async def receive_at_most():
+            # Without a Content-Length (a chunked upload), count what arrives and stop at the limit.
+            nonlocal received
+            message = await request.receive()
+            received += len(message.get("body", b""))
+            if received > MAX_UPLOAD_BYTES + 64 * 1024:
+                raise too_big
+            return message
+
+        async with Request(request.scope, receive_at_most).form() as form:
             file = form.get("file")
             if not isinstance(file, UploadFile) or not file.filename:
                 raise BadRequest("choose a bilingual file to upload (text or HTML)")
-            data = await file.read()
-            name = Path(file.filename).name
+            data = await file.read(MAX_UPLOAD_BYTES + 1)
+            if len(data) > MAX_UPLOAD_BYTES:
+                raise too_big
+            name = _upload_name(file.filename)
         digest = content_hash(data)
         known = await with_store(lambda store: store.find(digest))
         if known is None:
@@ -127,27 +216,30 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
         return RedirectResponse(f"/doc/{known}", status_code=303)
 
     async def edit(request: Request) -> Response:
+        _refuse_cross_site(request)
         doc_id = document_id(request)
         async with request.form() as form:
             fields = {key: str(value) for key, value in form.items() if isinstance(value, str)}
         action = fields.get("action", "")
         position = fields.get("position")
+        # The page's review_state: an edit made on a view that has changed since is refused (409).
+        expected = fields.get("state") or None
 
         def apply(store: Store) -> StoredDocument:
             if action == "merge":
-                store.merge(doc_id, _int(position, "position"))
+                store.merge(doc_id, _int(position, "position"), expected=expected)
             elif action == "split":
                 zh_at, en_at = (None if fields.get(k) is None else _int(fields[k], k) for k in ("zh_at", "en_at"))
-                store.split(doc_id, _int(position, "position"), zh_at, en_at)
+                store.split(doc_id, _int(position, "position"), zh_at, en_at, expected=expected)
             elif action.startswith("move:"):
                 _, lang, direction = (action.split(":") + ["", ""])[:3]
-                store.move(doc_id, _int(position, "position"), lang, direction)
+                store.move(doc_id, _int(position, "position"), lang, direction, expected=expected)
             elif action in ("review", "unreview"):
-                store.mark_reviewed(doc_id, _int(position, "position"), reviewed=action == "review")
+                store.mark_reviewed(doc_id, _int(position, "position"), reviewed=action == "review", expected=expected)
             elif action in ("review-document", "unreview-document"):
-                store.mark_reviewed(doc_id, None, reviewed=action == "review-document")
+                store.mark_reviewed(doc_id, None, reviewed=action == "review-document", expected=expected)
             elif action == "undo":
-                store.undo(doc_id)
+                store.undo(doc_id, expected=expected)
             else:
                 raise BadRequest(
                     f"unknown action {action[:40]!r}: use merge, split, move:LANG:up|down, review, unreview, "
@@ -192,6 +284,9 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
     async def bad_request(request: Request, exc: Exception) -> Response:
         return page(request, "error.html", status=400, status_code=400, message=str(exc))
 
+    async def conflict(request: Request, exc: Exception) -> Response:
+        return page(request, "error.html", status=409, status_code=409, message=str(exc))
+
     async def server_error(request: Request, exc: Exception) -> Response:
         return HTMLResponse(
             "<!doctype html><title>duizhao: error</title><p>Something went wrong on the server; "
@@ -211,11 +306,13 @@ def create_app(db_path: str | os.PathLike) -> Starlette:
     handlers = {
         HTTPException: http_error,
         NotFoundError: http_error,
+        StaleEditError: conflict,
         EditError: bad_request,
         DuizhaoError: bad_request,  # BadRequest, and InputError from an upload the pipeline cannot read
         Exception: server_error,
     }
-    return Starlette(routes=routes, exception_handlers=handlers)
+    middleware = [Middleware(_LoopbackOnly)] if loopback_only else []
+    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
 
 
 _MEDIA_TYPES = {
@@ -253,7 +350,8 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000)
             raise ConfigError(f"port {port} is in use: stop what uses it, or pass another --port") from None
         raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror}): check --host and --port") from None
     try:
-        app = create_app(db_path)  # the corpus is opened (or created) only once the address is known to work
+        # The corpus is opened (or created) only once the address is known to work.
+        app = create_app(db_path, loopback_only=_is_loopback(host))
     except BaseException:
         listener.close()
         raise

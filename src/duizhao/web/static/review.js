@@ -54,6 +54,8 @@
   async function post(fields) {
     if (busy) return false;
     busy = true;
+    // The state of the links this page shows: an edit made on a view that changed since is refused.
+    fields.state = table.tBodies[0].dataset.state;
     try {
       const response = await fetch("/doc/" + docId + "/edit", {
         method: "POST",
