@@ -58,7 +58,7 @@ def _confidence(score: float) -> str:
 
 def _safe_url(url: str) -> str:
     # only web links become clickable: a stored "javascript:" URL must stay text
-    return url if url.startswith(("http://", "https://")) else ""
+    return url if url.lower().startswith(("http://", "https://")) else ""
 
 
 def _int(value: Any, what: str) -> int:
