@@ -204,3 +204,23 @@ def test_keyboard_moves_a_sentence_and_marks_reviewed(page, server, db):
     page.wait_for_function("document.querySelectorAll('tr.link').length === 7")
     assert sentences(page, 5) == ((ZH[5],), (EN[6],))
     assert sentences(page, 6) == ((ZH[6],), ())
+
+
+def test_buttons_after_keyboard_edits_are_handled_on_the_page(page, server, db):
+    with Store(db) as store:
+        doc_id, _ = store.add(sample_alignment(), content_hash(b"buttons after keys"))
+    page.goto(f"{server}/doc/{doc_id}")
+    page.evaluate("window.stayed = true")  # gone if a button reloads the page instead of the script posting it
+    page.locator("#link-0 td.side.zh").click()
+    page.keyboard.press("r")  # a keyboard edit: only the rows are swapped, not the header
+    page.wait_for_selector("#link-0.reviewed")
+    page.click("#undo")  # the header's form must carry the state the rows now show, or the edit is stale
+    page.wait_for_function("!document.querySelector('#link-0').classList.contains('reviewed')")
+    page.locator("#link-2 button.review").click()
+    page.wait_for_selector("#link-2.reviewed")
+    page.click("#review-document")
+    page.wait_for_function("document.querySelector('#review-document').textContent.includes('Document reviewed')")
+    assert page.evaluate("window.stayed === true")
+    page.click("#undo")
+    page.wait_for_function("!document.querySelector('#review-document').textContent.includes('Document reviewed')")
+    assert page.locator("tr.link.reviewed").count() == 1 and page.evaluate("window.stayed === true")

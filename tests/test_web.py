@@ -118,9 +118,10 @@ def test_an_edit_is_a_post_that_is_saved_at_once(client, db):
         ("get", "/doc/99", None, 404, "no document 99 in"),
         ("get", "/doc/abc", None, 400, "the document id must be a whole number, got &#39;abc&#39;"),
         ("get", "/doc/1_0", None, 400, "the document id must be a whole number, got &#39;1_0&#39;"),
-        ("get", "/doc/99999999999999999999999", None, 404, "the document id 99999999999999999999999 is out of range"),
-        ("get", "/doc/99999999999999999999999/export/tmx", None, 404, "is out of range"),
-        ("post", "/doc/99999999999999999999999/edit", {"action": "undo"}, 404, "is out of range"),
+        ("get", "/doc/99999999999999999999999", None, 404, "no document 99999999999999999999999: the number is out of range"),
+        ("get", "/doc/99999999999999999999999/export/tmx", None, 404, "the number is out of range"),
+        ("post", "/doc/99999999999999999999999/edit", {"action": "undo"}, 404, "the number is out of range"),
+        ("get", "/search?q=x&limit=99999999999999999999", None, 400, "limit 99999999999999999999 is too large"),
         ("post", "/doc/1/edit", {"action": "merge", "position": "٣"}, 400, "position must be a whole number"),
         ("get", "/nowhere", None, 404, "Not Found"),
         ("get", "/doc/1/edit", None, 405, "Method Not Allowed"),
@@ -272,6 +273,11 @@ def test_an_edit_made_on_a_stale_view_is_refused_and_changes_nothing(client, db)
     assert client.post("/doc/1/edit", data={"action": "merge", "position": "3", "state": tab_b}).status_code == 409
     assert client.post("/doc/1/edit", data={"action": "undo"}).status_code == 200
     assert state(client.get("/doc/1").text) == tab_a
+    # An edit made and taken back in another tab leaves the same links but not the same undo log: tab A's
+    # undo would take back the other tab's edit, so it is stale too.
+    for action in ("review", "unreview"):
+        assert client.post("/doc/1/edit", data={"action": action, "position": "0"}).status_code == 200
+    assert client.post("/doc/1/edit", data={"action": "undo", "state": tab_a}).status_code == 409
 
 
 def test_unreviewing_a_link_unreviews_the_document(client, db):
@@ -304,6 +310,44 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_aligned(client, monkey
     assert answer.status_code == 400 and "over the 2 MB limit" in answer.text
 
 
+def test_an_oversized_upload_is_refused_before_its_body_is_read(db):
+    """Straight through ASGI, counting what the app reads: a Content-Length over the limit is refused before
+    the first byte, and a body without one is refused as soon as the limit is passed."""
+    import asyncio
+
+    from duizhao.web.app import MAX_UPLOAD_BYTES
+
+    app = create_app(db)
+    chunk = b"x" * 65536
+    head = b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n\r\n'
+
+    def run(headers: list[tuple[bytes, bytes]], chunks: int) -> tuple[int, int]:
+        reads, sent = 0, []
+
+        async def receive():
+            nonlocal reads
+            reads += 1
+            body = head if reads == 1 else chunk
+            return {"type": "http.request", "body": body, "more_body": reads <= chunks}
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                sent.append(message["status"])
+
+        scope = {"type": "http", "method": "POST", "path": "/upload", "raw_path": b"/upload", "query_string": b"",
+                 "headers": [(b"content-type", b"multipart/form-data; boundary=b"), *headers],
+                 "scheme": "http", "server": ("testserver", 80), "client": ("127.0.0.1", 1), "root_path": "",
+                 "http_version": "1.1", "asgi": {"version": "3.0"}}
+        asyncio.run(app(scope, receive, send))
+        return sent[0], reads
+
+    total = 10 * MAX_UPLOAD_BYTES // len(chunk)  # a body ten times the limit
+    status, reads = run([(b"content-length", str(total * len(chunk)).encode())], total)
+    assert (status, reads) == (400, 0)
+    status, reads = run([], total)
+    assert status == 400 and reads <= MAX_UPLOAD_BYTES // len(chunk) + 3  # stopped at the limit, not at the end
+
+
 def test_an_uploaded_file_name_is_cleaned_and_a_long_one_still_exports(client, db):
     page = (Path(__file__).resolve().parents[1] / "examples" / "readout.txt").read_bytes()
     # A raw multipart body: a client library would escape the NUL in the name, a hostile one does not.
@@ -326,6 +370,7 @@ def test_an_uploaded_file_name_is_cleaned_and_a_long_one_still_exports(client, d
     {"origin": "http://evil.example"},
     {"origin": "null"},
     {"sec-fetch-site": "cross-site"},
+    {"sec-fetch-site": "same-site", "origin": "http://other.testserver"},
 ])
 def test_an_edit_or_upload_from_another_site_is_refused(client, db, headers):
     answer = client.post("/doc/1/edit", data={"action": "review-document"}, headers=headers)
@@ -333,16 +378,21 @@ def test_an_edit_or_upload_from_another_site_is_refused(client, db, headers):
     assert client.post("/upload", files={"file": ("x.txt", b"x", "text/plain")}, headers=headers).status_code == 403
     with Store(db) as store:
         assert store.document(1).reviewed is False and len(store.documents()) == 2
-    # The app's own pages post with their own origin.
-    same = client.post("/doc/1/edit", data={"action": "review-document"},
-                       headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"})
-    assert same.status_code == 200
+    # The app's own pages post with their own origin; a browser that says same-origin is believed over an
+    # Origin of "null" (sent under a no-referrer policy).
+    for own in ({"origin": "http://testserver", "sec-fetch-site": "same-origin"},
+                {"origin": "null", "sec-fetch-site": "same-origin"}):
+        assert client.post("/doc/1/edit", data={"action": "undo" if own["origin"] == "null" else "review-document"},
+                           headers=own).status_code == 200
 
 
 def test_served_on_loopback_it_answers_only_loopback_names(db):
-    with TestClient(create_app(db, loopback_only=True), base_url="http://127.0.0.1:8000") as local:
-        assert local.get("/").status_code == 200
-        assert local.get("/", headers={"host": "localhost:8000"}).status_code == 200
-        assert local.get("/", headers={"host": "[::1]:8000"}).status_code == 200
+    app = create_app(db, loopback_only=True, allowed_hosts=frozenset({"review.example.org"}))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as local:
+        for host in ("127.0.0.1:8000", "localhost:8000", "LOCALHOST.", "app.localhost:8000", "[::1]:8000",
+                     "127.0.1.1", "review.example.org"):
+            assert local.get("/", headers={"host": host}).status_code == 200, host
         rebound = local.get("/doc/1", headers={"host": "attacker.example:8000"})
-        assert rebound.status_code == 421 and "duizhao serves this machine only" in rebound.text
+        assert rebound.status_code == 421
+        assert "duizhao serves this machine only: open it as http://127.0.0.1:" in rebound.text
+        assert "--allow-host NAME" in rebound.text

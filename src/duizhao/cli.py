@@ -353,11 +353,12 @@ def serve(
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database (created if missing)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (localhost only unless told otherwise)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    allow_host: Optional[List[str]] = typer.Option(None, "--allow-host", metavar="NAME", help="On localhost, also answer requests for this name (a reverse proxy's public name; repeatable)."),
 ) -> None:
     """The review and search web app for a corpus."""
     from .web.app import serve as run_server
 
-    run_server(db, host=host, port=port)
+    run_server(db, host=host, port=port, allow_hosts=tuple(allow_host or ()))
 
 
 @app.command()

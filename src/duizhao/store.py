@@ -52,12 +52,13 @@ class StaleEditError(EditError):
     """An edit made on a view of the document that has changed since (another tab): the app answers 409."""
 
 
-def review_state(links: list[dict], doc_reviewed: bool) -> str:
-    """A short fingerprint of a document's links and review marks: an edit names the state it was made on,
-    so that one made on an old view (a second tab, a replayed form) is refused instead of landing on
-    another link. Undo returns to an earlier state's fingerprint, where that view's positions hold again."""
+def review_state(links: list[dict], doc_reviewed: bool, last_edit: int | None) -> str:
+    """A short fingerprint of a document's links, review marks and undo log: an edit names the state it was
+    made on, so that one made on an old view (a second tab, a replayed form) is refused instead of landing
+    on another link. Undo returns to an earlier state's fingerprint, where that view's edits hold again;
+    an edit made and taken back elsewhere still changes it (the undo log is not the same)."""
     summary = [[link["zh"], link["en"], bool(link["reviewed"])] for link in links]
-    return hashlib.blake2b(json.dumps([summary, bool(doc_reviewed)]).encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(json.dumps([summary, bool(doc_reviewed), last_edit]).encode(), digest_size=8).hexdigest()
 
 
 def content_hash(data: bytes) -> str:
@@ -585,7 +586,7 @@ class Store:
         beads = [
             Bead(tuple(r["zh"]), tuple(r["en"]), r["score"], [Flag(**f) for f in r["flags"]]) for r in links
         ]
-        edits = self._db.execute("SELECT COUNT(*) FROM edits WHERE doc = ?", (doc_id,)).fetchone()[0]
+        edits, last_edit = self._db.execute("SELECT COUNT(*), MAX(id) FROM edits WHERE doc = ?", (doc_id,)).fetchone()
         return StoredDocument(
             id=doc_id,
             alignment=Alignment(Document(sides["zh"], sides["en"], meta), beads, json.loads(row["settings"])),
@@ -594,7 +595,7 @@ class Store:
             added_at=row["added_at"],
             content_hash=row["content_hash"],
             edits=edits,
-            state=review_state(links, bool(row["reviewed"])),
+            state=review_state(links, bool(row["reviewed"]), last_edit),
         )
 
     # --- edits: each one validated, applied and logged for undo in one transaction ---
@@ -631,9 +632,11 @@ class Store:
         self._write_links(doc_id, start, new)
         self._db.execute("UPDATE documents SET reviewed = ? WHERE id = ?", (int(doc_reviewed), doc_id))
 
-    @staticmethod
-    def _check_state(doc_id: int, links: list[dict], doc_reviewed: bool, expected: str | None) -> None:
-        if expected is not None and expected != review_state(links, doc_reviewed):
+    def _check_state(self, doc_id: int, links: list[dict], doc_reviewed: bool, expected: str | None) -> None:
+        if expected is None:
+            return
+        last_edit = self._db.execute("SELECT MAX(id) FROM edits WHERE doc = ?", (doc_id,)).fetchone()[0]
+        if expected != review_state(links, doc_reviewed, last_edit):
             raise StaleEditError(f"document {doc_id} has changed since this view of it was loaded (in another tab?); "
                                  "nothing was changed: reload the page and make the edit again")
 

@@ -40,7 +40,7 @@ EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
 # An upload is aligned inside the request, with the encoder: 2 MB is a long bilingual page (some 20,000
 # sentences, minutes of encoding). Larger documents go through `duizhao add`, which has --fast and progress.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
 FETCH_HEADER = "x-duizhao-fetch"  # set by review.js: answer with the rows instead of a redirect
 
 
@@ -67,7 +67,7 @@ def _int(value: Any, what: str) -> int:
     if not re.fullmatch(r"-?[0-9]+", text):
         raise BadRequest(f"{what} must be a whole number, got {text[:40]!r}")
     if len(text.lstrip("-")) > 18:
-        raise NotFoundError(f"{what} {text[:40]} is out of range: nothing has that number")
+        raise BadRequest(f"{what} {text[:40]} is too large")
     return int(text)
 
 
@@ -83,10 +83,11 @@ def _upload_name(filename: str) -> str:
 
 
 def _is_loopback(name: str) -> bool:
-    """localhost, 127.0.0.0/8 or ::1."""
+    """localhost (and *.localhost, which browsers send to this machine too), 127.0.0.0/8 or ::1."""
     import ipaddress
 
-    if name.lower() == "localhost":
+    name = name.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
         return True
     try:
         return ipaddress.ip_address(name).is_loopback
@@ -102,19 +103,24 @@ def _host_name(host: str) -> str:
 
 
 class _LoopbackOnly:
-    """Answer only requests addressed to this machine by a loopback name. A server on 127.0.0.1 is still
-    reachable from a web page whose own domain an attacker points at 127.0.0.1 (DNS rebinding); such a
-    request carries that domain in its Host header."""
+    """Answer only requests addressed to this machine by a loopback name, or by a name in `allowed` (a
+    reverse proxy's public name). A server on 127.0.0.1 is still reachable from a web page whose own domain
+    an attacker points at 127.0.0.1 (DNS rebinding); such a request carries that domain in its Host header."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, allowed: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.allowed = frozenset(name.lower() for name in allowed)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
             host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
-            if not _is_loopback(_host_name(host)):
-                response = Response(f"duizhao serves this machine only; open it as http://127.0.0.1 "
-                                    f"(this request was for {host[:60]!r})", status_code=421)
+            name = _host_name(host)
+            # No Host at all (HTTP/1.0) cannot come from a browser, and so not from a rebinding page.
+            if host and not _is_loopback(name) and name.lower() not in self.allowed:
+                port = (scope.get("server") or ("", 0))[1]
+                response = Response(f"duizhao serves this machine only: open it as http://127.0.0.1:{port}/ "
+                                    f"(this request was for {host[:60]!r}; behind a proxy, start it with "
+                                    "--allow-host NAME)", status_code=421)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -123,16 +129,22 @@ class _LoopbackOnly:
 def _refuse_cross_site(request: Request) -> None:
     """A form on another site must not edit or upload through the reviewer's browser (CSRF): browsers say
     where a POST comes from in Origin and Sec-Fetch-Site."""
-    origin = request.headers.get("origin")
-    site = request.headers.get("sec-fetch-site", "")
-    if site in ("cross-site", "same-site") or (origin is not None and urlsplit(origin).netloc != request.headers.get("host")):
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:  # every current browser sends it, and it is exact: same-origin, or a typed URL ("none")
+        foreign = site not in ("same-origin", "none")
+    else:  # older browsers: Origin, when sent ("null" from a sandboxed frame is foreign too)
+        origin = request.headers.get("origin")
+        foreign = origin is not None and urlsplit(origin).netloc != request.headers.get("host")
+    if foreign:
         raise HTTPException(403, "this request came from another site, so it was refused: "
                                  "make the edit on duizhao's own page")
 
 
-def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False) -> Starlette:
+def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
+               allowed_hosts: frozenset[str] = frozenset()) -> Starlette:
     """The app for the corpus at `db_path` (created, with its schema, if missing). `loopback_only`: answer
-    only requests addressed to 127.0.0.1 / localhost (what `serve` does on a loopback address)."""
+    only requests addressed to 127.0.0.1 / localhost or to one of `allowed_hosts` (what `serve` does on a
+    loopback address)."""
     db_path = Path(db_path)
     Store(db_path).close()  # create or migrate now: a bad file fails at start, not on the first request
     environment = jinja2.Environment(
@@ -157,7 +169,10 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False) -> St
         return templates.TemplateResponse(request, name, context, status_code=status)
 
     def document_id(request: Request) -> int:
-        return _int(request.path_params["doc_id"], "the document id")
+        text = request.path_params["doc_id"]
+        if text.isascii() and text.isdigit() and len(text) > 18:
+            raise NotFoundError(f"no document {text[:40]}: the number is out of range")
+        return _int(text, "the document id")
 
     # --- pages ---
 
@@ -311,7 +326,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False) -> St
         DuizhaoError: bad_request,  # BadRequest, and InputError from an upload the pipeline cannot read
         Exception: server_error,
     }
-    middleware = [Middleware(_LoopbackOnly)] if loopback_only else []
+    middleware = [Middleware(_LoopbackOnly, allowed=allowed_hosts)] if loopback_only else []
     return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
 
 
@@ -322,7 +337,8 @@ _MEDIA_TYPES = {
 }
 
 
-def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000,
+          allow_hosts: tuple[str, ...] = ()) -> None:
     """Run the app with uvicorn until interrupted.
 
     The socket is bound here, before the address is announced, so that a port in use or an unknown host is
@@ -351,7 +367,7 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000)
         raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror}): check --host and --port") from None
     try:
         # The corpus is opened (or created) only once the address is known to work.
-        app = create_app(db_path, loopback_only=_is_loopback(host))
+        app = create_app(db_path, loopback_only=_is_loopback(host), allowed_hosts=frozenset(allow_hosts))
     except BaseException:
         listener.close()
         raise

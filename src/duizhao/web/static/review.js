@@ -27,6 +27,8 @@
 
   function refreshHeader() {
     const body = table.tBodies[0];
+    // The header's forms live outside the swapped rows: give them the state the rows now show.
+    document.querySelectorAll("#doc-tools input[name=state]").forEach((input) => { input.value = body.dataset.state; });
     const progress = document.getElementById("progress");
     progress.textContent = body.dataset.reviewed + " / " + body.dataset.links + " links reviewed";
     document.getElementById("undo").disabled = body.dataset.edits === "0";
@@ -102,7 +104,8 @@
   // Buttons are plain forms (they work without JavaScript); intercept them to stay on the page.
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!form.action.includes("/doc/" + docId + "/edit")) return;
+    // getAttribute: the forms' buttons are named "action", which hides the form's own action property.
+    if (!(form.getAttribute("action") || "").endsWith("/doc/" + docId + "/edit")) return;
     event.preventDefault();
     const fields = Object.fromEntries(new FormData(form));
     if (event.submitter && event.submitter.name) fields[event.submitter.name] = event.submitter.value;
