@@ -255,6 +255,6 @@ def test_an_output_that_is_an_input_is_refused(tmp_path):
     page.write_bytes(EXAMPLE.read_bytes())
     done = duizhao("align", str(page), "--fast", "--format", "tsv", "--output", str(page))
     assert done.returncode == 2
-    assert done.stderr.decode().strip() == (f"Error: --output {page} is one of the inputs: writing it would "
+    assert done.stderr.decode().strip() == (f"Error: {page} is one of the inputs: writing it would "
                                             "destroy the text; choose another --output")
     assert page.read_bytes() == EXAMPLE.read_bytes()

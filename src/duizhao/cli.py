@@ -191,11 +191,11 @@ def align(
     config = _align_config(fast, encoder, weights)
     chosen, table_wanted, output = _outputs(names, output)
     inputs_given = [p for p in (*paths, zh, en, zh_xml, en_xml) if p is not None and str(p) != "-"]
-    if output is not None:
+    if output is not None and not Path(output).is_dir():
+        from .formats import check_target
+
         # The plain case, before any work; formats.write checks the files a format derives (book.zh) too.
-        if any(Path(output).resolve() == Path(p).resolve() for p in inputs_given):
-            raise ConfigError(f"--output {output} is one of the inputs: writing it would destroy the text; "
-                              "choose another --output")
+        check_target(Path(output), inputs_given)
     if sentences and not (zh and en):
         raise ConfigError("--sentences needs the two sides as separate files: --zh FILE --en FILE")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from .io import printable_path
 from .model import Alignment, Source
 
 Progress = Callable[[int, int], None]
@@ -61,7 +60,4 @@ def process_bytes(data: bytes, name: str, *, config=None, encoder=None, progress
     """Align a document already in memory (a web upload, a batch worker); `name` is used in messages."""
     from .ingest import load_bytes
 
-    name = printable_path(name)  # a file name that is not UTF-8 must not reach the outputs undecodable
-    source = load_bytes(data, name=name)
-    source.meta.path = name
-    return process_source(source, config=config, encoder=encoder, progress=progress)
+    return process_source(load_bytes(data, name=name), config=config, encoder=encoder, progress=progress)

@@ -586,7 +586,7 @@ class Store:
         beads = [
             Bead(tuple(r["zh"]), tuple(r["en"]), r["score"], [Flag(**f) for f in r["flags"]]) for r in links
         ]
-        edits, last_edit = self._db.execute("SELECT COUNT(*), MAX(id) FROM edits WHERE doc = ?", (doc_id,)).fetchone()
+        edits = self._db.execute("SELECT COUNT(*) FROM edits WHERE doc = ?", (doc_id,)).fetchone()[0]
         return StoredDocument(
             id=doc_id,
             alignment=Alignment(Document(sides["zh"], sides["en"], meta), beads, json.loads(row["settings"])),
@@ -595,7 +595,7 @@ class Store:
             added_at=row["added_at"],
             content_hash=row["content_hash"],
             edits=edits,
-            state=review_state(links, bool(row["reviewed"]), last_edit),
+            state=self._state(doc_id, links, bool(row["reviewed"])),
         )
 
     # --- edits: each one validated, applied and logged for undo in one transaction ---
@@ -632,11 +632,13 @@ class Store:
         self._write_links(doc_id, start, new)
         self._db.execute("UPDATE documents SET reviewed = ? WHERE id = ?", (int(doc_reviewed), doc_id))
 
-    def _check_state(self, doc_id: int, links: list[dict], doc_reviewed: bool, expected: str | None) -> None:
-        if expected is None:
-            return
+    def _state(self, doc_id: int, links: list[dict], doc_reviewed: bool) -> str:
+        """`review_state` of the document as stored now."""
         last_edit = self._db.execute("SELECT MAX(id) FROM edits WHERE doc = ?", (doc_id,)).fetchone()[0]
-        if expected != review_state(links, doc_reviewed, last_edit):
+        return review_state(links, doc_reviewed, last_edit)
+
+    def _check_state(self, doc_id: int, links: list[dict], doc_reviewed: bool, expected: str | None) -> None:
+        if expected is not None and expected != self._state(doc_id, links, doc_reviewed):
             raise StaleEditError(f"document {doc_id} has changed since this view of it was loaded (in another tab?); "
                                  "nothing was changed: reload the page and make the edit again")
 

@@ -30,7 +30,7 @@ from ..errors import FormatError, InputError, OutputError
 from ..io import atomic_write, writing
 from ..model import Alignment, Bead, Document, Flag, Metadata, Sentence
 
-__all__ = ["Format", "get", "names", "write", "output_stem"]
+__all__ = ["Format", "get", "names", "write", "output_stem", "check_target"]
 
 # name -> "module:class", imported only when asked for.
 _REGISTRY = {
@@ -119,7 +119,8 @@ def write(alignment: Alignment, fmt_names: list[str], output: Path | None, *,
     return _write_all(alignment, [(fmt, output / f"{stem}.{fmt.extension}") for fmt in chosen], protect)
 
 
-def _check_target(target: Path, protect: Iterable[str | os.PathLike]) -> None:
+def check_target(target: Path, protect: Iterable[str | os.PathLike]) -> None:
+    """Refuse to write `target` if it is a folder or one of the `protect` paths (the inputs)."""
     if target.is_dir():
         raise OutputError(f"{target} is a folder: remove it or choose another --output")
     for source in protect:
@@ -141,7 +142,7 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]],
     protect = list(protect)
     if len(targets) == 1 and targets[0][0].single_file:
         fmt, path = targets[0]
-        _check_target(path, protect)
+        check_target(path, protect)
         return _surrogates_refused(fmt, lambda: fmt.write(alignment, path))
     folder = targets[0][1].parent
     with writing(folder):
@@ -152,7 +153,7 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]],
         for fmt, path in targets:
             staged.extend(_surrogates_refused(fmt, lambda: fmt.write(alignment, staging / path.name)))
         for path in staged:  # every name checked before any file is replaced
-            _check_target(folder / path.name, protect)
+            check_target(folder / path.name, protect)
         written = []
         for path in staged:
             target = folder / path.name

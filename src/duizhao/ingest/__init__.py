@@ -35,6 +35,7 @@ def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
 
 def load_bytes(data: bytes, *, name: str = "-", max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Like `load`, for bytes already in hand (a batch worker, a web upload). `name` is used in messages."""
+    name = printable_path(name)  # a file name that is not UTF-8 must not reach messages or outputs undecodable
     if len(data) > max_bytes:
         raise InputError(f"{_label(name)} is {size_text(len(data))}, over the {size_text(max_bytes)} limit: "
                          "split it into documents, or raise the limit (max_bytes)")
@@ -46,6 +47,7 @@ def load_bytes(data: bytes, *, name: str = "-", max_bytes: int = DEFAULT_MAX_BYT
 
 def load_text(text: str, *, name: str = "-") -> Source:
     """Like `load`, for text already decoded."""
+    name = printable_path(name)
     label = _label(name)
     if not text or text.isspace():
         raise InputError(f"{label} is empty: give a file with Chinese and English text")

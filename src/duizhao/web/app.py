@@ -40,6 +40,7 @@ EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
 # An upload is aligned inside the request, with the encoder: 2 MB is a long bilingual page (some 20,000
 # sentences, minutes of encoding). Larger documents go through `duizhao add`, which has --fast and progress.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+_MAX_UPLOAD_BODY = MAX_UPLOAD_BYTES + 64 * 1024  # the file and its multipart headers
 _NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
 FETCH_HEADER = "x-duizhao-fetch"  # set by review.js: answer with the rows instead of a redirect
 
@@ -202,7 +203,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
                              f"add it from the command line with `duizhao add FILE --db {db_path.name}` "
                              "(with --fast for very large documents)")
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
+        if length.isdigit() and int(length) > _MAX_UPLOAD_BODY:
             raise too_big  # before reading a byte of it
         received = 0
 
@@ -211,7 +212,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             nonlocal received
             message = await request.receive()
             received += len(message.get("body", b""))
-            if received > MAX_UPLOAD_BYTES + 64 * 1024:
+            if received > _MAX_UPLOAD_BODY:
                 raise too_big
             return message
 
