@@ -60,6 +60,8 @@ int e5_token_states(e5_model *m, const char *text, int nlayers, float *out, int3
 """
 CAP = 510
 SCALE = 10.0
+NEIGHBOURS = 4
+MARGIN = False  # --margin: the features are margins over each member's typical score
 
 
 class TokenStates:
@@ -119,8 +121,9 @@ def side(texts: list[str]):
     return np.concatenate(rows), np.concatenate(weights), offsets
 
 
-def recall(mine, other, s0, s1, o0, o1) -> np.ndarray:
-    """For each link, the weighted mean over its tokens on `mine`'s side of their best cosine on the other side."""
+def recall(mine, other, s0, s1, o0, o1) -> tuple[np.ndarray, np.ndarray]:
+    """For each link, the weighted mean over its tokens on `mine`'s side of their best cosine on the other side,
+    and the same less its members' typical scores."""
     X, wx, xoff = mine
     Y, _, yoff = other
     n = len(xoff) - 1
@@ -142,13 +145,22 @@ def recall(mine, other, s0, s1, o0, o1) -> np.ndarray:
                 run = np.maximum(run[:, :-1], best[:, k - 1:])
             table[i, k, :run.shape[1]] = w @ run
     weight_sums = np.add.reduceat(wx, xoff[:-1]) if len(wx) else np.zeros(n)
-    num, den = np.zeros(len(s0)), np.zeros(len(s0))
+    # Each sentence's typical score: the mean of its NEIGHBOURS best one-sentence scores against the sentences
+    # it is linked with here (the embedding signal's margin, on tokens).
+    typical = np.zeros(n)
+    for i in np.nonzero(hi > lo)[0]:
+        ones = table[i, 1, :int(hi[i] - lo[i])]
+        k = min(NEIGHBOURS, len(ones))
+        typical[i] = np.partition(ones, len(ones) - k)[-k:].mean()
+    num, den, usual = np.zeros(len(s0)), np.zeros(len(s0)), np.zeros(len(s0))
     for k in range(int(length.max(initial=0))):
         take = np.nonzero(length > k)[0]
         i = s0[take] + k
         num[take] += table[i, olen[take], o0[take] - lo[i]]
         den[take] += weight_sums[i]
-    return num / np.maximum(den, 1e-9)
+        usual[take] += typical[i]
+    den = np.maximum(den, 1e-9)
+    return num / den, (num - usual) / den
 
 
 class TokenSignal(Signal):
@@ -163,8 +175,10 @@ class TokenSignal(Signal):
 
     def score(self, prepared, links):
         zh, en = prepared
-        rz = recall(zh, en, links.zh_start, links.zh_end, links.en_start, links.en_end)
-        re_ = recall(en, zh, links.en_start, links.en_end, links.zh_start, links.zh_end)
+        rz, mz = recall(zh, en, links.zh_start, links.zh_end, links.en_start, links.en_end)
+        re_, me = recall(en, zh, links.en_start, links.en_end, links.zh_start, links.zh_end)
+        if MARGIN:
+            return SCALE * np.stack([(mz + me) / 2, np.minimum(mz, me)], axis=1)
         f = np.where(rz + re_ > 0, 2 * rz * re_ / np.maximum(rz + re_, 1e-9), np.minimum(rz, re_))
         return SCALE * np.stack([f, np.minimum(rz, re_)], axis=1)
 
@@ -212,16 +226,18 @@ def nearmiss(chapters) -> None:
 
 
 def main() -> None:
-    global STATES
+    global STATES, MARGIN
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["crossval", "train", "nearmiss"])
     parser.add_argument("--layer", type=int, default=8)
     parser.add_argument("--mac", type=Path, default=tune.DEFAULT_MAC)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--neutral", action="store_true", help="train from a neutral start, not the shipped table")
+    parser.add_argument("--margin", action="store_true", help="margins over each member's typical score")
     parser.add_argument("--without", action="store_true", help="the same run without the token signal (baseline)")
     args = parser.parse_args()
     STATES = TokenStates(args.layer)
+    MARGIN = args.margin
     signals._REGISTRY["tokens"] = f"{__name__}:TokenSignal"
     chapters = tune.load_mac(args.mac)
     config = AlignConfig(signals=DEFAULT_SIGNALS + (() if args.without else ("tokens",)))
