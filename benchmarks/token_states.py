@@ -32,6 +32,7 @@ import tune  # noqa: E402
 import duizhao.signals as signals  # noqa: E402
 from duizhao.align import DEFAULT_SIGNALS, AlignConfig  # noqa: E402
 from duizhao.signals import Signal  # noqa: E402
+from duizhao.signals.embedding import centred  # noqa: E402
 
 TOKEN_STATES_C = r"""
 #include "e5.c"
@@ -100,25 +101,27 @@ STATES: TokenStates | None = None
 
 
 def side(texts: list[str]):
-    """Centred unit token rows, idf weights (over this side of the document) and each sentence's row offsets."""
+    """Token rows centred on this side of the document (as sentence embeddings are), idf weights over its
+    sentences, and each sentence's row offsets."""
     got = [STATES(t) for t in texts]
-    mean = np.concatenate([v for v, _ in got if len(v)] or [np.zeros((1, 384), np.float32)]).mean(0)
     df: dict[int, int] = {}
     for _, ids in got:
         for t in set(ids.tolist()):
             df[t] = df.get(t, 0) + 1
     rows, weights = [], []
     for v, ids in got:
-        if len(v) == 0:  # an empty sentence: one neutral row that weighs nothing
-            v, w = mean[None, :], np.zeros(1)
-        else:
-            w = np.array([np.log((len(got) + 1) / (df[t] + 1)) + 0.1 for t in ids.tolist()])
-        x = v - mean
-        rows.append((x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)).astype(np.float32))
-        weights.append(w)
+        if len(v) == 0:  # an empty sentence: one row that weighs nothing
+            v, ids = np.zeros((1, 384), np.float32), None
+        rows.append(v)
+        weights.append(np.zeros(1) if ids is None else
+                       np.array([np.log((len(got) + 1) / (df[t] + 1)) + 0.1 for t in ids.tolist()]))
     offsets = np.zeros(len(got) + 1, np.int64)
     np.cumsum([len(r) for r in rows], out=offsets[1:])
-    return np.concatenate(rows), np.concatenate(weights), offsets
+    weights = np.concatenate(weights)
+    rows = np.concatenate(rows)
+    real = weights > 0  # idf + 0.1 is positive for every real token; empty sentences' rows stay zero
+    rows[real] = centred(rows[real])
+    return rows, weights, offsets
 
 
 def recall(mine, other, s0, s1, o0, o1) -> tuple[np.ndarray, np.ndarray]:
@@ -136,6 +139,7 @@ def recall(mine, other, s0, s1, o0, o1) -> tuple[np.ndarray, np.ndarray]:
     K = int(olen.max(initial=1))
     width = int(np.max(np.where(hi > lo, hi - lo, 0), initial=1))
     table = np.zeros((n, K + 1, width))  # table[i, k, j - lo[i]]: sentence i against other sentences [j, j + k)
+    typical = np.zeros(n)
     for i in np.nonzero(hi > lo)[0]:
         a, b = int(lo[i]), int(hi[i])
         best = np.maximum.reduceat(X[xoff[i]:xoff[i + 1]] @ Y[yoff[a]:yoff[b]].T, yoff[a:b] - yoff[a], axis=1)
@@ -144,14 +148,11 @@ def recall(mine, other, s0, s1, o0, o1) -> tuple[np.ndarray, np.ndarray]:
             if k > 1:
                 run = np.maximum(run[:, :-1], best[:, k - 1:])
             table[i, k, :run.shape[1]] = w @ run
-    weight_sums = np.add.reduceat(wx, xoff[:-1]) if len(wx) else np.zeros(n)
-    # Each sentence's typical score: the mean of its NEIGHBOURS best one-sentence scores against the sentences
-    # it is linked with here (the embedding signal's margin, on tokens).
-    typical = np.zeros(n)
-    for i in np.nonzero(hi > lo)[0]:
-        ones = table[i, 1, :int(hi[i] - lo[i])]
-        k = min(NEIGHBOURS, len(ones))
-        typical[i] = np.partition(ones, len(ones) - k)[-k:].mean()
+        # The sentence's typical score: the mean of its NEIGHBOURS best one-sentence scores against the
+        # sentences it is linked with here (the embedding signal's margin, on tokens).
+        ones = table[i, 1, :b - a]
+        typical[i] = np.partition(ones, len(ones) - min(NEIGHBOURS, len(ones)))[-NEIGHBOURS:].mean()
+    weight_sums = np.add.reduceat(wx, xoff[:-1])
     num, den, usual = np.zeros(len(s0)), np.zeros(len(s0)), np.zeros(len(s0))
     for k in range(int(length.max(initial=0))):
         take = np.nonzero(length > k)[0]
@@ -202,8 +203,7 @@ def near_misses(gold, n: int, m: int):
 
 def nearmiss(chapters) -> None:
     from duizhao.encoders import get_encoder
-    from duizhao.signals import Links
-    from duizhao.signals.embedding import centred
+    from duizhao.signals import Links, span_pairs
 
     encoder, signal = get_encoder(), TokenSignal()
     wins = {"one": [0, 0, 0], "multi": [0, 0, 0]}  # sentence cosine wins, token score wins, links
@@ -212,12 +212,11 @@ def nearmiss(chapters) -> None:
         en_rows = centred(encoder.encode([s.text for s in doc.en]))
         prepared = signal.prepare(doc, None)
         for link, misses in near_misses(gold, len(doc.zh), len(doc.en)):
-            spans = [link] + misses
-            tokens = signal.score(prepared, Links.of([((a, b), (c, d)) for a, b, c, d in spans]))[:, 0]
-            sums = [(zh_rows[a:b].sum(0), en_rows[c:d].sum(0)) for a, b, c, d in spans]
-            cosine = [float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y) + 1e-9)) for x, y in sums]
+            links = Links.of([((a, b), (c, d)) for a, b, c, d in [link] + misses])
+            tokens = signal.score(prepared, links)[:, 0]
+            cosine = span_pairs(zh_rows, en_rows, links, unit=True).dots()
             row = wins["one" if link[1] - link[0] == 1 and link[3] - link[2] == 1 else "multi"]
-            row[0] += cosine[0] > max(cosine[1:])
+            row[0] += cosine[0] > cosine[1:].max()
             row[1] += tokens[0] > tokens[1:].max()
             row[2] += 1
     for kind, (cos_wins, token_wins, total) in wins.items():
