@@ -394,6 +394,7 @@ def _parquet_schema():
     return pa.schema([
         ("doc_id", pa.string()), ("source", pa.string()), ("source_en", pa.string()),
         ("link", pa.int32()), ("zh", pa.string()), ("en", pa.string()),
+        ("translation", pa.struct([("zh", pa.string()), ("en", pa.string())])),
         ("zh_ids", pa.list_(pa.int32())), ("en_ids", pa.list_(pa.int32())),
         ("score", pa.float64()), ("type", pa.string()),
         ("flags", pa.list_(pa.string())), ("flag_details", pa.list_(flag)),

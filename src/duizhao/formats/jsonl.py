@@ -1,6 +1,6 @@
 """JSON Lines: one line per link, every line a complete, self-describing record.
 
-Each line: {"zh", "en", "zh_ids", "en_ids", "score", "type", "flags", "flag_details", "zh_offsets",
+Each line: {"zh", "en", "translation": {"zh", "en"}, "zh_ids", "en_ids", "score", "type", "flags", "flag_details", "zh_offsets",
 "en_offsets", "doc", "settings"}. Ids are 0-based; Chinese sentences join with "" and English ones with
 " "; `*_offsets` say where each sentence starts in `zh`/`en` (in code points), so a 2-1 link can be split
 back into its sentences.
@@ -45,6 +45,16 @@ class JsonlFormat(Format):
             for bead in alignment.beads:
                 record = link_record(alignment, bead) | {"doc": doc, "settings": settings}
                 out.write(json_line(record) + "\n")
+        return [Path(path)]
+
+    def write_many(self, alignments: list[Alignment], path: Path) -> list[Path]:
+        """Several documents' lines in one file: each line names its document already."""
+        with atomic_write(path) as out:
+            for alignment in alignments:
+                doc = provenance(alignment.document.meta)
+                settings = settings_of(alignment)
+                for bead in alignment.beads:
+                    out.write(json_line(link_record(alignment, bead) | {"doc": doc, "settings": settings}) + "\n")
         return [Path(path)]
 
     def read(self, path: Path) -> Alignment:
