@@ -1,4 +1,4 @@
-"""The alignment map (matplotlib, Agg): the path through the sentence grid, Chinese sentences down,
+"""The alignment map (matplotlib's Agg canvas, no pyplot): the path through the sentence grid, Chinese sentences down,
 English sentences across. Each link is a box over the cells it covers, coloured by its confidence; a 1-0 or
 0-1 link is a thin bar on its one side; a flagged link is outlined and marked with a cross. A link far from
 the diagonal (the straight line from corner to corner) stands out at a glance. Written as PNG or SVG.
@@ -42,8 +42,7 @@ def link_boxes(alignment: Alignment) -> list[tuple[float, float, float, float]]:
 def draw(alignment: Alignment, inches: float | None = None, dpi: int = 100) -> Any:
     """The map as a matplotlib Figure (Agg canvas), for tests and for `write`."""
     import matplotlib
-
-    matplotlib.use("Agg", force=False)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import Normalize
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
@@ -52,6 +51,7 @@ def draw(alignment: Alignment, inches: float | None = None, dpi: int = 100) -> A
     n_en, n_zh = max(len(doc.en), 1), max(len(doc.zh), 1)
     side = inches or min(12.0, max(5.0, 0.12 * max(n_en, n_zh) + 3))
     figure = Figure(figsize=(side + 1.4, side), dpi=dpi)
+    FigureCanvasAgg(figure)  # Agg, whatever backend pyplot would pick: no display needed
     axes = figure.add_axes((0.1, 0.06, 0.68, 0.78))
     axes.set_xlim(-BAR, n_en)  # room for a 0-1 or 1-0 bar at the edge
     axes.set_ylim(n_zh, -BAR)  # Chinese sentence 0 at the top, reading down

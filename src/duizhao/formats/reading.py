@@ -30,7 +30,9 @@ class Row:
 
     def note(self) -> str:
         """One line for the reader: the flags and, for a low-confidence link, the score."""
-        parts = [f"{flag.type}: {flag.evidence or flag.message}" for flag in self.flags]
+        # short evidence ("10月23日 ↔ October 22") says more than a message; a long one repeats the text
+        parts = [f"{flag.type}: {flag.evidence if flag.evidence and len(flag.evidence) <= 40 else flag.message}"
+                 for flag in self.flags]
         if self.low:
             parts.insert(0, f"low confidence {self.score:.2f}")
         return "; ".join(parts)
