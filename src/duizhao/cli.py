@@ -250,8 +250,8 @@ def _outputs(names: list[str], output: Optional[str]) -> tuple[list[str], bool, 
         if not registry.get(chosen[0]).single_file:
             raise ConfigError(f"{chosen[0]} writes several files, which cannot go to standard output: "
                               "give --output FOLDER")
-        if chosen[0] == "parquet" and stdout.is_terminal:
-            raise ConfigError("parquet is binary and would garble the terminal: give --output FILE")
+        if chosen[0] in ("parquet", "docx", "epub", "png") and stdout.is_terminal:
+            raise ConfigError(f"{chosen[0]} is binary and would garble the terminal: give --output FILE")
     return chosen, table_wanted, output
 
 
