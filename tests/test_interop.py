@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from test_store import sample_alignment
 
 from duizhao import formats

@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from test_formats import readout_alignment
 from test_store import sample_alignment
 
@@ -119,11 +118,11 @@ def test_docx_is_a_two_column_table_of_the_links(readout, tmp_path):
     assert notes == [(1, OMISSION_NOTE)]
     assert [p.text for p in word.paragraphs[:4]] == [
         "布林肯国务卿与中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅举行会晤",
-        "Secretary Blinken’s Meeting with People’s Republic of China Director of the Chinese Communist Party "
-        "(CCP) Central Foreign Affairs Commission and Foreign Minister Wang Yi",
+        ("Secretary Blinken’s Meeting with People’s Republic of China Director of the Chinese Communist Party "
+         "(CCP) Central Foreign Affairs Commission and Foreign Minister Wang Yi"),
         "date: 2023-10-27",
-        "source: https://www.state.gov/secretary-blinkens-meeting-with-peoples-republic-of-china-director-of-"
-        "the-chinese-communist-party-ccp-central-foreign-affairs-commission-and-foreign-minister-wang-yi-2/",
+        ("source: https://www.state.gov/secretary-blinkens-meeting-with-peoples-republic-of-china-director-of-"
+         "the-chinese-communist-party-ccp-central-foreign-affairs-commission-and-foreign-minister-wang-yi-2/"),
     ]
     # rows never break across pages; the header row repeats
     assert all(row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None for row in table.rows)
@@ -174,7 +173,7 @@ def test_the_map_draws_each_link_where_it_is_in_the_grid(tmp_path):
 
     def pixel(x: float, y: float) -> np.ndarray:
         px, py = axes.transData.transform((x, y))
-        return pixels[int(round(height - py)), int(round(px))]
+        return pixels[round(height - py), round(px)]
 
     boxes = link_boxes(alignment)
     assert boxes == [(-0.25, 0.0, 0.5, 1.0), (0.0, 1.0, 1.0, 1.0), (1.0, 2.0, 1.0, 1.0), (2.0, 2.75, 1.0, 0.5),
@@ -189,7 +188,8 @@ def test_the_map_draws_each_link_where_it_is_in_the_grid(tmp_path):
     for x, y in ((5.5, 0.5), (0.5, 6.5), (4.5, 1.5), (1.5, 5.5)):  # cells far from the path
         assert (pixel(x, y) == white).all(), (x, y)
     px, py = axes.transData.transform((3.5, 3.5))  # the flagged link: its cross is drawn in the flag colour
-    centre = pixels[int(round(height - py)) - 2:int(round(height - py)) + 3, int(round(px)) - 2:int(round(px)) + 3]
+    row, column = round(height - py), round(px)
+    centre = pixels[row - 2:row + 3, column - 2:column + 3]
     assert any(abs(c - np.array([0x8E, 0x24, 0xAA])).max() <= 40 for c in centre.reshape(-1, 3))
 
 
@@ -284,16 +284,16 @@ def test_export_from_the_command_line_one_file_per_document_in_several_formats(c
     (["--db", "{tmp}/missing.db", "-o", "{tmp}/x.tmx"],
      "Error: no corpus at {tmp}/missing.db: create one with `duizhao add FILE --db {tmp}/missing.db`\n"),
     (["--db", "{db}", "-o", "{tmp}/x.tmx", "--min-score", "0.95"],
-     "Error: no link in {db} is score ≥ 0.95: relax the selection (review links in `duizhao serve`, "
-     "lower --min-score, drop --exclude-flag)\n"),
+     ("Error: no link in {db} is score ≥ 0.95: relax the selection (review links in `duizhao serve`, "
+      "lower --min-score, drop --exclude-flag)\n")),
     (["--db", "{db}", "-o", "{tmp}/x.tmx", "--doc", "9"],
      "Error: no document 9 in {db}: `duizhao serve` lists the documents\n"),
     (["--db", "{db}", "-o", "{tmp}/x.csv"],
-     "Error: {tmp}/x.csv: no format writes .csv files; name the file after one of docx, epub, html, intertext, "
-     "jsonl, moses, parquet, png, svg, tmx, tsv, vecalign, or give --format\n"),
+     ("Error: {tmp}/x.csv: no format writes .csv files; name the file after one of docx, epub, html, intertext, "
+      "jsonl, moses, parquet, png, svg, tmx, tsv, vecalign, or give --format\n")),
     (["--db", "{db}", "-o", "{tmp}/map.png"],
-     "Error: the png map draws one document's grid, and 2 documents match: add --per-document, or choose one "
-     "with --doc ID\n"),
+     ("Error: the png map draws one document's grid, and 2 documents match: add --per-document, or choose one "
+      "with --doc ID\n")),
     (["--db", "{db}", "-o", "{tmp}/x.tmx", "--min-score", "2"], "Error: --min-score must be between 0 and 1, got 2\n"),
 ])
 def test_export_mistakes_are_one_line_exit_2_and_write_nothing(corpus, tmp_path, capsys, args, message):
