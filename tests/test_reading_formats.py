@@ -343,3 +343,23 @@ def test_every_record_has_an_hf_translation_column(tmp_path):
     assert table.column("translation").to_pylist() == [line["translation"] for line in lines]
     assert formats.get("jsonl").read(written[0]).pairs() == readout_alignment().pairs()
     assert formats.get("parquet").read(written[1]).pairs() == readout_alignment().pairs()
+
+
+def test_two_files_written_to_a_folder_are_named_after_their_common_stem(tmp_path):
+    both = [(zh, en) for zh, en in EXPECTED_PAIRS if zh and en]  # the page's sides, one sentence a line
+    (tmp_path / "pair").mkdir()
+    (tmp_path / "pair" / "chapter.zh.txt").write_text("\n".join(zh for zh, _ in both) + "\n", encoding="utf-8")
+    (tmp_path / "pair" / "chapter.en.txt").write_text("\n".join(en for _, en in both) + "\n", encoding="utf-8")
+    assert run(["align", str(tmp_path / "pair" / "chapter.zh.txt"), str(tmp_path / "pair" / "chapter.en.txt"),
+                "--sentences", "--fast", "-f", "tsv,moses,intertext", "-o", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "chapter.en", "chapter.tsv", "chapter.zh", "chapter_en.xml", "chapter_zh.chapter_en.xml", "chapter_zh.xml"]
+
+
+def test_the_review_app_is_in_the_base_install():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    base = {requirement.split(">")[0].split("[")[0] for requirement in project["dependencies"]}
+    assert {"starlette", "uvicorn", "jinja2", "python-multipart"} <= base  # `make demo` then `duizhao serve`
+    assert {"python-docx", "ebooklib", "matplotlib"} <= base
