@@ -262,6 +262,8 @@ ALL_LINKS = [([0], [0]), ([], [1]), ([1], [2]), ([2], [3]), ([3], [4]), ([4], [5
     (Selection(exclude_flags=["number"]), [(d, *l) for d in (ONE, TWO) for l in ALL_LINKS if l != ([4], [5])]),
     (Selection(documents=[2], min_score=0.7, exclude_flags=["NUMBER"]), [(TWO, [3], [4]), (TWO, [5, 6], [6])]),
     (Selection(reviewed_only=True, documents=[1]), [(ONE, [1], [2])]),
+    (Selection(containing="芬太尼"), [(ONE, [2], [3]), (TWO, [2], [3])]),  # the fentanyl sentence, in either document
+    (Selection(containing="Second Thomas Shoal", documents=[2]), [(TWO, [4], [5])]),
 ])
 def test_export_selects_exactly_the_links_asked_for(corpus, tmp_path, selection, want):
     [path] = export(corpus, ["jsonl"], tmp_path / "out.jsonl", selection)

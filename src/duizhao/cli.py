@@ -339,6 +339,7 @@ def export(
     min_score: Optional[float] = typer.Option(None, "--min-score", metavar="X", help="Only links scoring X or more (0–1)."),
     doc: Optional[List[int]] = typer.Option(None, "--doc", metavar="ID", help="Only this document (repeatable; ids as `duizhao serve` lists them)."),
     exclude_flag: Optional[List[str]] = typer.Option(None, "--exclude-flag", metavar="NAME", help="Leave out links carrying this flag, e.g. number, date, name, omission (repeatable)."),
+    containing: Optional[str] = typer.Option(None, "--containing", metavar="TERM", help="Only links whose text contains TERM (Chinese or English, found as `duizhao search` finds it)."),
     per_document: bool = typer.Option(False, "--per-document", help="One file per document in the --output folder, named ID-STEM.EXT."),
 ) -> None:
     """Export selected links of a corpus, as one corpus file or a file per document, in any align format."""
@@ -352,7 +353,7 @@ def export(
     if "table" in names:
         raise ConfigError("the table is for the terminal: choose a file format such as tsv, tmx or html")
     selection = Selection(reviewed_only=reviewed_only, min_score=min_score, documents=list(doc or []),
-                          exclude_flags=list(exclude_flag or []))
+                          exclude_flags=list(exclude_flag or []), containing=containing)
     written = run_export(db, names, output, selection, per_document=per_document)
     for path in written:
         stderr.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)

@@ -6,7 +6,8 @@ file per format or one file per document.
 
 A selection keeps a link when every given condition holds: it was reviewed (`reviewed_only`; a document
 marked reviewed has every link reviewed), it scores at least `min_score`, it carries none of the
-`exclude_flags`, and its document is one of `documents` (all when empty). Kept links keep their sentence
+`exclude_flags`, its text contains the term `containing` (found as `duizhao search` finds it), and its
+document is one of `documents` (all when empty). Kept links keep their sentence
 ids, so JSONL and Parquet outputs still say where each link sits in its document.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Selection:
     min_score: float | None = None
     documents: list[int] = field(default_factory=list)  # document ids; empty: every document
     exclude_flags: list[str] = field(default_factory=list)
+    containing: str | None = None  # only links whose text contains this term (Chinese or English, as search)
 
     def check(self) -> None:
         if self.min_score is not None and not 0.0 <= self.min_score <= 1.0:
@@ -44,6 +46,8 @@ class Selection:
             parts.append("without flags " + ", ".join(self.exclude_flags))
         if self.documents:
             parts.append("in documents " + ", ".join(str(d) for d in self.documents))
+        if self.containing:
+            parts.append(f"containing {self.containing!r}")
         return " and ".join(parts) or "any"
 
 
@@ -56,12 +60,21 @@ def select(db: str | os.PathLike, selection: Selection) -> list[tuple[int, Align
     chosen = []
     with Store(db, create=False) as store:
         ids = list(dict.fromkeys(selection.documents)) or [summary.id for summary in store.documents()]
+        matching: set[tuple[int, int]] | None = None
+        if selection.containing is not None:
+            from .store import guess_lang
+
+            term = selection.containing.strip()
+            if not term:
+                raise ConfigError("--containing is empty: give a word or phrase")
+            matching = set(store.links_containing(term, guess_lang(term)))
         for doc_id in ids:
             stored = store.document(doc_id)  # NotFoundError for an unknown id
             alignment = stored.alignment
             kept = [
-                bead for bead, reviewed in zip(alignment.beads, stored.link_reviewed, strict=True)
-                if (reviewed or stored.reviewed or not selection.reviewed_only)
+                bead for position, (bead, reviewed) in enumerate(zip(alignment.beads, stored.link_reviewed, strict=True))
+                if (matching is None or (doc_id, position) in matching)
+                and (reviewed or stored.reviewed or not selection.reviewed_only)
                 and (selection.min_score is None or bead.score >= selection.min_score)
                 and not any(flag.type.lower() in excluded for flag in bead.flags)
             ]
