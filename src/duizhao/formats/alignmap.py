@@ -43,9 +43,9 @@ def draw(alignment: Alignment, inches: float | None = None, dpi: int = 100) -> A
     """The map as a matplotlib Figure (Agg canvas), for tests and for `write`."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PatchCollection
     from matplotlib.colors import Normalize
     from matplotlib.figure import Figure
-    from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
 
     doc = alignment.document
