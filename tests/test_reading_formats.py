@@ -146,14 +146,19 @@ def test_epub_reads_paragraph_by_paragraph(readout, tmp_path):
     [chapter] = [item for item in book.get_items_of_type(ebooklib.ITEM_DOCUMENT) if item.get_name() == "doc0001.xhtml"]
     tree = lxml_html.fromstring(chapter.get_content())
     blocks = [(el.tag, el.get("class"), el.text_content()) for el in tree.iter("p", "h2") if el.get("class") != "facts"]
-    # the page's paragraphs: the headings one by one, then each body paragraph in Chinese, then in English
-    zh_paragraphs = [text for tag, cls, text in blocks if cls == "zh"]
-    en_paragraphs = [text for tag, cls, text in blocks if cls == "en"]
-    assert "".join(zh_paragraphs) == "".join(zh for zh, _ in EXPECTED_PAIRS)
-    assert " ".join(en_paragraphs) == " ".join(en for _, en in EXPECTED_PAIRS if en)
-    assert [tag for tag, cls, _ in blocks[:7]] == ["h2", "h2", "h2", "h2", "h2", "h2", "h2"]  # 4 heading links, 1-0 first
-    assert blocks[7:9] == [("p", "zh", "2023年10月27日"), ("p", "en", "OCTOBER 27, 2023")]
-    assert len(zh_paragraphs) == 16 and len(en_paragraphs) == 15  # the page's paragraphs (the 1-0 title has no English)
+    # the page's paragraphs (links per paragraph, as on the page): the four heading links one by one, then
+    # each paragraph in Chinese, then in English
+    sizes = [1, 1, 1, 1, 1, 1, 1, 4, 1, 2, 2, 4, 4, 2, 1, 1]
+    want, start = [], 0
+    for number, size in enumerate(sizes):
+        group = EXPECTED_PAIRS[start:start + size]
+        start += size
+        tag = "h2" if number < 4 else "p"
+        want.append((tag, "zh", "".join(zh for zh, _ in group)))
+        if any(en for _, en in group):
+            want.append((tag, "en", " ".join(en for _, en in group if en)))
+    assert start == len(EXPECTED_PAIRS) == 28
+    assert blocks == want
 
 
 # ─── the alignment map ───────────────────────────────────────────────────────────────────────────
