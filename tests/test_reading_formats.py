@@ -370,3 +370,14 @@ def test_the_review_app_is_in_the_base_install():
     base = {requirement.split(">")[0].split("[")[0] for requirement in project["dependencies"]}
     assert {"starlette", "uvicorn", "jinja2", "python-multipart"} <= base  # `make demo` then `duizhao serve`
     assert {"python-docx", "ebooklib", "matplotlib"} <= base
+
+
+def test_a_corpus_in_a_one_document_format_keeps_each_document_ids_and_only_shared_facts(corpus, tmp_path):
+    from duizhao.formats.vecalign import parse_links
+
+    [vecalign, tmx] = export(corpus, ["vecalign", "tmx"], tmp_path, Selection(min_score=0.75))
+    # the two documents' links 6 and 7, the second document's ids shifted past the first's 7 + 7 sentences
+    assert parse_links(vecalign.read_text(encoding="utf-8")) == [
+        ((4,), (5,)), ((5, 6), (6,)), ((11,), (12,)), ((12, 13), (13,))]
+    header = tmx.read_text(encoding="utf-8").split("<body>")[0]
+    assert "美国驻华大使馆网" in header and "examples/readout.txt" not in header  # the shared site; no one path

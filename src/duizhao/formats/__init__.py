@@ -75,13 +75,13 @@ class Format:
 
     def write_many(self, alignments: list[Alignment], path: Path) -> list[Path]:
         """Several documents as one corpus file. By default, one alignment of them all (`concatenate`);
-        formats with a place for each document's facts (jsonl, parquet, html, docx, epub) override it."""
+        formats with a place for each document's facts (jsonl, html, docx, epub) override it."""
         return self.write(alignments[0] if len(alignments) == 1 else concatenate(alignments), path)
 
 
 def concatenate(alignments: list[Alignment]) -> Alignment:
-    """Several documents as one: sentence ids shifted so that each keeps its own, metadata of the first
-    (a corpus has no one title), the settings of the first."""
+    """Several documents as one: sentence ids shifted so that each keeps its own, the metadata they share
+    (`shared_metadata`), the settings of the first."""
     zh: list[Sentence] = []
     en: list[Sentence] = []
     beads: list[Bead] = []
@@ -95,7 +95,19 @@ def concatenate(alignments: list[Alignment]) -> Alignment:
         beads.extend(Bead(tuple(i + zh_base for i in b.zh), tuple(i + en_base for i in b.en), b.score,
                           list(b.flags)) for b in alignment.beads)
     first = alignments[0]
-    return Alignment(Document(zh, en, first.document.meta), beads, dict(first.settings))
+    return Alignment(Document(zh, en, shared_metadata([al.document.meta for al in alignments])), beads,
+                     dict(first.settings))
+
+
+def shared_metadata(metas: list[Metadata]) -> Metadata:
+    """What several documents say alike: each fact kept only where every document has the same value
+    (a corpus of one site keeps the site; titles, dates and paths of different documents are dropped)."""
+    values = {}
+    for key in Metadata.__dataclass_fields__:
+        seen = [getattr(meta, key) for meta in metas]
+        if all(value == seen[0] for value in seen):
+            values[key] = seen[0]
+    return Metadata(**values)
 
 
 def names() -> list[str]:
