@@ -354,7 +354,8 @@ def export(
         raise ConfigError("the table is for the terminal: choose a file format such as tsv, tmx or html")
     selection = Selection(reviewed_only=reviewed_only, min_score=min_score, documents=list(doc or []),
                           exclude_flags=list(exclude_flag or []), containing=containing)
-    written = run_export(db, names, output, selection, per_document=per_document)
+    with progress_bar("exporting") as update:
+        written = run_export(db, names, output, selection, per_document=per_document, progress=update)
     for path in written:
         stderr.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
 

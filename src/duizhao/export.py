@@ -13,6 +13,7 @@ ids, so JSONL and Parquet outputs still say where each link sits in its document
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +52,13 @@ class Selection:
         return " and ".join(parts) or "any"
 
 
-def select(db: str | os.PathLike, selection: Selection) -> list[tuple[int, Alignment]]:
-    """(document id, alignment with only the selected links) of each document with a selected link."""
+Progress = Callable[[int, int], None]
+
+
+def select(db: str | os.PathLike, selection: Selection,
+           progress: Progress | None = None) -> list[tuple[int, Alignment]]:
+    """(document id, alignment with only the selected links) of each document with a selected link;
+    `progress(done, total)` after each document read."""
     from .store import Store
 
     selection.check()
@@ -68,7 +74,7 @@ def select(db: str | os.PathLike, selection: Selection) -> list[tuple[int, Align
             if not term:
                 raise ConfigError("--containing is empty: give a word or phrase")
             matching = set(store.links_containing(term, guess_lang(term)))
-        for doc_id in ids:
+        for done, doc_id in enumerate(ids, 1):
             stored = store.document(doc_id)  # NotFoundError for an unknown id
             alignment = stored.alignment
             kept = [
@@ -80,6 +86,8 @@ def select(db: str | os.PathLike, selection: Selection) -> list[tuple[int, Align
             ]
             if kept:
                 chosen.append((doc_id, Alignment(alignment.document, kept, alignment.settings)))
+            if progress:
+                progress(done, len(ids))
     if not chosen:
         raise NothingToExportError(f"no link in {db} is {selection.describe()}: relax the selection "
                                    "(review links in `duizhao serve`, lower --min-score, drop --exclude-flag)")
@@ -87,7 +95,7 @@ def select(db: str | os.PathLike, selection: Selection) -> list[tuple[int, Align
 
 
 def export(db: str | os.PathLike, fmt_names: list[str], output: Path, selection: Selection, *,
-           per_document: bool = False) -> list[Path]:
+           per_document: bool = False, progress: Progress | None = None) -> list[Path]:
     """Write the selected links; return the files written.
 
     One corpus (default): `output` is the file (one format) or a folder (several), files named after the
@@ -98,7 +106,7 @@ def export(db: str | os.PathLike, fmt_names: list[str], output: Path, selection:
 
     for name in fmt_names:
         formats.get(name)  # unknown names fail before the store is read
-    documents = select(db, selection)
+    documents = select(db, selection, progress)
     if per_document:
         if output.exists() and not output.is_dir():
             raise ConfigError(f"{output} is a file; --per-document writes a file per document: give a folder")

@@ -80,10 +80,10 @@ def draw(alignment: Alignment, inches: float | None = None, dpi: int = 100) -> A
     axes.xaxis.set_label_position("top")
     axes.xaxis.tick_top()
     title = title_of(doc.meta)
-    flagged = sum(1 for bead in alignment.beads if bead.flags)
+    flag_count = sum(flagged)
     low = sum(1 for bead in alignment.beads if bead.score < LOW_CONFIDENCE)
     figure.text(0.1, 0.965, f"{len(alignment.beads)} links, {low} below {LOW_CONFIDENCE:g}, "
-                f"{flagged} flagged (outlined, x)", fontsize=9)
+                f"{flag_count} flagged (outlined, x)", fontsize=9)
     from matplotlib.cm import ScalarMappable
 
     bar = figure.colorbar(ScalarMappable(norm=norm, cmap=colours), cax=figure.add_axes((0.84, 0.06, 0.03, 0.78)))
