@@ -69,7 +69,8 @@ def test_a_corpus_of_dated_and_undated_documents_loads_in_datasets_and_pandas(tm
     assert frame.shape[0] == 14 and list(frame["translation"].iloc[2]) == ["zh", "en"]
 
 
-def test_a_batch_corpus_loads_with_the_parquet_loader(tmp_path):
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_a_batch_corpus_loads_as_one_typed_dataset(tmp_path, fmt):
     from duizhao.scale import run_batch
 
     body = EXPECTED[6:]  # the page's body paragraphs, one sentence a line, as a pair of files
@@ -80,13 +81,24 @@ def test_a_batch_corpus_loads_with_the_parquet_loader(tmp_path):
     manifest = tmp_path / "in" / "manifest.jsonl"
     manifest.write_text(json.dumps({"path": str(EXAMPLE)}) + "\n"
                         + json.dumps({"zh": str(zh_file), "en": str(en_file)}) + "\n", encoding="utf-8")
-    summary = run_batch([manifest], tmp_path / "corpus", fast=True, workers=1)
+    summary = run_batch([manifest], tmp_path / "corpus", fast=True, workers=1, fmt=fmt)
     assert summary.ok == 2
-    shards = sorted(str(p) for p in (tmp_path / "corpus" / "links").glob("*/*.parquet"))
+    shards = sorted((tmp_path / "corpus" / "links").glob(f"*/*.{fmt}"))
     assert len(shards) == 2
-    ds = load("parquet", shards, tmp_path / "cache")
+    if fmt == "jsonl":
+        # one shard has no flag at all: JSON alone would type its `flags` as a list of nulls
+        flag_sets = [{tuple(json.loads(line)["flags"]) for line in p.read_text(encoding="utf-8").splitlines()}
+                     for p in shards]
+        assert {()} in flag_sets
+    else:
+        ds = load("parquet", [str(p) for p in shards], tmp_path / "cache")  # the shards carry their types
+        assert ds.num_rows == len(body) + 28
+    # the corpus folder's dataset card (README.md) names the shards and every column's type
+    datasets.disable_progress_bars()
+    ds = datasets.load_dataset(str(tmp_path / "corpus"), split="train", cache_dir=str(tmp_path / "cache2"))
     sizes = sorted(ds.to_pandas().groupby("doc_id").size().tolist())
     assert sizes == [len(body), 28]
     assert ds.features["flags"].feature.dtype == "string"  # typed even in a shard without one flag
+    assert ds.features["zh_ids"].feature.dtype == "int32"
     pairs = {(row["translation"]["zh"], row["translation"]["en"]) for row in ds}
     assert ("简报", "READOUT") in pairs and ("".join(body[0]["zh"]), " ".join(body[0]["en"])) in pairs
