@@ -28,33 +28,38 @@ def process_source(source: Source, *, config=None, encoder=None, progress: Progr
 
 def align_sections(document: Document, sections: list[tuple[int, int]], *, config=None, encoder=None,
                    progress: Progress | None = None) -> Alignment:
-    """Align each section (a table row, a pair of chapters) on its own and join the links in order.
+    """Align a document whose sections (a table's rows, a book's paired chapters, a CAT file's units) are
+    known to correspond: no link crosses a section boundary.
 
-    `sections` gives the number of Chinese and English paragraphs of each section; a link never crosses a
-    section boundary, and a section with one side empty becomes 1-0 / 0-1 links.
+    `sections` gives the number of Chinese and English paragraphs of each section. The whole document is
+    aligned once (so that every signal sees all of it, as without sections); a section whose two corners
+    that alignment passes through keeps its links, and any other section is aligned again on its own. A
+    section with one side empty becomes 1-0 / 0-1 links.
     """
     from .align import align
 
+    whole = align(document, config=config, encoder=encoder, progress=progress)
+    reached = {(0, 0): 0}  # the cells the path passes through → how many links lead there
+    i = j = 0
+    for number, bead in enumerate(whole.beads, 1):
+        i, j = i + len(bead.zh), j + len(bead.en)
+        reached[(i, j)] = number
     zh_parts = _cut(document.zh, [z for z, _ in sections])
     en_parts = _cut(document.en, [e for _, e in sections])
-    total = len(document.zh) + len(document.en)
     beads: list[Bead] = []
-    settings: dict = {}
-    zh_done = en_done = 0
+    realigned = 0
+    i = j = 0
     for zh, en in zip(zh_parts, en_parts, strict=True):
-        done = zh_done + en_done
-        part_progress = ((lambda d, t, done=done, size=len(zh) + len(en): progress(done + d * size // max(t, 1), total))
-                         if progress else None)
-        part = align(Document(zh=zh, en=en, meta=document.meta), config=config, encoder=encoder,
-                     progress=part_progress)
-        settings = settings or part.settings
-        beads.extend(Bead(tuple(i + zh_done for i in b.zh), tuple(j + en_done for j in b.en), b.score, b.flags)
-                     for b in part.beads)
-        zh_done += len(zh)
-        en_done += len(en)
-    if progress:
-        progress(total, total)
-    settings = dict(settings, sections=len(sections))
+        start, end = (i, j), (i + len(zh), j + len(en))
+        if start in reached and end in reached:
+            beads.extend(whole.beads[reached[start]:reached[end]])
+        else:
+            part = align(Document(zh=zh, en=en, meta=document.meta), config=config, encoder=encoder)
+            beads.extend(Bead(tuple(k + i for k in b.zh), tuple(k + j for k in b.en), b.score, b.flags)
+                         for b in part.beads)
+            realigned += 1
+        i, j = end
+    settings = dict(whole.settings, sections=len(sections), sections_realigned=realigned)
     return Alignment(document, beads, settings)
 
 

@@ -35,7 +35,9 @@ def read_side(data: bytes, name: str, lang: str, max_bytes: int) -> Side:
     if not found:
         raise InputError(f"{name} has no text: give a Word file with the {'Chinese' if lang == 'zh' else 'English'} side")
     classified = classify([text for text, _ in found], lang)
-    paragraphs = [Paragraph(p.text, style or p.kind) for p, (_, style) in zip(classified, found, strict=True)]
+    # The leading unpunctuated lines are the title; otherwise Word's heading styles decide.
+    paragraphs = [Paragraph(p.text, p.kind if p.kind in ("title", "date", "byline") else style or p.kind)
+                  for p, (_, style) in zip(classified, found, strict=True)]
     core = document.core_properties
     return Side(paragraphs, title=(core.title or "").strip(),
                 date=core.created.date().isoformat() if core.created else "")

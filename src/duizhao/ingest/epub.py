@@ -36,7 +36,8 @@ def read_side(data: bytes, name: str, lang: str, max_bytes: int) -> Side:
     counts: list[int] = []
     for chapter in chapters:
         classified = classify([text for text, _ in chapter], lang)
-        paragraphs.extend(Paragraph(p.text, kind or ("body" if p.kind == "title" else p.kind))
+        # A chapter's leading unpunctuated lines are its title; otherwise h1-h6 are headings.
+        paragraphs.extend(Paragraph(p.text, p.kind if p.kind in ("title", "date", "byline") else kind or p.kind)
                           for p, (_, kind) in zip(classified, chapter, strict=True))
         counts.append(len(chapter))
     return Side(paragraphs, chapters=counts, title=title, date=date)

@@ -126,8 +126,23 @@ def sniff(data: bytes, name: str, *, max_bytes: int) -> str:
         _refuse(label, _REFUSED_EXTENSIONS[extension])
     for kind in TYPES.values():
         if kind.module and extension in kind.extensions:
-            return kind.name  # e.g. a .srt that does not open like one: its reader says what is wrong
+            if kind.name in _BINARY and _is_text(data):
+                return "text"  # a text file saved under a .docx name is read as text
+            return kind.name  # e.g. a .srt or .docx that does not open like one: its reader says what is wrong
     return "text"
+
+
+_BINARY = frozenset({"docx", "epub", "pdf"})
+
+
+def _is_text(data: bytes) -> bool:
+    from .encoding import decode
+
+    try:
+        decode(data)
+    except InputError:
+        return False
+    return True
 
 
 def reader(kind: str) -> Reader:
