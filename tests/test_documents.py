@@ -415,3 +415,37 @@ def test_sniffing_reads_no_more_than_the_head(tmp_path):
     assert sniff(b'msgid ""\nmsgstr ""\n', "-", max_bytes=1000) == "po"
     assert sniff(io.BytesIO(b"%PDF-1.7\n").read(), "x.txt", max_bytes=1000) == "pdf"
     assert sniff("你好。Hello.".encode(), "notes.srt", max_bytes=1000) == "srt"  # the extension second
+
+
+def test_jsonl_carries_the_cue_times_of_each_link(tmp_path, page_sentences):
+    from duizhao import formats
+
+    (tmp_path / "zh.srt").write_text(_srt(page_sentences[1:4], 0), encoding="utf-8")
+    (tmp_path / "en.srt").write_text(_srt(page_sentences[1:4], 1), encoding="utf-8")
+    alignment = process_pair(tmp_path / "zh.srt", tmp_path / "en.srt")
+    formats.get("jsonl").write(alignment, tmp_path / "out.jsonl")
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["time"] for r in records] == [{"zh": [k * 4.0, k * 4 + 1.25], "en": [k * 4.0, k * 4 + 1.25]} for k in range(3)]
+
+
+def test_the_web_app_takes_a_word_upload_and_refuses_a_workbook(tmp_path):
+    from starlette.testclient import TestClient
+
+    from duizhao.store import Store
+    from duizhao.web.app import create_app
+
+    Store(tmp_path / "corpus.db").close()
+    lines = [line.strip() for line in PAGE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    data = _docx(tmp_path / "page.docx", lines).read_bytes()
+    sheet = io.BytesIO()
+    with zipfile.ZipFile(sheet, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    with TestClient(create_app(tmp_path / "corpus.db"), raise_server_exceptions=False) as client:
+        answer = client.post("/upload", files={"file": ("page.docx", data, docx_type)}, follow_redirects=False)
+        assert (answer.status_code, answer.headers["location"]) == (303, "/doc/1")
+        refused = client.post("/upload", files={"file": ("sheet.xlsx", sheet.getvalue(), "application/octet-stream")})
+        assert refused.status_code == 400
+        assert "sheet.xlsx is an Excel workbook (.xlsx), which duizhao does not read" in refused.text
+    with Store(tmp_path / "corpus.db", create=False) as store:
+        assert len(store._links(1)) == len(EXPECTED)

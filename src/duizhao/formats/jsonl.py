@@ -41,9 +41,13 @@ class JsonlFormat(Format):
     def write(self, alignment: Alignment, path: Path) -> list[Path]:
         doc = provenance(alignment.document.meta)
         settings = settings_of(alignment)
+        timed = any(s.time is not None for s in (*alignment.document.zh, *alignment.document.en))
         with atomic_write(path) as out:
             for bead in alignment.beads:
                 record = link_record(alignment, bead) | {"doc": doc, "settings": settings}
+                if timed:  # subtitles: when each side of the link is shown, [start, end] in seconds
+                    times = alignment.times(bead)
+                    record["time"] = {lang: list(times[lang]) if lang in times else [] for lang in ("zh", "en")}
                 out.write(json_line(record) + "\n")
         return [Path(path)]
 
