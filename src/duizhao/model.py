@@ -125,7 +125,8 @@ class Alignment:
         """The cue times a link spans on each side (subtitles): {"zh": (start, end), "en": …}, sides
         without times left out."""
         spans: dict[str, Time] = {}
-        for lang, ids in (("zh", bead.zh), ("en", bead.en)):
+        sides: tuple[tuple[Lang, tuple[int, ...]], ...] = (("zh", bead.zh), ("en", bead.en))
+        for lang, ids in sides:
             times = [t for t in (self.document.side(lang)[i].time for i in ids) if t is not None]
             if times:
                 spans[lang] = (min(t[0] for t in times), max(t[1] for t in times))

@@ -17,7 +17,13 @@ from ..io import printable_path
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
-from .layout import classify, fill_metadata, paragraph_texts, split_bilingual, split_lines
+from .layout import (
+    classify,
+    fill_metadata,
+    paragraph_texts,
+    split_bilingual,
+    split_lines,
+)
 from .script import han_count, latin_words
 from .types import TYPES, Side, reader, sniff
 

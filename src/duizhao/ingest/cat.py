@@ -57,7 +57,7 @@ def _parse(data: bytes, name: str, kind: str):
     parser = xliff.xlifffile if kind == "xliff" else pypo.pofile
     try:
         return parser.parsestring(data)
-    except Exception as err:  # noqa: BLE001 - lxml's XMLSyntaxError, PoParseError, UnicodeDecodeError, ...
+    except Exception as err:  # lxml's XMLSyntaxError, PoParseError, UnicodeDecodeError, ...
         lines = str(err).strip().splitlines() or [type(err).__name__]
         raise InputError(f"{name} is not a valid {kind.upper()} file ({lines[0]}): "
                          "export it again from the CAT tool") from err

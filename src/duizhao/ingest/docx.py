@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import io
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..errors import InputError
 from ..model import Kind, Paragraph, Source
@@ -52,7 +52,7 @@ def _open(data: bytes, name: str, max_bytes: int):
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as err:
         raise InputError(f"{name} is not a valid Word document ({err}): open it in Word and save it again") from err
-    except Exception as err:  # noqa: BLE001 - lxml and zipfile raise many kinds on a damaged part
+    except Exception as err:  # lxml and zipfile raise many kinds on a damaged part
         raise InputError(f"{name} is a damaged Word document ({type(err).__name__}): "
                          "open it in Word and save it again") from err
 
@@ -134,7 +134,9 @@ def _table_source(document, name: str) -> Source:
                     en.extend(en_row)
                     sections.append((len(zh_row), len(en_row)))
             continue
-        paragraphs = block.paragraphs if isinstance(block, Table) else [block]  # another table: its text
+        # Another table: its cells' paragraphs, row by row.
+        paragraphs = ([p for row in block.rows for cell in _cells(row) for p in cell.paragraphs]
+                      if isinstance(block, Table) else [block])
         for paragraph in paragraphs:
             text = paragraph.text.strip()
             script = script_of(text)

@@ -52,7 +52,7 @@ def _chapters(data: bytes, name: str, max_bytes: int) -> tuple[list[list[tuple[s
 
     try:
         book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
-    except Exception as err:  # noqa: BLE001 - ebooklib raises EpubException, KeyError, lxml errors, ...
+    except Exception as err:  # ebooklib raises EpubException, KeyError, lxml errors, ...
         lines = str(err).strip().splitlines() or [type(err).__name__]
         raise InputError(f"{name} is not a valid EPUB ({lines[0]}): open it in an e-book editor and save it again") from err
     chapters = []

@@ -92,7 +92,7 @@ def _vtt(text: str, name: str) -> list[_Cue]:
 
     try:
         captions = webvtt.from_buffer(io.StringIO(text)).captions
-    except Exception as err:  # noqa: BLE001 - webvtt-py raises its own MalformedFileError and others
+    except Exception as err:  # webvtt-py raises its own MalformedFileError and others
         raise InputError(f"{name} is not a valid WebVTT file ({_first_line(err)}): "
                          "check the WEBVTT header and the 00:00:01.000 --> 00:00:02.000 lines") from err
     if not captions:

@@ -15,7 +15,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 import regex
 
@@ -106,7 +106,7 @@ def sniff(data: bytes, name: str, *, max_bytes: int) -> str:
     extension = PurePath(name).suffix.lower() if name != "-" else ""
     if data.startswith(b"%PDF-"):
         return "pdf"
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_type(data, label, max_bytes)
     for magic, what in _MAGIC:
         if data.startswith(magic):
@@ -190,10 +190,9 @@ def _zip_type(data: bytes, label: str, max_bytes: int) -> str:
         if member in names:
             _refuse(label, what)
     _refuse(label, "a zip archive")
-    raise AssertionError("unreachable")
 
 
-def _refuse(label: str, what: str) -> None:
+def _refuse(label: str, what: str) -> NoReturn:
     fix = _FIX.get(what)
     raise InputError(f"{label} is {what}, which duizhao does not read: "
                      + (f"{fix}, or give " if fix else "give ") + f"one of {SUPPORTED}")
