@@ -110,6 +110,7 @@ def main() -> None:
     run_cpu, run_wall = time.process_time() - cpu0, time.perf_counter() - wall0
     results.update({
         "links": len(alignment.beads),
+        "sections_realigned": alignment.settings.get("sections_realigned"),
         "floor": {"wall_s": round(floor_wall, 1), "cpu_s": round(floor_cpu, 1)},
         "default": {"wall_s": round(run_wall, 1), "cpu_s": round(run_cpu, 1),
                     "x_floor_wall": round(run_wall / floor_wall, 2), "x_floor_cpu": round(run_cpu / floor_cpu, 2)},
