@@ -449,3 +449,22 @@ def test_the_web_app_takes_a_word_upload_and_refuses_a_workbook(tmp_path):
         assert "sheet.xlsx is an Excel workbook (.xlsx), which duizhao does not read" in refused.text
     with Store(tmp_path / "corpus.db", create=False) as store:
         assert len(store._links(1)) == len(EXPECTED)
+
+
+def test_batch_reads_a_folder_of_documents_and_names_what_it_cannot(tmp_path, page):
+    from duizhao.scale import run_batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [line.strip() for line in PAGE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    _docx(folder / "page.docx", lines)
+    (folder / "both.srt").write_text("1\n00:00:01,000 --> 00:00:02,500\n双方重申致力于保持开放的沟通渠道。\n"
+                                     "Both sides reiterated their commitment to open lines of communication.\n",
+                                     encoding="utf-8")
+    with zipfile.ZipFile(folder / "sheet.xlsx", "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    summary = run_batch([folder], tmp_path / "out", fast=True, workers=1, fmt="jsonl")
+    assert (summary.ok, summary.failed) == (2, 1)
+    [error] = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert error["reason"] == (f"{folder / 'sheet.xlsx'} is an Excel workbook (.xlsx), which duizhao does not read: "
+                               f"give one of {SUPPORTED}")
