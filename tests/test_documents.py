@@ -468,3 +468,26 @@ def test_batch_reads_a_folder_of_documents_and_names_what_it_cannot(tmp_path, pa
     [error] = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
     assert error["reason"] == (f"{folder / 'sheet.xlsx'} is an Excel workbook (.xlsx), which duizhao does not read: "
                                f"give one of {SUPPORTED}")
+
+
+def test_one_epub_holding_both_languages_splits_like_the_page(tmp_path, page):
+    lines = [line.strip() for line in PAGE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = _epub(tmp_path / "both.epub", "zh", [[Paragraph(line) for line in lines]])
+    source = load(path)
+    assert [p.text for p in source.zh] == [p.text for p in page.zh]
+    assert [p.text for p in source.en] == [p.text for p in page.en]
+
+
+def test_a_zip_whose_header_understates_its_size_is_refused_as_damaged(tmp_path):
+    """A bomb that lies about its unpacked size: zipfile stops at the stated size and the checksum fails."""
+    import struct
+
+    good = zipfile.ZipFile(_docx(tmp_path / "good.docx", ["你好。", "Hello."]))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in good.namelist():
+            archive.writestr(member, b"0" * (4 * 1024 * 1024) if member == "word/document.xml" else good.read(member))
+    lying = buffer.getvalue().replace(struct.pack("<I", 4 * 1024 * 1024), struct.pack("<I", 1000))
+    (tmp_path / "liar.docx").write_bytes(lying)
+    with pytest.raises(InputError, match=r"liar\.docx is a damaged Word document \(BadZipFile\)"):
+        load(tmp_path / "liar.docx")
