@@ -80,16 +80,24 @@ def _gains(zh: Sequence[str], en: Sequence[str]) -> list[list[float]]:
     from ..lexicon import Lexicon
 
     lexicon = Lexicon.get()
-    zh_open = [_han_opening(text) for text in zh]
-    en_open = [" ".join(text.split()[:OPENING_WORDS]) for text in en]
-    zh_tokens = [lexicon.tokens_zh(text) for text in zh_open]
-    en_tokens = [lexicon.tokens_en(text) for text in en_open]
+    zh_tokens = [lexicon.tokens_zh(_han_opening(text)) for text in zh]
+    en_tokens = [lexicon.tokens_en(" ".join(text.split()[:OPENING_WORDS])) for text in en]
+    en_sets = [set(tokens) for tokens in en_tokens]
+    # Each Chinese word's dictionary translations, looked up once (as Lexicon.match does for one pair).
+    zh_translations = [[lexicon.entries.get(word, frozenset()) for word in tokens] for tokens in zh_tokens]
     opening = [[0.0] * len(en) for _ in zh]
-    for i, zh_text in enumerate(zh_open):
-        for j, en_text in enumerate(en_open):
-            matched_zh, matched_en = lexicon.match(zh_text, en_text)
+    for i, translations in enumerate(zh_translations):
+        for j, en_set in enumerate(en_sets):
+            hit: set[str] = set()
+            matched_zh = 0
+            for found in translations:
+                shared = found & en_set
+                if shared:
+                    matched_zh += 1
+                    hit |= shared
+            matched_en = sum(1 for token in en_tokens[j] if token in hit)
             total = len(zh_tokens[i]) + len(en_tokens[j])
-            opening[i][j] = (len(matched_zh) + len(matched_en)) / total if total else 0.0
+            opening[i][j] = (matched_zh + matched_en) / total if total else 0.0
     zh_size = [han_count(text) for text in zh]
     en_size = [latin_words(text) for text in en]
     book = (sum(zh_size) + 1) / (sum(en_size) + 1)
