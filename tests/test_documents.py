@@ -269,6 +269,12 @@ def test_a_pdf_without_text_or_with_a_password_is_refused(tmp_path, page):
     with pytest.raises(InputError, match=r"locked\.pdf is encrypted with a password: save a copy without the password"):
         load_pair(tmp_path / "locked.pdf", tmp_path / "en.pdf")
 
+    restricted = PdfWriter(clone_from=str(source))  # AES, an owner password only: opens without one
+    restricted.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    restricted.write(tmp_path / "restricted.pdf")
+    zh = _pdf(tmp_path / "zh.pdf", [p.text for p in page.zh], "zh", "美国驻华大使馆网")
+    assert [_norm(p.text) for p in load_pair(zh, tmp_path / "restricted.pdf").en] == [_norm(p.text) for p in page.en]
+
     (tmp_path / "cut.pdf").write_bytes(source.read_bytes()[:300])
     with pytest.raises(InputError, match=r"cut\.pdf (is a damaged PDF|has no text layer)"):
         load(tmp_path / "cut.pdf")

@@ -87,9 +87,13 @@ def text_of(data: bytes, name: str) -> str:
 
 
 def page_texts(data: bytes, name: str) -> list[str]:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
+    # pypdf logs a warning per odd page ("Rotated text discovered…"); a user needs none of them.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -97,16 +101,21 @@ def page_texts(data: bytes, name: str) -> list[str]:
         return [_page_text(page) for page in reader.pages]
     except FileNotDecryptedError as err:
         raise InputError(f"{name} is encrypted with a password: save a copy without the password and give that") from err
+    except DependencyError as err:  # AES without the cryptography package
+        raise InputError(f"{name} is encrypted ({err}): save a copy without encryption and give that") from err
+    except InputError:
+        raise
     except (PdfReadError, ValueError, KeyError, TypeError) as err:
         raise InputError(f"{name} is a damaged PDF ({err}): open it in a PDF viewer and save it again") from err
-    except DependencyError as err:  # AES without the cryptography package
-        raise InputError(f"{name} is encrypted ({err})") from err
+    except Exception as err:  # pypdf meets malformed files with many kinds (IndexError, AttributeError, ...)
+        raise InputError(f"{name} is a damaged PDF ({type(err).__name__}: {err}): "
+                         "open it in a PDF viewer and save it again") from err
 
 
 def _page_text(page) -> str:
     try:
         return page.extract_text(extraction_mode="layout") or ""
-    except (ValueError, KeyError, TypeError, ZeroDivisionError):  # layout mode gives up on odd pages
+    except Exception:  # layout mode gives up on odd pages (fonts without widths, …): plain mode still reads them
         return page.extract_text() or ""
 
 
