@@ -497,3 +497,22 @@ def test_a_zip_whose_header_understates_its_size_is_refused_as_damaged(tmp_path)
     (tmp_path / "liar.docx").write_bytes(lying)
     with pytest.raises(InputError, match=r"liar\.docx is a damaged Word document \(BadZipFile\)"):
         load(tmp_path / "liar.docx")
+
+
+def test_a_real_three_column_government_pdf_is_read_column_by_column():
+    """Federal Register pages (public domain; tests/data/documents/README.md): the columns are read one
+    after the other, justified lines joined, the running header and the production footer removed."""
+    from duizhao.ingest.pdf import paragraphs_of
+
+    data = (ROOT / "tests" / "data" / "documents" / "federal-register-2020-17221-p2-4.pdf").read_bytes()
+    paragraphs = paragraphs_of(data, "federal-register.pdf")
+    assert paragraphs[0] == (
+        "Hatta International Airport in Jakarta, Indonesia, resulting in 189 fatalities. Investigation of the "
+        "accident has been completed by the Indonesian authorities (Komite Nasional Keselamatan Transportasi "
+        "(KNKT)) with assistance from the National Transportation Safety Board (NTSB) and the FAA of the United "
+        "States, the manufacturer, and the operator. Reports 1 from the accident investigation indicate that the "
+        "airplane’s flight control system 2 generated repeated airplane nose-down horizontal stabilizer trim 3 "
+        "commands contributing to the accident.")
+    assert paragraphs[1].startswith("Following the Lion Air Flight 610 accident on October 29, 2018, data from")
+    assert not [p for p in paragraphs if "VerDate" in p or p in ("47699", "47700", "47701")]
+    assert sum(p.startswith("Federal Register/Vol.") or p.startswith("47700") for p in paragraphs) == 0

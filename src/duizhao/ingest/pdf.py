@@ -1,11 +1,12 @@
 """PDF through pypdf: the text layer of each page, with running headers, footers and page numbers removed.
 
+- Columns: pypdf's layout mode prints a multi-column page's columns side by side; blank gutters that
+  run down the page cut it into columns, read one after the other.
 - Page furniture: a line among the first or last HEAD_LINES of a page that recurs (digits ignored) on at
   least half of the pages (and on two or more) is a running header or footer; a bare page number
   ("12", "- 12 -", "第 12 页", "Page 12 of 40") there is dropped too.
 - Paragraphs: pypdf's layout mode keeps vertical space, so a paragraph gap is a blank line; inside a
-  paragraph a line that runs to the full width of the text, or is followed by one that starts in lower
-  case, is wrapped and joined to the next (no space
+  paragraph lines are joined until a short line that ends a sentence (no space
   between Han characters, a hyphenated English word joined again), a shorter line ends the paragraph.
 - An encrypted PDF that opens without a password is read; one that needs a password is refused, and so
   is a PDF without a text layer (a scan: it needs OCR first).
@@ -24,9 +25,10 @@ from .layout import classify, split_bilingual
 from .types import Side, join_lines
 
 HEAD_LINES = 2
-FULL_LINE = 0.8  # a line this share of the widest line's width or more is wrapped: it goes on below
+GUTTER_WIDTH = 3
+FULL_LINE = 0.8  # a line this share of the text's width or more is wrapped: it goes on below
 _BLANK = regex.compile(r"\n\s*\n")
-_LOWER_START = regex.compile(r"\p{Ll}")
+_ENDS = regex.compile(r"(?:[。！？；!?.…:：;]|\.\.\.)[\"'”’」』）)\]》]*$")
 _PAGE_NUMBER = regex.compile(
     r"^(?:[-–—\s]*\d{1,4}[-–—\s]*|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|"
     r"(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|[ivxlcdm]{1,6})$",
@@ -47,14 +49,18 @@ def paragraphs_of(data: bytes, name: str) -> list[str]:
     width of the text (a wrapped line); a shorter line ends its paragraph (a heading, a paragraph's end)."""
     text = text_of(data, name)
     groups = [[line for line in block.split("\n") if line] for block in _BLANK.split(text)]
-    full = max((_width(line) for group in groups for line in group), default=0) * FULL_LINE
+    # The text's width: the 75th percentile of line widths (most lines of prose run full width; a page-wide
+    # header over narrow columns must not set it).
+    widths = sorted(_width(line) for group in groups for line in group)
+    full = widths[len(widths) * 3 // 4] * FULL_LINE if widths else 0
     paragraphs: list[str] = []
     for group in groups:
         current: list[str] = []
-        for k, line in enumerate(group):
+        for line in group:
             current.append(line)
-            goes_on = k + 1 < len(group) and _LOWER_START.match(group[k + 1])  # "… as well as global / macro…"
-            if _width(line) < full and not goes_on:
+            # A paragraph ends on a short line that ends a sentence; a short line without final punctuation
+            # is a justified line of long words or a heading's first half, and goes on.
+            if _width(line) < full and _ENDS.search(line):
                 paragraphs.append(join_lines(current))
                 current = []
         if current:
@@ -114,9 +120,46 @@ def page_texts(data: bytes, name: str) -> list[str]:
 
 def _page_text(page) -> str:
     try:
-        return page.extract_text(extraction_mode="layout") or ""
+        return _columns(page.extract_text(extraction_mode="layout") or "")
     except Exception:  # layout mode gives up on odd pages (fonts without widths, …): plain mode still reads them
         return page.extract_text() or ""
+
+
+def _columns(page: str) -> str:
+    """A page laid out in columns, read column by column. Layout mode prints the columns side by side;
+    a gutter is a run of GUTTER_WIDTH or more character positions, inside the page, that is blank on at
+    least 90% of the lines, with text on both sides of it on most lines."""
+    lines = page.split("\n")
+    filled = [line for line in lines if line.strip()]
+    if len(filled) < 8:
+        return page
+    width = max(len(line) for line in filled)
+    blank = [sum(1 for line in filled if p >= len(line) or line[p] == " ") / len(filled) for p in range(width)]
+    cuts: list[int] = []
+    p = int(width * 0.1)
+    while p < width * 0.9:
+        if blank[p] < 0.9:
+            p += 1
+            continue
+        end = p
+        while end < width and blank[end] >= 0.9:
+            end += 1
+        left = sum(1 for line in filled if line[:p].strip()) / len(filled)
+        right = sum(1 for line in filled if line[end:].strip()) / len(filled)
+        if end - p >= GUTTER_WIDTH and left >= 0.5 and right >= 0.5:
+            cuts.append((p + end) // 2)
+        p = end
+    if not cuts:
+        return page
+    # Lines across a gutter above or below the columns (running headers and footers) stay whole, at the
+    # top or the bottom, where the furniture rules find them.
+    spans = [any(c < len(line) and line[c] != " " for c in cuts) for line in lines]
+    inside = [k for k, line in enumerate(lines) if line.strip() and not spans[k]]
+    first, last = (inside[0], inside[-1]) if inside else (0, len(lines) - 1)
+    bounds = [0, *cuts, None]
+    body = lines[first:last + 1]
+    columns = ["\n".join(line[start:stop].rstrip() for line in body) for start, stop in zip(bounds, bounds[1:])]
+    return "\n".join([*lines[:first], *columns, *lines[last + 1:]])
 
 
 def _lines(page: str) -> list[str]:
@@ -130,7 +173,9 @@ def _lines(page: str) -> list[str]:
 
 
 def _key(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.split()))
+    """A line with its numbers masked and a page number at either end dropped: "47700 Federal Register/…"
+    on even pages and "Federal Register/… 47699" on odd ones are the same running header."""
+    return _DIGITS.sub("#", " ".join(line.split())).strip("# ")
 
 
 def _furniture(pages: list[list[str]]) -> set[str]:
