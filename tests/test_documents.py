@@ -515,4 +515,4 @@ def test_a_real_three_column_government_pdf_is_read_column_by_column():
         "commands contributing to the accident.")
     assert paragraphs[1].startswith("Following the Lion Air Flight 610 accident on October 29, 2018, data from")
     assert not [p for p in paragraphs if "VerDate" in p or p in ("47699", "47700", "47701")]
-    assert sum(p.startswith("Federal Register/Vol.") or p.startswith("47700") for p in paragraphs) == 0
+    assert sum(p.startswith(("Federal Register/Vol.", "47700")) for p in paragraphs) == 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections import Counter
+from itertools import pairwise
 
 import regex
 
@@ -121,7 +122,7 @@ def page_texts(data: bytes, name: str) -> list[str]:
 def _page_text(page) -> str:
     try:
         return _columns(page.extract_text(extraction_mode="layout") or "")
-    except Exception:  # layout mode gives up on odd pages (fonts without widths, …): plain mode still reads them
+    except Exception:  # noqa: BLE001 - layout mode gives up on odd pages (fonts without widths, …): plain mode still reads them
         return page.extract_text() or ""
 
 
@@ -158,7 +159,7 @@ def _columns(page: str) -> str:
     first, last = (inside[0], inside[-1]) if inside else (0, len(lines) - 1)
     bounds = [0, *cuts, None]
     body = lines[first:last + 1]
-    columns = ["\n".join(line[start:stop].rstrip() for line in body) for start, stop in zip(bounds, bounds[1:])]
+    columns = ["\n".join(line[start:stop].rstrip() for line in body) for start, stop in pairwise(bounds)]
     return "\n".join([*lines[:first], *columns, *lines[last + 1:]])
 
 
