@@ -283,8 +283,11 @@ def test_empty_and_whitespace_only(tmp_path):
 def test_binary(tmp_path):
     path = tmp_path / "image.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")
-    assert error_of(load, path) == (f"{path} looks binary (NUL byte at offset 8), not text: "
-                                    "give a plain-text or HTML file")
+    assert error_of(load, path) == (f"{path} is a PNG image, which duizhao does not read: give one of "
+                                    "plain text, HTML, Word (.docx), EPUB, PDF, SubRip (.srt), WebVTT (.vtt), XLIFF, PO")
+    path.write_bytes(b"\x00\x01\x02\x03data")
+    assert error_of(load, path) == (f"{path} looks binary (NUL byte at offset 0), not text: "
+                                    "give a text, HTML, Word, EPUB, PDF, subtitle, XLIFF or PO file")
     path.write_bytes("会谈结束了。\x01\x02\x03 The talks ended.".encode())
     assert error_of(load, path).startswith(f"{path} looks binary (control byte 0x01 at character 6)")
 

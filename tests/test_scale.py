@@ -196,7 +196,8 @@ def bad_document_errors(files: dict[str, Path]) -> list[dict]:
         {"path": str(files["empty"]), "doc_id": document_id(files["empty"]), "error": "InputError",
          "reason": f"{files['empty']} is empty: give a file with Chinese and English text"},
         {"path": str(files["binary"]), "doc_id": document_id(files["binary"]), "error": "InputError",
-         "reason": f"{files['binary']} looks binary (NUL byte at offset 8), not text: give a plain-text or HTML file"},
+         "reason": f"{files['binary']} is a PNG image, which duizhao does not read: give one of plain text, HTML, "
+                   "Word (.docx), EPUB, PDF, SubRip (.srt), WebVTT (.vtt), XLIFF, PO"},
     ]
 
 

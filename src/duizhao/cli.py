@@ -151,7 +151,7 @@ def summary_line(alignment: Alignment, seconds: float) -> str:
 @app.command()
 def align(
     inputs: List[Path] = typer.Argument(
-        None, metavar="FILE...", help="One bilingual file (text or HTML, '-' for stdin), or a Chinese file and an English file.",
+        None, metavar="FILE...", help="One bilingual file (text, HTML, Word, EPUB, PDF, SRT/WebVTT, XLIFF, PO; '-' for stdin), or a Chinese file and an English file.",
         show_default=False,
     ),
     zh: Optional[Path] = typer.Option(None, "--zh", metavar="FILE", help="The Chinese side as its own file."),

@@ -13,6 +13,9 @@ Lang = Literal["zh", "en"]
 # What a paragraph or sentence is on the page; headings and datelines are content and are aligned.
 Kind = Literal["title", "heading", "date", "byline", "body"]
 
+# When a subtitle cue is shown: (start, end) in seconds. Sentences of a cue carry its time.
+Time = tuple[float, float]
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -20,6 +23,7 @@ class Paragraph:
 
     text: str
     kind: Kind = "body"
+    time: Time | None = None  # a subtitle cue's (start, end) in seconds
 
 
 @dataclass
@@ -49,6 +53,10 @@ class Source:
     en: list[Paragraph]
     meta: Metadata = field(default_factory=Metadata)
     presegmented: bool = False  # each paragraph is already one sentence: do not re-split
+    # Hard boundaries known before alignment (a table's rows, a book's paired chapters, a CAT file's units):
+    # (Chinese paragraphs, English paragraphs) per section, in order, covering both sides. Each section is
+    # aligned on its own; empty means one section.
+    sections: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Sentence:
     text: str
     paragraph: int  # 0-based index of the paragraph it came from
     kind: Kind = "body"
+    time: Time | None = None  # the subtitle cue's (start, end) in seconds, from its paragraph
 
 
 @dataclass
@@ -111,6 +120,17 @@ class Alignment:
 
     def en_text(self, bead: Bead) -> str:
         return " ".join(self.document.en[i].text for i in bead.en)
+
+    def times(self, bead: Bead) -> dict[str, Time]:
+        """The cue times a link spans on each side (subtitles): {"zh": (start, end), "en": …}, sides
+        without times left out."""
+        spans: dict[str, Time] = {}
+        sides: tuple[tuple[Lang, tuple[int, ...]], ...] = (("zh", bead.zh), ("en", bead.en))
+        for lang, ids in sides:
+            times = [t for t in (self.document.side(lang)[i].time for i in ids) if t is not None]
+            if times:
+                spans[lang] = (min(t[0] for t in times), max(t[1] for t in times))
+        return spans
 
     def pairs(self) -> list[tuple[str, str]]:
         return [(self.zh_text(b), self.en_text(b)) for b in self.beads]

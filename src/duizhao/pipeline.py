@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from .model import Alignment, Source
+from .model import Alignment, Bead, Document, Sentence, Source
 
 Progress = Callable[[int, int], None]
 
@@ -18,9 +18,60 @@ def process_source(source: Source, *, config=None, encoder=None, progress: Progr
     from .segment import SEGMENTER, segment
 
     document = segment(source)
-    alignment = align(document, config=config, encoder=encoder, progress=progress)
+    if len(source.sections) > 1:
+        alignment = align_sections(document, source.sections, config=config, encoder=encoder, progress=progress)
+    else:
+        alignment = align(document, config=config, encoder=encoder, progress=progress)
     alignment.settings.setdefault("segmenter", SEGMENTER if not source.presegmented else "given")
     return check(alignment)
+
+
+def align_sections(document: Document, sections: list[tuple[int, int]], *, config=None, encoder=None,
+                   progress: Progress | None = None) -> Alignment:
+    """Align a document whose sections (a table's rows, a book's paired chapters, a CAT file's units) are
+    known to correspond: no link crosses a section boundary.
+
+    `sections` gives the number of Chinese and English paragraphs of each section. The whole document is
+    aligned once (so that every signal sees all of it, as without sections); a section whose two corners
+    that alignment passes through keeps its links, and any other section is aligned again on its own. A
+    section with one side empty becomes 1-0 / 0-1 links.
+    """
+    from .align import align
+
+    whole = align(document, config=config, encoder=encoder, progress=progress)
+    reached = {(0, 0): 0}  # the cells the path passes through → how many links lead there
+    i = j = 0
+    for number, bead in enumerate(whole.beads, 1):
+        i, j = i + len(bead.zh), j + len(bead.en)
+        reached[(i, j)] = number
+    zh_parts = _cut(document.zh, [z for z, _ in sections])
+    en_parts = _cut(document.en, [e for _, e in sections])
+    beads: list[Bead] = []
+    realigned = 0
+    i = j = 0
+    for zh, en in zip(zh_parts, en_parts, strict=True):
+        start, end = (i, j), (i + len(zh), j + len(en))
+        if start in reached and end in reached:
+            beads.extend(whole.beads[reached[start]:reached[end]])
+        else:
+            part = align(Document(zh=zh, en=en, meta=document.meta), config=config, encoder=encoder)
+            beads.extend(Bead(tuple(k + i for k in b.zh), tuple(k + j for k in b.en), b.score, b.flags)
+                         for b in part.beads)
+            realigned += 1
+        i, j = end
+    settings = dict(whole.settings, sections=len(sections), sections_realigned=realigned)
+    return Alignment(document, beads, settings)
+
+
+def _cut(sentences: list[Sentence], paragraph_counts: list[int]) -> list[list[Sentence]]:
+    """Sentences grouped by section, a section being the next `count` paragraphs."""
+    parts: list[list[Sentence]] = [[] for _ in paragraph_counts]
+    section_of: list[int] = []
+    for number, count in enumerate(paragraph_counts):
+        section_of.extend([number] * count)
+    for sentence in sentences:
+        parts[section_of[sentence.paragraph]].append(sentence)
+    return parts
 
 
 def process(path: str | os.PathLike, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:

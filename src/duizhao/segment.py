@@ -220,5 +220,6 @@ def _split_side(paragraphs: list[Paragraph], split: Callable[[str], list[str]],
             pieces = split(paragraph.text)
         else:
             pieces = [" ".join(p.strip() for p in paragraph.text.split("\n") if p.strip())]
-        sentences.extend(Sentence(text=piece, paragraph=index, kind=paragraph.kind) for piece in pieces if piece)
+        sentences.extend(Sentence(text=piece, paragraph=index, kind=paragraph.kind, time=paragraph.time)
+                         for piece in pieces if piece)
     return sentences

@@ -15,6 +15,7 @@ the repetition costs next to nothing once the file is compressed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import FormatError
@@ -46,28 +47,33 @@ def document_facts(meta: Metadata) -> dict:
     return doc
 
 
+def document_records(alignment: Alignment) -> Iterator[dict]:
+    """Each link of one document as a JSONL record, with the document's facts and settings."""
+    doc = document_facts(alignment.document.meta)
+    settings = settings_of(alignment)
+    timed = any(s.time is not None for s in (*alignment.document.zh, *alignment.document.en))
+    for bead in alignment.beads:
+        record = link_record(alignment, bead) | {"doc": doc, "settings": settings}
+        if timed:  # subtitles: when each side of the link is shown, [start, end] in seconds
+            times = alignment.times(bead)
+            record["time"] = {lang: list(times[lang]) if lang in times else [] for lang in ("zh", "en")}
+        yield record
+
+
 class JsonlFormat(Format):
     name = "jsonl"
     extension = "jsonl"
     can_read = True
 
     def write(self, alignment: Alignment, path: Path) -> list[Path]:
-        doc = document_facts(alignment.document.meta)
-        settings = settings_of(alignment)
-        with atomic_write(path) as out:
-            for bead in alignment.beads:
-                record = link_record(alignment, bead) | {"doc": doc, "settings": settings}
-                out.write(json_line(record) + "\n")
-        return [Path(path)]
+        return self.write_many([alignment], path)
 
     def write_many(self, alignments: list[Alignment], path: Path) -> list[Path]:
-        """Several documents' lines in one file: each line names its document already."""
+        """One or several documents' lines in one file: each line names its document already."""
         with atomic_write(path) as out:
             for alignment in alignments:
-                doc = document_facts(alignment.document.meta)
-                settings = settings_of(alignment)
-                for bead in alignment.beads:
-                    out.write(json_line(link_record(alignment, bead) | {"doc": doc, "settings": settings}) + "\n")
+                for record in document_records(alignment):
+                    out.write(json_line(record) + "\n")
         return [Path(path)]
 
     def read(self, path: Path) -> Alignment:

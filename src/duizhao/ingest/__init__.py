@@ -1,8 +1,11 @@
 """Ingest: files → `Source` (the Chinese and English sides as paragraphs, plus metadata).
 
-- `load(path)`: one document holding both languages (plain text or HTML; "-" reads stdin).
+- `load(path)`: one document holding both languages ("-" reads stdin).
 - `load_pair(zh_path, en_path, sentences=False)`: one file per language.
 - `decode(data)`: bytes → (text, encoding), detected from the content.
+
+Plain text and HTML are read here; Word, EPUB, PDF, subtitles (SRT, WebVTT) and CAT files (XLIFF, PO)
+by one module each, found through `types.sniff` (content first, extension second).
 """
 from __future__ import annotations
 
@@ -14,8 +17,15 @@ from ..io import printable_path
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
-from .layout import classify, fill_metadata, paragraph_texts, split_bilingual, split_lines
+from .layout import (
+    classify,
+    fill_metadata,
+    paragraph_texts,
+    split_bilingual,
+    split_lines,
+)
 from .script import han_count, latin_words
+from .types import TYPES, Side, reader, sniff
 
 __all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_pair", "load_text"]
 
@@ -39,6 +49,13 @@ def load_bytes(data: bytes, *, name: str = "-", max_bytes: int = DEFAULT_MAX_BYT
     if len(data) > max_bytes:
         raise InputError(f"{_label(name)} is {size_text(len(data))}, over the {size_text(max_bytes)} limit: "
                          "split it into documents, or raise the limit (max_bytes)")
+    if not data or data.isspace():
+        raise InputError(f"{_label(name)} is empty: give a file with Chinese and English text")
+    kind = sniff(data, name, max_bytes=max_bytes)
+    if TYPES[kind].module:
+        source = reader(kind).read_bilingual(data, _label(name), max_bytes)
+        source.meta.path = name
+        return source
     text, encoding = _decode(data, name)
     source = load_text(text, name=name)
     source.meta.encoding = encoding
@@ -68,14 +85,25 @@ def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentenc
         raise InputError("--zh and --en cannot both read standard input: give at least one of them as a file")
     texts = {}
     encodings = {}
+    documents: dict[str, Side] = {}
     for lang, path in (("zh", zh_path), ("en", en_path)):
-        text, encoding = _decode(read_bytes(path, max_bytes=max_bytes), _name(path))
+        data = read_bytes(path, max_bytes=max_bytes)
+        name = _name(path)
+        kind = sniff(data, name, max_bytes=max_bytes) if data and not data.isspace() else "text"
+        if TYPES[kind].module:
+            side = reader(kind).read_side(data, _label(name), lang, max_bytes)
+            documents[lang] = side
+            texts[lang], encodings[lang] = "\n\n".join(p.text for p in side.paragraphs), side.encoding
+            continue
+        text, encoding = _decode(data, name)
         if looks_like_html(text):
-            text = _html_text(text, _label(_name(path)))
+            text = _html_text(text, _label(name))
         texts[lang], encodings[lang] = text, encoding
     _check_languages(texts, _label(_name(zh_path)), _label(_name(en_path)))
 
-    if sentences:
+    if documents:
+        source = _pair_of_documents(texts, documents, sentences)
+    elif sentences:
         # Only \n, \r\n and \r end a line: str.splitlines would also cut at U+2028 or a form feed inside a
         # sentence and shift every id after it against the gold file.
         zh = [Paragraph(line.strip()) for line in split_lines(texts["zh"]) if line.strip()]
@@ -83,11 +111,35 @@ def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentenc
     else:
         zh = classify(paragraph_texts(texts["zh"]), "zh")
         en = classify(paragraph_texts(texts["en"]), "en")
-    source = Source(zh=zh, en=en, presegmented=sentences)
-    fill_metadata(source.meta, zh, en)
+    if not documents:
+        source = Source(zh=zh, en=en, presegmented=sentences)
+    fill_metadata(source.meta, source.zh, source.en)
     source.meta.path = f"{_name(zh_path)} + {_name(en_path)}"
     source.meta.encoding = encodings["zh"] if encodings["zh"] == encodings["en"] else \
         f"{encodings['zh']} + {encodings['en']}"
+    return source
+
+
+def _pair_of_documents(texts: dict[str, str], documents: dict[str, Side], sentences: bool) -> Source:
+    """Two files of which at least one is a document (Word, EPUB, PDF, subtitles): their paragraphs as
+    the readers found them; two books have their chapters paired first (`chapters.pair_chapters`)."""
+    sides: dict[str, Side] = {}
+    for lang in ("zh", "en"):
+        if lang in documents:
+            sides[lang] = documents[lang]
+        else:
+            paragraphs = ([Paragraph(line.strip()) for line in split_lines(texts[lang]) if line.strip()] if sentences
+                          else classify(paragraph_texts(texts[lang]), lang))
+            sides[lang] = Side(paragraphs)
+    zh, en = sides["zh"], sides["en"]
+    presegmented = sentences or (zh.presegmented and en.presegmented)
+    source = Source(zh=zh.paragraphs, en=en.paragraphs, presegmented=presegmented)
+    if zh.chapters and en.chapters:
+        from .chapters import pair_chapters
+
+        source = pair_chapters(source, zh.chapters, en.chapters)
+    source.meta.title_zh, source.meta.title_en = zh.title, en.title
+    source.meta.date = zh.date or en.date
     return source
 
 

@@ -16,6 +16,9 @@ import regex
 
 from ..errors import InputError
 
+# What to give instead of a file that is not text (types.py names each type in full).
+SUPPORTED_FILES = "a text, HTML, Word, EPUB, PDF, subtitle, XLIFF or PO file"
+
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # 50 MB: a bilingual page or a book pair is far smaller
 
 # Decoding the whole of a large file under every candidate would read it several times; the candidates
@@ -74,7 +77,7 @@ def decode(data: bytes) -> tuple[str, str]:
     control = _CONTROL.search(text)
     if control:
         raise InputError(f"the input looks binary (control byte {ord(control.group()):#04x} at "
-                         f"character {control.start()}), not text: give a plain-text or HTML file")
+                         f"character {control.start()}), not text: give {SUPPORTED_FILES}")
     if not text or text.isspace():
         raise InputError("the input is empty: give a file with Chinese and English text")
     return text, encoding
@@ -90,7 +93,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(f"the input looks binary (NUL byte at offset {nul}), not text: "
-                         "give a plain-text or HTML file")
+                         f"give {SUPPORTED_FILES}")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:

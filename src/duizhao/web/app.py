@@ -219,7 +219,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         async with Request(request.scope, receive_at_most).form() as form:
             file = form.get("file")
             if not isinstance(file, UploadFile) or not file.filename:
-                raise BadRequest("choose a bilingual file to upload (text or HTML)")
+                raise BadRequest("choose a bilingual file to upload (text, HTML, Word, EPUB, PDF, subtitles, XLIFF or PO)")
             data = await file.read(MAX_UPLOAD_BYTES + 1)
             if len(data) > MAX_UPLOAD_BYTES:
                 raise too_big
