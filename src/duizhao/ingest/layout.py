@@ -14,7 +14,7 @@ import regex
 
 from ..errors import InputError
 from ..model import Kind, Metadata, Paragraph, Source
-from .script import Script, han_count, latin_words, script_of, zh_script
+from .script import Script, han_count, language_runs, latin_words, script_of, zh_script
 
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 _WHITESPACE = regex.compile(r"\s+")
@@ -236,7 +236,7 @@ def _blank_separated(text: str) -> list[list[tuple[str, Script]]]:
     for raw in split_lines(text):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
         if line:
-            groups[-1].append((line, script_of(line)))
+            groups[-1].extend(language_runs(line))  # a line holding both languages is cut into runs
         elif groups[-1]:
             groups.append([])
     return [group for group in groups if group]
