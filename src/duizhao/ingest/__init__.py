@@ -14,6 +14,7 @@ from ..io import printable_path
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
+from .markdown import looks_like_markdown, render_markdown
 from .layout import classify, fill_metadata, paragraph_texts, split_bilingual, split_lines
 from .script import han_count, latin_words
 
@@ -51,7 +52,14 @@ def load_text(text: str, *, name: str = "-") -> Source:
     label = _label(name)
     if not text or text.isspace():
         raise InputError(f"{label} is empty: give a file with Chinese and English text")
-    source = split_html(text, name=label) if looks_like_html(text) else split_bilingual(text, name=label)
+    if looks_like_markdown(text, name):
+        rendered, chrome = render_markdown(text)
+        source = split_bilingual(rendered, name=label)
+        source.meta.chrome[:0] = chrome
+    elif looks_like_html(text):
+        source = split_html(text, name=label)
+    else:
+        source = split_bilingual(text, name=label)
     source.meta.path = name
     return source
 

@@ -87,9 +87,29 @@ _MIN_SIZE_FOR_BALANCE = 60
 # Hard-wrapped Chinese: a line of this many Han characters (or more) that stops mid-sentence goes on in
 # the next line.
 _WRAP_MIN_HAN = 20
+_WRAP_SLACK = 2  # characters a wrapped line may fall short of the next one (a closing quote, a half-width pair)
 # Hard-wrapped English blocks: lines at least this long, varying by at most this share of the longest.
 _WRAP_MIN_WIDTH = 50
 _WRAP_WIDTH_SPREAD = 0.35
+
+
+# Language and translation labels: a line that only names a language or a version ("English", "中文 (Chinese)",
+# "【英文】", "译文：") is chrome; the same label opening a line of text ("翻译: …", "Translation: …") is cut off.
+_LANGUAGE_NAMES = (r"(?:English|Chinese|英文|中文|英語|英语|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文|简体|簡體|繁体|繁體"
+                   r"|双语|雙語|中英(?:文)?对照|中英(?:文)?對照|中英双语|中英雙語|Translation|Original|翻译|翻譯|译文|譯文|原文"
+                   r"|(?:English|Chinese) (?:Version|Translation|Text)|英文版|中文版|中文翻译|中文翻譯)")
+_LANGUAGE_LABEL = regex.compile(
+    rf"[\[【(（]?\s*{_LANGUAGE_NAMES}(?:\s*[(（][^()（）]{{1,20}}[)）])?\s*[\]】)）]?\s*[:：]?", regex.IGNORECASE)
+_LABEL_PREFIX = regex.compile(
+    rf"^\s*(?:【\s*{_LANGUAGE_NAMES}\s*】|{_LANGUAGE_NAMES}\s*[:：])\s*(?=\S)", regex.IGNORECASE)
+# A source link: a short label and a URL ("原文链接：https://…", "Source: https://…").
+_LINK_LINE = regex.compile(r"[^\s:：]{1,12}(?: [^\s:：]{1,12}){0,2}\s*[:：]\s*(?:https?://|www\.)\S+", regex.IGNORECASE)
+# Navigation and breadcrumbs: short items between separators ("首页 | 视频精选", "下载 · 提交 · 查看",
+# "当前位置:搜档网 › 卡梅伦英语演讲稿").
+# A middle dot counts only with spaces around it: inside a name ("马修·米勒") it is not a separator.
+_NAV_SEPARATOR = regex.compile(r"\s*[|｜›»]\s*|\s+[·•>＞/]\s+")
+_NAV_ITEM_MAX_HAN = 12
+_NAV_ITEM_MAX_WORDS = 5
 
 
 @dataclass
@@ -99,13 +119,16 @@ class _Block:
     text: str
     script: Script
     lines: list[str] = field(default_factory=list)
+    bilingual_line: bool = False  # cut from a line that held both languages: its script is certain
 
 
 def split_bilingual(text: str, *, name: str = "the input") -> Source:
     """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
     meta = Metadata()
-    blocks = _blocks(text)
+    blocks = _blocks(strip_labels(text, meta))
     content = [block for block in blocks if not _take_chrome(block, meta)]
+    _drop_repeated_head(content, meta)
+    _drop_repeated_lines(content, meta)
     _attach_scriptless(content)
     _smooth_short_lines(content)
 
@@ -217,38 +240,41 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     for group in _blank_separated(text):
         wrapped = _looks_wrapped(group)
-        for index, (line, script) in enumerate(group):
+        for index, (line, script, bilingual) in enumerate(group):
             last = blocks[-1] if index else None
-            if last is not None and (wrapped or _continues(last, line, script)):
+            if last is not None and not bilingual and not last.bilingual_line \
+                    and (wrapped or _continues(last, line, script)):
                 # Chinese lines join with nothing, unless the break falls between two Latin words or numbers.
                 between_words = _ASCII_WORD_CHAR.match(last.text[-1]) and _ASCII_WORD_CHAR.match(line[0])
                 joiner = " " if script == "en" or between_words else ""
                 last.text = f"{last.text}{joiner}{line}"
                 last.lines.append(line)
             else:
-                blocks.append(_Block(text=line, script=script, lines=[line]))
+                blocks.append(_Block(text=line, script=script, lines=[line], bilingual_line=bilingual))
     return blocks
 
 
-def _blank_separated(text: str) -> list[list[tuple[str, Script]]]:
-    """Groups of consecutive non-empty lines (stripped, with their scripts), split at blank lines."""
-    groups: list[list[tuple[str, Script]]] = [[]]
+def _blank_separated(text: str) -> list[list[tuple[str, Script, bool]]]:
+    """Groups of consecutive non-empty lines (stripped, cut into runs of one language, each with its script
+    and whether its line held both languages), split at blank lines."""
+    groups: list[list[tuple[str, Script, bool]]] = [[]]
     for raw in split_lines(text):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
         if line:
-            groups[-1].extend(language_runs(line))  # a line holding both languages is cut into runs
+            runs = language_runs(line)  # a line holding both languages is cut into runs
+            groups[-1].extend((run, script, len(runs) > 1) for run, script in runs)
         elif groups[-1]:
             groups.append([])
     return [group for group in groups if group]
 
 
-def _looks_wrapped(group: list[tuple[str, Script]]) -> bool:
+def _looks_wrapped(group: list[tuple[str, Script, bool]]) -> bool:
     """English prose hard-wrapped at a fixed width: three or more lines, all but the last long and of
     about the same length. Such lines join even where the next one starts with a capital ("...met with
     / PRC Director..."); a title over headings never has that shape."""
-    if len(group) < 3 or any(script != "en" for _, script in group):
+    if len(group) < 3 or any(script != "en" or bilingual for _, script, bilingual in group):
         return False
-    widths = [len(line) for line, _ in group[:-1]]
+    widths = [len(line) for line, _, _ in group[:-1]]
     return (min(widths) >= _WRAP_MIN_WIDTH and max(widths) - min(widths) <= _WRAP_WIDTH_SPREAD * max(widths)
             and len(group[-1][0]) <= max(widths) + 2)
 
@@ -263,12 +289,17 @@ def _continues(last: _Block, line: str, script: Script) -> bool:
         return False
     if script == "en":  # a wrapped sentence goes on in lower case; a heading is never followed so
         return bool(regex.match(r"\p{Ll}", line))
-    return han_count(last.lines[-1]) >= _WRAP_MIN_HAN
+    # A wrapped line is at least about as wide as the line that goes on from it; a heading over a longer
+    # line is not wrapped ("谢锋大使在…主旨演讲" over "相互尊重、…相处之道").
+    return han_count(last.lines[-1]) >= _WRAP_MIN_HAN and len(last.lines[-1]) + _WRAP_SLACK >= len(line)
 
 
 def _take_chrome(block: _Block, meta: Metadata) -> bool:
     """Move `block` into `meta` if it is page chrome; say whether it was."""
     text = block.text
+    if _LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or _is_navigation(text):
+        meta.chrome.append(text)
+        return True
     if _URL.fullmatch(text):
         if not meta.source_url:
             meta.source_url = text
@@ -284,6 +315,55 @@ def _take_chrome(block: _Block, meta: Metadata) -> bool:
         meta.chrome.append(text)  # separators such as "* * *" or "——"
         return True
     return False
+
+
+def _is_navigation(text: str) -> bool:
+    """Short items between separators, none of them a sentence: a navigation bar or a breadcrumb."""
+    items = [item for item in _NAV_SEPARATOR.split(text) if item.strip()]
+    if len(items) < 2 or _ENDS_SENTENCE.search(text):
+        return False
+    return all(han_count(item) <= _NAV_ITEM_MAX_HAN and latin_words(item) <= _NAV_ITEM_MAX_WORDS
+               and not _ENDS_SENTENCE.search(item) for item in items)
+
+
+def strip_labels(text: str, meta: Metadata) -> str:
+    """Cut language and translation labels off the start of lines ("翻译: …", "【英文】…"), keeping them
+    as chrome."""
+    lines = []
+    for line in split_lines(text):
+        match = _LABEL_PREFIX.match(line)
+        if match and not _LANGUAGE_LABEL.fullmatch(line.strip()):
+            meta.chrome.append(match.group().strip())
+            line = line[match.end():]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _drop_repeated_head(blocks: list[_Block], meta: Metadata) -> None:
+    """A line at the head of the page whose words come again in a later line (a reposting site's
+    headline over the document's own title) is chrome."""
+    def key(text: str) -> str:
+        return regex.sub(r"[^\p{L}\p{N}]+", "", text).lower()
+
+    for i in range(min(3, len(blocks))):
+        own = key(blocks[i].text)
+        # Only a heading repeats a headline: "Talks End" over "The talks ended on Monday." is a title.
+        if len(own) >= 6 and any(own in key(later.text) for later in blocks[i + 1:] if not _is_prose(later.text)):
+            meta.chrome.append(blocks[i].text)
+            blocks[i].script = "none"
+    blocks[:] = [b for b in blocks if b.script != "none"]
+
+
+def _drop_repeated_lines(blocks: list[_Block], meta: Metadata) -> None:
+    """A line that comes twice, word for word, in a bilingual page ("License: Apache License 2.0" in both
+    halves, a site name in header and footer) is boilerplate, not a sentence to translate."""
+    counts: dict[str, int] = {}
+    for block in blocks:
+        counts[block.text] = counts.get(block.text, 0) + 1
+    repeated = {text for text, n in counts.items() if n > 1 and not _ENDS_SENTENCE.search(text)}
+    for text in repeated:
+        meta.chrome.append(text)
+    blocks[:] = [b for b in blocks if b.text not in repeated]
 
 
 def _dateline(text: str, meta: Metadata) -> bool:
@@ -347,7 +427,11 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
         return han_count(block.text) <= 2 and not _is_prose(block.text)
 
     # The nearest anchor (a line that is not short) on each side of every line, in two linear passes.
-    short = [is_short(block) for block in blocks]
+    short = [is_short(block) and not block.bilingual_line for block in blocks]
+    # Only a lone short line is smoothed: several short lines in a row ("President Allen," / "Ladies and
+    # Gentlemen," / "Dear Friends,") are a passage of their own language.
+    short = [flag and not (i > 0 and short[i - 1]) and not (i + 1 < len(short) and short[i + 1])
+             for i, flag in enumerate(short)]
     previous: list[Script | None] = []
     last: Script | None = None
     for block, block_is_short in zip(blocks, short):
