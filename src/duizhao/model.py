@@ -36,6 +36,7 @@ class Metadata:
     path: str = ""  # where the document came from ("-" for stdin)
     encoding: str = ""  # the encoding the input was decoded from
     zh_script: Literal["Hans", "Hant"] = "Hans"  # Simplified or Traditional Chinese
+    layout: str = ""  # how the page holds its languages: blocks, interleaved, inline or table (ingest decides)
 
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
@@ -49,6 +50,9 @@ class Source:
     en: list[Paragraph]
     meta: Metadata = field(default_factory=Metadata)
     presegmented: bool = False  # each paragraph is already one sentence: do not re-split
+    # Paragraph pairings the page's layout gives (interleaved paragraphs, table rows): each group is a zh and
+    # an en paragraph range [start, end), aligned on its own so that one error cannot spread. Empty: none.
+    groups: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

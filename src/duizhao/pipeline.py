@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from .model import Alignment, Source
+from .model import Alignment, Bead, Document, Source
 
 Progress = Callable[[int, int], None]
 
@@ -18,9 +18,38 @@ def process_source(source: Source, *, config=None, encoder=None, progress: Progr
     from .segment import SEGMENTER, segment
 
     document = segment(source)
-    alignment = align(document, config=config, encoder=encoder, progress=progress)
+    if source.groups:
+        alignment = _align_groups(document, source.groups, config=config, encoder=encoder, progress=progress)
+    else:
+        alignment = align(document, config=config, encoder=encoder, progress=progress)
     alignment.settings.setdefault("segmenter", SEGMENTER if not source.presegmented else "given")
     return check(alignment)
+
+
+def _align_groups(document: Document, groups: list[tuple[tuple[int, int], tuple[int, int]]], *, config=None,
+                  encoder=None, progress: Progress | None = None) -> Alignment:
+    """Align each paragraph pairing the layout gives on its own (hard boundaries), links in reading order."""
+    from .align import align
+
+    beads: list[Bead] = []
+    settings: dict = {}
+    total = len(document.zh) + len(document.en)
+    done = 0
+    for (zh_start, zh_end), (en_start, en_end) in groups:
+        zh_ids = [i for i, s in enumerate(document.zh) if zh_start <= s.paragraph < zh_end]
+        en_ids = [j for j, s in enumerate(document.en) if en_start <= s.paragraph < en_end]
+        part = Document(zh=[document.zh[i] for i in zh_ids], en=[document.en[j] for j in en_ids], meta=document.meta)
+        aligned = align(part, config=config, encoder=encoder)
+        settings = settings or aligned.settings
+        beads.extend(Bead(tuple(zh_ids[i] for i in b.zh), tuple(en_ids[j] for j in b.en), b.score, b.flags)
+                     for b in aligned.beads)
+        done += len(zh_ids) + len(en_ids)
+        if progress:
+            progress(done, total)
+    if not settings:  # no group held a sentence
+        settings = align(Document(zh=[], en=[], meta=document.meta), config=config, encoder=encoder).settings
+    settings = {**settings, "paragraph_groups": len(groups)}
+    return Alignment(document, beads, settings)
 
 
 def process(path: str | os.PathLike, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:

@@ -8,6 +8,7 @@ in both languages — never on the wording of a particular page.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import regex
@@ -44,6 +45,7 @@ _POSTED_LABEL = regex.compile(
     regex.IGNORECASE)
 _DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*(?P<mark>{_TIME}|{_SOURCE_MARK})?", regex.IGNORECASE)
                     for date in _DATES]
+_SITE_BEFORE_DATE = regex.compile(r"([^\s\d。.!?！？]{2,20})\s+(?=\d)")
 _DATELINE_SITE_PREFIX = regex.compile(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", regex.IGNORECASE)
 
 # A line that is a widget label: share and comment boxes, print buttons, navigation. Matched only as the
@@ -98,8 +100,9 @@ _WRAP_WIDTH_SPREAD = 0.35
 _LANGUAGE_NAMES = (r"(?:English|Chinese|英文|中文|英語|英语|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文|简体|簡體|繁体|繁體"
                    r"|双语|雙語|中英(?:文)?对照|中英(?:文)?對照|中英双语|中英雙語|Translation|Original|翻译|翻譯|译文|譯文|原文"
                    r"|(?:English|Chinese) (?:Version|Translation|Text)|英文版|中文版|中文翻译|中文翻譯)")
+_LANGUAGE_CODES = r"(?:zh|en|cn|zh[-_](?:cn|tw|hk|hans|hant)|en[-_](?:us|gb))"
 _LANGUAGE_LABEL = regex.compile(
-    rf"[\[【(（]?\s*{_LANGUAGE_NAMES}(?:\s*[(（][^()（）]{{1,20}}[)）])?\s*[\]】)）]?\s*[:：]?", regex.IGNORECASE)
+    rf"[\[【(（]?\s*(?:{_LANGUAGE_NAMES}|{_LANGUAGE_CODES})(?:\s*[(（][^()（）]{{1,20}}[)）])?\s*[\]】)）]?\s*[:：]?", regex.IGNORECASE)
 _LABEL_PREFIX = regex.compile(
     rf"^\s*(?:【\s*{_LANGUAGE_NAMES}\s*】|{_LANGUAGE_NAMES}\s*[:：])\s*(?=\S)", regex.IGNORECASE)
 # A source link: a short label and a URL ("原文链接：https://…", "Source: https://…").
@@ -108,6 +111,9 @@ _LINK_LINE = regex.compile(r"[^\s:：]{1,12}(?: [^\s:：]{1,12}){0,2}\s*[:：]\s
 # "当前位置:搜档网 › 卡梅伦英语演讲稿").
 # A middle dot counts only with spaces around it: inside a name ("马修·米勒") it is not a separator.
 _NAV_SEPARATOR = regex.compile(r"\s*[|｜›»]\s*|\s+[·•>＞/]\s+")
+# A line opening with a 【tag】 that is not a sentence: print and share bars ("【打印】 【关闭】"), a reposting
+# site's series tag over a headline ("【中英文演講稿】…").
+_BRACKET_TAG = regex.compile(r"\s*【[^】]{1,12}】")
 _NAV_ITEM_MAX_HAN = 12
 _NAV_ITEM_MAX_WORDS = 5
 
@@ -120,9 +126,13 @@ class _Block:
     script: Script
     lines: list[str] = field(default_factory=list)
     bilingual_line: bool = False  # cut from a line that held both languages: its script is certain
+    line: int = -1  # the number of the input line it started on
 
 
-def split_bilingual(text: str, *, name: str = "the input") -> Source:
+LAYOUTS = ("auto", "blocks", "interleaved", "inline", "table")
+
+
+def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto", table: bool = False) -> Source:
     """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
@@ -143,10 +153,95 @@ def split_bilingual(text: str, *, name: str = "the input") -> Source:
         raise InputError(f"found only English text in {name}: give a file that holds both languages, "
                          "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
     _check_balance(zh_texts, en_texts, name)
+    meta.layout, groups = infer_layout(content, layout, table=table)
     zh = classify(zh_texts, "zh")
     en = classify(en_texts, "en")
     fill_metadata(meta, zh, en)
-    return Source(zh=zh, en=en, meta=meta)
+    return Source(zh=zh, en=en, meta=meta, groups=groups)
+
+
+# Interleaved paragraphs pair up when their sizes agree: a pair's Chinese characters over 1.5 × its English
+# words stays within this factor on average (log scale) for the better of the two phases.
+_PAIR_RATIO = 2.5
+_SKIP_COST = 1.0
+
+
+def infer_layout(blocks: list[_Block], forced: str = "auto", *, table: bool = False
+                 ) -> tuple[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The page's layout, read from the order of its one-language units, and the paragraph pairings it gives.
+
+    Runs of consecutive units of one language are the evidence: two runs are a Chinese block and an English
+    block (or the reverse); more runs whose sizes agree pair by pair are interleaved paragraphs (either
+    language first: both phases are tried and a run left over at either end stays unpaired); cut from
+    bilingual lines they are inline alternation; from a table's cells, a table. `forced` overrides the
+    decision ("blocks" pairs nothing; the others pair runs even where the sizes disagree)."""
+    runs: list[tuple[Script, list[int]]] = []  # (script, side indices of its units)
+    run_lines: list[int] = []  # the bilingual line a run was cut from, else -1
+    counters = {"zh": 0, "en": 0}
+    previous_bilingual = False
+    for block in blocks:
+        script = block.script if block.script in ("zh", "en") else "en"
+        index = counters[script]
+        counters[script] += 1
+        # A piece of a bilingual line ("简介 / Introduction") is a run of its own: it pairs within its line.
+        if runs and runs[-1][0] == script and not block.bilingual_line and not previous_bilingual:
+            runs[-1][1].append(index)
+        else:
+            runs.append((script, [index]))
+            run_lines.append(block.line)
+        previous_bilingual = block.bilingual_line
+    if forced == "blocks" or (forced == "auto" and len(runs) <= 2):
+        return "blocks", []
+    sizes = []
+    position = 0
+    for script, indices in runs:
+        units = blocks[position:position + len(indices)]
+        position += len(indices)
+        text = "".join(b.text for b in units)
+        sizes.append(han_count(text) if script == "zh" else latin_words(text) * _HAN_PER_WORD)
+    # Pair neighbouring runs of the two languages, in either order, or leave a run unpaired (a headline, a
+    # label): the cheapest reading of the whole page, by dynamic programming over the runs. A pair costs the
+    # disagreement of its sizes; leaving a run out costs more the bigger it is.
+    mean = sum(sizes) / len(sizes) or 1.0
+    best = [0.0] + [math.inf] * len(runs)
+    step: list[int] = [0] * (len(runs) + 1)
+    for k in range(len(runs)):
+        if best[k] == math.inf:
+            continue
+        skip = best[k] + _SKIP_COST + sizes[k] / mean
+        if skip < best[k + 1]:
+            best[k + 1], step[k + 1] = skip, 1
+        if k + 1 < len(runs) and runs[k][0] != runs[k + 1][0]:
+            # Two pieces of one bilingual line ("简介 / Introduction") pair at no cost.
+            same_line = run_lines[k] >= 0 and run_lines[k] == run_lines[k + 1]
+            pair = best[k] + (0.0 if same_line else abs(math.log((sizes[k] + 1) / (sizes[k + 1] + 1))))
+            if pair < best[k + 2]:
+                best[k + 2], step[k + 2] = pair, 2
+    chosen: list[tuple[int, int]] = []  # (first run, number of runs)
+    k = len(runs)
+    while k > 0:
+        chosen.append((k - step[k], step[k]))
+        k -= step[k]
+    chosen.reverse()
+    pairs = [(a, n) for a, n in chosen if n == 2]
+    cost = sum(abs(math.log((sizes[a] + 1) / (sizes[a + 1] + 1))) for a, _ in pairs) / max(len(pairs), 1)
+    if forced == "auto" and (len(pairs) < 2 or cost > math.log(_PAIR_RATIO)):
+        return ("blocks" if len(pairs) <= 1 else "mixed"), []
+    groups: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    zh_end = en_end = 0
+    for a, n in chosen:
+        members = runs[a:a + n]
+        zh_run = next((r for r in members if r[0] == "zh"), None)
+        en_run = next((r for r in members if r[0] == "en"), None)
+        zh_span = (zh_run[1][0], zh_run[1][-1] + 1) if zh_run else (zh_end, zh_end)
+        en_span = (en_run[1][0], en_run[1][-1] + 1) if en_run else (en_end, en_end)
+        zh_end, en_end = zh_span[1], en_span[1]
+        groups.append((zh_span, en_span))
+    bilingual = sum(b.bilingual_line for b in blocks)
+    name = forced if forced != "auto" else \
+        "table" if table else "inline" if bilingual * 2 >= len(blocks) else "interleaved"
+    # Inline alternation cuts where the page's lines end, not where sentences do: no hard pairings there.
+    return name, ([] if name == "inline" else groups)
 
 
 def _check_balance(zh_texts: list[str], en_texts: list[str], name: str) -> None:
@@ -240,7 +335,8 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     for group in _blank_separated(text):
         wrapped = _looks_wrapped(group)
-        for index, (line, script, bilingual) in enumerate(group):
+        for index, (line, script, line_number) in enumerate(group):
+            bilingual = line_number >= 0
             last = blocks[-1] if index else None
             if last is not None and not bilingual and not last.bilingual_line \
                     and (wrapped or _continues(last, line, script)):
@@ -250,29 +346,30 @@ def _blocks(text: str) -> list[_Block]:
                 last.text = f"{last.text}{joiner}{line}"
                 last.lines.append(line)
             else:
-                blocks.append(_Block(text=line, script=script, lines=[line], bilingual_line=bilingual))
+                blocks.append(_Block(text=line, script=script, lines=[line], bilingual_line=bilingual,
+                                     line=line_number))
     return blocks
 
 
-def _blank_separated(text: str) -> list[list[tuple[str, Script, bool]]]:
+def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
     """Groups of consecutive non-empty lines (stripped, cut into runs of one language, each with its script
-    and whether its line held both languages), split at blank lines."""
-    groups: list[list[tuple[str, Script, bool]]] = [[]]
-    for raw in split_lines(text):
+    and its line's number if that line held both languages, else -1), split at blank lines."""
+    groups: list[list[tuple[str, Script, int]]] = [[]]
+    for number, raw in enumerate(split_lines(text)):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
         if line:
             runs = language_runs(line)  # a line holding both languages is cut into runs
-            groups[-1].extend((run, script, len(runs) > 1) for run, script in runs)
+            groups[-1].extend((run, script, number if len(runs) > 1 else -1) for run, script in runs)
         elif groups[-1]:
             groups.append([])
     return [group for group in groups if group]
 
 
-def _looks_wrapped(group: list[tuple[str, Script, bool]]) -> bool:
+def _looks_wrapped(group: list[tuple[str, Script, int]]) -> bool:
     """English prose hard-wrapped at a fixed width: three or more lines, all but the last long and of
     about the same length. Such lines join even where the next one starts with a capital ("...met with
     / PRC Director..."); a title over headings never has that shape."""
-    if len(group) < 3 or any(script != "en" or bilingual for _, script, bilingual in group):
+    if len(group) < 3 or any(script != "en" or number >= 0 for _, script, number in group):
         return False
     widths = [len(line) for line, _, _ in group[:-1]]
     return (min(widths) >= _WRAP_MIN_WIDTH and max(widths) - min(widths) <= _WRAP_WIDTH_SPREAD * max(widths)
@@ -297,7 +394,8 @@ def _continues(last: _Block, line: str, script: Script) -> bool:
 def _take_chrome(block: _Block, meta: Metadata) -> bool:
     """Move `block` into `meta` if it is page chrome; say whether it was."""
     text = block.text
-    if _LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or _is_navigation(text):
+    if _LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or _is_navigation(text) \
+            or (_BRACKET_TAG.match(text) and not _is_prose(text)):
         meta.chrome.append(text)
         return True
     if _URL.fullmatch(text):
@@ -372,8 +470,21 @@ def _dateline(text: str, meta: Metadata) -> bool:
     most a short site name after it. The first one is the dateline; any later one is chrome."""
     label = _POSTED_LABEL.match(text)
     rest = text[label.end():] if label else text
+    # The site may come first: "外交部官網 2020-07-29 10:44".
+    site_first = _SITE_BEFORE_DATE.match(rest) if not label else None
     for pattern in _DATELINE_STARTS:
         match = pattern.match(rest)
+        if not match and site_first:
+            match = pattern.fullmatch(rest, site_first.end())
+            if match and match.group("mark"):
+                site = site_first.group(1)
+                if meta.dateline:
+                    meta.chrome.append(text)
+                else:
+                    meta.dateline = _WHITESPACE.sub(" ", text)
+                    meta.site = meta.site or site
+                return True
+            continue
         if not match or not (label or match.group("mark")):
             continue
         site = _DATELINE_SITE_PREFIX.sub("", rest[match.end():])

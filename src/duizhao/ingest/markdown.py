@@ -28,9 +28,9 @@ def looks_like_markdown(text: str, name: str = "") -> bool:
         (bool(_FENCE.search(head)) and bool(_ATX_HEADING.search(head)))
 
 
-def render_markdown(text: str) -> tuple[str, list[str]]:
+def render_markdown(text: str) -> tuple[str, list[str], bool]:
     """The page's text, one block per heading, paragraph, list item or table cell (blank lines between
-    them), and the chrome set aside (front matter, code, raw HTML)."""
+    them), the chrome set aside (front matter, code, raw HTML), and whether the page has a table."""
     from markdown_it import MarkdownIt
 
     chrome: list[str] = []
@@ -49,7 +49,7 @@ def render_markdown(text: str) -> tuple[str, list[str]]:
             chrome.extend(line for line in token.content.splitlines() if line.strip())
         elif token.type == "html_block":
             chrome.append(token.content.strip())
-    return "\n\n".join(blocks), chrome
+    return "\n\n".join(blocks), chrome, any(token.type == "td_open" for token in tokens)
 
 
 def _plain(children: list) -> str:
