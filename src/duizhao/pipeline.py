@@ -52,11 +52,13 @@ def _align_groups(document: Document, groups: list[tuple[tuple[int, int], tuple[
     return Alignment(document, beads, settings)
 
 
-def process(path: str | os.PathLike, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
-    """Align one bilingual document (plain text or HTML holding both languages; "-" for stdin)."""
+def process(path: str | os.PathLike, *, config=None, encoder=None, progress: Progress | None = None,
+            layout: str = "auto") -> Alignment:
+    """Align one bilingual document (plain text, Markdown or HTML holding both languages; "-" for stdin).
+    `layout`: "auto" (read from the page), "blocks", "interleaved", "inline" or "table"."""
     from .ingest import load
 
-    return process_source(load(path), config=config, encoder=encoder, progress=progress)
+    return process_source(load(path, layout=layout), config=config, encoder=encoder, progress=progress)
 
 
 def process_pair(

@@ -483,6 +483,7 @@ def _dateline(text: str, meta: Metadata) -> bool:
                 else:
                     meta.dateline = _WHITESPACE.sub(" ", text)
                     meta.site = meta.site or site
+                    meta.date = meta.date or parse_date(match.group())
                 return True
             continue
         if not match or not (label or match.group("mark")):

@@ -114,19 +114,31 @@ def _runs(line: str) -> list[tuple[str, Script]]:
     is_strong = [strong(i) for i in range(len(stretches))]
     if not any(is_strong):
         return [(line.strip(), script_of(line))]
-    # A weak stretch takes the script of the nearest strong one on its left, else on its right.
-    scripts: list[Script] = []
-    last: Script | None = None
-    for i, s in enumerate(stretches):
+    # A weak stretch takes the script of the nearest strong one it is written against (no space between
+    # them: "Houston 美國(guó)就…" joins the Chinese on its right), else of the nearest strong one on its left,
+    # else on its right.
+    strong_left: list[int | None] = []
+    last_index: int | None = None
+    for i in range(len(stretches)):
+        strong_left.append(last_index)
         if is_strong[i]:
-            last = s[2]
-        scripts.append(last if last is not None else "none")
-    following: Script | None = None
+            last_index = i
+    strong_right: list[int | None] = [None] * len(stretches)
+    next_index: int | None = None
     for i in range(len(stretches) - 1, -1, -1):
+        strong_right[i] = next_index
         if is_strong[i]:
-            following = stretches[i][2]
-        elif scripts[i] == "none":
-            scripts[i] = following or stretches[i][2]
+            next_index = i
+    scripts: list[Script] = []
+    for i, stretch in enumerate(stretches):
+        if is_strong[i]:
+            scripts.append(stretch[2])
+            continue
+        left, right = strong_left[i], strong_right[i]
+        left_tight = left is not None and not regex.search(r"\s", masked[stretches[left][1]:stretch[0]])
+        right_tight = right is not None and not regex.search(r"\s", masked[stretch[1]:stretches[right][0]])
+        chosen = right if (right_tight and not left_tight) or left is None else left
+        scripts.append(stretches[chosen][2] if chosen is not None else stretch[2])
     # Cut between stretches whose scripts differ; the neutral text between them is shared out.
     runs: list[tuple[str, Script]] = []
     cut = 0
