@@ -173,3 +173,20 @@ def test_layout_is_detected_and_can_be_forced():
     assert load(PAGES / "inline_privacy_policy.txt").meta.layout == "inline"
     forced = load(PAGES / "interleaved_en_reality_check_hant.txt", layout="blocks")
     assert (forced.meta.layout, forced.groups) == ("blocks", [])
+
+
+def test_a_trilingual_page_keeps_one_chinese_version():
+    """English, Simplified and Traditional paragraphs in turn, built from three real pages of the same MFA
+    statement (blocks_zh_en_mfa_chengdu.txt, interleaved_zh_mfa_chengdu_hant.txt)."""
+    from duizhao.ingest import load_text
+
+    simplified = (PAGES / "blocks_zh_en_mfa_chengdu.txt").read_text(encoding="utf-8").splitlines()
+    traditional = (PAGES / "interleaved_zh_mfa_chengdu_hant.txt").read_text(encoding="utf-8").splitlines()
+    english = [traditional[1], traditional[3]]
+    page = "\n\n".join([english[0], simplified[1], traditional[0], english[1], simplified[2], traditional[2]])
+    source = load_text(page)
+    assert [p.text for p in source.zh] == [simplified[1], simplified[2]]
+    assert (source.meta.zh_other_variant, source.meta.layout) == ("Hant", "interleaved")
+    kept = load_text(page, zh_variant="traditional")
+    assert [p.text for p in kept.zh] == [traditional[0], traditional[2]]
+    assert kept.meta.zh_other_variant == "Hans"

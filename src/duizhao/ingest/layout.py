@@ -15,7 +15,7 @@ import regex
 
 from ..errors import InputError
 from ..model import Kind, Metadata, Paragraph, Source
-from .script import Script, han_count, language_runs, latin_words, script_of, zh_script
+from .script import Script, block_script, han_count, language_runs, latin_words, script_of, zh_script
 
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 _WHITESPACE = regex.compile(r"\s+")
@@ -132,7 +132,13 @@ class _Block:
 LAYOUTS = ("auto", "blocks", "interleaved", "inline", "table")
 
 
-def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto", table: bool = False) -> Source:
+ZH_VARIANTS = ("simplified", "traditional")
+# A page is trilingual when each Chinese script holds at least this share of its Chinese characters.
+_VARIANT_SHARE = 0.3
+
+
+def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto", table: bool = False,
+                    zh_variant: str = "simplified") -> Source:
     """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
@@ -141,6 +147,7 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     _drop_repeated_lines(content, meta)
     _attach_scriptless(content)
     _smooth_short_lines(content)
+    _keep_one_variant(content, meta, zh_variant)
 
     zh_texts = [b.text for b in content if b.script == "zh"]
     en_texts = [b.text for b in content if b.script == "en"]
@@ -450,6 +457,25 @@ def _drop_repeated_head(blocks: list[_Block], meta: Metadata) -> None:
             meta.chrome.append(blocks[i].text)
             blocks[i].script = "none"
     blocks[:] = [b for b in blocks if b.script != "none"]
+
+
+def _keep_one_variant(blocks: list[_Block], meta: Metadata, zh_variant: str) -> None:
+    """A trilingual page (English, Simplified and Traditional Chinese) keeps one Chinese version, Simplified
+    unless told otherwise, and records that the other exists. Blocks whose characters read the same in both
+    scripts stay."""
+    zh = [b for b in blocks if b.script == "zh"]
+    variants = [block_script(b.text) for b in zh]
+    sizes = {"Hans": 0, "Hant": 0}
+    for block, variant in zip(zh, variants):
+        if variant:
+            sizes[variant] += han_count(block.text)
+    total = sum(sizes.values())
+    if not total or min(sizes.values()) < _VARIANT_SHARE * total:
+        return
+    other = "Hant" if zh_variant == "simplified" else "Hans"
+    dropped = {id(block) for block, variant in zip(zh, variants) if variant == other}
+    meta.zh_other_variant = other
+    blocks[:] = [b for b in blocks if id(b) not in dropped]
 
 
 def _drop_repeated_lines(blocks: list[_Block], meta: Metadata) -> None:

@@ -166,3 +166,15 @@ def _cut_point(line: str, start: int, end: int, before: Script) -> int:
             break
         index += 1
     return start + index
+
+
+def block_script(text: str) -> Literal["Hans", "Hant", ""]:
+    """Simplified or Traditional for one block, "" where its characters are the same in both."""
+    han = "".join(_HAN.findall(text))
+    if not han:
+        return ""
+    to_simplified = sum(a != b for a, b in zip(han, _converter("t2s").convert(han)))
+    to_traditional = sum(a != b for a, b in zip(han, _converter("s2t").convert(han)))
+    if to_simplified == to_traditional:
+        return ""
+    return "Hant" if to_simplified > to_traditional else "Hans"
