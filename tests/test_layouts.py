@@ -26,7 +26,6 @@ KNOWN = {
     "inline_cameron_speech.txt": "subtitle chunks split a Chinese clause over two English chunks (gold 2-2, "
                                  "aligned 1-1 twice)",
     "interleaved_en_liu_xin_speech_hant.txt": "a mojibake '?' inside a Chinese sentence is read as its end",
-    "table_md_fceux11_readme.md": "the project name heading (FCEUX11) has no counterpart and becomes a 0-1 link",
     "headings_md_edge_tts_readme.md": "an English-only sub-heading ('step 1') joins the heading pair above it",
     # Held-out pages (added after the rules were written):
     "heldout_interleaved_md_lanchat_readme.md": "the English-only project title becomes a 0-1 link",

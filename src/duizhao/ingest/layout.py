@@ -161,6 +161,7 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
                          "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
     _check_balance(zh_texts, en_texts, name)
     meta.layout, groups = infer_layout(content, layout, table=table)
+    groups = _unpaired_edges_are_chrome(groups, zh_texts, en_texts, meta)
     zh = classify(zh_texts, "zh")
     en = classify(en_texts, "en")
     fill_metadata(meta, zh, en)
@@ -457,6 +458,30 @@ def _drop_repeated_head(blocks: list[_Block], meta: Metadata) -> None:
             meta.chrome.append(blocks[i].text)
             blocks[i].script = "none"
     blocks[:] = [b for b in blocks if b.script != "none"]
+
+
+def _unpaired_edges_are_chrome(groups: list[tuple[tuple[int, int], tuple[int, int]]], zh_texts: list[str],
+                                en_texts: list[str], meta: Metadata) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the layout pairs paragraphs, a heading at the page's first or last place that pairs with nothing
+    (a project name over a bilingual README, a site title) has no counterpart in the other language: chrome.
+    Only headings: an unpaired sentence is content left untranslated, and stays."""
+    if len(groups) < 3:
+        return groups
+    for end in (0, -1):
+        (zh_start, zh_stop), (en_start, en_stop) = groups[end]
+        for texts, start, stop, side in ((zh_texts, zh_start, zh_stop, 0), (en_texts, en_start, en_stop, 1)):
+            other = groups[end][1 - side]
+            if stop - start == 0 or other[1] - other[0] != 0 or stop - start > 2 \
+                    or any(_is_prose(t) for t in texts[start:stop]):
+                continue
+            meta.chrome.extend(texts[start:stop])
+            del texts[start:stop]
+            shift = stop - start
+            groups = [g for i, g in enumerate(groups) if i != (end % len(groups))]
+            groups = [tuple(((a - shift, b - shift) if k == side and a >= stop else (a, b))  # type: ignore[misc]
+                            for k, (a, b) in enumerate(g)) for g in groups]
+            break
+    return groups
 
 
 def _keep_one_variant(blocks: list[_Block], meta: Metadata, zh_variant: str) -> None:
