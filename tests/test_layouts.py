@@ -124,7 +124,7 @@ def test_the_other_language_first_gives_the_same_links(page: Path, tmp_path: Pat
      [("我想感谢所有为留欧派奔走的人", "zh"), ("I want to thank everyone who took part in", "en")]),
     ("简介 / Introduction", [("简介", "zh"), ("Introduction", "en")]),
     ("美國(guó)就單方面要求中方關(guān)閉駐休斯敦總領(lǐng)館散布的謊言與事實(shí)真相 Reality Check of US Unilateral Demand for "
-     "China to Close Consulate-General in Houston",
+     + "China to Close Consulate-General in Houston",
      [("美國(guó)就單方面要求中方關(guān)閉駐休斯敦總領(lǐng)館散布的謊言與事實(shí)真相", "zh"),
       ("Reality Check of US Unilateral Demand for China to Close Consulate-General in Houston", "en")]),
     # Latin tokens inside Chinese stay Chinese; so do URLs and readings in Latin letters.
@@ -158,8 +158,10 @@ def test_markdown_headings_list_items_and_table_cells_are_units():
 
     source = load(PAGES / "table_md_fceux11_readme.md")
     assert [p.text for p in source.zh][:3] == [
-        "简介", "FCEUX11 是基于 FCEUX 的 NES/Famicom 模拟器衍生项目，面向 Windows 11 平台持续维护。在保留 FCEUX 核心模拟精度的基础上，"
-        "提供现代化的 Windows 原生体验，包括 Qt6 图形界面、多语言支持以及完善的调试与 TAS 工具集。", "主要功能"]
+        "简介",
+        "FCEUX11 是基于 FCEUX 的 NES/Famicom 模拟器衍生项目，面向 Windows 11 平台持续维护。在保留 FCEUX 核心模拟精度的基础上，"
+        + "提供现代化的 Windows 原生体验，包括 Qt6 图形界面、多语言支持以及完善的调试与 TAS 工具集。",
+        "主要功能"]
     assert source.meta.layout == "table"
     assert {"中文", "English", "下载 Releases · 提交 Issues · 查看更新日志"} <= set(source.meta.chrome)
 

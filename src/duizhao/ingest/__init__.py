@@ -14,8 +14,16 @@ from ..io import printable_path
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
+from .layout import (
+    LAYOUTS,
+    ZH_VARIANTS,
+    classify,
+    fill_metadata,
+    paragraph_texts,
+    split_bilingual,
+    split_lines,
+)
 from .markdown import looks_like_markdown, render_markdown
-from .layout import LAYOUTS, ZH_VARIANTS, classify, fill_metadata, paragraph_texts, split_bilingual, split_lines
 from .script import han_count, latin_words
 
 __all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_pair", "load_text"]

@@ -15,7 +15,14 @@ import regex
 
 from ..errors import InputError
 from ..model import Kind, Metadata, Paragraph, Source
-from .script import Script, block_script, han_count, language_runs, latin_words, script_of, zh_script
+from .script import (
+    Script,
+    block_script,
+    han_count,
+    language_runs,
+    latin_words,
+    zh_script,
+)
 
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 _WHITESPACE = regex.compile(r"\s+")
@@ -202,11 +209,11 @@ def infer_layout(blocks: list[_Block], forced: str = "auto", *, table: bool = Fa
         return "blocks", []
     sizes = []
     position = 0
-    for script, indices in runs:
+    for run_script, indices in runs:
         units = blocks[position:position + len(indices)]
         position += len(indices)
         text = "".join(b.text for b in units)
-        sizes.append(han_count(text) if script == "zh" else latin_words(text) * _HAN_PER_WORD)
+        sizes.append(han_count(text) if run_script == "zh" else latin_words(text) * _HAN_PER_WORD)
     # Pair neighbouring runs of the two languages, in either order, or leave a run unpaired (a headline, a
     # label): the cheapest reading of the whole page, by dynamic programming over the runs. A pair costs the
     # disagreement of its sizes; leaving a run out costs more the bigger it is.

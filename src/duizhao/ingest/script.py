@@ -105,7 +105,7 @@ def _runs(line: str) -> list[tuple[str, Script]]:
         return [(line.strip(), script_of(line))] if line.strip() else []
 
     def strong(i: int) -> bool:
-        start, end, script, han, words = stretches[i]
+        _, end, script, han, words = stretches[i]
         tail = line[end:stretches[i + 1][0]] if i + 1 < len(stretches) else line[end:]
         if script == "zh":
             return han >= _STRONG_HAN or (han >= 2 and bool(_ENDS_ZH.match(tail)))
