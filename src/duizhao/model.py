@@ -40,6 +40,9 @@ class Metadata:
     path: str = ""  # where the document came from ("-" for stdin)
     encoding: str = ""  # the encoding the input was decoded from
     zh_script: Literal["Hans", "Hant"] = "Hans"  # Simplified or Traditional Chinese
+    layout: str = ""  # how the page holds its languages: blocks, interleaved, inline or table (ingest decides)
+    # A trilingual page's other Chinese version, set aside ("Hant" when the Traditional text was left out).
+    zh_other_variant: str = ""
 
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}

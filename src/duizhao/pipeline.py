@@ -74,11 +74,14 @@ def _cut(sentences: list[Sentence], paragraph_counts: list[int]) -> list[list[Se
     return parts
 
 
-def process(path: str | os.PathLike, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
-    """Align one bilingual document (plain text or HTML holding both languages; "-" for stdin)."""
+def process(path: str | os.PathLike, *, config=None, encoder=None, progress: Progress | None = None,
+            layout: str = "auto", zh_variant: str = "simplified") -> Alignment:
+    """Align one bilingual document (plain text, Markdown or HTML holding both languages; "-" for stdin).
+    `layout`: "auto" (read from the page), "blocks", "interleaved", "inline" or "table"; `zh_variant`: the
+    Chinese version a trilingual page keeps, "simplified" or "traditional"."""
     from .ingest import load
 
-    return process_source(load(path), config=config, encoder=encoder, progress=progress)
+    return process_source(load(path, layout=layout, zh_variant=zh_variant), config=config, encoder=encoder, progress=progress)
 
 
 def process_pair(

@@ -18,12 +18,15 @@ from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
 from .layout import (
+    LAYOUTS,
+    ZH_VARIANTS,
     classify,
     fill_metadata,
     paragraph_texts,
     split_bilingual,
     split_lines,
 )
+from .markdown import looks_like_markdown, render_markdown
 from .script import han_count, latin_words
 from .types import TYPES, Side, reader, sniff
 
@@ -37,13 +40,19 @@ except ImportError:
     pass
 
 
-def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Read one bilingual document (both languages in one file) into its two sides."""
+def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, layout: str = "auto",
+         zh_variant: str = "simplified") -> Source:
+    """Read one bilingual document (both languages in one file) into its two sides.
+
+    `layout` is how the page holds its languages: "auto" (read from the page), "blocks", "interleaved",
+    "inline" or "table". `zh_variant` is the Chinese version a trilingual page keeps ("simplified" or
+    "traditional"); the other is recorded in `meta.zh_other_variant`."""
     data = read_bytes(path, max_bytes=max_bytes)
-    return load_bytes(data, name=_name(path))
+    return load_bytes(data, name=_name(path), layout=layout, zh_variant=zh_variant)
 
 
-def load_bytes(data: bytes, *, name: str = "-", max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+def load_bytes(data: bytes, *, name: str = "-", max_bytes: int = DEFAULT_MAX_BYTES, layout: str = "auto",
+               zh_variant: str = "simplified") -> Source:
     """Like `load`, for bytes already in hand (a batch worker, a web upload). `name` is used in messages."""
     name = printable_path(name)  # a file name that is not UTF-8 must not reach messages or outputs undecodable
     if len(data) > max_bytes:
@@ -57,18 +66,29 @@ def load_bytes(data: bytes, *, name: str = "-", max_bytes: int = DEFAULT_MAX_BYT
         source.meta.path = name
         return source
     text, encoding = _decode(data, name)
-    source = load_text(text, name=name)
+    source = load_text(text, name=name, layout=layout, zh_variant=zh_variant)
     source.meta.encoding = encoding
     return source
 
 
-def load_text(text: str, *, name: str = "-") -> Source:
+def load_text(text: str, *, name: str = "-", layout: str = "auto", zh_variant: str = "simplified") -> Source:
     """Like `load`, for text already decoded."""
+    if layout not in LAYOUTS:
+        raise InputError(f"unknown layout {layout!r}: give one of {', '.join(LAYOUTS)}")
+    if zh_variant not in ZH_VARIANTS:
+        raise InputError(f"unknown Chinese variant {zh_variant!r}: give one of {', '.join(ZH_VARIANTS)}")
     name = printable_path(name)
     label = _label(name)
     if not text or text.isspace():
         raise InputError(f"{label} is empty: give a file with Chinese and English text")
-    source = split_html(text, name=label) if looks_like_html(text) else split_bilingual(text, name=label)
+    if looks_like_markdown(text, name):
+        rendered, chrome, table = render_markdown(text)
+        source = split_bilingual(rendered, name=label, layout=layout, table=table, zh_variant=zh_variant)
+        source.meta.chrome[:0] = chrome
+    elif looks_like_html(text):
+        source = split_html(text, name=label, layout=layout, zh_variant=zh_variant)
+    else:
+        source = split_bilingual(text, name=label, layout=layout, zh_variant=zh_variant)
     source.meta.path = name
     return source
 

@@ -24,7 +24,7 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(head) or (_FRAGMENT_START.match(head) and _BLOCK_CLOSE.search(head)))
 
 
-def split_html(html: str, *, name: str = "the input") -> Source:
+def split_html(html: str, *, name: str = "the input", layout: str = "auto", zh_variant: str = "simplified") -> Source:
     import trafilatura  # heavy (lxml, date parsers): imported only for HTML input
 
     page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
@@ -34,7 +34,9 @@ def split_html(html: str, *, name: str = "the input") -> Source:
         text = trafilatura.html2txt(html) or ""
     if not text.strip():
         raise InputError(f"found no text in the HTML page {name}: give the page's text, or a fuller page")
-    source = split_bilingual(text, name=name)
+    # Every line trafilatura gives is a block of the page (a <p>, an <h2>, a cell): never joined to the next,
+    # so a long Chinese heading is not glued to the paragraph under it.
+    source = split_bilingual("\n\n".join(text.splitlines()), name=name, layout=layout, zh_variant=zh_variant)
     if page is not None:
         meta = source.meta
         meta.source_url = meta.source_url or (page.url or "")

@@ -8,13 +8,21 @@ in both languages — never on the wording of a particular page.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import regex
 
 from ..errors import InputError
 from ..model import Kind, Metadata, Paragraph, Source
-from .script import Script, han_count, latin_words, script_of, zh_script
+from .script import (
+    Script,
+    block_script,
+    han_count,
+    language_runs,
+    latin_words,
+    zh_script,
+)
 
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 _WHITESPACE = regex.compile(r"\s+")
@@ -44,6 +52,7 @@ _POSTED_LABEL = regex.compile(
     regex.IGNORECASE)
 _DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*(?P<mark>{_TIME}|{_SOURCE_MARK})?", regex.IGNORECASE)
                     for date in _DATES]
+_SITE_BEFORE_DATE = regex.compile(r"([^\s\d。.!?！？]{2,20})\s+(?=\d)")
 _DATELINE_SITE_PREFIX = regex.compile(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", regex.IGNORECASE)
 
 # A line that is a widget label: share and comment boxes, print buttons, navigation. Matched only as the
@@ -87,9 +96,33 @@ _MIN_SIZE_FOR_BALANCE = 60
 # Hard-wrapped Chinese: a line of this many Han characters (or more) that stops mid-sentence goes on in
 # the next line.
 _WRAP_MIN_HAN = 20
+_WRAP_SLACK = 2  # characters a wrapped line may fall short of the next one (a closing quote, a half-width pair)
 # Hard-wrapped English blocks: lines at least this long, varying by at most this share of the longest.
 _WRAP_MIN_WIDTH = 50
 _WRAP_WIDTH_SPREAD = 0.35
+
+
+# Language and translation labels: a line that only names a language or a version ("English", "中文 (Chinese)",
+# "【英文】", "译文：") is chrome; the same label opening a line of text ("翻译: …", "Translation: …") is cut off.
+_LANGUAGE_NAMES = (r"(?:English|Chinese|英文|中文|英語|英语|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文|简体|簡體|繁体|繁體"
+                   r"|双语|雙語|中英(?:文)?对照|中英(?:文)?對照|中英双语|中英雙語|Translation|Original|翻译|翻譯|译文|譯文|原文"
+                   r"|(?:English|Chinese) (?:Version|Translation|Text)|英文版|中文版|中文翻译|中文翻譯)")
+_LANGUAGE_CODES = r"(?:zh|en|cn|zh[-_](?:cn|tw|hk|hans|hant)|en[-_](?:us|gb))"
+_LANGUAGE_LABEL = regex.compile(
+    rf"[\[【(（]?\s*(?:{_LANGUAGE_NAMES}|{_LANGUAGE_CODES})(?:\s*[(（][^()（）]{{1,20}}[)）])?\s*[\]】)）]?\s*[:：]?", regex.IGNORECASE)
+_LABEL_PREFIX = regex.compile(
+    rf"^\s*(?:【\s*{_LANGUAGE_NAMES}\s*】|{_LANGUAGE_NAMES}\s*[:：])\s*(?=\S)", regex.IGNORECASE)
+# A source link: a short label and a URL ("原文链接：https://…", "Source: https://…").
+_LINK_LINE = regex.compile(r"[^\s:：]{1,12}(?: [^\s:：]{1,12}){0,2}\s*[:：]\s*(?:https?://|www\.)\S+", regex.IGNORECASE)
+# Navigation and breadcrumbs: short items between separators ("首页 | 视频精选", "下载 · 提交 · 查看",
+# "当前位置:搜档网 › 卡梅伦英语演讲稿").
+# A middle dot counts only with spaces around it: inside a name ("马修·米勒") it is not a separator.
+_NAV_SEPARATOR = regex.compile(r"\s*[|｜›»]\s*|\s+[·•>＞/]\s+")
+# A line opening with a 【tag】 that is not a sentence: print and share bars ("【打印】 【关闭】"), a reposting
+# site's series tag over a headline ("【中英文演講稿】…").
+_BRACKET_TAG = regex.compile(r"\s*【[^】]{1,12}】")
+_NAV_ITEM_MAX_HAN = 12
+_NAV_ITEM_MAX_WORDS = 5
 
 
 @dataclass
@@ -99,15 +132,29 @@ class _Block:
     text: str
     script: Script
     lines: list[str] = field(default_factory=list)
+    bilingual_line: bool = False  # cut from a line that held both languages: its script is certain
+    line: int = -1  # the number of the input line it started on
 
 
-def split_bilingual(text: str, *, name: str = "the input") -> Source:
+LAYOUTS = ("auto", "blocks", "interleaved", "inline", "table")
+
+
+ZH_VARIANTS = ("simplified", "traditional")
+# A page is trilingual when each Chinese script holds at least this share of its Chinese characters.
+_VARIANT_SHARE = 0.3
+
+
+def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto", table: bool = False,
+                    zh_variant: str = "simplified") -> Source:
     """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
     meta = Metadata()
-    blocks = _blocks(text)
+    blocks = _blocks(strip_labels(text, meta))
     content = [block for block in blocks if not _take_chrome(block, meta)]
+    _drop_repeated_head(content, meta)
+    _drop_repeated_lines(content, meta)
     _attach_scriptless(content)
     _smooth_short_lines(content)
+    _keep_one_variant(content, meta, zh_variant)
 
     zh_texts = [b.text for b in content if b.script == "zh"]
     en_texts = [b.text for b in content if b.script == "en"]
@@ -120,10 +167,110 @@ def split_bilingual(text: str, *, name: str = "the input") -> Source:
         raise InputError(f"found only English text in {name}: give a file that holds both languages, "
                          "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
     _check_balance(zh_texts, en_texts, name)
+    meta.layout, groups = infer_layout(content, layout, table=table)
+    groups = _unpaired_edges_are_chrome(groups, zh_texts, en_texts, meta)
     zh = classify(zh_texts, "zh")
     en = classify(en_texts, "en")
     fill_metadata(meta, zh, en)
-    return Source(zh=zh, en=en, meta=meta)
+    return Source(zh=zh, en=en, meta=meta, sections=_sections(groups, len(zh), len(en)))
+
+
+def _sections(groups: list[tuple[tuple[int, int], tuple[int, int]]], zh_count: int,
+              en_count: int) -> list[tuple[int, int]]:
+    """The layout's paragraph pairings as hard sections (paragraph counts a side), when they cover both
+    sides in order; otherwise none (the whole page is aligned as one)."""
+    sections: list[tuple[int, int]] = []
+    zh_at = en_at = 0
+    for (zh_start, zh_end), (en_start, en_end) in groups:
+        if zh_start != zh_at or en_start != en_at:
+            return []
+        sections.append((zh_end - zh_start, en_end - en_start))
+        zh_at, en_at = zh_end, en_end
+    return sections if (zh_at, en_at) == (zh_count, en_count) else []
+
+
+# Interleaved paragraphs pair up when their sizes agree: a pair's Chinese characters over 1.5 × its English
+# words stays within this factor on average (log scale) for the better of the two phases.
+_PAIR_RATIO = 2.5
+_SKIP_COST = 1.0
+
+
+def infer_layout(blocks: list[_Block], forced: str = "auto", *, table: bool = False
+                 ) -> tuple[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The page's layout, read from the order of its one-language units, and the paragraph pairings it gives.
+
+    Runs of consecutive units of one language are the evidence: two runs are a Chinese block and an English
+    block (or the reverse); more runs whose sizes agree pair by pair are interleaved paragraphs (either
+    language first: both phases are tried and a run left over at either end stays unpaired); cut from
+    bilingual lines they are inline alternation; from a table's cells, a table. `forced` overrides the
+    decision ("blocks" pairs nothing; the others pair runs even where the sizes disagree)."""
+    runs: list[tuple[Script, list[int]]] = []  # (script, side indices of its units)
+    run_lines: list[int] = []  # the bilingual line a run was cut from, else -1
+    counters = {"zh": 0, "en": 0}
+    previous_bilingual = False
+    for block in blocks:
+        script = block.script if block.script in ("zh", "en") else "en"
+        index = counters[script]
+        counters[script] += 1
+        # A piece of a bilingual line ("简介 / Introduction") is a run of its own: it pairs within its line.
+        if runs and runs[-1][0] == script and not block.bilingual_line and not previous_bilingual:
+            runs[-1][1].append(index)
+        else:
+            runs.append((script, [index]))
+            run_lines.append(block.line)
+        previous_bilingual = block.bilingual_line
+    if forced == "blocks" or (forced == "auto" and len(runs) <= 2):
+        return "blocks", []
+    sizes = []
+    position = 0
+    for run_script, indices in runs:
+        units = blocks[position:position + len(indices)]
+        position += len(indices)
+        text = "".join(b.text for b in units)
+        sizes.append(han_count(text) if run_script == "zh" else latin_words(text) * _HAN_PER_WORD)
+    # Pair neighbouring runs of the two languages, in either order, or leave a run unpaired (a headline, a
+    # label): the cheapest reading of the whole page, by dynamic programming over the runs. A pair costs the
+    # disagreement of its sizes; leaving a run out costs more the bigger it is.
+    mean = sum(sizes) / len(sizes) or 1.0
+    best = [0.0] + [math.inf] * len(runs)
+    step: list[int] = [0] * (len(runs) + 1)
+    for k in range(len(runs)):
+        if best[k] == math.inf:
+            continue
+        skip = best[k] + _SKIP_COST + sizes[k] / mean
+        if skip < best[k + 1]:
+            best[k + 1], step[k + 1] = skip, 1
+        if k + 1 < len(runs) and runs[k][0] != runs[k + 1][0]:
+            # Two pieces of one bilingual line ("简介 / Introduction") pair at no cost.
+            same_line = run_lines[k] >= 0 and run_lines[k] == run_lines[k + 1]
+            pair = best[k] + (0.0 if same_line else abs(math.log((sizes[k] + 1) / (sizes[k + 1] + 1))))
+            if pair < best[k + 2]:
+                best[k + 2], step[k + 2] = pair, 2
+    chosen: list[tuple[int, int]] = []  # (first run, number of runs)
+    k = len(runs)
+    while k > 0:
+        chosen.append((k - step[k], step[k]))
+        k -= step[k]
+    chosen.reverse()
+    pairs = [(a, n) for a, n in chosen if n == 2]
+    cost = sum(abs(math.log((sizes[a] + 1) / (sizes[a + 1] + 1))) for a, _ in pairs) / max(len(pairs), 1)
+    if forced == "auto" and (len(pairs) < 2 or cost > math.log(_PAIR_RATIO)):
+        return ("blocks" if len(pairs) <= 1 else "mixed"), []
+    groups: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    zh_end = en_end = 0
+    for a, n in chosen:
+        members = runs[a:a + n]
+        zh_run = next((r for r in members if r[0] == "zh"), None)
+        en_run = next((r for r in members if r[0] == "en"), None)
+        zh_span = (zh_run[1][0], zh_run[1][-1] + 1) if zh_run else (zh_end, zh_end)
+        en_span = (en_run[1][0], en_run[1][-1] + 1) if en_run else (en_end, en_end)
+        zh_end, en_end = zh_span[1], en_span[1]
+        groups.append((zh_span, en_span))
+    bilingual = sum(b.bilingual_line for b in blocks)
+    name = forced if forced != "auto" else \
+        "table" if table else "inline" if bilingual * 2 >= len(blocks) else "interleaved"
+    # Inline alternation cuts where the page's lines end, not where sentences do: no hard pairings there.
+    return name, ([] if name == "inline" else groups)
 
 
 def _check_balance(zh_texts: list[str], en_texts: list[str], name: str) -> None:
@@ -217,38 +364,43 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     for group in _blank_separated(text):
         wrapped = _looks_wrapped(group)
-        for index, (line, script) in enumerate(group):
+        for index, (line, script, line_number) in enumerate(group):
+            bilingual = line_number >= 0
             last = blocks[-1] if index else None
-            if last is not None and (wrapped or _continues(last, line, script)):
+            if last is not None and not bilingual and not last.bilingual_line \
+                    and (wrapped or _continues(last, line, script)):
                 # Chinese lines join with nothing, unless the break falls between two Latin words or numbers.
                 between_words = _ASCII_WORD_CHAR.match(last.text[-1]) and _ASCII_WORD_CHAR.match(line[0])
                 joiner = " " if script == "en" or between_words else ""
                 last.text = f"{last.text}{joiner}{line}"
                 last.lines.append(line)
             else:
-                blocks.append(_Block(text=line, script=script, lines=[line]))
+                blocks.append(_Block(text=line, script=script, lines=[line], bilingual_line=bilingual,
+                                     line=line_number))
     return blocks
 
 
-def _blank_separated(text: str) -> list[list[tuple[str, Script]]]:
-    """Groups of consecutive non-empty lines (stripped, with their scripts), split at blank lines."""
-    groups: list[list[tuple[str, Script]]] = [[]]
-    for raw in split_lines(text):
+def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
+    """Groups of consecutive non-empty lines (stripped, cut into runs of one language, each with its script
+    and its line's number if that line held both languages, else -1), split at blank lines."""
+    groups: list[list[tuple[str, Script, int]]] = [[]]
+    for number, raw in enumerate(split_lines(text)):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
         if line:
-            groups[-1].append((line, script_of(line)))
+            runs = language_runs(line)  # a line holding both languages is cut into runs
+            groups[-1].extend((run, script, number if len(runs) > 1 else -1) for run, script in runs)
         elif groups[-1]:
             groups.append([])
     return [group for group in groups if group]
 
 
-def _looks_wrapped(group: list[tuple[str, Script]]) -> bool:
+def _looks_wrapped(group: list[tuple[str, Script, int]]) -> bool:
     """English prose hard-wrapped at a fixed width: three or more lines, all but the last long and of
     about the same length. Such lines join even where the next one starts with a capital ("...met with
     / PRC Director..."); a title over headings never has that shape."""
-    if len(group) < 3 or any(script != "en" for _, script in group):
+    if len(group) < 3 or any(script != "en" or number >= 0 for _, script, number in group):
         return False
-    widths = [len(line) for line, _ in group[:-1]]
+    widths = [len(line) for line, _, _ in group[:-1]]
     return (min(widths) >= _WRAP_MIN_WIDTH and max(widths) - min(widths) <= _WRAP_WIDTH_SPREAD * max(widths)
             and len(group[-1][0]) <= max(widths) + 2)
 
@@ -263,12 +415,18 @@ def _continues(last: _Block, line: str, script: Script) -> bool:
         return False
     if script == "en":  # a wrapped sentence goes on in lower case; a heading is never followed so
         return bool(regex.match(r"\p{Ll}", line))
-    return han_count(last.lines[-1]) >= _WRAP_MIN_HAN
+    # A wrapped line is at least about as wide as the line that goes on from it; a heading over a longer
+    # line is not wrapped ("谢锋大使在…主旨演讲" over "相互尊重、…相处之道").
+    return han_count(last.lines[-1]) >= _WRAP_MIN_HAN and len(last.lines[-1]) + _WRAP_SLACK >= len(line)
 
 
 def _take_chrome(block: _Block, meta: Metadata) -> bool:
     """Move `block` into `meta` if it is page chrome; say whether it was."""
     text = block.text
+    if _LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or _is_navigation(text) \
+            or (_BRACKET_TAG.match(text) and not _is_prose(text)):
+        meta.chrome.append(text)
+        return True
     if _URL.fullmatch(text):
         if not meta.source_url:
             meta.source_url = text
@@ -286,14 +444,120 @@ def _take_chrome(block: _Block, meta: Metadata) -> bool:
     return False
 
 
+def _is_navigation(text: str) -> bool:
+    """Short items between separators, none of them a sentence: a navigation bar or a breadcrumb."""
+    items = [item for item in _NAV_SEPARATOR.split(text) if item.strip()]
+    if len(items) < 2 or _ENDS_SENTENCE.search(text):
+        return False
+    return all(han_count(item) <= _NAV_ITEM_MAX_HAN and latin_words(item) <= _NAV_ITEM_MAX_WORDS
+               and not _ENDS_SENTENCE.search(item) for item in items)
+
+
+def strip_labels(text: str, meta: Metadata) -> str:
+    """Cut language and translation labels off the start of lines ("翻译: …", "【英文】…"), keeping them
+    as chrome."""
+    lines = []
+    for line in split_lines(text):
+        match = _LABEL_PREFIX.match(line)
+        if match and not _LANGUAGE_LABEL.fullmatch(line.strip()):
+            meta.chrome.append(match.group().strip())
+            line = line[match.end():]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _drop_repeated_head(blocks: list[_Block], meta: Metadata) -> None:
+    """A line at the head of the page whose words come again in a later line (a reposting site's
+    headline over the document's own title) is chrome."""
+    def key(text: str) -> str:
+        return regex.sub(r"[^\p{L}\p{N}]+", "", text).lower()
+
+    for i in range(min(3, len(blocks))):
+        own = key(blocks[i].text)
+        # Only a heading repeats a headline: "Talks End" over "The talks ended on Monday." is a title.
+        if len(own) >= 6 and any(own in key(later.text) for later in blocks[i + 1:] if not _is_prose(later.text)):
+            meta.chrome.append(blocks[i].text)
+            blocks[i].script = "none"
+    blocks[:] = [b for b in blocks if b.script != "none"]
+
+
+def _unpaired_edges_are_chrome(groups: list[tuple[tuple[int, int], tuple[int, int]]], zh_texts: list[str],
+                                en_texts: list[str], meta: Metadata) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the layout pairs paragraphs, a heading at the page's first or last place that pairs with nothing
+    (a project name over a bilingual README, a site title) has no counterpart in the other language: chrome.
+    Only headings: an unpaired sentence is content left untranslated, and stays."""
+    if len(groups) < 3:
+        return groups
+    for end in (0, -1):
+        (zh_start, zh_stop), (en_start, en_stop) = groups[end]
+        for texts, start, stop, side in ((zh_texts, zh_start, zh_stop, 0), (en_texts, en_start, en_stop, 1)):
+            other = groups[end][1 - side]
+            if stop - start == 0 or other[1] - other[0] != 0 or stop - start > 2 \
+                    or any(_is_prose(t) for t in texts[start:stop]):
+                continue
+            meta.chrome.extend(texts[start:stop])
+            del texts[start:stop]
+            shift = stop - start
+            groups = [g for i, g in enumerate(groups) if i != (end % len(groups))]
+            groups = [tuple(((a - shift, b - shift) if k == side and a >= stop else (a, b))  # type: ignore[misc]
+                            for k, (a, b) in enumerate(g)) for g in groups]
+            break
+    return groups
+
+
+def _keep_one_variant(blocks: list[_Block], meta: Metadata, zh_variant: str) -> None:
+    """A trilingual page (English, Simplified and Traditional Chinese) keeps one Chinese version, Simplified
+    unless told otherwise, and records that the other exists. Blocks whose characters read the same in both
+    scripts stay."""
+    zh = [b for b in blocks if b.script == "zh"]
+    variants = [block_script(b.text) for b in zh]
+    sizes = {"Hans": 0, "Hant": 0}
+    for block, variant in zip(zh, variants):
+        if variant:
+            sizes[variant] += han_count(block.text)
+    total = sum(sizes.values())
+    if not total or min(sizes.values()) < _VARIANT_SHARE * total:
+        return
+    other = "Hant" if zh_variant == "simplified" else "Hans"
+    dropped = {id(block) for block, variant in zip(zh, variants) if variant == other}
+    meta.zh_other_variant = other
+    blocks[:] = [b for b in blocks if id(b) not in dropped]
+
+
+def _drop_repeated_lines(blocks: list[_Block], meta: Metadata) -> None:
+    """A line that comes twice, word for word, in a bilingual page ("License: Apache License 2.0" in both
+    halves, a site name in header and footer) is boilerplate, not a sentence to translate."""
+    counts: dict[str, int] = {}
+    for block in blocks:
+        counts[block.text] = counts.get(block.text, 0) + 1
+    repeated = {text for text, n in counts.items() if n > 1 and not _ENDS_SENTENCE.search(text)}
+    for text in repeated:
+        meta.chrome.append(text)
+    blocks[:] = [b for b in blocks if b.text not in repeated]
+
+
 def _dateline(text: str, meta: Metadata) -> bool:
     """A posting line: "2023年10月30日 04:43  美国驻华大使馆网", "发布时间：2023-10-30 04:43",
     "Oct. 30, 2023 4:43 PM | U.S. Embassy". A date with a time, a source mark or a posting label, and at
     most a short site name after it. The first one is the dateline; any later one is chrome."""
     label = _POSTED_LABEL.match(text)
     rest = text[label.end():] if label else text
+    # The site may come first: "外交部官網 2020-07-29 10:44".
+    site_first = _SITE_BEFORE_DATE.match(rest) if not label else None
     for pattern in _DATELINE_STARTS:
         match = pattern.match(rest)
+        if not match and site_first:
+            match = pattern.fullmatch(rest, site_first.end())
+            if match and match.group("mark"):
+                site = site_first.group(1)
+                if meta.dateline:
+                    meta.chrome.append(text)
+                else:
+                    meta.dateline = _WHITESPACE.sub(" ", text)
+                    meta.site = meta.site or site
+                    meta.date = meta.date or parse_date(match.group())
+                return True
+            continue
         if not match or not (label or match.group("mark")):
             continue
         site = _DATELINE_SITE_PREFIX.sub("", rest[match.end():])
@@ -347,7 +611,11 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
         return han_count(block.text) <= 2 and not _is_prose(block.text)
 
     # The nearest anchor (a line that is not short) on each side of every line, in two linear passes.
-    short = [is_short(block) for block in blocks]
+    short = [is_short(block) and not block.bilingual_line for block in blocks]
+    # Only a lone short line is smoothed: several short lines in a row ("President Allen," / "Ladies and
+    # Gentlemen," / "Dear Friends,") are a passage of their own language.
+    short = [flag and not (i > 0 and short[i - 1]) and not (i + 1 < len(short) and short[i + 1])
+             for i, flag in enumerate(short)]
     previous: list[Script | None] = []
     last: Script | None = None
     for block, block_is_short in zip(blocks, short):
