@@ -127,7 +127,9 @@ class AlignConfig:
 
 def weight_names(config: AlignConfig) -> list[str]:
     """Every weight the aligner reads in this configuration: "signal.feature", then "type.<zh>-<en>"."""
-    features = [f"{name}.{feature}" for name in config.signal_names() for feature in get_signal(name).features]
+    signals = [get_signal(name) for name in config.signal_names()]
+    features = [f"{s.name}.{f}" for s in signals for f in s.features] + \
+        [f"{s.name}.{f}" for s in signals for f in s.null_features]
     return features + [f"type.{a}-{b}" for a, b in link_types(config.max_link, config.max_split)]
 
 
@@ -187,9 +189,20 @@ class Scorer:
     weights: dict[str, float]
 
     def features(self, links: Links) -> np.ndarray:
-        if not self.signals:
-            return np.zeros((len(links), 0))
-        return np.concatenate([s.score(p, links) for s, p in zip(self.signals, self.prepared)], axis=1)
+        """Every feature of links with both sides; the columns of `null_features` are 0."""
+        parts = [s.score(p, links) for s, p in zip(self.signals, self.prepared)]
+        parts += [np.zeros((len(links), len(s.null_features))) for s in self.signals if s.null_features]
+        return np.concatenate(parts, axis=1) if parts else np.zeros((len(links), 0))
+
+    def null_features(self, links: Links, a: int, b: int) -> np.ndarray:
+        """Every feature of 1-0 (b = 0) or 0-1 (a = 0) links: only the signals' `null_features` columns."""
+        lang, index = ("zh", links.zh_start) if b == 0 else ("en", links.en_start)
+        parts = [np.zeros((len(links), len(s.features))) for s in self.signals]
+        parts += [s.score_null(p, lang, index) for s, p in zip(self.signals, self.prepared) if s.null_features]
+        return np.concatenate(parts, axis=1) if parts else np.zeros((len(links), 0))
+
+    def link_features(self, links: Links, a: int, b: int) -> np.ndarray:
+        return self.features(links) if a and b else self.null_features(links, a, b)
 
     def rebanded(self, band: Band) -> None:
         """Let the signals whose data depends on the first pass's band (see `Signal.rebanded`) see a new one."""
@@ -219,14 +232,15 @@ class Scorer:
         return np.array([self.weights.get(name, 0.0) for name in self.feature_names])
 
     def score(self, links: Links, a: int, b: int, chunk: int = 65536) -> np.ndarray:
-        if a == 0 or b == 0:
-            return np.full(len(links), self.type_prior(a, b))
         w = self.vector()
+        if (a == 0 or b == 0) and not any(self.weights.get(f"{s.name}.{f}", 0.0)
+                                           for s in self.signals for f in s.null_features):
+            return np.full(len(links), self.type_prior(a, b))
         out = np.empty(len(links))
         for start in range(0, len(links), chunk):
             part = slice(start, start + chunk)
             sub = Links(links.zh_start[part], links.zh_end[part], links.en_start[part], links.en_end[part])
-            out[part] = self.features(sub) @ w
+            out[part] = self.link_features(sub, a, b) @ w
         return out + self.type_prior(a, b)
 
 
@@ -484,7 +498,8 @@ def prepare_scorer(document: Document, config: AlignConfig, encoder=None, band: 
     context = Context(encoder=encoder, band_lo=band.lo if band else None, band_hi=band.hi if band else None,
                       progress=progress)
     prepared = [s.prepare(document, context) for s in signals]
-    feature_names = [f"{s.name}.{f}" for s in signals for f in s.features]
+    feature_names = [f"{s.name}.{f}" for s in signals for f in s.features] + \
+        [f"{s.name}.{f}" for s in signals for f in s.null_features]
     return Scorer(signals, prepared, feature_names, config.weight_table())
 
 

@@ -5,6 +5,14 @@ Each side's embeddings are first centred on their mean (the language's offset in
 Raw cosine from a small multilingual encoder is biased per sentence (short or formulaic sentences are close to
 everything), so a second feature subtracts each sentence's typical similarity to its neighbours in the
 search band: the margin of Artetxe & Schwenk (2019), restricted to the sentences the search can reach.
+
+Per-member evidence: in a link of several sentences on a side, every member must earn its place. `weakest`
+is the smallest gain any member brings: the link's cosine with the member, less its cosine without it. A
+member with nothing of its own (an untranslated sentence folded into its neighbour's link, a repeated
+headline) brings nothing or lowers the cosine, so the link loses to a 1-0 / 0-1 link plus a smaller one.
+A 1-0 / 0-1 link is scored by how well its sentence matches anything it could link to
+(`null_typical`: its typical similarity; `null_best`: its best one): a sentence with a clear counterpart
+nearby costs more to leave unpaired.
 """
 from __future__ import annotations
 
@@ -26,6 +34,8 @@ class Embeddings:
     en: np.ndarray  # (m, d)
     zh_typical: np.ndarray  # prefix sums of each sentence's mean similarity to its nearest neighbours
     en_typical: np.ndarray
+    zh_best: np.ndarray | None = None  # each sentence's best similarity to a sentence of the other side in the band
+    en_best: np.ndarray | None = None
 
 
 def encode_with_progress(encoder, texts: list[str], progress, done: int, total: int) -> np.ndarray:
@@ -63,6 +73,22 @@ def typical_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.nd
     return zh_top, en_top
 
 
+def best_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's best cosine with a sentence of the other side that the band lets it link to."""
+    n, m = len(zh), len(en)
+    zh_best = np.zeros(n)
+    en_best = np.full(m, -1.0)
+    for i in range(n):
+        j0 = max(int(lo[i]) - 1, 0)
+        j1 = min(int(hi[i + 1]), m)
+        if j1 <= j0:
+            continue
+        sims = en[j0:j1] @ zh[i]
+        zh_best[i] = sims.max()
+        np.maximum(en_best[j0:j1], sims, out=en_best[j0:j1])
+    return zh_best, np.where(en_best > -1.0, en_best, 0.0)
+
+
 def centred(rows: np.ndarray) -> np.ndarray:
     """Subtract the side's mean embedding (shrunk toward zero for short documents) and re-normalise.
 
@@ -80,8 +106,9 @@ def centred(rows: np.ndarray) -> np.ndarray:
 
 class EmbeddingSignal(Signal):
     name = "embedding"
-    features = ("cosine", "margin", "members")
-    range = (-32.0, 32.0)  # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed
+    features = ("cosine", "margin", "members", "weakest")
+    null_features = ("null_typical", "null_best")
+    range = (-32.0, 32.0)  # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed, weakest in [-2, 2]
     cost = "encoder"
     needs_encoder = True
 
@@ -98,14 +125,15 @@ class EmbeddingSignal(Signal):
             hi = np.full(len(zh) + 1, len(en) + 1, dtype=np.int64)
         zh, en = centred(zh), centred(en)
         zh_top, en_top = typical_similarity(zh, en, lo, hi)
-        return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top))
+        return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top), *best_similarity(zh, en, lo, hi))
 
     def blocks(self, prepared: Embeddings, zh_bounds: np.ndarray, en_bounds: np.ndarray):
         return block_sums(prepared.zh, zh_bounds), block_sums(prepared.en, en_bounds)
 
     def rebanded(self, prepared: Embeddings, band_lo: np.ndarray, band_hi: np.ndarray) -> Embeddings:
         zh_top, en_top = typical_similarity(prepared.zh, prepared.en, band_lo, band_hi)
-        return Embeddings(prepared.zh, prepared.en, prefix_sums(zh_top), prefix_sums(en_top))
+        return Embeddings(prepared.zh, prepared.en, prefix_sums(zh_top), prefix_sums(en_top),
+                          *best_similarity(prepared.zh, prepared.en, band_lo, band_hi))
 
     def score(self, prepared: Embeddings, links: Links) -> np.ndarray:
         # Measured on MAC-Dev: weighting members by their length (power 0.5 or 1) before summing changed
@@ -122,7 +150,46 @@ class EmbeddingSignal(Signal):
         # less its typical similarity. Summed over members, so a longer link must earn its extra sentences.
         members = _member_margins(prepared.zh, prepared.zh_typical, links.zh_start, zh_len, pairs.en, pairs.en_index)
         members += _member_margins(prepared.en, prepared.en_typical, links.en_start, en_len, pairs.zh, pairs.zh_index)
-        return np.stack([cosine, cosine - typical, members], axis=1)
+        weakest = _weakest_gain(prepared, links)
+        return np.stack([cosine, cosine - typical, members, weakest], axis=1)
+
+    def score_null(self, prepared: Embeddings, lang: str, index: np.ndarray) -> np.ndarray:
+        typical = np.diff(prepared.zh_typical if lang == "zh" else prepared.en_typical)[index]
+        best = prepared.zh_best if lang == "zh" else prepared.en_best
+        if best is None:
+            best = np.zeros(len(prepared.zh if lang == "zh" else prepared.en))
+        return np.stack([typical, best[index]], axis=1)
+
+
+def _weakest_gain(prepared: Embeddings, links: Links) -> np.ndarray:
+    """For each link, the smallest gain a member of a several-sentence side brings to the link's cosine:
+    cos(Z, E) - cos(Z - z, E) for each member z of Z (both sides in turn); 0 for a 1-1 link."""
+    out = np.full(len(links), np.inf)
+    raw = span_pairs(prepared.zh, prepared.en, links, unit=False)
+    zh_norm = np.maximum(np.linalg.norm(raw.zh, axis=1), 1e-9)
+    en_norm = np.maximum(np.linalg.norm(raw.en, axis=1), 1e-9)
+    dots = raw.dots()  # Z · E, unnormalised
+    for rows, start, length, own, own_norm, own_index, other, other_norm, other_index in (
+        (prepared.zh, links.zh_start, links.zh_end - links.zh_start, raw.zh, zh_norm, raw.zh_index,
+         raw.en, en_norm, raw.en_index),
+        (prepared.en, links.en_start, links.en_end - links.en_start, raw.en, en_norm, raw.en_index,
+         raw.zh, zh_norm, raw.zh_index),
+    ):
+        several = np.nonzero(length >= 2)[0]
+        if not len(several):
+            continue
+        link_cos = dots[several] / (own_norm[own_index[several]] * other_norm[other_index[several]])
+        for k in range(int(length[several].max())):
+            take = several[length[several] > k]
+            member = start[take] + k
+            # (Z - z) · E and |Z - z|, from Z · E, z · E, Z · z and |z| = 1.
+            z_other = np.einsum("ij,ij->i", rows[member], other[other_index[take]])
+            z_own = np.einsum("ij,ij->i", rows[member], own[own_index[take]])
+            rest_norm = np.sqrt(np.maximum(own_norm[own_index[take]] ** 2 - 2 * z_own + 1.0, 1e-12))
+            without = (dots[take] - z_other) / (rest_norm * other_norm[other_index[take]])
+            gain = link_cos[np.searchsorted(several, take)] - without
+            np.minimum.at(out, take, gain)
+    return np.where(np.isfinite(out), out, 0.0)
 
 
 def _member_margins(rows, typical_prefix, start, length, other, other_index) -> np.ndarray:
