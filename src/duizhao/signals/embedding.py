@@ -23,6 +23,9 @@ import numpy as np
 from ..model import Document
 from . import Context, Links, Signal, block_sums, pair_products, prefix_sums, span_pairs
 
+# The member and unpaired-sentence features are cosines (tenths apart) scaled by this, so that the
+# perceptron's steps of 1/links (benchmarks/tune.py) can move their weights as far as the link-type priors'.
+EVIDENCE_SCALE = 10.0
 SHRINK = 8  # a side of n sentences subtracts n / (n + 8) of its mean embedding
 NEIGHBOURS = 4  # how many nearest neighbours define a sentence's typical similarity
 ENCODE_CHUNK = 64
@@ -108,7 +111,7 @@ class EmbeddingSignal(Signal):
     name = "embedding"
     features = ("cosine", "margin", "members", "weakest")
     null_features = ("null_typical", "null_best")
-    range = (-32.0, 32.0)  # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed, weakest in [-2, 2]
+    range = (-32.0, 32.0)  # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed, weakest in [-20, 20]
     cost = "encoder"
     needs_encoder = True
 
@@ -150,7 +153,7 @@ class EmbeddingSignal(Signal):
         # less its typical similarity. Summed over members, so a longer link must earn its extra sentences.
         members = _member_margins(prepared.zh, prepared.zh_typical, links.zh_start, zh_len, pairs.en, pairs.en_index)
         members += _member_margins(prepared.en, prepared.en_typical, links.en_start, en_len, pairs.zh, pairs.zh_index)
-        weakest = _weakest_gain(prepared, links)
+        weakest = EVIDENCE_SCALE * _weakest_gain(prepared, links)
         return np.stack([cosine, cosine - typical, members, weakest], axis=1)
 
     def score_null(self, prepared: Embeddings, lang: str, index: np.ndarray) -> np.ndarray:
@@ -158,7 +161,7 @@ class EmbeddingSignal(Signal):
         best = prepared.zh_best if lang == "zh" else prepared.en_best
         if best is None:
             best = np.zeros(len(prepared.zh if lang == "zh" else prepared.en))
-        return np.stack([typical, best[index]], axis=1)
+        return EVIDENCE_SCALE * np.stack([typical, best[index]], axis=1)
 
 
 def _weakest_gain(prepared: Embeddings, links: Links) -> np.ndarray:
