@@ -422,7 +422,7 @@ class _LengthModel:
 
     def flags(self, zh: str, en: str, source: Lang | None, config: CheckConfig) -> list[Flag]:
         zh_size, en_size = _size(zh), _size(en)
-        if zh_size < config.length_min_chars or not en_size:
+        if zh_size < config.length_min_chars or not en_size or not _HAN.search(zh):
             return []
         deviation = math.log(en_size / zh_size) - self.centre
         z = deviation / self.spread
@@ -486,9 +486,10 @@ def _untranslated(zh: str, en: str, config: CheckConfig) -> list[Flag]:
                               evidence))
     if flags:
         return flags
-    han, latin = len(_HAN.findall(zh)), len(_LATIN.findall(zh))
+    prose = _URL.sub(" ", zh)  # a URL or an e-mail address stays as it is in any language
+    han, latin = len(_HAN.findall(prose)), len(_LATIN.findall(prose))
     if latin >= config.untranslated_min_letters and latin / (han + latin) >= config.untranslated_share \
-            and len(_LATIN_WORD.findall(zh)) >= 3:
+            and len(_LATIN_WORD.findall(prose)) >= 3:
         flags.append(Flag("untranslated", "The Chinese side is mostly in Latin script: it may be left untranslated.",
                           evidence))
     elif run := _prose_run(zh, config.untranslated_run_words):
