@@ -109,7 +109,7 @@ class Example:
         self.cells, self.features = [], []
         for a, b in self.types:
             cell, links = band_links(self.band, a, b)
-            feats = self.scorer.link_features(links, a, b)
+            feats = self.scorer.features(links) if a and b else np.zeros((len(links), len(self.names)))
             self.cells.append(cell)
             self.features.append(feats)
         self.gold = [(len(b.zh), len(b.en)) for b in gold]

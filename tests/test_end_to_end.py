@@ -258,3 +258,33 @@ def test_an_output_that_is_an_input_is_refused(tmp_path):
     assert done.stderr.decode().strip() == (f"Error: {page} is one of the inputs: writing it would "
                                             "destroy the text; choose another --output")
     assert page.read_bytes() == EXAMPLE.read_bytes()
+
+
+# Issue 17: two mutations of the example page that went unflagged. Each is an edit of the page's own text.
+@pytest.mark.parametrize("old, new", [
+    (" The Secretary detailed U.S. efforts to enable humanitarian assistance and protect civilian lives.", ""),
+    ("双方就一系列地区和全球问题交换了意见。", "The two sides exchanged views on a range of regional and global issues."),
+], ids=["english-sentence-deleted", "english-copied-over-chinese"])
+def test_a_mutated_example_page_is_flagged_where_it_was_changed(tmp_path, old, new):
+    page = EXAMPLE.read_text(encoding="utf-8")
+    assert page.count(old) == 1
+    mutated = tmp_path / "mutated.txt"
+    mutated.write_text(page.replace(old, new), encoding="utf-8")
+    out = tmp_path / "mutated.jsonl"
+    done = duizhao("align", str(mutated), "--format", "jsonl", "--output", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    if new:  # the English sentence on the Chinese side: untranslated, and never confident
+        [row] = [r for r in rows if new in r["zh"]]
+        assert [f["type"] for f in row["flag_details"]] == ["untranslated"]
+        assert row["score"] <= 0.5
+    else:  # the Chinese sentence whose English was deleted: left unpaired, or flagged by name on its link
+        orphan = "国务卿详细介绍了美国为提供人道主义援助和保护平民生命所做的努力。"
+        [row] = [r for r in rows if orphan in r["zh"]]
+        if row["en_ids"]:
+            assert [(f["type"], f["evidence"]) for f in row["flag_details"]] == [("omission", f"{orphan} ↔ —")]
+            assert row["score"] <= 0.5
+        else:
+            assert row["zh"] == orphan and row["flags"] == ["omission"]
+    # Every other link is flagged as on the unmodified page: only the extra headline.
+    assert [r["zh_ids"] for r in rows if r["flags"] and r is not row] == [[0]]

@@ -60,8 +60,6 @@ class Signal:
     range: ClassVar[tuple[float, float]]  # every feature value lies in this interval
     cost: ClassVar[str]  # "light" (counting, no model) or "encoder" (sentence embeddings)
     needs_encoder: ClassVar[bool] = False
-    # Optional: features of a 1-0 / 0-1 link (one sentence left unpaired), from `score_null`.
-    null_features: ClassVar[tuple[str, ...]] = ()
 
     def prepare(self, document: Document, context: Context) -> Any:
         """Per-document data that `score` reuses for every candidate link (computed once)."""
@@ -81,15 +79,10 @@ class Signal:
     def score(self, prepared: Any, links: Links) -> np.ndarray:
         """A (len(links), len(features)) float array: the features of each candidate link.
 
-        Links here always have at least one sentence on each side; 1-0 and 0-1 links are scored by the
-        aligner's link-type prior plus the signals' `null_features` (`score_null`).
+        Links here always have at least one sentence on each side; 1-0 and 0-1 links carry no evidence and
+        are scored by the aligner's link-type prior alone.
         """
         raise NotImplementedError
-
-    def score_null(self, prepared: Any, lang: str, index: np.ndarray) -> np.ndarray:
-        """Optional: a (len(index), len(null_features)) array, the features of leaving sentence index[k] of
-        side `lang` ("zh" or "en") unpaired: how much evidence it has of a counterpart somewhere near."""
-        return np.zeros((len(index), len(self.null_features)))
 
 
 def prefix_sums(values: np.ndarray) -> np.ndarray:

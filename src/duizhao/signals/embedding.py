@@ -10,9 +10,8 @@ Per-member evidence: in a link of several sentences on a side, every member must
 is the smallest gain any member brings: the link's cosine with the member, less its cosine without it. A
 member with nothing of its own (an untranslated sentence folded into its neighbour's link, a repeated
 headline) brings nothing or lowers the cosine, so the link loses to a 1-0 / 0-1 link plus a smaller one.
-A 1-0 / 0-1 link is scored by how well its sentence matches anything it could link to
-(`null_typical`: its typical similarity; `null_best`: its best one): a sentence with a clear counterpart
-nearby costs more to leave unpaired.
+(A sentence's best or typical similarity as the score of leaving it unpaired was measured and not kept: on
+MAC-Dev an orphaned sentence's best cosine is no lower than any other's.)
 """
 from __future__ import annotations
 
@@ -23,7 +22,7 @@ import numpy as np
 from ..model import Document
 from . import Context, Links, Signal, block_sums, pair_products, prefix_sums, span_pairs
 
-# The member and unpaired-sentence features are cosines (tenths apart) scaled by this, so that the
+# The member feature is a difference of cosines (tenths apart) scaled by this, so that the
 # perceptron's steps of 1/links (benchmarks/tune.py) can move their weights as far as the link-type priors'.
 EVIDENCE_SCALE = 10.0
 SHRINK = 8  # a side of n sentences subtracts n / (n + 8) of its mean embedding
@@ -37,8 +36,6 @@ class Embeddings:
     en: np.ndarray  # (m, d)
     zh_typical: np.ndarray  # prefix sums of each sentence's mean similarity to its nearest neighbours
     en_typical: np.ndarray
-    zh_best: np.ndarray | None = None  # each sentence's best similarity to a sentence of the other side in the band
-    en_best: np.ndarray | None = None
 
 
 def encode_with_progress(encoder, texts: list[str], progress, done: int, total: int) -> np.ndarray:
@@ -76,22 +73,6 @@ def typical_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.nd
     return zh_top, en_top
 
 
-def best_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each sentence's best cosine with a sentence of the other side that the band lets it link to."""
-    n, m = len(zh), len(en)
-    zh_best = np.zeros(n)
-    en_best = np.full(m, -1.0)
-    for i in range(n):
-        j0 = max(int(lo[i]) - 1, 0)
-        j1 = min(int(hi[i + 1]), m)
-        if j1 <= j0:
-            continue
-        sims = en[j0:j1] @ zh[i]
-        zh_best[i] = sims.max()
-        np.maximum(en_best[j0:j1], sims, out=en_best[j0:j1])
-    return zh_best, np.where(en_best > -1.0, en_best, 0.0)
-
-
 def centred(rows: np.ndarray) -> np.ndarray:
     """Subtract the side's mean embedding (shrunk toward zero for short documents) and re-normalise.
 
@@ -110,8 +91,8 @@ def centred(rows: np.ndarray) -> np.ndarray:
 class EmbeddingSignal(Signal):
     name = "embedding"
     features = ("cosine", "margin", "members", "weakest")
-    null_features = ("null_typical", "null_best")
-    range = (-32.0, 32.0)  # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed, weakest in [-20, 20]
+    # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed, weakest: in [-20, 20]
+    range = (-32.0, 32.0)
     cost = "encoder"
     needs_encoder = True
 
@@ -128,15 +109,14 @@ class EmbeddingSignal(Signal):
             hi = np.full(len(zh) + 1, len(en) + 1, dtype=np.int64)
         zh, en = centred(zh), centred(en)
         zh_top, en_top = typical_similarity(zh, en, lo, hi)
-        return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top), *best_similarity(zh, en, lo, hi))
+        return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top))
 
     def blocks(self, prepared: Embeddings, zh_bounds: np.ndarray, en_bounds: np.ndarray):
         return block_sums(prepared.zh, zh_bounds), block_sums(prepared.en, en_bounds)
 
     def rebanded(self, prepared: Embeddings, band_lo: np.ndarray, band_hi: np.ndarray) -> Embeddings:
         zh_top, en_top = typical_similarity(prepared.zh, prepared.en, band_lo, band_hi)
-        return Embeddings(prepared.zh, prepared.en, prefix_sums(zh_top), prefix_sums(en_top),
-                          *best_similarity(prepared.zh, prepared.en, band_lo, band_hi))
+        return Embeddings(prepared.zh, prepared.en, prefix_sums(zh_top), prefix_sums(en_top))
 
     def score(self, prepared: Embeddings, links: Links) -> np.ndarray:
         # Measured on MAC-Dev: weighting members by their length (power 0.5 or 1) before summing changed
@@ -155,13 +135,6 @@ class EmbeddingSignal(Signal):
         members += _member_margins(prepared.en, prepared.en_typical, links.en_start, en_len, pairs.zh, pairs.zh_index)
         weakest = EVIDENCE_SCALE * _weakest_gain(prepared, links)
         return np.stack([cosine, cosine - typical, members, weakest], axis=1)
-
-    def score_null(self, prepared: Embeddings, lang: str, index: np.ndarray) -> np.ndarray:
-        typical = np.diff(prepared.zh_typical if lang == "zh" else prepared.en_typical)[index]
-        best = prepared.zh_best if lang == "zh" else prepared.en_best
-        if best is None:
-            best = np.zeros(len(prepared.zh if lang == "zh" else prepared.en))
-        return EVIDENCE_SCALE * np.stack([typical, best[index]], axis=1)
 
 
 def _weakest_gain(prepared: Embeddings, links: Links) -> np.ndarray:

@@ -3,10 +3,6 @@
 Chinese words are mapped to the English stems of their dictionary glosses (see `duizhao.lexicon`); a link's
 score is a Dice coefficient over the words that could match at all in this document (a word absent from the
 dictionary, or an English word no Chinese word here translates to, is neither evidence for nor against).
-
-`weakest`: in a link of several sentences on a side, the smallest gain in Dice that any member brings (the
-link's Dice less its Dice without the member), so that a member with no dictionary evidence of its own
-counts against the link (see the embedding signal's feature of the same name).
 """
 from __future__ import annotations
 
@@ -19,13 +15,12 @@ from .bags import Bags, bag_blocks, column_map, count_matrix, shared_dots, span_
 
 MAX_WIDTH = 4096  # distinct English stems kept exact; larger documents fold them by hash
 CELL_BUDGET = 10_000_000  # bag matrix entries per document: very long documents fold stems further
-EVIDENCE_SCALE = 10.0  # as the embedding signal's: gains are tenths, the perceptron's steps 1/links
 MAX_GLOSSES = 12  # a word with more glosses (一, 打, 过) is too ambiguous to be evidence
 
 
 class LexicalSignal(Signal):
     name = "lexical"
-    features = ("dice", "shared", "weakest")
+    features = ("dice", "shared")
     range = (0.0, float("inf"))
     cost = "light"
 
@@ -61,26 +56,5 @@ class LexicalSignal(Signal):
             prepared.en_size, links.en_start, links.en_end
         )
         dice = np.where(size > 0, np.minimum(2 * shared / np.maximum(size, 1), 1.0), 0.0)
-        return np.stack([dice, shared, EVIDENCE_SCALE * _weakest_gain(prepared, links, shared, size, dice)], axis=1)
-
-
-def _weakest_gain(prepared: Bags, links: Links, shared: np.ndarray, size: np.ndarray, dice: np.ndarray) -> np.ndarray:
-    out = np.full(len(links), np.inf)
-    for zh_side in (True, False):
-        start, end = (links.zh_start, links.zh_end) if zh_side else (links.en_start, links.en_end)
-        sizes = prepared.zh_size if zh_side else prepared.en_size
-        length = end - start
-        several = np.nonzero(length >= 2)[0]
-        for k in range(int(length.max(initial=0)) if len(several) else 0):
-            take = several[length[several] > k]
-            member = start[take] + k
-            if zh_side:
-                sub = Links(member, member + 1, links.en_start[take], links.en_end[take])
-            else:
-                sub = Links(links.zh_start[take], links.zh_end[take], member, member + 1)
-            own = shared_dots(prepared, sub)
-            rest = size[take] - (sizes[member + 1] - sizes[member])
-            without = np.where(rest > 0, np.minimum(2 * np.maximum(shared[take] - own, 0) / np.maximum(rest, 1), 1.0), 0.0)
-            np.minimum.at(out, take, dice[take] - without)
-    return np.where(np.isfinite(out), out, 0.0)
+        return np.stack([dice, shared], axis=1)
 
