@@ -10,6 +10,8 @@
   sentences on a side with no evidence of its own (no dictionary word or anchor that the other side shows
   and the link's other members do not already account for: an omission folded into its neighbour's link);
   or a link much shorter on one side than the document's own length ratio predicts;
+- ``mismatch``: two sides long enough to judge that share not one dictionary word, number or name: they may
+  not translate each other at all (a sentence from elsewhere put in the translation's place);
 - ``untranslated``: a side not in its language: a Chinese side mostly in Latin script or holding a whole
   English sentence, an English side mostly Han, the two sides identical or nearly so, or a side in a third
   language (Japanese kana, Korean Hangul). Names, codes, numbers and URLs that stay the same are not text
@@ -40,7 +42,7 @@ from .names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds
 from .model import Alignment, Flag, Lang
 from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 
-FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated")
+FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated", "mismatch")
 
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"\p{Latin}")
@@ -64,6 +66,7 @@ class CheckConfig:
     untranslated_run_words: int = 5  # Latin words in one run inside the Chinese side that make a whole sentence
     same_text: float = 0.9  # similarity of the two sides' letters beyond which they are the same text
     third_language_letters: int = 3  # kana or Hangul letters that mark a side as Japanese or Korean
+    mismatch_min_words: int = 8  # dictionary words (and English content words) a link needs to be called unrelated
     member_min_words: int = 8  # dictionary words (or English content words) a member needs to be judged
     doubtful_score: float = 0.5  # the highest score a link flagged untranslated or with an unfounded member keeps
 
@@ -107,6 +110,8 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
             flags += unfounded
             if not unfounded:
                 flags += length_model.flags(zh, en, source, config)
+            if not flags:
+                flags += _mismatch(zh, en, config)
         score = min(bead.score, config.doubtful_score) if untranslated or unfounded else bead.score
         beads.append(replace(bead, flags=flags, score=score))
     settings = {**alignment.settings, "checks": {**config.__dict__, "source_lang": source}}
@@ -388,6 +393,24 @@ def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: Che
                                   f"English sentence {k + 1} of this link has no counterpart of its own in the Chinese.",
                                   f"— ↔ {_snippet(text)}"))
     return flags
+
+
+def _mismatch(zh: str, en: str, config: CheckConfig) -> list[Flag]:
+    """Two sides with no evidence of each other at all: long enough to hold several dictionary words each,
+    and not one word the dictionary pairs, nor a number, date or Latin-script name they share."""
+    from .lexicon import Lexicon
+
+    lex = Lexicon.get()
+    words = [w for w in lex.tokens_zh(zh) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES]
+    stems = set(lex.tokens_en(en))
+    if len(words) < config.mismatch_min_words or len(stems) < config.mismatch_min_words:
+        return []
+    if any(lex.entries[w] & stems for w in words):
+        return []
+    if {a.key for a in anchors_zh(zh)} & {a.key for a in anchors_en(en)}:
+        return []
+    return [Flag("mismatch", "The two sides share no word the dictionary pairs: they may not translate each other.",
+                 f"{_snippet(zh)} ↔ {_snippet(en)}")]
 
 
 _MAX_GLOSSES = 12  # as the lexical signal: a word with more glosses (一, 打, 过) is too ambiguous to be evidence
