@@ -131,6 +131,9 @@ _ZH_NUMBER_IDIOMS = regex.compile(
     "十万八千里?|千里|百里|千般|万般|百般|千种|万种|十有八九|十有九|一万个|千方百计|千辛万苦|千军万马|万水千山|"
     "四面八方|七上八下|乱七八糟|七嘴八舌|三番五次|三言两语|一五一十|九死一生|百发百中|千丝万缕|万无一失|一干二净")
 # A count made vague by what follows or precedes it: 二十几两 "twenty-odd", 一百多亿 "over ten billion", 几百.
+# 八九两 "eight or nine", 十七八岁 "seventeen or eighteen", 二十几两 "twenty-odd": a range, not a count.
+_ZH_RANGE = regex.compile(r"[一二三四五六七八九]{2}|[十百千万][几多余]|几")
+_ZH_ESTIMATE_TEXT = regex.compile(r"[一二三四五六七八九十][十百千万]?[几多余来][\p{Han}]|[几数][十百千万]|[二三四五六七八九]{2}")
 _ZH_NUMERAL_END = regex.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万亿]$")
 _EN_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|\d+)"
 _EN_ESTIMATE = regex.compile(rf"^\s*(?:or|to)\s+{_EN_NUMBER_WORD}\b|\b{_EN_NUMBER_WORD}\s+(?:or|to)\s*$|^-odd\b",
@@ -147,6 +150,8 @@ def _figurative(text: str, anchor: Anchor, zh: bool) -> bool:
     if zh:
         if any(m.start() <= start < m.end() for m in _ZH_NUMBER_IDIOMS.finditer(text)):
             return True
+        if _ZH_RANGE.search(text[start:end]):
+            return True
         if _ZH_NUMERAL_END.search(text[start:end]) and text[end:end + 1] in ("几", "多", "余", "来"):
             return True
         return text[max(start - 1, 0):start] in ("几", "数")
@@ -159,7 +164,8 @@ def _anchor_flags(zh: str, en: str) -> list[Flag]:
     left_zh, left_en = unmatched(zh_anchors, en_anchors)
     # A side that gives an estimate (二十几两, 一二十个, seventeen or eighteen) may be rendered by any number
     # on the other side: its unmatched counts prove nothing.
-    zh_estimates = any(a.vague or _figurative(zh, a, True) for a in zh_anchors if a.kind != "date")
+    zh_estimates = any(a.vague or _figurative(zh, a, True) for a in zh_anchors if a.kind != "date") or \
+        bool(_ZH_NUMBER_IDIOMS.search(zh) or _ZH_ESTIMATE_TEXT.search(zh))
     en_estimates = any(a.vague or _figurative(en, a, False) for a in en_anchors if a.kind != "date")
     flags = []
     for flag_type, kinds in (("date", {"date"}), ("number", {"number", "ordinal", "percent"})):
