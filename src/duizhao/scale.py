@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence
 
 from . import __version__
-from .encoders import DEFAULT_ENCODER, encoder_name
+from .encoders import DEFAULT_ENCODER, encoder_names
 from .errors import ConfigError, DuizhaoError, FormatError, InputError
 from .formats import link_record
 from .formats.jsonl import json_line
@@ -435,9 +435,9 @@ class DocumentWorker:
         self.options = options
         self.encoder = None
         if not options.fast:
-            from .encoders import get_encoder
+            from .encoders import get_encoders
 
-            self.encoder = get_encoder(options.encoder)
+            self.encoder = get_encoders(options.encoder)
         self._warm_up()
         self._thread_limit = threadpool_limits(limits=options.threads)
 
@@ -731,7 +731,7 @@ def run_batch(
     if fast and encoder != DEFAULT_ENCODER:
         raise ConfigError("fast mode uses no neural encoder: drop the encoder or fast mode")
     if not fast:
-        encoder = encoder_name(encoder)  # a typo must fail now, not after the manifest records it
+        encoder = ",".join(encoder_names(encoder))  # a typo must fail now, not after the manifest records it
 
     out = Path(output_dir).resolve()
     if out.exists() and not out.is_dir():

