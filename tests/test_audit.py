@@ -287,3 +287,41 @@ def test_R_D19_search_limit_is_capped_and_the_index_paged(tmp_path):
         hits = client.get("/search", params={"q": "双方", "limit": "1000000"})
         assert hits.status_code == 200
         assert hits.text.count('<tr class="hit"') == 500  # of 230 × 2 + … links with 双方: capped
+
+
+# --- A: bounded work on hostile input -------------------------------------------------------------------
+
+def test_R_A44_a_long_run_of_one_character_is_not_tagged(monkeypatch):
+    import jieba.posseg
+
+    from duizhao import names
+
+    names.pos_tags.cache_clear()
+    sentence = PAGE.splitlines()[2]  # a real Chinese sentence after the run
+    tagged: list[int] = []
+    real_cut = jieba.posseg.cut
+    monkeypatch.setattr(jieba.posseg, "cut", lambda text: (tagged.append(len(text)), real_cut(text))[1])
+    text = "中" * 10_000 + "。" + sentence
+    tags = names.pos_tags(text)
+    assert sum(tagged) <= len(sentence) + 200  # the run itself never reaches the tagger
+    assert "".join(word for word, _ in tags) == text  # positions still add up
+    assert [name.text for name in names.zh_names(text)] == [name.text for name in names.zh_names(sentence)]
+
+
+def test_R_A44_compound_names_are_looked_up_only_up_to_the_longest_name():
+    from duizhao.names import NameIndex, proper_parts
+
+    index = NameIndex.get()
+    assert index.longest_proper == 19
+    assert proper_parts("美中关系", index) == ["美中"]
+    pieces: list[int] = []
+
+    class Counting(set):
+        def __contains__(self, piece: object) -> bool:
+            pieces.append(len(str(piece)))
+            return super().__contains__(piece)
+
+    index_copy = NameIndex.__new__(NameIndex)
+    index_copy.__dict__.update(index.__dict__, proper=Counting(index.proper))
+    assert proper_parts("中" * 5_000, index_copy) == []
+    assert max(pieces) == 19 and len(pieces) <= 5_000 * 19  # not 5,000² / 2 slices
