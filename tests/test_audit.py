@@ -325,3 +325,134 @@ def test_R_A44_compound_names_are_looked_up_only_up_to_the_longest_name():
     index_copy.__dict__.update(index.__dict__, proper=Counting(index.proper))
     assert proper_parts("中" * 5_000, index_copy) == []
     assert max(pieces) == 19 and len(pieces) <= 5_000 * 19  # not 5,000² / 2 slices
+
+
+# --- E: batch -------------------------------------------------------------------------------------------
+
+def _pieces_of_the_page(folder: Path, count: int) -> list[Path]:
+    """`count` small bilingual documents: windows of the example page's aligned paragraphs."""
+    paragraphs = [p for p in PAGE.split("\n") if p.strip()]
+    first_en = next(i for i, p in enumerate(paragraphs) if p.startswith("Secretary"))
+    zh, en = paragraphs[:first_en], paragraphs[first_en:]
+    n = min(len(zh), len(en))
+    windows = [(start, size) for size in range(2, 7) for start in range(n - size)]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number, (start, size) in enumerate(windows[:count]):
+        path = folder / f"doc{number:03d}.txt"
+        path.write_text("\n\n".join(zh[start:start + size] + en[start:start + size]) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_R_E5_E7_workers_die_with_a_killed_driver(tmp_path, how):
+    import signal
+    import time
+
+    _pieces_of_the_page(tmp_path / "crawl", 40)
+    driver = subprocess.Popen(
+        _cli("batch", str(tmp_path / "crawl"), "--output", str(tmp_path / "out"), "--fast", "--workers", "2"),
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    pool: set[int] = set()
+    while len(pool) < 4 and time.monotonic() < deadline and driver.poll() is None:  # tracker, forkserver, 2 workers
+        pool = _descendants(driver.pid)
+        time.sleep(0.05)
+    assert len(pool) >= 4, "the pool did not start"
+    driver.send_signal(getattr(signal, how))
+    driver.wait(30)
+    deadline = time.monotonic() + 15
+    while any(map(_alive, pool)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in pool if _alive(pid)]
+    for pid in left:  # never leave them behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def test_R_E8_E9_a_fifo_or_device_among_the_inputs_is_an_error_record_not_a_hang(tmp_path):
+    crawl = tmp_path / "crawl"
+    [page] = _pieces_of_the_page(crawl, 1)
+    os.mkfifo(crawl / "pipe")
+    done = duizhao("batch", "crawl", "/dev/zero", "--output", "out", "--fast", "--workers", "1",
+                   "--format", "jsonl", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr  # some documents failed: exit 1, with the summary
+    assert done.stderr.decode().splitlines()[-1] == (
+        "corpus out: 1 aligned, 2 failed (errors.jsonl); 1 link, 3 sentences"
+    )
+    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert errors == [
+        {"path": "/dev/zero", "doc_id": "", "error": "InputError",
+         "reason": "/dev/zero is not a regular file (a pipe, device or socket): copy its content into a file to align it"},
+        {"path": "crawl/pipe", "doc_id": "", "error": "InputError",
+         "reason": "crawl/pipe is not a regular file (a pipe, device or socket): copy its content into a file to align it"},
+    ]
+
+
+def test_R_E16_error_reasons_name_the_input_as_given(tmp_path):
+    crawl = tmp_path / "crawl"
+    _pieces_of_the_page(crawl, 1)
+    (crawl / "only-english.txt").write_text(PAGE.split("\n\n")[-1] + "\n", encoding="utf-8")
+    done = duizhao("batch", "crawl", "--output", "out", "--fast", "--workers", "1", "--format", "jsonl",
+                   cwd=tmp_path)
+    assert done.returncode == 1
+    [error] = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert error["path"] == "crawl/only-english.txt"
+    assert str(tmp_path) not in error["reason"] and "crawl/only-english.txt" in error["reason"]
+    assert str(tmp_path) not in done.stderr.decode()
+
+
+def test_R_ray_start_failure_leaves_no_manifest(tmp_path, monkeypatch):
+    from duizhao import scale
+    from duizhao.errors import ConfigError
+
+    _pieces_of_the_page(tmp_path / "crawl", 2)
+
+    def no_ray(*args, **kwargs):
+        raise ConfigError("cannot reach a Ray cluster at ray://head:10001: check --address")
+        yield {}
+
+    monkeypatch.setattr(scale, "_run_ray", no_ray)
+    with pytest.raises(ConfigError):
+        scale.run_batch([tmp_path / "crawl"], tmp_path / "out", engine="ray", fast=True)
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_R_A36_a_document_over_the_sentence_limit_is_refused(monkeypatch, capsys, tmp_path):
+    from duizhao import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_SENTENCES", 20)  # the page has 28 Chinese sentences
+    assert run(["align", str(README), "--fast", "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"Error: {README} has 28 Chinese sentences, over the limit of 20 for one document (memory grows "
+        "with it): split it into documents (one per article or chapter) and align them with `duizhao batch`"
+    )
+    assert list(tmp_path.iterdir()) == []

