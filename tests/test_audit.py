@@ -456,3 +456,77 @@ def test_R_A36_a_document_over_the_sentence_limit_is_refused(monkeypatch, capsys
         "with it): split it into documents (one per article or chapter) and align them with `duizhao batch`"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+# --- A: inputs that are not a Chinese–English page ------------------------------------------------------
+
+JAPANESE = ROOT / "tests" / "data" / "japanese" / "mofa-2018-12-19.txt"
+
+
+def test_R_A24_a_japanese_page_is_refused_not_aligned_as_chinese(capsys, tmp_path):
+    assert run(["align", str(JAPANESE), "--fast", "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"Error: the Chinese side of {JAPANESE} looks Japanese: it has 116 kana characters beside 97 Han "
+        "characters; duizhao aligns Chinese with English"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_R_A25_japanese_only_is_called_japanese(capsys, tmp_path):
+    only = tmp_path / "ja.txt"
+    only.write_text(JAPANESE.read_text(encoding="utf-8").split("\n\nMr.")[0] + "\n", encoding="utf-8")
+    assert run(["align", str(only), "--fast"]) == 2
+    assert "looks Japanese" in capsys.readouterr().err
+
+
+def _intertext(path: Path) -> Path:
+    """A Chinese InterText text file of the page's first Chinese paragraphs, one sentence each."""
+    sentences = [p for p in PAGE.split("\n") if p.strip()][:3]
+    body = "".join(f'<p id="{n}"><s id="{n}:1">{s}</s></p>' for n, s in enumerate(sentences, 1))
+    path.write_text(f'<?xml version="1.0" encoding="utf-8"?>\n<text>{body}</text>\n', encoding="utf-8")
+    return path
+
+
+def test_R_A46_an_xml_file_given_as_a_page_is_refused(capsys, tmp_path):
+    copy = _intertext(tmp_path / "it_zh.xml")
+    assert run(["align", str(copy), "--fast", "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"Error: {copy} is an XML file, not a bilingual page: give InterText files with --zh-xml and "
+        "--en-xml, or the page's text or HTML"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["it_zh.xml"]
+
+
+def _deep_page(levels: int) -> str:
+    paragraphs = [p for p in PAGE.split("\n") if p.strip()]
+    first_en = next(i for i, p in enumerate(paragraphs) if p.startswith("Secretary"))
+    zh, en = paragraphs[:first_en], paragraphs[first_en:]
+    html = lambda items: "".join(f"<p>{p}</p>" for p in items)  # noqa: E731
+    deep = "<div>" * levels + html(zh[len(zh) // 2:]) + html(en[len(en) // 2:]) + "</div>" * levels
+    return f"<html><body><article>{html(zh[:len(zh) // 2])}{html(en[:len(en) // 2])}{deep}</article></body></html>"
+
+
+def test_R_A41_html_nested_too_deep_is_refused_not_cut(capsys, tmp_path):
+    from duizhao.ingest import load_text
+
+    page = tmp_path / "deep.html"
+    page.write_text(_deep_page(300), encoding="utf-8")
+    assert run(["align", str(page), "--fast", "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"Error: the HTML page {page} nests its elements deeper than 250 levels, so the HTML reader would lose "
+        "the deeper text: save the page's text as a .txt file (select all, copy) and align that"
+    )
+    shallow = load_text(_deep_page(200), name="shallow.html")  # below the limit every paragraph is read
+    assert (len(shallow.zh), len(shallow.en)) == (len(load_text(_deep_page(0), name="flat.html").zh),
+                                                  len(load_text(_deep_page(0), name="flat.html").en))
+
+
+def test_R_B16_intertext_files_have_the_size_limit(tmp_path, monkeypatch):
+    from duizhao.errors import InputError
+    from duizhao.ingest import encoding, intertext
+
+    chapter = _intertext(tmp_path / "it_zh.xml")
+    assert len(intertext.read_text(chapter).sentences) == 3
+    monkeypatch.setattr(encoding, "DEFAULT_MAX_BYTES", 100)
+    with pytest.raises(InputError, match=r"is 393 bytes, over the 100 bytes limit of one document: split the InterText"):
+        intertext.read_text(chapter)
