@@ -23,7 +23,7 @@ install-test: $(VENV)/.installed-test
 
 demo: $(VENV)/.installed
 	$(BIN)/duizhao align $(EXAMPLE) --format table
-	$(BIN)/duizhao align $(EXAMPLE) --format tsv,jsonl,tmx,moses,vecalign,intertext --output out/
+	$(BIN)/duizhao align $(EXAMPLE) --format tsv,jsonl,tmx,moses,vecalign,intertext,html,png --output out/
 	@echo "Outputs written to out/:" && ls out/
 
 test: $(VENV)/.installed-test

@@ -38,7 +38,7 @@ from ..errors import ConfigError, DuizhaoError
 from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, content_hash, mark, text_hash
 
 HERE = Path(__file__).parent
-EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
+EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "html", "docx", "epub", "png")
 # An upload is aligned inside the request, with the encoder: 2 MB is a long bilingual page (some 20,000
 # sentences, minutes of encoding). Larger documents go through `duizhao add`, which has --fast and progress.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -524,6 +524,10 @@ _MEDIA_TYPES = {
     "tmx": "application/x-tmx+xml",
     "tsv": "text/tab-separated-values; charset=utf-8",
     "jsonl": "application/jsonl; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "epub": "application/epub+zip",
+    "png": "image/png",
 }
 
 
