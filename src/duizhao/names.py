@@ -234,6 +234,11 @@ class NameIndex:
         return low in self.common_words or self.common_stem(low) in self.common_stems
 
     @functools.cached_property
+    def longest_proper(self) -> int:
+        """The length of the longest name CC-CEDICT knows: no longer piece of a compound can be one."""
+        return max(map(len, self.proper), default=0)
+
+    @functools.cached_property
     def _stemmer(self):
         import snowballstemmer
 
@@ -362,7 +367,50 @@ def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
     import jieba.posseg
 
     jieba.setLogLevel(60)
-    return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(text))
+    # A run without punctuation longer than a sentence (中中中… pasted 10,000 times) is tagged in pieces:
+    # jieba's tagger costs far more than linear time on one such run, and no name is that long.
+    tags: list[tuple[str, str]] = []
+    tagged = 0
+    for piece in _pieces(text):
+        if tagged >= _MAX_TAGGED or _degenerate(piece):
+            tags.append((piece, "x"))  # kept as one untagged token, so positions still add up
+            continue
+        tagged += len(piece)
+        tags.extend((pair.word, pair.flag) for pair in jieba.posseg.cut(piece))
+    return tuple(tags)
+
+
+_MAX_TAGGED = 20_000  # characters of one text tagged at all: a sentence is far shorter, a 2 MB paste is not
+
+
+def _degenerate(piece: str) -> bool:
+    """A piece that is mostly one repeated character (中中中…, ————): no name is in it, and jieba's tagger
+    spends milliseconds per character on such a run."""
+    if len(piece) < 20:
+        return False
+    from collections import Counter
+
+    return Counter(piece).most_common(1)[0][1] * 2 > len(piece)
+
+
+_TAG_PIECE = 200  # characters jieba tags at once
+_BREAK = regex.compile(r"[\s，。、；：！？,.;:!?（）()「」『』“”\"'《》]")
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` in pieces of at most `_TAG_PIECE` characters, cut after punctuation or space where there is
+    one (so no ordinary word is cut), else hard."""
+    if len(text) <= _TAG_PIECE:
+        return [text]
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(start + _TAG_PIECE, len(text))
+        if end < len(text):
+            cut = max((m.end() for m in _BREAK.finditer(text, start + _TAG_PIECE // 2, end)), default=end)
+            end = cut
+        pieces.append(text[start:end])
+        start = end
+    return pieces
 
 
 def zh_names(text: str, index: NameIndex | None = None) -> list[ZhName]:
@@ -411,8 +459,9 @@ def proper_parts(word: str, index: NameIndex, inner: bool = False) -> list[str]:
     """The CC-CEDICT proper names inside an unknown compound, longest first: 美中关系 → [美中].
     `inner` looks only for names shorter than the word itself."""
     parts, i = [], 0
+    longest = index.longest_proper
     while i < len(word):
-        for size in range(len(word) - i - (1 if inner and i == 0 else 0), 0, -1):
+        for size in range(min(len(word) - i - (1 if inner and i == 0 else 0), longest), 0, -1):
             piece = word[i:i + size]
             if size > 1 and piece in index.proper:
                 parts.append(piece)

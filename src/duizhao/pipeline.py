@@ -18,12 +18,30 @@ def process_source(source: Source, *, config=None, encoder=None, progress: Progr
     from .segment import SEGMENTER, segment
 
     document = segment(source)
+    _refuse_too_many(document, source)
     if len(source.sections) > 1:
         alignment = align_sections(document, source.sections, config=config, encoder=encoder, progress=progress)
     else:
         alignment = align(document, config=config, encoder=encoder, progress=progress)
     alignment.settings.setdefault("segmenter", SEGMENTER if not source.presegmented else "given")
     return check(alignment)
+
+
+# Memory grows with the sentences aligned: 50,000 a side peaked at 1.2 GB with --fast (BENCHMARKS.md, Audit),
+# so this limit keeps any input under 2 GB; a longer text is many documents, and `batch` takes them.
+MAX_SENTENCES = 50_000
+
+
+def _refuse_too_many(document, source: Source) -> None:
+    from .errors import InputError
+    from .io import printable_path
+
+    for lang, sentences in (("Chinese", document.zh), ("English", document.en)):
+        if len(sentences) > MAX_SENTENCES:
+            name = printable_path(source.meta.path) if source.meta.path not in ("", "-") else "the input"
+            raise InputError(f"{name} has {len(sentences):,} {lang} sentences, over the limit of "
+                             f"{MAX_SENTENCES:,} for one document (memory grows with it): split it into "
+                             "documents (one per article or chapter) and align them with `duizhao batch`")
 
 
 def align_sections(document: Document, sections: list[tuple[int, int]], *, config=None, encoder=None,

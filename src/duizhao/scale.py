@@ -223,6 +223,16 @@ def collect_inputs(inputs: Sequence[str | os.PathLike], exclude: str | os.PathLi
     seen: set[str] = set()
     duplicates = 0
     for path, path_en in found:
+        odd = next((p for p in (path, path_en) if p is not None and not _regular(p)), None)
+        if odd is not None:
+            # A FIFO would block the driver forever, /dev/zero would be read forever: neither is a document.
+            failures.append({
+                "path": printable_path(path) if path_en is None else f"{printable_path(path)} + {printable_path(path_en)}",
+                "doc_id": "", "error": "InputError",
+                "reason": f"{printable_path(odd)} is not a regular file (a pipe, device or socket): "
+                          "copy its content into a file to align it",
+            })
+            continue
         try:
             doc_id = document_id(path, path_en)
         except OSError as err:
@@ -242,6 +252,16 @@ def collect_inputs(inputs: Sequence[str | os.PathLike], exclude: str | os.PathLi
             source_en=printable_path(path_en) if path_en else "", path_en=str(Path(path_en).resolve()) if path_en else "",
         ))
     return Inputs(tasks, failures, duplicates)
+
+
+def _regular(path: str) -> bool:
+    """Whether `path` is a regular file (a missing one is reported when it is read)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 def _inside(path: Path, folder: Path | None) -> bool:
@@ -338,11 +358,11 @@ def process_one(task: Task, options: BatchOptions, encoder: Any = None) -> DocRe
         return DocResult(error=TIMEOUT_ERROR,
                          reason=f"took longer than {options.timeout:g} s: rerun with a larger --timeout")
     except DuizhaoError as err:
-        return DocResult(error=type(err).__name__, reason=_one_line(str(err)))
+        return DocResult(error=type(err).__name__, reason=_as_given(task, _one_line(str(err))))
     except Exception as err:  # noqa: BLE001
         # A bug or a resource limit in one document must not stop a run of millions; keep it visible.
-        return DocResult(error=type(err).__name__,
-                         reason=_one_line(f"unexpected {type(err).__name__}: {err}; please report it with this document"))
+        return DocResult(error=type(err).__name__, reason=_as_given(task, _one_line(
+            f"unexpected {type(err).__name__}: {err}; please report it with this document")))
 
     rows: list[dict] = []
     dropped = 0
@@ -357,6 +377,14 @@ def process_one(task: Task, options: BatchOptions, encoder: Any = None) -> DocRe
     document = alignment.document
     return DocResult(rows=rows, sentences=len(document.zh) + len(document.en), dropped=dropped,
                      settings=dict(alignment.settings))
+
+
+def _as_given(task: Task, reason: str) -> str:
+    """A worker opens the absolute path; its message names the document as the user gave it."""
+    for opened, given in ((task.path_en, task.source_en), (task.path, task.source)):
+        if opened and given:
+            reason = reason.replace(printable_path(opened), given).replace(opened, given)
+    return reason
 
 
 def _align(task: Task, options: BatchOptions, encoder: Any):
@@ -588,8 +616,42 @@ _LOCAL_WORKER: DocumentWorker | None = None
 _LOCAL_START_ERROR: DuizhaoError | None = None
 
 
-def _start_local_worker(options: BatchOptions) -> None:
+def _die_with(driver: int) -> None:
+    """End this worker as soon as the batch driver `driver` is gone, however it went (`kill -9`, SIGTERM,
+    a crash): the pool's own clean-up runs only when the driver exits normally or on Ctrl-C. A pidfd is
+    exact; where there is none, the driver's pid is polled once a second."""
+    import threading
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(driver)
+        except (AttributeError, OSError):
+            handle = None
+        if handle is not None:
+            import select
+
+            select.select([handle], [], [])  # readable once the driver has exited
+        else:
+            while True:
+                try:
+                    os.kill(driver, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+                if os.getppid() == 1:
+                    break
+                time.sleep(1)
+        os._exit(1)
+
+    if os.getpid() != driver:
+        threading.Thread(target=watch, name="duizhao-driver-watch", daemon=True).start()
+
+
+def _start_local_worker(options: BatchOptions, driver: int | None = None) -> None:
     global _LOCAL_WORKER, _LOCAL_START_ERROR
+    if driver is not None:
+        _die_with(driver)
     try:
         _LOCAL_WORKER = DocumentWorker(options)
     except DuizhaoError as err:
@@ -614,7 +676,7 @@ def _run_local(tasks: list[Task], options: BatchOptions, workers: int) -> Iterat
     pending = iter(tasks)
     in_flight: set[Future] = set()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_local_worker,
-                             initargs=(options,)) as pool:
+                             initargs=(options, os.getpid())) as pool:
         try:
             while True:
                 # A few tasks per worker in flight keeps every core busy without queueing millions.
@@ -707,6 +769,7 @@ def run_batch(
     encoder: str = DEFAULT_ENCODER,
     weights: dict[str, float] | None = None,
     progress: bool | None = None,
+    keep_going: bool = True,
 ) -> BatchSummary:
     """Align every document of `inputs` into a sharded corpus in `output_dir`; see the module docstring.
 
@@ -715,6 +778,9 @@ def run_batch(
 
     `progress`: a rich bar on stderr (documents/s, ETA); None shows it only when stderr is a terminal.
     A rerun with the same settings resumes: documents already done are skipped.
+
+    `keep_going` (the default): a document that fails is recorded in errors.jsonl and the others go on;
+    False stops at the first failure (the documents already in flight still finish).
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}: use local or ray")
@@ -747,11 +813,13 @@ def run_batch(
         previous = _check_signature(out, options)
         done = _scan_done(out)
         todo = [task for task in found.tasks if task.doc_id not in done]
-        summary = BatchSummary(output_dir=str(out), engine=engine, workers=workers or 0,
+        summary = BatchSummary(output_dir=printable_path(output_dir), engine=engine, workers=workers or 0,
                                inputs=len(found.tasks), skipped=len(found.tasks) - len(todo),
                                duplicates=found.duplicates)
         alignment_settings = previous.get("alignment_settings", {})
-        _write_manifest(out, options, summary, alignment_settings, complete=False)
+        # The manifest is written once the engine has really started (its first document is back): a Ray
+        # that cannot start leaves no manifest behind.
+        started_manifest = False
 
         started = time.perf_counter()
         if engine == "local":
@@ -762,12 +830,17 @@ def run_batch(
             records = _run_ray(todo, options, workers, address, summary)
         with _progress_bar(len(todo), progress) as advance:
             for record in records if todo else ():
+                if not started_manifest:
+                    _write_manifest(out, options, summary, alignment_settings, complete=False)
+                    started_manifest = True
                 summary.processed += 1
                 if record["status"] == "ok":
                     summary.run_sentences += record["sentences"]
                     if not alignment_settings:
                         alignment_settings = json.loads(record["settings"])
                 advance()
+                if record["status"] != "ok" and not keep_going:
+                    break  # --stop-on-error: the documents in flight finish, no new one starts
         summary.seconds = time.perf_counter() - started
 
         _finish(out, options, summary, found.failures, alignment_settings)

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -59,6 +60,42 @@ def review_state(links: list[dict], doc_reviewed: bool, last_edit: int | None) -
     an edit made and taken back elsewhere still changes it (the undo log is not the same)."""
     summary = [[link["zh"], link["en"], bool(link["reviewed"])] for link in links]
     return hashlib.blake2b(json.dumps([summary, bool(doc_reviewed), last_edit]).encode(), digest_size=8).hexdigest()
+
+
+_CHARSET_DECLARATION = re.compile(rb"<meta[^>]{0,200}charset[^>]{0,200}>|^<\?xml[^>]{0,200}\?>", re.IGNORECASE)
+
+
+def text_hash(data: bytes) -> str | None:
+    """The identity of a document's text whatever its encoding: the SHA-256 of its decoded text (line ends
+    unified, the HTML/XML charset declaration left out), or None if it cannot be decoded."""
+    from .errors import InputError
+    from .ingest.encoding import decode
+
+    try:
+        text, _ = decode(data)
+    except InputError:
+        return None
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    unified = _CHARSET_DECLARATION.sub(b"", text.encode("utf-8"))
+    return "text:" + hashlib.sha256(unified).hexdigest()
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write: `mode=ro`, so that search and serve work on a corpus in a read-only
+    folder or on a mounted release. A WAL corpus whose folder cannot hold its `-shm` file is opened as
+    immutable (nobody can be writing it there)."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(path.resolve()))
+    db = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
 
 def content_hash(data: bytes) -> str:
@@ -350,6 +387,7 @@ def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = Fals
         config = AlignConfig(fast=True)
     results = []
     with Store(db_path) as store:
+        store.check_writable()  # a read-only corpus is refused before minutes of aligning
         for done, path in enumerate(paths):
             if progress:
                 progress(done, len(paths))
@@ -360,6 +398,11 @@ def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = Fals
                 continue
             digest = content_hash(data)
             known = store.find(digest)
+            text_digest = text_hash(data)
+            if known is None and text_digest is not None:
+                # the same page saved in another encoding (GBK, UTF-16…) is the same document
+                known = store.find(text_digest)
+                digest = text_digest
             if known is not None:
                 results.append(AddResult(path, known, False))
                 continue
@@ -401,7 +444,7 @@ class Store:
     duizhao's (a corpus is a file with duizhao's `schema_version` and `documents` tables, or no table yet).
     """
 
-    def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, create: bool = True):
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, create: bool = True, readonly: bool = False):
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder: pass a corpus file with --db, e.g. {self.path / DEFAULT_DB}")
@@ -412,17 +455,29 @@ class Store:
                 f"cannot create {self.path}: the folder {self.path.parent} does not exist; "
                 "create it or pass another --db"
             )
+        self.readonly = readonly
         try:
             # isolation_level=None: transactions are opened explicitly, so one `add` is one transaction.
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            if readonly:
+                self._db = _read_only_connection(self.path)
+            else:
+                self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as err:
             raise StoreError(f"cannot open {self.path} ({err}): check the folder's permissions, or pass another --db") from err
         try:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA foreign_keys=ON")
             self._refuse_foreign(create)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._migrate()
+            if readonly:
+                # A reader writes nothing: no WAL switch, no migration (a corpus in a read-only folder, a
+                # mounted release, another program's file all stay byte for byte as they were).
+                if self.schema_version() != SCHEMA_VERSION:
+                    self._refuse_schema()
+            else:
+                self._refuse_schema()  # before anything is written: a foreign or newer file stays untouched
+                self._migrate()
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self._db.execute("PRAGMA journal_mode=WAL")
         except BaseException as err:
             self._db.close()
             if isinstance(err, sqlite3.OperationalError):  # locked, read-only, disk full: a usable file
@@ -445,6 +500,36 @@ class Store:
                              "corpus: pass another file with --db")
         if not create:
             raise StoreError(f"{self.path} holds no corpus yet: add documents with `duizhao add FILE --db {self.path}`")
+
+    def _refuse_schema(self) -> None:
+        """A corpus from a newer duizhao, or a file whose `documents` table is not duizhao's, is refused
+        before anything is written to it."""
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer duizhao (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}): upgrade duizhao"
+            )
+        if version == 0 and not self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
+            return  # a new, empty file
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if not {"content_hash", "metadata", "settings", "added_at"} <= columns:
+            raise StoreError(f"{self.path} is a database of something else (its documents table is not "
+                             "duizhao's), not a duizhao corpus: pass another file with --db")
+        if version < SCHEMA_VERSION and self.readonly:
+            raise StoreError(f"{self.path} is a corpus of an older duizhao (schema {version}) in a place that "
+                             "cannot be written: copy it somewhere writable and open it once to upgrade it")
+
+    def check_writable(self) -> None:
+        """Refuse now, before any aligning, a corpus that cannot be written (a read-only file or folder, a
+        full disk, a lock another program holds)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("ROLLBACK")
+        except sqlite3.OperationalError as err:
+            raise StoreError(f"cannot write to {self.path} ({err}): check its permissions and free space, "
+                             "or pass another --db") from err
 
     def __enter__(self) -> Store:
         return self
@@ -547,14 +632,19 @@ class Store:
 
     # --- reading ---
 
-    def documents(self) -> list[DocumentSummary]:
+    def document_count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentSummary]:
+        """The documents in id order, with their link counts; `limit` of them from `offset` (a page)."""
         rows = self._db.execute(
             """SELECT d.id, d.title_zh, d.title_en, d.date, d.source_path, d.added_at, d.reviewed,
                       COUNT(l.id) AS links,
                       COALESCE(SUM(l.flags != '[]'), 0) AS flagged,
                       COALESCE(SUM(l.reviewed = 0), 0) AS unreviewed
-               FROM documents d LEFT JOIN links l ON l.doc = d.id
-               GROUP BY d.id ORDER BY d.id"""
+               FROM (SELECT * FROM documents ORDER BY id LIMIT ? OFFSET ?) d LEFT JOIN links l ON l.doc = d.id
+               GROUP BY d.id ORDER BY d.id""",
+            (-1 if limit is None else limit, max(0, offset)),
         )
         return [
             DocumentSummary(r["id"], r["title_zh"], r["title_en"], r["date"], r["source_path"], r["added_at"],
@@ -880,9 +970,24 @@ class _Transaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
-            self._db.execute("COMMIT")
-        else:
-            self._db.execute("ROLLBACK")
+            try:
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.OperationalError as err:  # disk full, I/O error at COMMIT
+                self._rollback()
+                raise StoreError(f"could not save to the corpus ({err}): nothing of this change was stored; "
+                                 "free some space or check the file, then try again") from err
+        self._rollback()
+        if isinstance(exc, sqlite3.OperationalError):  # read-only file, disk full inside the transaction
+            raise StoreError(f"could not save to the corpus ({exc}): nothing of this change was stored; "
+                             "check the file's permissions and free space, then try again") from exc
+
+    def _rollback(self) -> None:
+        try:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite has rolled back on its own (a failed COMMIT after an I/O error)
 
 
 # --- concordance: hits, and the likely rendering of the term in the other language --------------------

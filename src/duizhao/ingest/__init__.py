@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import regex
+
 from ..errors import InputError
 from ..io import printable_path
 from ..model import Paragraph, Source
@@ -38,6 +40,11 @@ try:  # InterText XML lives in its own module, owned by evaluation; ingest works
     __all__.append("load_intertext")
 except ImportError:
     pass
+
+
+# An XML declaration, a DOCTYPE that is not HTML's, or an InterText / TEI root: markup, not a page's text.
+_XML_START = regex.compile(r"\A\ufeff?\s*(?:<\?xml\b|<!DOCTYPE\s+(?!html\b)[\w:-]+|<(?:text|linkGrp|TEI|tmx)\b)",
+                           regex.IGNORECASE)
 
 
 def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, layout: str = "auto",
@@ -81,6 +88,12 @@ def load_text(text: str, *, name: str = "-", layout: str = "auto", zh_variant: s
     label = _label(name)
     if not text or text.isspace():
         raise InputError(f"{label} is empty: give a file with Chinese and English text")
+    from .language import refuse_other_scripts
+
+    refuse_other_scripts(text, label)  # before the split, which would call a Japanese page "only Chinese"
+    if not looks_like_html(text) and _XML_START.match(text[:4096]):
+        raise InputError(f"{label} is an XML file, not a bilingual page: give InterText files with "
+                         "--zh-xml and --en-xml, or the page's text or HTML")
     if looks_like_markdown(text, name):
         rendered, chrome, table = render_markdown(text)
         source = split_bilingual(rendered, name=label, layout=layout, table=table, zh_variant=zh_variant)
@@ -89,6 +102,7 @@ def load_text(text: str, *, name: str = "-", layout: str = "auto", zh_variant: s
         source = split_html(text, name=label, layout=layout, zh_variant=zh_variant)
     else:
         source = split_bilingual(text, name=label, layout=layout, zh_variant=zh_variant)
+    _refuse_other_languages(source, label)
     source.meta.path = name
     return source
 
@@ -133,6 +147,7 @@ def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentenc
         en = classify(paragraph_texts(texts["en"]), "en")
     if not documents:
         source = Source(zh=zh, en=en, presegmented=sentences)
+    _refuse_other_languages(source, f"{_label(_name(zh_path))} + {_label(_name(en_path))}")
     fill_metadata(source.meta, source.zh, source.en)
     source.meta.path = f"{_name(zh_path)} + {_name(en_path)}"
     source.meta.encoding = encodings["zh"] if encodings["zh"] == encodings["en"] else \
@@ -161,6 +176,13 @@ def _pair_of_documents(texts: dict[str, str], documents: dict[str, Side], senten
     source.meta.title_zh, source.meta.title_en = zh.title, en.title
     source.meta.date = zh.date or en.date
     return source
+
+
+def _refuse_other_languages(source: Source, label: str) -> None:
+    from .language import refuse_other_latin, refuse_other_scripts
+
+    refuse_other_scripts("\n".join(p.text for p in source.zh), label)
+    refuse_other_latin([p.text for p in source.en], label)
 
 
 def _check_languages(texts: dict[str, str], zh_label: str, en_label: str) -> None:

@@ -24,8 +24,34 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(head) or (_FRAGMENT_START.match(head) and _BLOCK_CLOSE.search(head)))
 
 
+# libxml2's HTML parser stops descending at 256 levels and drops what is deeper without an error; a page
+# that reaches this depth is refused rather than aligned with its deep part silently missing.
+MAX_HTML_DEPTH = 250
+
+
+def html_depth(html: str) -> int:
+    """How deep the elements of `html` nest, as lxml (and so trafilatura) reads it."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return 0
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def split_html(html: str, *, name: str = "the input", layout: str = "auto", zh_variant: str = "simplified") -> Source:
     import trafilatura  # heavy (lxml, date parsers): imported only for HTML input
+
+    if html_depth(html) >= MAX_HTML_DEPTH:
+        raise InputError(f"the HTML page {name} nests its elements deeper than {MAX_HTML_DEPTH} levels, so the "
+                         "HTML reader would lose the deeper text: save the page's text as a .txt file "
+                         "(select all, copy) and align that")
 
     page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                        include_tables=True, favor_recall=True)

@@ -41,6 +41,12 @@ def _parse_xml(path: str | os.PathLike, what: str) -> ET.Element:
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{file}: no such file: check the path of the InterText {what}")
+    from .encoding import DEFAULT_MAX_BYTES, size_text
+
+    size = file.stat().st_size
+    if size > DEFAULT_MAX_BYTES:  # the same limit as every other input: memory grows with the tree
+        raise InputError(f"{file} is {size_text(size)}, over the {size_text(DEFAULT_MAX_BYTES)} limit of one "
+                         f"document: split the InterText {what} into chapters")
     try:
         with open(file, "rb") as handle:  # the XML declaration names the encoding; UTF-8 otherwise
             return ET.parse(handle).getroot()

@@ -7,6 +7,7 @@ with the re-rendered rows and the page stays where it is.
 """
 from __future__ import annotations
 
+import asyncio
 import errno
 import html
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+import anyio
 import jinja2
 from markupsafe import Markup
 from starlette.applications import Starlette
@@ -33,7 +35,7 @@ from starlette.templating import Jinja2Templates
 
 from .. import __version__
 from ..errors import ConfigError, DuizhaoError
-from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, content_hash, mark
+from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, content_hash, mark, text_hash
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "html", "docx", "epub", "png")
@@ -42,7 +44,15 @@ EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "html", "docx", "epub", "png")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 _MAX_UPLOAD_BODY = MAX_UPLOAD_BYTES + 64 * 1024  # the file and its multipart headers
 _NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
+INDEX_PAGE = 100  # documents per index page (5,000 documents are 50 pages, not one 3.5 MB page)
+MAX_SEARCH_LIMIT = 500  # hits on one search page
+SEARCH_CACHE_SIZE = 256
+READER_THREADS = 8  # connections reading at once; more requests wait their turn (the GIL runs one anyway)
 FETCH_HEADER = "x-duizhao-fetch"  # set by review.js: answer with the rows instead of a redirect
+
+
+class Busy(DuizhaoError):
+    """The server is already doing this kind of long work (answered with 503 and a message)."""
 
 
 class BadRequest(DuizhaoError):
@@ -103,28 +113,123 @@ def _host_name(host: str) -> str:
     return host.rpartition(":")[0] if host.count(":") == 1 else host
 
 
-class _LoopbackOnly:
-    """Answer only requests addressed to this machine by a loopback name, or by a name in `allowed` (a
-    reverse proxy's public name). A server on 127.0.0.1 is still reachable from a web page whose own domain
-    an attacker points at 127.0.0.1 (DNS rebinding); such a request carries that domain in its Host header."""
+TOKEN_COOKIE = "duizhao_token"
+# Sent with every response: no other site may frame a page (a click in a hidden frame is a same-origin
+# POST: clickjacking), no content sniffing, and no Referer that could carry a ?token= elsewhere.
+_SECURITY_HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
 
-    def __init__(self, app: Any, allowed: frozenset[str] = frozenset()) -> None:
+
+def _is_ip_literal(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return False
+
+
+def _cookie(headers: dict[bytes, bytes], name: str) -> str:
+    from http.cookies import SimpleCookie
+
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(headers.get(b"cookie", b"").decode("latin-1"))
+    except Exception:  # a malformed Cookie header is no cookie
+        return ""
+    morsel = jar.get(name)
+    return morsel.value if morsel else ""
+
+
+class _Guard:
+    """What every request passes before the app sees it.
+
+    - Host: only requests addressed to this machine by a loopback name, by an IP address, by this machine's
+      own name, or by a name in `allowed` (a reverse proxy's public name). A page whose own domain an
+      attacker points at this server (DNS rebinding) carries that domain in its Host header and is refused.
+      On a loopback bind IP addresses other than loopback ones are refused too.
+    - Token (when `token` is set, i.e. served beyond loopback): the `?token=` of the address `serve` printed
+      sets a cookie (HttpOnly, SameSite=Strict) and redirects to the same page without it; later requests
+      carry the cookie, or `Authorization: Bearer TOKEN` from a script. Anything else is 401.
+    - Security headers on every response (no framing: clickjacking).
+    """
+
+    def __init__(self, app: Any, allowed: frozenset[str] = frozenset(), token: str | None = None,
+                 check_host: bool = True) -> None:
+        import socket
+
         self.app = app
-        self.allowed = frozenset(name.lower() for name in allowed)
+        self.check_host = check_host or bool(token)
+        self.allowed = frozenset(name.lower().rstrip(".") for name in allowed)
+        self.token = token
+        if token:  # beyond loopback: this machine's own names are what clients on the network use
+            names = {socket.gethostname(), socket.getfqdn()}
+            self.allowed |= {name.lower().rstrip(".") for name in names if name}
+
+    def _host_ok(self, host: str) -> bool:
+        name = _host_name(host).lower().rstrip(".")
+        if _is_loopback(name) or name in self.allowed:
+            return True
+        return bool(self.token) and _is_ip_literal(name)
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http":
-            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
-            name = _host_name(host)
-            # No Host at all (HTTP/1.0) cannot come from a browser, and so not from a rebinding page.
-            if host and not _is_loopback(name) and name.lower() not in self.allowed:
-                port = (scope.get("server") or ("", 0))[1]
-                response = Response(f"duizhao serves this machine only: open it as http://127.0.0.1:{port}/ "
-                                    f"(this request was for {host[:60]!r}; behind a proxy, start it with "
-                                    "--allow-host NAME)", status_code=421)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *_SECURITY_HEADERS]}
+            await send(message)
+
+        headers = dict(scope["headers"])
+        host = headers.get(b"host", b"").decode("latin-1")
+        # No Host at all (HTTP/1.0) cannot come from a browser, and so not from a rebinding page.
+        if self.check_host and host and not self._host_ok(host):
+            port = (scope.get("server") or ("", 0))[1]
+            response = Response(f"duizhao serves this machine only: open it as http://127.0.0.1:{port}/ "
+                                f"(this request was for {host[:60]!r}; behind a proxy, start it with "
+                                "--allow-host NAME)", status_code=421)
+            await response(scope, receive, send_with_headers)
+            return
+        if self.token and not self._authorised(scope, headers):
+            response = await self._token_response(scope)
+            await response(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+    def _authorised(self, scope, headers: dict[bytes, bytes]) -> bool:
+        import hmac
+
+        assert self.token
+        expected = self.token.encode()
+        given = _cookie(headers, TOKEN_COOKIE).encode("latin-1", "replace")
+        if given and hmac.compare_digest(given, expected):
+            return True
+        bearer = headers.get(b"authorization", b"")
+        return bearer.startswith(b"Bearer ") and hmac.compare_digest(bearer[7:].strip(), expected)
+
+    async def _token_response(self, scope) -> Response:
+        import hmac
+        from urllib.parse import parse_qsl, urlencode
+
+        assert self.token
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        given = next((value for key, value in query if key == "token"), "")
+        if given and hmac.compare_digest(given.encode("latin-1", "replace"), self.token.encode()):
+            rest = urlencode([(key, value) for key, value in query if key != "token"])
+            target = scope.get("path", "/") + (f"?{rest}" if rest else "")
+            response = RedirectResponse(target, status_code=303)
+            response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict", path="/")
+            return response
+        return Response("this duizhao server needs its token: open the address that `duizhao serve` printed "
+                        "(it ends in ?token=…), or send the header `Authorization: Bearer TOKEN`",
+                        status_code=401, media_type="text/plain")
 
 
 def _refuse_cross_site(request: Request) -> None:
@@ -142,12 +247,25 @@ def _refuse_cross_site(request: Request) -> None:
 
 
 def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
-               allowed_hosts: frozenset[str] = frozenset()) -> Starlette:
+               allowed_hosts: frozenset[str] = frozenset(), token: str | None = None) -> Starlette:
     """The app for the corpus at `db_path` (created, with its schema, if missing). `loopback_only`: answer
     only requests addressed to 127.0.0.1 / localhost or to one of `allowed_hosts` (what `serve` does on a
-    loopback address)."""
+    loopback address). `token`: every request must carry it (what `serve --allow-remote` does).
+
+    Pages and searches read through read-only connections, so a corpus on read-only storage can still be
+    browsed and searched (its edits and uploads are refused with a message)."""
     db_path = Path(db_path)
-    Store(db_path).close()  # create or migrate now: a bad file fails at start, not on the first request
+    writable = True
+    try:
+        Store(db_path).close()  # create or migrate now: a bad file fails at start, not on the first request
+    except DuizhaoError as err:
+        if not db_path.is_file():
+            raise
+        try:
+            Store(db_path, create=False, readonly=True).close()  # readable: serve it read-only
+        except DuizhaoError:
+            raise err from None
+        writable = False
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
     )
@@ -157,14 +275,64 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     environment.globals["version"] = __version__
     templates = Jinja2Templates(env=environment)
 
-    async def with_store(work: Callable[[Store], Any]) -> Any:
-        """Run `work` on a fresh connection in a worker thread (SQLite calls block)."""
+    async def with_store(work: Callable[[Store], Any], write: bool = False) -> Any:
+        """Run `work` on a fresh connection in a worker thread (SQLite calls block); a read-only
+        connection unless the work writes."""
+        if write and not writable:
+            raise BadRequest(f"{db_path.name} is read-only here (its file or folder cannot be written), so it "
+                             "can be read and searched but not edited: copy it somewhere writable to review it")
 
         def run() -> Any:
-            with Store(db_path) as store:
+            with Store(db_path, create=write, readonly=not write) as store:
                 return work(store)
 
-        return await run_in_threadpool(run)
+        async with (writers if write else readers):
+            return await run_in_threadpool(run)
+
+    # Threads that may hold a connection at once: readers share the pool, so 200 clients queue here instead
+    # of making 200 threads fight over the GIL; writers one at a time (SQLite writes one at a time anyway).
+    readers = anyio.CapacityLimiter(READER_THREADS)
+    writers = anyio.Lock()
+    uploads = anyio.Lock()
+
+    search_cache: dict[tuple[str, str | None, int, tuple], Any] = {}
+    in_flight: dict[tuple[str, str | None, int, tuple], asyncio.Future] = {}
+
+    def corpus_state() -> tuple:
+        # what a cached search depends on: the corpus files as they are now (an `add` from the command line
+        # changes them too, not only this app's edits)
+        state = []
+        for suffix in ("", "-wal"):
+            try:
+                info = os.stat(f"{db_path}{suffix}")
+                state.append((info.st_mtime_ns, info.st_size))
+            except OSError:
+                state.append(None)
+        return tuple(state)
+
+    async def cached_search(term: str, lang: str | None, limit: int) -> Any:
+        """A search, computed once for identical concurrent requests, and kept until the corpus changes:
+        200 clients asking for "the" cost one search, not 200."""
+        key = (term, lang, limit, corpus_state())
+        if key in search_cache:
+            return search_cache[key]
+        if key in in_flight:
+            return await asyncio.shield(in_flight[key])
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        in_flight[key] = future
+        try:
+            result = await with_store(lambda store: store.search(term, lang, limit))
+        except BaseException as err:
+            future.set_exception(err)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody else waits
+            raise
+        finally:
+            in_flight.pop(key, None)
+        future.set_result(result)
+        if len(search_cache) >= SEARCH_CACHE_SIZE:
+            search_cache.pop(next(iter(search_cache)))
+        search_cache[key] = result
+        return result
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
@@ -178,8 +346,16 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     # --- pages ---
 
     async def index(request: Request) -> HTMLResponse:
-        documents = await with_store(lambda store: store.documents())
-        return page(request, "index.html", documents=documents, db=db_path.name)
+        page_number = max(1, _int(request.query_params.get("page", "1"), "page"))
+        offset = (page_number - 1) * INDEX_PAGE
+
+        def listing(store: Store) -> tuple[list, int]:
+            return store.documents(offset=offset, limit=INDEX_PAGE), store.document_count()
+
+        documents, total = await with_store(listing)
+        pages = max(1, -(-total // INDEX_PAGE))
+        return page(request, "index.html", documents=documents, db=db_path.name, page_number=page_number,
+                    pages=pages, total=total, writable=writable)
 
     async def review(request: Request) -> HTMLResponse:
         doc_id = document_id(request)
@@ -189,8 +365,8 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     async def search(request: Request) -> HTMLResponse:
         term = request.query_params.get("q", "").strip()
         lang = request.query_params.get("lang") or None
-        limit = _int(request.query_params.get("limit", "50"), "limit")
-        result = await with_store(lambda store: store.search(term, lang, limit)) if term else None
+        limit = min(_int(request.query_params.get("limit", "50"), "limit"), MAX_SEARCH_LIMIT)
+        result = await cached_search(term, lang, limit) if term else None
         return page(request, "search.html", term=term, lang=lang or "", result=result)
 
     # --- actions ---
@@ -224,11 +400,19 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             if len(data) > MAX_UPLOAD_BYTES:
                 raise too_big
             name = _upload_name(file.filename)
-        digest = content_hash(data)
-        known = await with_store(lambda store: store.find(digest))
+        if not writable:
+            await with_store(lambda store: None, write=True)  # says why
+        raw_digest, text_digest = content_hash(data), text_hash(data)
+        digest = text_digest or raw_digest
+        known = await with_store(lambda store: store.find(raw_digest) or store.find(digest))
         if known is None:
-            alignment = await run_in_threadpool(process_bytes, data, name)
-            known, _ = await with_store(lambda store: store.add(alignment, digest))
+            if uploads.locked():  # one upload aligns at a time; the others get a message, not a hung page
+                raise Busy("another upload is being aligned right now: try again in a minute "
+                           "(or add many files with `duizhao add`)")
+            async with uploads:
+                alignment = await run_in_threadpool(process_bytes, data, name)
+            known, _ = await with_store(lambda store: store.add(alignment, digest), write=True)
+            search_cache.clear()
         return RedirectResponse(f"/doc/{known}", status_code=303)
 
     async def edit(request: Request) -> Response:
@@ -263,7 +447,8 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
                 )
             return store.document(doc_id)
 
-        stored = await with_store(apply)
+        stored = await with_store(apply, write=True)
+        search_cache.clear()
         if request.headers.get(FETCH_HEADER):
             return page(request, "_rows.html", doc=stored, al=stored.alignment)
         anchor = f"#link-{position}" if position and position.isdigit() else ""
@@ -303,6 +488,9 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     async def conflict(request: Request, exc: Exception) -> Response:
         return page(request, "error.html", status=409, status_code=409, message=str(exc))
 
+    async def busy(request: Request, exc: Exception) -> Response:
+        return page(request, "error.html", status=503, status_code=503, message=str(exc))
+
     async def server_error(request: Request, exc: Exception) -> Response:
         return HTMLResponse(
             "<!doctype html><title>duizhao: error</title><p>Something went wrong on the server; "
@@ -323,11 +511,12 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         HTTPException: http_error,
         NotFoundError: http_error,
         StaleEditError: conflict,
+        Busy: busy,
         EditError: bad_request,
         DuizhaoError: bad_request,  # BadRequest, and InputError from an upload the pipeline cannot read
         Exception: server_error,
     }
-    middleware = [Middleware(_LoopbackOnly, allowed=allowed_hosts)] if loopback_only else []
+    middleware = [Middleware(_Guard, allowed=allowed_hosts, token=token, check_host=loopback_only)]
     return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
 
 
@@ -343,7 +532,7 @@ _MEDIA_TYPES = {
 
 
 def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000,
-          allow_hosts: tuple[str, ...] = ()) -> None:
+          allow_hosts: tuple[str, ...] = (), allow_remote: bool = False, token: str | None = None) -> None:
     """Run the app with uvicorn until interrupted.
 
     The socket is bound here, before the address is announced, so that a port in use or an unknown host is
@@ -361,6 +550,18 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000,
         reason = getattr(err, "strerror", None) or str(err)
         raise ConfigError(f"--host {host!r} is not an address of this machine ({reason}): "
                           "try 127.0.0.1, or 0.0.0.0 for every interface") from None
+    loopback = _is_loopback(host) or _is_loopback(str(address[0]))
+    if not loopback and not allow_remote:
+        raise ConfigError(f"--host {host} would let anyone who can reach this machine read and edit the corpus: "
+                          "keep the default 127.0.0.1, or add --allow-remote to serve it with a secret token")
+    if token is not None and len(token) < 16:
+        raise ConfigError("--token must be at least 16 characters: leave it out and one is generated")
+    if not loopback:
+        import secrets
+
+        token = token or secrets.token_urlsafe(24)
+    else:
+        token = None  # on loopback the Host check is what keeps other sites out
     listener = socket.socket(family, kind, proto)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -372,9 +573,14 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000,
         raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror}): check --host and --port") from None
     try:
         # The corpus is opened (or created) only once the address is known to work.
-        app = create_app(db_path, loopback_only=_is_loopback(host), allowed_hosts=frozenset(allow_hosts))
+        app = create_app(db_path, loopback_only=loopback, allowed_hosts=frozenset(allow_hosts), token=token)
     except BaseException:
         listener.close()
         raise
-    print(f"duizhao: serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    if token:
+        shown = f"[{host}]" if ":" in host else host
+        print(f"duizhao: serving {db_path} to the network at http://{shown}:{port}/?token={token} "
+              "(open that address once; anyone with the token can read and edit; Ctrl-C to stop)", flush=True)
+    else:
+        print(f"duizhao: serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listener])
