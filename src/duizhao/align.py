@@ -22,6 +22,7 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
+from .encoders import get_encoder
 from .errors import ConfigError
 from .model import Alignment, Bead, Document
 from .signals import Context, Links, pair_products
@@ -478,8 +479,6 @@ def prepare_scorer(document: Document, config: AlignConfig, encoder=None, band: 
     names = config.signal_names()
     signals = [get_signal(name) for name in names]
     if any(s.needs_encoder for s in signals) and encoder is None:
-        from .encoders import get_encoder
-
         encoder = get_encoder(config.encoder)
     context = Context(encoder=encoder, band_lo=band.lo if band else None, band_hi=band.hi if band else None,
                       progress=progress)

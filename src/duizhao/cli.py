@@ -302,7 +302,7 @@ def add(
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
 ) -> None:
     """Align documents and store them in the corpus; a document already stored is not stored again."""
-    from .store import add_files
+    from .pipeline import add_files
 
     with progress_bar("adding") as update:
         results = add_files(db, inputs, fast=fast, progress=update)
@@ -401,13 +401,14 @@ def glossary(
 ) -> None:
     """Term pairs found in aligned text (people, places, organisations, recurring terms), with counts and an example."""
     from . import glossary as terms_module
+    from .pipeline import glossary_of
 
     if db and inputs:
         raise ConfigError("give either INPUT files or --db PATH, not both")
     if db and fast:
         raise ConfigError("--fast is how INPUT files are aligned; a corpus in --db is aligned already: drop --fast")
     with progress_bar("reading") as update:
-        terms = terms_module.glossary_of(inputs or [], db=db, fast=fast, progress=update)
+        terms = glossary_of(inputs or [], db=db, fast=fast, progress=update)
     if output is not None:
         terms_module.write(terms, output, fmt)
         stderr.print(f"wrote {len(terms)} term pairs to {output}", markup=False, highlight=False, soft_wrap=True)

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import FormatError, InputError
+from .formats.vecalign import parse_beads
+from .ingest.intertext import read_links as read_intertext_links
 from .model import Bead
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]
@@ -142,9 +144,7 @@ def strict_hits(gold: Iterable[Bead | Link], pred: Sequence[Bead]) -> list[bool]
 
 def parse_vecalign(text: str, where: str = "vecalign text") -> list[Bead]:
     """Vecalign's alignment lines, ``[0, 1]:[2]:0.87`` (Chinese ids first, 0-based; the score optional)."""
-    from .formats.vecalign import parse_beads  # the one parser of the format, shared with its writer
-
-    return parse_beads(text, where)
+    return parse_beads(text, where)  # the one parser of the format, shared with its writer
 
 
 def read_links(path: str | os.PathLike) -> list[Bead]:
@@ -158,8 +158,6 @@ def read_links(path: str | os.PathLike) -> list[Bead]:
         except UnicodeDecodeError as err:
             raise FormatError(f"{file}: not UTF-8 text: give InterText link XML or Vecalign lines") from err
     if text.lstrip().startswith("<"):
-        from .ingest.intertext import read_links as read_intertext_links
-
         return read_intertext_links(file)
     return parse_vecalign(text, str(file))
 

@@ -17,16 +17,19 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 from xml.sax.saxutils import escape
 
 import regex
 
+from . import __version__
 from .errors import ConfigError
 from .io import atomic_write
+from .lexicon import EN_STOPWORDS, ZH_STOPWORDS, Lexicon
 from .model import Alignment
 from .names import (PLACE_WORDS, EnglishText, NameIndex, TermKind, ZhName, find_name, pos_tags, proper_parts, sounds_like,
                     word_key, zh_names)
+from .numbers import anchors_en, anchors_zh
 
 FORMATS = ("csv", "tbx", "jsonl")
 _HAN = regex.compile(r"\p{Han}")
@@ -289,8 +292,6 @@ class _Extractor:
         return list(jieba.tokenize(zh))
 
     def _translates(self, zh_word: str, token: _Tok) -> bool:
-        from .numbers import anchors_en, anchors_zh
-
         zh_keys = {a.key for a in anchors_zh(zh_word)}
         if zh_keys and zh_keys & {a.key for a in anchors_en(token.text)}:
             return True
@@ -339,8 +340,6 @@ class _Extractor:
 
     # --- recurring terms -------------------------------------------------------------------------
     def _terms(self, zh: str, en: str, example: str) -> None:
-        from .lexicon import EN_STOPWORDS, ZH_STOPWORDS
-
         words = list(pos_tags(zh))
         zh_cands = {w for w, f in words if f in _TERM_TAGS and len(w) >= 2 and w not in ZH_STOPWORDS
                     and _HAN.search(w)}
@@ -412,8 +411,6 @@ class _Extractor:
     def _confirmed_share(self, zh: str, en_gram: str) -> float:
         """The share of the English n-gram's content words that translate part of the Chinese term
         (沟通渠道 ↔ lines of communication: "communication" is in the dictionary, "lines" is not: 0.5)."""
-        from .lexicon import EN_STOPWORDS
-
         stems = set(self.lexicon.translations(zh))
         for piece in self.lexicon.tokens_zh(zh):
             stems |= self.lexicon.translations(piece)
@@ -468,8 +465,6 @@ def extract(alignments: Iterable[Alignment], terms: bool = True, max_links: int 
     `max_links` reads at most that many links of each alignment, spread evenly over it (a book's recurring
     names recur in any large enough sample of it).
     """
-    from .lexicon import Lexicon
-
     extractor = _Extractor(NameIndex.get(), Lexicon.get())
     for alignment in alignments:
         beads = [b for b in alignment.beads if b.zh and b.en]
@@ -543,8 +538,6 @@ def _tbx(terms: list[Term]) -> str:
     One `termEntry` per pair: a Chinese and an English `langSet`, each with the term, its part of speech
     (proper noun for names), and the example link as context; the kind and count go in a note.
     """
-    from . import __version__
-
     def lang_set(lang: str, term: str, context: str, proper: bool) -> list[str]:
         return [
             f'      <langSet xml:lang="{lang}">',
@@ -578,33 +571,3 @@ def _tbx(terms: list[Term]) -> str:
         lines.append("    </termEntry>")
     lines += ["    </body>", "  </text>", "</martif>", ""]
     return "\n".join(lines)
-
-
-def glossary_of(inputs: Iterable[str | Path] = (), db: str | Path | None = None, *, fast: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> list[Term]:
-    """The glossary of documents (aligned and checked first; `fast`: without the encoder) or of every
-    document in a corpus store. `progress(done, total)` counts documents."""
-    from .errors import InputError
-
-    alignments: list[Alignment] = []
-    if db is not None:
-        from .store import Store
-
-        with Store(db, create=False) as store:
-            alignments = [store.document(summary.id).alignment for summary in store.documents()]
-        if not alignments:
-            raise InputError(f"{db} holds no documents: add some with `duizhao add FILE --db {db}`")
-    else:
-        from .align import AlignConfig
-        from .pipeline import process
-
-        paths = list(inputs)
-        if not paths:
-            raise InputError("nothing to read: give a bilingual FILE, or --db PATH")
-        for done, path in enumerate(paths):
-            if progress:
-                progress(done, len(paths))
-            alignments.append(process(path, config=AlignConfig(fast=fast)))
-        if progress:
-            progress(len(paths), len(paths))
-    return extract(alignments)

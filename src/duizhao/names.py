@@ -17,6 +17,7 @@ from typing import Literal
 import regex
 
 from .io import cached_pickle
+from .lexicon import cedict_version
 
 TermKind = Literal["person", "place", "org", "term"]
 
@@ -200,8 +201,6 @@ class NameIndex:
 
     @classmethod
     def _load_or_build(cls) -> NameIndex:
-        from .lexicon import cedict_version
-
         def build() -> dict:
             index = cls()
             return {k: index.__dict__[k] for k in cls._STATE}

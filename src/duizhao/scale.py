@@ -35,11 +35,14 @@ from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence
 
 from . import __version__
-from .encoders import DEFAULT_ENCODER, encoder_name
+from .align import AlignConfig
+from .encoders import DEFAULT_ENCODER, encoder_name, get_encoder
 from .errors import ConfigError, DuizhaoError, FormatError, InputError
 from .formats import link_record
 from .formats.jsonl import json_line
+from .ingest import load_text
 from .io import atomic_write, printable_path
+from .pipeline import process, process_pair, process_source
 
 Engine = Literal["local", "ray"]
 OutputFormat = Literal["parquet", "jsonl"]
@@ -97,8 +100,6 @@ class BatchOptions:
         }
 
     def align_config(self):
-        from .align import AlignConfig
-
         weights = dict(self.weights) if self.weights else None
         return AlignConfig(fast=True, weights=weights) if self.fast else AlignConfig(encoder=self.encoder, weights=weights)
 
@@ -358,8 +359,6 @@ def process_one(task: Task, options: BatchOptions, encoder: Any = None) -> DocRe
 
 
 def _align(task: Task, options: BatchOptions, encoder: Any):
-    from .pipeline import process, process_pair
-
     config = options.align_config()
     if task.is_pair:
         return process_pair(task.path, task.path_en, config=config, encoder=encoder)
@@ -432,8 +431,6 @@ class DocumentWorker:
         self.options = options
         self.encoder = None
         if not options.fast:
-            from .encoders import get_encoder
-
             self.encoder = get_encoder(options.encoder)
         self._warm_up()
         self._thread_limit = threadpool_limits(limits=options.threads)
@@ -443,9 +440,6 @@ class DocumentWorker:
 
         Otherwise the first document of every worker pays seconds of loading against its --timeout.
         """
-        from .ingest import load_text
-        from .pipeline import process_source
-
         config = self.options.align_config()
         source = load_text("双方讨论了合作。\n\nThe two sides discussed cooperation.\n", name="warm-up")
         process_source(source, config=config, encoder=self.encoder)

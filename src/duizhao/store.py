@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Iterator
 import regex
 
 from .errors import ConfigError, DuizhaoError
+from .lexicon import EN_STOPWORDS, ZH_STOPWORDS, Lexicon
 from .model import Alignment, Bead, Document, Flag, Lang, Metadata, Sentence
 
 DEFAULT_DB = "duizhao.db"
@@ -318,61 +319,6 @@ def concordance_table(result: Concordance):
         table.add_row("zh", zh_line)
         table.add_row("en", en_line)
     return table
-
-
-@dataclass
-class AddResult:
-    path: str
-    doc_id: int | None  # None: the file could not be aligned (see `error`)
-    added: bool  # False: the same bytes were already in the store, or it failed
-    error: str = ""  # why the file was not stored (a one-language page, a binary file…)
-
-
-def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = False,
-              progress: Callable[[int, int], None] | None = None) -> list[AddResult]:
-    """Align each input and store it; a file whose bytes are already stored is not aligned again.
-
-    Every path is checked before any work is done; each document is stored in its own transaction, and a
-    document that cannot be aligned (one language only, binary) is reported in its result and skipped, so
-    one bad page among many neither stops the others nor hides which were stored.
-    """
-    from . import pipeline
-    from .errors import FormatError, InputError
-    from .ingest.encoding import read_bytes
-
-    for path in paths:
-        if path != "-" and not Path(path).is_file():
-            raise InputError(f"{path} is not a file: check the path (use - for stdin)")
-    config = None
-    if fast:
-        from .align import AlignConfig
-
-        config = AlignConfig(fast=True)
-    results = []
-    with Store(db_path) as store:
-        for done, path in enumerate(paths):
-            if progress:
-                progress(done, len(paths))
-            try:
-                data = read_bytes(path)  # "-" is stdin; the ingest size limit holds here too
-            except InputError as err:
-                results.append(AddResult(path, None, False, str(err)))
-                continue
-            digest = content_hash(data)
-            known = store.find(digest)
-            if known is not None:
-                results.append(AddResult(path, known, False))
-                continue
-            try:
-                alignment = pipeline.process_bytes(data, path, config=config)
-            except (InputError, FormatError) as err:
-                results.append(AddResult(path, None, False, str(err)))
-                continue
-            doc_id, added = store.add(alignment, digest)
-            results.append(AddResult(path, doc_id, added))
-        if progress:
-            progress(len(paths), len(paths))
-    return results
 
 
 # --- the store --------------------------------------------------------------------------------------
@@ -943,8 +889,6 @@ class _Candidate:
 
 def _candidates(text: str, lang: Lang, lexicon) -> Iterator[tuple[str, str]]:
     """(key, surface) of every run of 1..N words in `text` that neither starts nor ends with a stopword."""
-    from .lexicon import EN_STOPWORDS, ZH_STOPWORDS
-
     if lang == "en":
         words = [(m.group(), m.start(), m.end()) for m in _EN_TOKEN.finditer(text)]
         joined = [
@@ -1022,8 +966,6 @@ def _transliteration(zh: str, en: str) -> float:
 @functools.lru_cache(maxsize=50_000)
 def _sense_heads(zh_word: str, lexicon) -> tuple[frozenset[str], ...]:
     """The English stems each CC-CEDICT sense of a word starts with: "fentanyl (loanword)" → {fentanyl}."""
-    from .lexicon import EN_STOPWORDS
-
     entry = _cedict().get_entry(zh_word)
     heads = []
     for definition in (entry or {}).get("definitions", []):
@@ -1051,8 +993,6 @@ def likely_rendering(
     score the same, the run that contains all of them is the rendering; if none does, nothing tells them
     apart and no rendering is given.
     """
-    from .lexicon import Lexicon
-
     if not link_texts:
         return ""
     lexicon = Lexicon.get()

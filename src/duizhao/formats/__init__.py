@@ -26,6 +26,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable
 
+from .. import __version__
 from ..errors import FormatError, InputError, OutputError
 from ..io import atomic_write, writing
 from ..model import Alignment, Bead, Document, Flag, Metadata, Sentence
@@ -183,8 +184,6 @@ def _surrogates_refused(fmt: Format, write: Callable[[], list[Path]]) -> list[Pa
 
 def settings_of(alignment: Alignment) -> dict:
     """The reproducibility signature, always naming the duizhao version that wrote the file."""
-    from .. import __version__
-
     settings = dict(alignment.settings)
     settings.setdefault("duizhao", __version__)
     return settings

@@ -14,17 +14,11 @@ from ..io import printable_path
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
+from .intertext import load_intertext
 from .layout import classify, fill_metadata, paragraph_texts, split_bilingual, split_lines
 from .script import han_count, latin_words
 
-__all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_pair", "load_text"]
-
-try:  # InterText XML lives in its own module, owned by evaluation; ingest works without it.
-    from .intertext import load_intertext  # noqa: F401
-
-    __all__.append("load_intertext")
-except ImportError:
-    pass
+__all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_intertext", "load_pair", "load_text"]
 
 
 def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:

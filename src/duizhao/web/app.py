@@ -31,9 +31,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from .. import __version__
+from .. import __version__, formats
 from ..errors import ConfigError, DuizhaoError
-from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, content_hash, mark
+from ..pipeline import add_bytes
+from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, mark
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
@@ -196,8 +197,6 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     # --- actions ---
 
     async def upload(request: Request) -> Response:
-        from ..pipeline import process_bytes
-
         _refuse_cross_site(request)
         too_big = BadRequest(f"the file is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit of an upload: "
                              f"add it from the command line with `duizhao add FILE --db {db_path.name}` "
@@ -224,12 +223,8 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             if len(data) > MAX_UPLOAD_BYTES:
                 raise too_big
             name = _upload_name(file.filename)
-        digest = content_hash(data)
-        known = await with_store(lambda store: store.find(digest))
-        if known is None:
-            alignment = await run_in_threadpool(process_bytes, data, name)
-            known, _ = await with_store(lambda store: store.add(alignment, digest))
-        return RedirectResponse(f"/doc/{known}", status_code=303)
+        added = await with_store(lambda store: add_bytes(store, data, name))
+        return RedirectResponse(f"/doc/{added.doc_id}", status_code=303)
 
     async def edit(request: Request) -> Response:
         _refuse_cross_site(request)
@@ -275,8 +270,6 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         if name not in EXPORT_FORMATS:
             raise HTTPException(404, f"no export format {name!r}: choose one of {', '.join(EXPORT_FORMATS)}")
         stored = await with_store(lambda store: store.document(doc_id))
-        from .. import formats
-
         fmt = formats.get(name)
         folder = tempfile.mkdtemp(prefix="duizhao-export-")
         stem = formats.output_stem(stored.alignment)
