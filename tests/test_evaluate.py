@@ -11,10 +11,17 @@ from hypothesis import strategies as st
 
 from duizhao.errors import FormatError, InputError
 from duizhao.evaluate import (
-    Counts, count, evaluate_files, evaluate_folders, parse_vecalign, read_links, score, score_corpus, strict_hits,
+    Counts,
+    count,
+    evaluate_files,
+    evaluate_folders,
+    parse_vecalign,
+    read_links,
+    score,
+    score_corpus,
+    strict_hits,
 )
 from duizhao.model import Bead
-
 from test_intertext import EN, LINKS, ZH
 
 GOLD = [((0,), (0,)), ((1,), (1, 2)), ((2, 3), (3,)), ((4,), ()), ((5,), (4,))]

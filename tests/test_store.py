@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 from duizhao.errors import ConfigError
 from duizhao.model import Alignment, Bead, Document, Flag, Metadata, Sentence
 from duizhao.store import (
-    MIGRATIONS, PAUSE_ENV, SCHEMA_VERSION, EditError, NotFoundError, Store, StoreError, content_hash,
+    MIGRATIONS,
+    PAUSE_ENV,
+    SCHEMA_VERSION,
+    EditError,
+    NotFoundError,
+    Store,
+    StoreError,
+    content_hash,
 )
 
 # Sentences of the example page (examples/readout.txt), aligned by hand; the second English sentence

@@ -190,18 +190,18 @@ class Scorer:
     def features(self, links: Links) -> np.ndarray:
         if not self.signals:
             return np.zeros((len(links), 0))
-        return np.concatenate([s.score(p, links) for s, p in zip(self.signals, self.prepared)], axis=1)
+        return np.concatenate([s.score(p, links) for s, p in zip(self.signals, self.prepared, strict=True)], axis=1)
 
     def rebanded(self, band: Band) -> None:
         """Let the signals whose data depends on the first pass's band (see `Signal.rebanded`) see a new one."""
-        self.prepared = [s.rebanded(p, band.lo, band.hi) for s, p in zip(self.signals, self.prepared)]
+        self.prepared = [s.rebanded(p, band.lo, band.hi) for s, p in zip(self.signals, self.prepared, strict=True)]
 
     def block_similarity(self, zh_bounds: np.ndarray, en_bounds: np.ndarray, zh_block: np.ndarray,
                          en_block: np.ndarray) -> np.ndarray:
         """How well Chinese block zh_block[k] matches English block en_block[k]: the cosines of the signals
         that can compare whole blocks (see `Signal.blocks`), each standardised, averaged."""
         total, count = np.zeros(len(zh_block)), 0
-        for signal, prepared in zip(self.signals, self.prepared):
+        for signal, prepared in zip(self.signals, self.prepared, strict=True):
             vectors = signal.blocks(prepared, zh_bounds, en_bounds)
             if vectors is None:
                 continue
@@ -316,6 +316,8 @@ def course_band(scorer: Scorer, n: int, m: int, max_cells: int) -> Band:
         skip = np.full(band.cells, -SKIP_COST)
         steps = best_path(Lattice(band, list(FIRST_PASS_TYPES), [match, skip, skip]))
         path = [(0, 0)] + [(int(zh_bounds[i]), int(en_bounds[j])) for _, i, j in steps]
+    if path is None:
+        raise RuntimeError("the coarse pass found no path (a bug, not user error)")
     return corridor(path, n, m, COARSE_RADIUS * sizes[1])
 
 

@@ -28,8 +28,8 @@ import regex
 
 from .errors import ConfigError
 from .glossary import Term, extract
-from .names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds_like, zh_names
 from .model import Alignment, Flag, Lang
+from .names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds_like, zh_names
 from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 
 FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated")

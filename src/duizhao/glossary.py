@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, replace
@@ -27,8 +28,19 @@ from .errors import ConfigError
 from .io import atomic_write
 from .lexicon import EN_STOPWORDS, ZH_STOPWORDS, Lexicon
 from .model import Alignment
-from .names import (PLACE_WORDS, EnglishText, NameIndex, TermKind, ZhName, find_name, pos_tags, proper_parts, sounds_like,
-                    word_key, zh_names)
+from .names import (
+    PLACE_WORDS,
+    EnglishText,
+    NameIndex,
+    TermKind,
+    ZhName,
+    find_name,
+    pos_tags,
+    proper_parts,
+    sounds_like,
+    word_key,
+    zh_names,
+)
 from .numbers import anchors_en, anchors_zh
 
 FORMATS = ("csv", "tbx", "jsonl")
@@ -132,8 +144,8 @@ class _Extractor:
                 if found_zh:
                     found_zh, run = self._with_place_word(found_zh, run, zh, en)
                     last = run.split()[-1].lower()
-                    kind: TermKind = "place" if PLACE_WORDS.fullmatch(last) or last in _STREET_WORDS else "person"
-                    self._count((found_zh, run), "transliteration", kind, example, seen)
+                    spelled: TermKind = "place" if PLACE_WORDS.fullmatch(last) or last in _STREET_WORDS else "person"
+                    self._count((found_zh, run), "transliteration", spelled, example, seen)
         if terms:
             self._terms(zh, en, example)
 
@@ -221,7 +233,7 @@ class _Extractor:
         if min(offsets) < 0:
             return None
         zh_start = name.span[0] + min(offsets)
-        zh_end = name.span[0] + max(o + len(w) for o, w in zip(offsets, name.lookup))
+        zh_end = name.span[0] + max(o + len(w) for o, w in zip(offsets, name.lookup, strict=False))
         # Widen over names written in several words: Matthew + Miller, Antony J. + Blinken.
         if name.kind == "person":
             while first > 0 and self._name_word(tokens[first - 1]):
@@ -299,7 +311,8 @@ class _Extractor:
 
     def _capitalised_runs(self, tokens: list[_Tok], en: str) -> list[str]:
         """English name candidates: runs of capitalised words, less the ordinary words at their edges."""
-        runs, current = [], []
+        runs: list[list[int]] = []
+        current: list[int] = []
         for i, tok in enumerate(tokens):
             joined = current and tok.start - tokens[current[-1]].end <= 1
             if tok.capitalised and (joined or not current):
@@ -343,7 +356,7 @@ class _Extractor:
         words = list(pos_tags(zh))
         zh_cands = {w for w, f in words if f in _TERM_TAGS and len(w) >= 2 and w not in ZH_STOPWORDS
                     and _HAN.search(w)}
-        for (w1, f1), (w2, f2) in zip(words, words[1:]):
+        for (w1, f1), (w2, f2) in itertools.pairwise(words):
             if f1 in _PLAIN_TAGS | {"v"} and f2 in _PLAIN_TAGS and len(w1) >= 2 and len(w2) >= 2 \
                     and _HAN.search(w1 + w2) and len(w1 + w2) <= 6:
                 zh_cands.add(w1 + w2)  # 沟通 + 渠道
@@ -370,7 +383,7 @@ class _Extractor:
     def term_pairs_found(self) -> list[Term]:
         """Recurring Chinese terms paired with recurring English n-grams that co-occur with them on nearly
         every link, confirmed by the dictionary; a one-word English side must be no everyday word."""
-        best: dict[str, tuple[float, int, str]] = {}
+        best: dict[str, tuple[float, float, int, str]] = {}
         for (z, e), together in self.term_pairs.items():
             if together < 2 or (" " not in e and self.index.is_common_english(e)):
                 continue  # importance ↔ 重要性 is vocabulary, not terminology
@@ -475,9 +488,9 @@ def extract(alignments: Iterable[Alignment], terms: bool = True, max_links: int 
     names = extractor.names_found()
     names = _merge_variants(names)
     named = {t.zh for t in names} | {t.en.lower() for t in names}
-    terms = [t for t in extractor.term_pairs_found() if t.zh not in named and t.en.lower() not in named]
+    recurring = [t for t in extractor.term_pairs_found() if t.zh not in named and t.en.lower() not in named]
     order = {"person": 0, "place": 1, "org": 2, "term": 3}
-    return sorted(names + terms, key=lambda t: (order[t.kind], -t.count, t.zh, t.en))
+    return sorted(names + recurring, key=lambda t: (order[t.kind], -t.count, t.zh, t.en))
 
 
 def _merge_variants(terms: list[Term]) -> list[Term]:
@@ -494,7 +507,7 @@ def _merge_variants(terms: list[Term]) -> list[Term]:
                     by_zh[other][target] = replace(by_zh[other][target], count=by_zh[other][target].count + fragment.count)
                 break
     out = []
-    for zh, group in by_zh.items():
+    for group in by_zh.values():
         group.sort(key=lambda t: (-t.count, -len(t.en)))
         total = sum(t.count for t in group)
         out.append(replace(group[0], count=total) if len(group) == 1 else group[0])

@@ -8,7 +8,7 @@ import pickle
 import stat
 import tempfile
 from pathlib import Path
-from typing import IO, Callable, Iterator, TypeVar
+from typing import IO, Any, Callable, Iterator, TypeVar
 
 from .errors import OutputError
 
@@ -23,7 +23,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     regular file or a folder (/dev/null, a named pipe) is written to directly: renaming over a device would
     replace the device. A path that cannot be written (a read-only folder, a full disk) is an OutputError.
     """
-    options = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+    options: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
     try:
         kind = os.stat(path).st_mode  # follows links: /dev/stdout → /proc/self/fd/1 → a pipe
     except OSError:

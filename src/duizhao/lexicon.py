@@ -129,7 +129,8 @@ class Lexicon:
         stems they matched (each in reading order)."""
         en_tokens = self.tokens_en(en_text)
         en_set = set(en_tokens)
-        matched_zh, hit = [], set()
+        matched_zh: list[str] = []
+        hit: set[str] = set()
         for word in self.tokens_zh(zh_text):
             found = self.entries.get(word, frozenset()) & en_set
             if found:
@@ -155,7 +156,7 @@ def _build_entries() -> dict[str, frozenset[str]]:
 
     stemmer = snowballstemmer.stemmer("english")
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def stem(word: str) -> str:
         return stemmer.stemWord(word.lower())
 

@@ -24,7 +24,7 @@ TermKind = Literal["person", "place", "org", "term"]
 _HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
-_NAME_TAGS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
+_NAME_TAGS: dict[str, TermKind] = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
 _INDEX_FORMAT = 7  # bump when NameIndex's contents change, so cached copies are rebuilt
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
 
@@ -333,7 +333,7 @@ def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: di
     if strict and len(parts) > 1:
         parts = ["".join(parts)] + parts  # a whole name first: 王毅 → "wangyi"
     for part in parts:
-        candidates = {w.lower(): (word_key(w),) for w in english.capitalised}
+        candidates: dict[str, tuple[str, ...]] = {w.lower(): (word_key(w),) for w in english.capitalised}
         candidates.update(english.joined)
         best = max(candidates, key=lambda w: sounds_like(part, w), default="")
         if best and sounds_like(part, best) >= threshold:

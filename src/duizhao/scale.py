@@ -221,14 +221,14 @@ def collect_inputs(inputs: Sequence[str | os.PathLike], exclude: str | os.PathLi
     failures: list[dict] = []
     seen: set[str] = set()
     duplicates = 0
-    for path, path_en in found:
+    for name, path_en in found:
         try:
-            doc_id = document_id(path, path_en)
+            doc_id = document_id(name, path_en)
         except OSError as err:
             failures.append({
-                "path": printable_path(path) if path_en is None else f"{printable_path(path)} + {printable_path(path_en)}",
+                "path": printable_path(name) if path_en is None else f"{printable_path(name)} + {printable_path(path_en)}",
                 "doc_id": "",
-                "error": "InputError", "reason": f"cannot read {printable_path(err.filename or path)}: {err.strerror}",
+                "error": "InputError", "reason": f"cannot read {printable_path(err.filename or name)}: {err.strerror}",
             })
             continue
         if doc_id in seen:
@@ -237,7 +237,7 @@ def collect_inputs(inputs: Sequence[str | os.PathLike], exclude: str | os.PathLi
         seen.add(doc_id)
         tasks.append(Task(
             # source: the name shown in rows and errors; path: the one to open (maybe not UTF-8).
-            doc_id=doc_id, source=printable_path(path), path=str(Path(path).resolve()),
+            doc_id=doc_id, source=printable_path(name), path=str(Path(name).resolve()),
             source_en=printable_path(path_en) if path_en else "", path_en=str(Path(path_en).resolve()) if path_en else "",
         ))
     return Inputs(tasks, failures, duplicates)
@@ -338,7 +338,7 @@ def process_one(task: Task, options: BatchOptions, encoder: Any = None) -> DocRe
                          reason=f"took longer than {options.timeout:g} s: rerun with a larger --timeout")
     except DuizhaoError as err:
         return DocResult(error=type(err).__name__, reason=_one_line(str(err)))
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         # A bug or a resource limit in one document must not stop a run of millions; keep it visible.
         return DocResult(error=type(err).__name__,
                          reason=_one_line(f"unexpected {type(err).__name__}: {err}; please report it with this document"))
@@ -586,7 +586,7 @@ def _start_local_worker(options: BatchOptions) -> None:
     except DuizhaoError as err:
         # Raised from the first task instead: a failing initializer only says "pool broken".
         _LOCAL_START_ERROR = err
-    except Exception as err:  # noqa: BLE001 - a bug in loading must name itself, not look like a crash
+    except Exception as err:
         _LOCAL_START_ERROR = DuizhaoError(f"the batch worker could not start ({type(err).__name__}: {err}): "
                                           "please report it")
 
@@ -641,7 +641,7 @@ def _run_ray(tasks: list[Task], options: BatchOptions, workers: int | None, addr
         _check_reachable(address)
     if started_here:
         # A local instance gets as many CPUs as workers and no dashboard; a cluster is used as it is.
-        local = {"include_dashboard": False, "log_to_driver": False, "num_cpus": workers} if address is None else {}
+        local: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "num_cpus": workers} if address is None else {}
         try:
             ray.init(address=address, logging_level=logging.WARNING, **local)
         except ConnectionError as err:
@@ -656,7 +656,7 @@ def _run_ray(tasks: list[Task], options: BatchOptions, workers: int | None, addr
         blocks = min(len(tasks), max(4 * size, math.ceil(len(tasks) / 50)))
         dataset = ray.data.from_items([asdict(task) for task in tasks], override_num_blocks=blocks)
         records = dataset.map(
-            RayDocumentWorker,
+            RayDocumentWorker,  # type: ignore[arg-type]  # a callable class: Ray makes it an actor pool
             fn_constructor_kwargs={"options": options},
             compute=ray.data.ActorPoolStrategy(size=size),
             num_cpus=1,
@@ -747,8 +747,8 @@ def run_batch(
         started = time.perf_counter()
         if engine == "local":
             # No idle workers: each one loads the dictionary and the encoder before its first document.
-            summary.workers = workers = max(1, min(workers, len(todo)))
-            records = _run_local(todo, options, workers)
+            summary.workers = pool = max(1, min(workers or 1, len(todo)))
+            records = _run_local(todo, options, pool)
         else:
             records = _run_ray(todo, options, workers, address, summary)
         with _progress_bar(len(todo), progress) as advance:

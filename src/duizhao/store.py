@@ -20,7 +20,7 @@ import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -207,7 +207,7 @@ def cjk_bigrams(key: str) -> str:
     return " ".join(tokens)
 
 
-def _index_sentences(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+def _index_sentences(db: sqlite3.Connection, rows: Iterable[tuple[int, Lang, str]]) -> None:
     """Add (sentence id, lang, text) rows to the search tables."""
     for sid, lang, text in rows:
         key = search_key(text, lang)
@@ -328,8 +328,18 @@ def concordance_table(result: Concordance):
 _Change = tuple[int, int, list[dict], bool]
 
 
+LANGS: tuple[Lang, Lang] = ("zh", "en")
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    if cursor.lastrowid is None:
+        raise StoreError("SQLite gave no id for a new row (a bug, not user error)")
+    return cursor.lastrowid
+
+
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _link_row(bead: Bead, reviewed: bool) -> dict:
@@ -457,23 +467,23 @@ class Store:
             known = self.find(content_hash)
             if known is not None:
                 return known, False
-            doc_id = self._db.execute(
+            doc_id = _row_id(self._db.execute(
                 """INSERT INTO documents (content_hash, title_zh, title_en, date, source_url, site, source_path,
                                           metadata, settings, added_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (content_hash, meta.title_zh, meta.title_en, meta.date, meta.source_url, meta.site, meta.path,
                  json.dumps(meta.as_dict(), ensure_ascii=False),
                  json.dumps(alignment.settings, ensure_ascii=False), _now()),
-            ).lastrowid
+            ))
             if pause:
                 print("store: document row written", file=sys.stderr, flush=True)
                 time.sleep(pause)
-            for lang in ("zh", "en"):
+            for lang in LANGS:
                 for idx, sentence in enumerate(alignment.document.side(lang)):
-                    sid = self._db.execute(
+                    sid = _row_id(self._db.execute(
                         "INSERT INTO sentences (doc, lang, idx, paragraph, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
                         (doc_id, lang, idx, sentence.paragraph, sentence.kind, sentence.text),
-                    ).lastrowid
+                    ))
                     _index_sentences(self._db, [(sid, lang, sentence.text)])
             if pause:
                 time.sleep(pause)
@@ -637,10 +647,10 @@ class Store:
                 z, e = min(n_zh, 1), min(n_en, 1)
                 if (z, e) == (n_zh, n_en):  # one sentence a side at most: separate the two sides
                     e = 0
-            elif z is None or e is None:
-                given, other = ("zh", "en") if e is None else ("en", "zh")
-                cut = self._matching_cut(doc_id, link, given, z if e is None else e, other)
-                z, e = (z, cut) if e is None else (cut, e)
+            elif e is None and z is not None:
+                e = self._matching_cut(doc_id, link, "zh", z, "en")
+            elif z is None and e is not None:
+                z = self._matching_cut(doc_id, link, "en", e, "zh")
             if (z, e) in ((0, 0), (n_zh, n_en)):
                 raise EditError(f"link {position} cannot be split there: one part would be empty")
             parts = [
@@ -846,12 +856,22 @@ def guess_lang(term: str) -> Lang:
     return "zh" if _HAN_CHAR.search(term) else "en"
 
 
+def parse_lang(value: str | None) -> Lang | None:
+    """A language named by a user (a --lang option, a query parameter): zh, en, or None for "guess"."""
+    if value is None:
+        return None
+    if value == "zh":
+        return "zh"
+    if value == "en":
+        return "en"
+    raise ConfigError(f"unknown language {value!r}: use zh or en")
+
+
 def concordance(store: Store, term: str, lang: Lang | None = None, limit: int = 20) -> Concordance:
     """Links containing `term`, each with the term and its likely rendering marked."""
     if not term.strip():
         raise ConfigError("the search term is empty: give a word or phrase")
-    if lang is not None and lang not in ("zh", "en"):
-        raise ConfigError(f"unknown language {lang!r}: use zh or en")
+    lang = parse_lang(lang)
     if limit < 1:
         raise ConfigError(f"--limit must be at least 1, got {limit}")
     lang = lang or guess_lang(term)

@@ -96,7 +96,7 @@ def output_stem(alignment: Alignment) -> str:
     return stem or "aligned"
 
 
-def write(alignment: Alignment, fmt_names: list[str], output: Path | None, *,
+def write(alignment: Alignment, fmt_names: list[str], output: str | os.PathLike | None, *,
           protect: Iterable[str | os.PathLike] = ()) -> list[Path]:
     """Write `alignment` in each format; return the files written. No file is written over one of the
     `protect` paths (the inputs): an OutputError instead, before anything is written.
@@ -111,13 +111,13 @@ def write(alignment: Alignment, fmt_names: list[str], output: Path | None, *,
     if output is None:
         output = Path(".") if len(chosen) > 1 else Path(f"{output_stem(alignment)}.{chosen[0].extension}")
     as_folder = str(output).endswith(("/", os.sep))
-    output = Path(output)
-    if len(chosen) == 1 and not output.is_dir() and not as_folder:
-        return _write_all(alignment, [(chosen[0], output)], protect)
-    if output.exists() and not output.is_dir():
-        raise FormatError(f"{output} is a file; several formats need a folder: give --output FOLDER")
+    target = Path(output)
+    if len(chosen) == 1 and not target.is_dir() and not as_folder:
+        return _write_all(alignment, [(chosen[0], target)], protect)
+    if target.exists() and not target.is_dir():
+        raise FormatError(f"{target} is a file; several formats need a folder: give --output FOLDER")
     stem = output_stem(alignment)
-    return _write_all(alignment, [(fmt, output / f"{stem}.{fmt.extension}") for fmt in chosen], protect)
+    return _write_all(alignment, [(fmt, target / f"{stem}.{fmt.extension}") for fmt in chosen], protect)
 
 
 def check_target(target: Path, protect: Iterable[str | os.PathLike]) -> None:
@@ -152,7 +152,7 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]],
     try:
         staged: list[Path] = []
         for fmt, path in targets:
-            staged.extend(_surrogates_refused(fmt, lambda: fmt.write(alignment, staging / path.name)))
+            staged.extend(_surrogates_refused(fmt, lambda: fmt.write(alignment, staging / path.name)))  # noqa: B023 (called at once)
         for path in staged:  # every name checked before any file is replaced
             check_target(folder / path.name, protect)
         written = []
@@ -299,7 +299,7 @@ def alignment_from_records(records: list[dict], meta: Metadata, settings: dict, 
                     pieces = [joined] + [""] * (len(ids) - 1) if ids else []
                 else:
                     pieces = split_at_offsets(joined, [int(o) for o in offsets], separator)
-                side.update(zip(ids, pieces))
+                side.update(zip(ids, pieces, strict=False))
             details = record.get("flag_details") or [{"type": t, "message": ""} for t in record.get("flags", [])]
             flags = [Flag(d["type"], d.get("message", ""), d.get("evidence", "")) for d in details]
             beads.append(Bead(zh_ids, en_ids, float(record["score"]), flags))

@@ -137,7 +137,8 @@ def _parse(path: Path):
 
 def _read_sentences(path: Path) -> tuple[list[Sentence], dict[str, int]]:
     """The sentences of one InterText document, and each `P:S` id's 0-based position."""
-    sentences, positions = [], {}
+    sentences: list[Sentence] = []
+    positions: dict[str, int] = {}
     for paragraph, p in enumerate(_parse(path).getroot().iter("p")):
         for s in p.iter("s"):
             positions[s.get("id")] = len(sentences)

@@ -10,8 +10,7 @@ from pathlib import Path
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment
-from . import (Format, alignment_from_records, link_record, metadata_from, provenance, require_file,
-               settings_of)
+from . import Format, alignment_from_records, link_record, metadata_from, provenance, require_file, settings_of
 
 DOC_KEY = b"duizhao.doc"
 SETTINGS_KEY = b"duizhao.settings"

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
 from .. import __version__
 from ..errors import FormatError
 from ..io import atomic_write

@@ -98,11 +98,11 @@ def _decode(data: bytes) -> tuple[str, str]:
             # Guessing a legacy encoding here would turn every Chinese character into mojibake.
             raise InputError(f"the input is UTF-8 except for an invalid byte at offset {err.start}: "
                              "repair that byte or save the file again as UTF-8") from err
-    codec = _best_legacy_codec(data)
-    if codec is None:
+    legacy = _best_legacy_codec(data)
+    if legacy is None:
         raise InputError("the input is not UTF-8, UTF-16, GB18030/GBK or Big5 text: "
                          "save it as UTF-8 and try again")
-    return _strict(data, codec), codec
+    return _strict(data, legacy), legacy
 
 
 def _strict(data: bytes, codec: str) -> str:
@@ -117,7 +117,7 @@ def _bomless_utf16(data: bytes) -> str | None:
     """UTF-16 without a BOM shows NULs in the high byte of ASCII characters: all at odd offsets (LE) or
     all at even ones (BE). Binary data has NULs scattered over both."""
     sample = data[:_SAMPLE_BYTES]
-    if len(sample) < 4 or len(sample) % 2 and len(data) <= _SAMPLE_BYTES:
+    if len(sample) < 4 or (len(sample) % 2 and len(data) <= _SAMPLE_BYTES):
         return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)

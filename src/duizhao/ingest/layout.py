@@ -350,7 +350,7 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
     short = [is_short(block) for block in blocks]
     previous: list[Script | None] = []
     last: Script | None = None
-    for block, block_is_short in zip(blocks, short):
+    for block, block_is_short in zip(blocks, short, strict=True):
         previous.append(last)
         if not block_is_short:
             last = block.script
@@ -358,7 +358,7 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
         if short[i]:
-            if previous[i] is not None and previous[i] == following != block.script:
+            if following is not None and previous[i] == following != block.script:
                 block.script = following
         else:
             following = block.script

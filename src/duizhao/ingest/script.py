@@ -51,6 +51,6 @@ def zh_script(text: str) -> Literal["Hans", "Hant"]:
     han = "".join(_HAN.findall(text[: _SCRIPT_SAMPLE * 2]))[:_SCRIPT_SAMPLE]
     if not han:
         return "Hans"
-    to_simplified = sum(a != b for a, b in zip(han, _converter("t2s").convert(han)))
-    to_traditional = sum(a != b for a, b in zip(han, _converter("s2t").convert(han)))
+    to_simplified = sum(a != b for a, b in zip(han, _converter("t2s").convert(han), strict=False))
+    to_traditional = sum(a != b for a, b in zip(han, _converter("s2t").convert(han), strict=False))
     return "Hant" if to_simplified > to_traditional else "Hans"

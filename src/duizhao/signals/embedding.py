@@ -91,7 +91,7 @@ class EmbeddingSignal(Signal):
         total = len(zh_texts) + len(en_texts)
         zh = encode_with_progress(context.encoder, zh_texts, context.progress, 0, total)
         en = encode_with_progress(context.encoder, en_texts, context.progress, len(zh_texts), total)
-        if context.band_lo is not None:
+        if context.band_lo is not None and context.band_hi is not None:
             lo, hi = context.band_lo, context.band_hi
         else:
             lo = np.zeros(len(zh) + 1, dtype=np.int64)

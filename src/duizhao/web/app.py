@@ -34,7 +34,7 @@ from starlette.templating import Jinja2Templates
 from .. import __version__, formats
 from ..errors import ConfigError, DuizhaoError
 from ..pipeline import add_bytes
-from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, mark
+from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, mark, parse_lang
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
@@ -191,7 +191,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         term = request.query_params.get("q", "").strip()
         lang = request.query_params.get("lang") or None
         limit = _int(request.query_params.get("limit", "50"), "limit")
-        result = await with_store(lambda store: store.search(term, lang, limit)) if term else None
+        result = await with_store(lambda store: store.search(term, parse_lang(lang), limit)) if term else None
         return page(request, "search.html", term=term, lang=lang or "", result=result)
 
     # --- actions ---
