@@ -69,6 +69,7 @@ def test_chrome_is_metadata_not_bitext(page_jsonl):
         assert line not in bitext
 
 
+@pytest.mark.slow
 def test_demo_formats_written_to_a_folder(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--format", "tsv,jsonl,tmx,moses,vecalign,intertext",
                    "--output", str(tmp_path / "out"))
@@ -86,6 +87,7 @@ def test_demo_formats_written_to_a_folder(tmp_path):
     assert len(moses_zh) == len(moses_en) == len(EXPECTED) - 1  # the 1-0 headline has no pair
 
 
+@pytest.mark.slow
 def test_table_shows_both_sides_and_metadata():
     done = duizhao("align", str(EXAMPLE), "--format", "table")
     assert done.returncode == 0, done.stderr.decode()
@@ -95,6 +97,7 @@ def test_table_shows_both_sides_and_metadata():
     assert "28 links" in done.stderr.decode()
 
 
+@pytest.mark.slow
 def test_stdin_and_piped_output_are_jsonl():
     done = duizhao("align", "-", stdin=EXAMPLE.read_bytes())
     assert done.returncode == 0, done.stderr.decode()
@@ -102,6 +105,7 @@ def test_stdin_and_piped_output_are_jsonl():
     assert len(rows) == len(EXPECTED)
 
 
+@pytest.mark.slow
 def test_pair_of_files_gives_the_same_links(tmp_path):
     zh = tmp_path / "zh.txt"
     en = tmp_path / "en.txt"
@@ -149,6 +153,7 @@ def test_unknown_format_lists_the_valid_ones():
     assert not Path("/tmp/never-written.docx").exists()
 
 
+@pytest.mark.slow
 def test_a_weight_file_reaches_the_aligner_and_the_output(tmp_path):
     # Leaving a sentence unlinked rewarded far beyond what any link can score: every link has an empty side.
     table = tmp_path / "weights.json"
@@ -176,6 +181,7 @@ def test_a_misspelt_weight_is_one_line_exit_2_and_no_output(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_output(tmp_path):
     # "中文.txt" in GBK, as a zip made on Windows unpacks it: Python sees lone surrogates.
     name = os.fsdecode(b"\xd6\xd0\xce\xc4.txt")
@@ -203,6 +209,7 @@ def test_a_format_of_several_files_to_stdout_is_refused_before_aligning(name):
                                             "output: give --output FOLDER")
 
 
+@pytest.mark.slow
 def test_the_output_extension_picks_the_format_when_none_is_given(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--fast", "--output", str(tmp_path / "links.tmx"))
     assert done.returncode == 0, done.stderr.decode()
@@ -211,12 +218,14 @@ def test_the_output_extension_picks_the_format_when_none_is_given(tmp_path):
     assert done.returncode == 0 and json.loads((tmp_path / "links.txt").read_text(encoding="utf-8").splitlines()[0])
 
 
+@pytest.mark.slow
 def test_an_output_ending_in_a_slash_is_a_new_folder(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", f"{tmp_path / 'new'}/")
     assert done.returncode == 0, done.stderr.decode()
     assert (tmp_path / "new" / "readout.tsv").is_file()
 
 
+@pytest.mark.slow
 def test_dash_as_output_is_standard_output(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--fast", "--format", "vecalign", "--output", "-", cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.decode().startswith("[0]:[]:")
@@ -235,6 +244,7 @@ def test_table_and_format_mistakes_are_refused_before_aligning(tmp_path, args, m
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_output_to_a_pipe_writes_to_it_and_an_unwritable_place_is_one_line(tmp_path, fifo):
     import stat
 

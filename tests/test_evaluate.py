@@ -143,6 +143,7 @@ _ids = st.lists(st.integers(0, 11), min_size=0, max_size=3, unique=True).map(lam
 _alignment = st.lists(st.tuples(_ids, _ids), max_size=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_alignment, _alignment), min_size=1, max_size=3))
 def test_same_numbers_as_vecalign_scorer(documents):

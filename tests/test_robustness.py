@@ -277,6 +277,7 @@ def test_example_in_other_encodings_aligns_the_same(tmp_path: Path, original: Al
     assert alignment.pairs() == original.pairs()
 
 
+@pytest.mark.slow
 def test_example_in_big5_traditional_aligns_the_same(tmp_path: Path, original: Alignment,
                                                       traditional_text: str) -> None:
     path = tmp_path / "readout.big5.txt"
@@ -290,6 +291,7 @@ def test_example_in_big5_traditional_aligns_the_same(tmp_path: Path, original: A
     assert [en for _, en in alignment.pairs()] == [en for _, en in original.pairs()]
 
 
+@pytest.mark.slow
 def test_traditional_aligns_like_simplified_with_the_encoder(tmp_path: Path, traditional_text: str) -> None:
     from duizhao.pipeline import process
 

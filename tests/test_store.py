@@ -140,6 +140,7 @@ print("committed", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_an_add_killed_midway_leaves_nothing_behind(tmp_path):
     db = tmp_path / "killed.db"
     script = ADD_SCRIPT.format(tests=str(Path(__file__).parent), db=str(db))

@@ -26,6 +26,8 @@ from typing import Iterable
 
 import regex
 
+from .chinese import HAN as _HAN
+from .chinese import quiet_jieba
 from .errors import ConfigError
 from .glossary import Term, extract
 from .model import Alignment, Flag, Lang
@@ -34,7 +36,6 @@ from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 
 FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated")
 
-_HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"\p{Latin}")
 _LATIN_WORD = regex.compile(r"\p{Latin}{2,}")
 _EN_NAME = regex.compile(r"(?<![\p{Latin}'’])\p{Lu}\p{Ll}{2,}(?:['’]s)?(?![\p{Latin}])")
@@ -234,9 +235,7 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
         candidates.append(word)
     if not candidates:
         return []
-    import jieba
-
-    jieba.setLogLevel(60)
+    jieba = quiet_jieba()
     names = [n.text for n in zh_names(zh, index)]
     zh_words = set(jieba.lcut(zh)) | set(names)
     for name in list(zh_words):

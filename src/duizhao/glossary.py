@@ -24,6 +24,8 @@ from xml.sax.saxutils import escape
 import regex
 
 from . import __version__
+from .chinese import HAN as _HAN
+from .chinese import quiet_jieba
 from .errors import ConfigError
 from .io import atomic_write
 from .lexicon import EN_STOPWORDS, ZH_STOPWORDS, Lexicon
@@ -44,7 +46,6 @@ from .names import (
 from .numbers import anchors_en, anchors_zh
 
 FORMATS = ("csv", "tbx", "jsonl")
-_HAN = regex.compile(r"\p{Han}")
 
 
 @dataclass(frozen=True)
@@ -298,9 +299,7 @@ class _Extractor:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one extractor per call
     def _zh_tokens(self, zh: str) -> list[tuple[str, int, int]]:
-        import jieba
-
-        jieba.setLogLevel(60)
+        jieba = quiet_jieba()
         return list(jieba.tokenize(zh))
 
     def _translates(self, zh_word: str, token: _Tok) -> bool:

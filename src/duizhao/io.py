@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import pickle
 import stat
@@ -74,6 +75,24 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+_ID_CHUNK = 1 << 20  # files are hashed in 1 MiB pieces: a 100 MB file is never held in memory
+
+
+def content_id(data: bytes) -> str:
+    """A document's identity: the SHA-256 of its bytes, in hex. `duizhao add` (the store) and `duizhao batch`
+    (its shards) name a document by it, so the same file has the same id in both."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_content_id(path: str | os.PathLike) -> str:
+    """`content_id` of a file's bytes, read in pieces."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_ID_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def cache_folder() -> Path:

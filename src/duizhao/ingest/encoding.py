@@ -14,6 +14,7 @@ from pathlib import Path
 
 import regex
 
+from ..chinese import HAN as _HAN
 from ..errors import InputError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # 50 MB: a bilingual page or a book pair is far smaller
@@ -32,7 +33,6 @@ _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
 
 # C0/C1 controls other than tab, newline, carriage return and form feed never occur in text.
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
-_HAN = regex.compile(r"\p{Han}")
 _NOT_TEXT = regex.compile(r"[\p{Co}\p{Cn}\p{Cc}\ufffd--[\t\n\r\f]]", regex.V1)
 
 

@@ -15,12 +15,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import regex
-
+from ..chinese import HAN as _HAN
 from ..errors import FormatError, InputError
 from ..model import Bead, Metadata, Paragraph, Source
-
-_HAN = regex.compile(r"\p{Han}")
 
 
 @dataclass
