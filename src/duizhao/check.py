@@ -56,6 +56,11 @@ class CheckConfig:
     learn_names_max: int = 3000  # ... and the most links it is learnt from (spread over a longer document)
 
 
+def check_settings(config: CheckConfig, source: Lang | None = None) -> dict:
+    """The checks' part of the reproducibility signature (`Alignment.settings["checks"]`)."""
+    return {**config.__dict__, "source_lang": source}
+
+
 def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[Term] | None = None,
           config: CheckConfig | None = None) -> Alignment:
     """Return `alignment` with each link's flags recomputed (flags of other types are kept).
@@ -91,7 +96,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
             flags += _name_flags(zh, en, index, known, people, config)
             flags += length_model.flags(zh, en, source, config)
         beads.append(replace(bead, flags=flags))
-    settings = {**alignment.settings, "checks": {**config.__dict__, "source_lang": source}}
+    settings = {**alignment.settings, "checks": check_settings(config, source)}
     return Alignment(document=alignment.document, beads=beads, settings=settings)
 
 

@@ -41,9 +41,8 @@ from .errors import ConfigError, DuizhaoError, FormatError, InputError
 from .formats import link_record
 from .formats.jsonl import json_line
 from .formats.parquet import shard_schema
-from .ingest import load_text
 from .io import atomic_write, file_content_id, printable_path
-from .pipeline import process, process_pair, process_source
+from .pipeline import Aligner
 
 Engine = Literal["local", "ray"]
 OutputFormat = Literal["parquet", "jsonl"]
@@ -100,7 +99,7 @@ class BatchOptions:
             **({"weights": dict(self.weights)} if self.weights else {}),
         }
 
-    def align_config(self):
+    def align_config(self) -> AlignConfig:
         weights = dict(self.weights) if self.weights else None
         return AlignConfig(fast=True, weights=weights) if self.fast else AlignConfig(encoder=self.encoder, weights=weights)
 
@@ -322,11 +321,12 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         timer.cancel()
 
 
-def process_one(task: Task, options: BatchOptions, encoder: Any = None) -> DocResult:
+def process_one(task: Task, options: BatchOptions, aligner: Aligner | None = None) -> DocResult:
     """Align one document into rows, or say why it cannot be aligned. Never raises for a bad document."""
+    aligner = aligner or Aligner(options.align_config())
     try:
         with _deadline(options.timeout):
-            alignment = _align(task, options, encoder)
+            alignment = aligner.pair(task.path, task.path_en) if task.is_pair else aligner.file(task.path)
     except _Deadline:
         return DocResult(error=TIMEOUT_ERROR,
                          reason=f"took longer than {options.timeout:g} s: rerun with a larger --timeout")
@@ -350,13 +350,6 @@ def process_one(task: Task, options: BatchOptions, encoder: Any = None) -> DocRe
     document = alignment.document
     return DocResult(rows=rows, sentences=len(document.zh) + len(document.en), dropped=dropped,
                      settings=dict(alignment.settings))
-
-
-def _align(task: Task, options: BatchOptions, encoder: Any):
-    config = options.align_config()
-    if task.is_pair:
-        return process_pair(task.path, task.path_en, config=config, encoder=encoder)
-    return process(task.path, config=config, encoder=encoder)
 
 
 def _one_line(text: str) -> str:
@@ -409,9 +402,9 @@ class DocumentWorker:
         # The encoder's library reads OMP_NUM_THREADS when it loads; threadpoolctl caps what is loaded.
         os.environ["OMP_NUM_THREADS"] = str(options.threads)
         self.options = options
-        self.encoder = None
-        if not options.fast:
-            self.encoder = get_encoder(options.encoder)
+        # The encoder is loaded here, once per worker, and recorded by its full name in every shard.
+        self.aligner = Aligner(options.align_config(),
+                               encoder=None if options.fast else get_encoder(options.encoder))
         self._warm_up()
         self._thread_limit = threadpool_limits(limits=options.threads)
 
@@ -420,13 +413,11 @@ class DocumentWorker:
 
         Otherwise the first document of every worker pays seconds of loading against its --timeout.
         """
-        config = self.options.align_config()
-        source = load_text("双方讨论了合作。\n\nThe two sides discussed cooperation.\n", name="warm-up")
-        process_source(source, config=config, encoder=self.encoder)
+        self.aligner.text("双方讨论了合作。", "The two sides discussed cooperation.")
 
     def __call__(self, task: Task) -> dict:
         started = time.perf_counter()
-        result = process_one(task, self.options, self.encoder)
+        result = process_one(task, self.options, self.aligner)
         output_dir = Path(self.options.output_dir)
         record = {
             "doc_id": task.doc_id, "path": task.source, "path_en": task.source_en,

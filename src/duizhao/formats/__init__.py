@@ -242,15 +242,6 @@ def escape_non_xml(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def sentence_offsets(texts: list[str], separator: str) -> list[int]:
-    """Where each sentence starts, in code points, inside `separator.join(texts)`."""
-    offsets, position = [], 0
-    for text in texts:
-        offsets.append(position)
-        position += len(text) + len(separator)
-    return offsets
-
-
 def split_at_offsets(joined: str, offsets: list[int], separator: str) -> list[str]:
     """The inverse of `sentence_offsets`: the sentences back from the joined text."""
     pieces = []
@@ -261,21 +252,8 @@ def split_at_offsets(joined: str, offsets: list[int], separator: str) -> list[st
 
 
 def link_record(alignment: Alignment, bead: Bead) -> dict:
-    """One link as a flat record: the JSONL line and the Parquet row."""
-    doc = alignment.document
-    return {
-        "zh": alignment.zh_text(bead),
-        "en": alignment.en_text(bead),
-        "zh_ids": list(bead.zh),
-        "en_ids": list(bead.en),
-        "score": float(bead.score),
-        "type": bead.type,
-        "flags": [flag.type for flag in bead.flags],
-        "flag_details": [flag.as_dict() for flag in bead.flags],
-        # Where each sentence starts inside "zh"/"en" (code points), so a reader can split a 2-1 link again.
-        "zh_offsets": sentence_offsets([doc.zh[i].text for i in bead.zh], ""),
-        "en_offsets": sentence_offsets([doc.en[i].text for i in bead.en], " "),
-    }
+    """One link as a flat record: the JSONL line and the Parquet row (`Alignment.record`)."""
+    return alignment.record(bead)
 
 
 def alignment_from_records(records: list[dict], meta: Metadata, settings: dict, where: str) -> Alignment:

@@ -33,7 +33,7 @@ from starlette.templating import Jinja2Templates
 
 from .. import __version__, formats
 from ..errors import ConfigError, DuizhaoError
-from ..pipeline import add_bytes
+from ..pipeline import Aligner, add_bytes
 from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, mark, parse_lang
 
 HERE = Path(__file__).parent
@@ -157,6 +157,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     environment.filters["safe_url"] = _safe_url
     environment.globals["version"] = __version__
     templates = Jinja2Templates(env=environment)
+    aligner = Aligner()  # the encoder loads with the first upload, once
 
     async def with_store(work: Callable[[Store], Any]) -> Any:
         """Run `work` on a fresh connection in a worker thread (SQLite calls block)."""
@@ -223,7 +224,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             if len(data) > MAX_UPLOAD_BYTES:
                 raise too_big
             name = _upload_name(file.filename)
-        added = await with_store(lambda store: add_bytes(store, data, name))
+        added = await with_store(lambda store: add_bytes(store, data, name, aligner))
         return RedirectResponse(f"/doc/{added.doc_id}", status_code=303)
 
     async def edit(request: Request) -> Response:
