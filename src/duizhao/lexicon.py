@@ -73,8 +73,6 @@ class Lexicon:
                     cls._instance = cls(_load_entries())
         return cls._instance
 
-    load = get  # the name ARCHITECTURE.md uses
-
     # --- keys -------------------------------------------------------------------------------------
     def zh_key(self, text: str) -> str:
         """Comparison key of Chinese text: NFKC, then Traditional→Simplified."""

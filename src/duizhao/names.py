@@ -299,9 +299,6 @@ class EnglishText:
                 return None
         return tuple(found)
 
-    def has_phrase(self, phrase: str) -> bool:
-        return self.phrase_words(phrase) is not None
-
 
 def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: dict[str, list[str]] | None = None,
               threshold: float = 0.72, strict: bool = False) -> Match | None:

@@ -90,7 +90,7 @@ class BatchOptions:
         """The settings that change the rows; a folder made with other settings is not resumed."""
         return {
             "duizhao": __version__,
-            "ids": "sha256",  # document ids: duizhao.io.content_id (before 0.2: blake2b-128, not resumable)
+            "ids": "sha256",  # document ids: duizhao.io.content_id (0.1.0 folders used blake2b-128: not resumed)
             "format": self.fmt,
             "fast": self.fast,
             "encoder": None if self.fast else self.encoder,

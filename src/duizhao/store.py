@@ -16,8 +16,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import sys
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,7 +36,6 @@ DEFAULT_DB = "duizhao.db"
 
 # Tests set this to a number of seconds to sleep between the inserts of one `add`, so that a process can
 # be killed in the middle of the transaction.
-PAUSE_ENV = "DUIZHAO_STORE_TEST_PAUSE"
 
 
 class StoreError(DuizhaoError):
@@ -443,7 +440,6 @@ class Store:
 
     def add(self, alignment: Alignment, content_hash: str) -> tuple[int, bool]:
         """Store an alignment; returns (document id, whether it was added). A known hash is not stored again."""
-        pause = float(os.environ.get(PAUSE_ENV) or 0)
         meta = alignment.document.meta
         for lang in ("zh", "en"):
             count = len(alignment.document.side(lang))
@@ -465,9 +461,6 @@ class Store:
                  json.dumps(meta.as_dict(), ensure_ascii=False),
                  json.dumps(alignment.settings, ensure_ascii=False), _now()),
             ))
-            if pause:
-                print("store: document row written", file=sys.stderr, flush=True)
-                time.sleep(pause)
             for lang in LANGS:
                 for idx, sentence in enumerate(alignment.document.side(lang)):
                     sid = _row_id(self._db.execute(
@@ -475,8 +468,6 @@ class Store:
                         (doc_id, lang, idx, sentence.paragraph, sentence.kind, sentence.text),
                     ))
                     _index_sentences(self._db, [(sid, lang, sentence.text)])
-            if pause:
-                time.sleep(pause)
             self._write_links(doc_id, 0, [_link_row(b, False) for b in alignment.beads])
             return doc_id, True
 
