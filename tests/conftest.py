@@ -1,6 +1,7 @@
 """Fixtures shared by several test files."""
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -13,6 +14,22 @@ ROOT = Path(__file__).resolve().parents[1]
 # git ignores .cache/, so a fresh clone starts empty and a rerun finds what the first run built.
 TEST_CACHE = ROOT / ".cache" / "tests"
 os.environ["DUIZHAO_CACHE"] = str(TEST_CACHE)
+
+# The example page (examples/readout.txt), defined once for every test that needs its text: the links checked
+# by hand in tests/data/readout_expected.json, and the page's sentences in reading order (as segmented).
+READOUT_PAGE = ROOT / "examples" / "readout.txt"
+READOUT_LINKS: list[dict[str, list[str]]] = json.loads(
+    (ROOT / "tests" / "data" / "readout_expected.json").read_text(encoding="utf-8"))["links"]
+READOUT_ZH: list[str] = [sentence for link in READOUT_LINKS for sentence in link["zh"]]
+READOUT_EN: list[str] = [sentence for link in READOUT_LINKS for sentence in link["en"]]
+# The page keeps two English sentences in one line, separated by a space and a no-break space.
+READOUT_EN_NBSP_PAIR = f"{READOUT_EN[7]} \u00a0{READOUT_EN[8]}"
+
+
+@pytest.fixture()
+def readout_links() -> list[tuple[list[str], list[str]]]:
+    """The example page's 28 links as (Chinese sentences, English sentences), checked by hand."""
+    return [(link["zh"], link["en"]) for link in READOUT_LINKS]
 
 
 @pytest.fixture()

@@ -145,12 +145,13 @@ def _write(path: Path, data: bytes) -> str:
     return str(path)
 
 
-def test_unknown_format_lists_the_valid_ones():
-    done = duizhao("align", str(EXAMPLE), "--format", "docx", "--output", "/tmp/never-written.docx")
+def test_unknown_format_lists_the_valid_ones(tmp_path):
+    target = tmp_path / "never-written.docx"
+    done = duizhao("align", str(EXAMPLE), "--format", "docx", "--output", str(target))
     err = done.stderr.decode()
     assert done.returncode == 2
     assert "docx" in err and "tmx" in err and "jsonl" in err
-    assert not Path("/tmp/never-written.docx").exists()
+    assert not target.exists()
 
 
 @pytest.mark.slow

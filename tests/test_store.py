@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import READOUT_EN, READOUT_ZH
 from duizhao.errors import ConfigError
 from duizhao.model import Alignment, Bead, Document, Flag, Metadata, Sentence
 from duizhao.store import (
@@ -28,32 +29,12 @@ from duizhao.store import (
 
 # Sentences of the example page (examples/readout.txt), aligned by hand; the second English sentence
 # has no Chinese counterpart and the last link is 2-1.
-ZH = [
-    "布林肯国务卿与中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅举行会晤",
-    "10月26日至27日,安东尼·J·布林肯国务卿在华盛顿会晤了中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅。",
-    "双方讨论了美国和中国采取具体措施阻止合成毒品及其前体化学品从全球流入美国的重要性,此种流入加剧了芬太尼危机。",
-    "国务卿指出,双方此前曾共同努力在反毒工作上取得进展,挽救了美国人的生命,双方应该再次这样做。",
-    "国务卿强调了美国对中华人民共和国采取危险和非法行为阻挠菲律宾10月22日前往南中国海第二托马斯浅滩执行补给任务的关切,"
-    "重申了我们对菲律宾盟友的承诺,并对中华人民共和国在南中国海和东中国海的行为提出了更广泛的关切。",
-    "国务卿强调了维护台湾海峡两岸和平稳定的重要性。",
-    "双方讨论了共同努力应对其他共同挑战的重要性。",
-]
-EN = [
-    "Secretary Blinken’s Meeting with People’s Republic of China Director of the Chinese Communist Party (CCP) "
-    "Central Foreign Affairs Commission and Foreign Minister Wang Yi",
-    "READOUT",
-    "Secretary of State Antony J. Blinken met with PRC Director of the CCP Central Foreign Affairs Commission "
-    "and Foreign Minister Wang Yi in Washington October 26-27.",
-    "The two sides discussed the importance of the United States and China taking concrete steps to disrupt the "
-    "global flow of synthetic drugs and their precursor chemicals into the United States that fuels the fentanyl crisis.",
-    "The Secretary noted that the two sides have worked together before to make progress on counternarcotics that "
-    "has saved American lives and should do so again.",
-    "The Secretary underscored the United States’ concerns with the PRC’s dangerous and unlawful actions obstructing "
-    "an October 22 Philippine resupply mission to Second Thomas Shoal in the South China Sea, reaffirmed our "
-    "commitments to our Philippine allies, and raised broader concerns about PRC actions in the South and East China Seas.",
-    "The Secretary emphasized the importance of maintaining peace and stability across the Taiwan Strait, "
-    "and the two sides discussed the importance of working together to address other shared challenges.",
-]
+ZH = [*(READOUT_ZH[i] for i in (1, 6, 12, 13, 24, 25)),
+      "双方讨论了共同努力应对其他共同挑战的重要性。"]  # the page's next sentence, cut short
+EN = [*(READOUT_EN[i] for i in (0, 1, 5, 11, 12, 23)),
+      # the page's next sentence, cut short and joined to the one after it: a 2-1 link
+      "The Secretary emphasized the importance of maintaining peace and stability across the Taiwan Strait,"
+      " and the two sides discussed the importance of working together to address other shared challenges."]
 BEADS = [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,)), ((3,), (4,)), ((4,), (5,)), ((5, 6), (6,))]
 
 
