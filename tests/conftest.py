@@ -1,8 +1,12 @@
 """Fixtures shared by several test files."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -51,3 +55,37 @@ def fifo(tmp_path):
         return got[0] if got else b""
 
     return path, read
+
+
+def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`duizhao ARGS` in this process (no interpreter start, models already loaded): exit status, stdout and
+    stderr as bytes, as `subprocess.run` would give them. Standard input and output are not terminals, as
+    under a pipe; the table renders 200 columns wide."""
+    from duizhao import cli
+
+    out, err = io.BytesIO(), io.BytesIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    widths = cli.stdout.width, cli.stderr.width
+    streams = (io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8"),
+               io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True),
+               io.TextIOWrapper(err, encoding="utf-8", newline="\n", write_through=True))
+    sys.stdin, sys.stdout, sys.stderr = streams
+    cli.stdout.width = cli.stderr.width = 200
+    try:
+        with contextlib.chdir(cwd or ROOT):
+            code = cli.run([*args])
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+        cli.stdout.width, cli.stderr.width = widths
+        for stream in streams:
+            stream.flush()
+            stream.detach()  # a dropped wrapper would close the buffer it wraps
+    return subprocess.CompletedProcess(["duizhao", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`python -m duizhao.cli ARGS` as a real process: for what only a process shows (a pipe, standard input,
+    the exit status of the interpreter)."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "duizhao.cli", *args],
+                          input=stdin, capture_output=True, cwd=cwd or ROOT, env=env, timeout=600)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import run_cli, run_cli_process
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "readout.txt"
@@ -20,18 +20,15 @@ SOURCE_URL = (
 )
 
 
-def duizhao(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "duizhao.cli", *args],
-        input=stdin, capture_output=True, cwd=cwd or ROOT, env=env, timeout=600,
-    )
+# Most tests run the CLI in this process (tests/conftest.py run_cli); the example page's alignment, standard
+# input and a named pipe as output go through a real `python -m duizhao.cli` process.
+duizhao = run_cli
 
 
 @pytest.fixture(scope="module")
 def page_jsonl(tmp_path_factory) -> list[dict]:
     out = tmp_path_factory.mktemp("e2e") / "readout.jsonl"
-    done = duizhao("align", str(EXAMPLE), "--format", "jsonl", "--output", str(out))
+    done = run_cli_process("align", str(EXAMPLE), "--format", "jsonl", "--output", str(out))
     assert done.returncode == 0, done.stderr.decode()
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
@@ -69,7 +66,6 @@ def test_chrome_is_metadata_not_bitext(page_jsonl):
         assert line not in bitext
 
 
-@pytest.mark.slow
 def test_demo_formats_written_to_a_folder(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--format", "tsv,jsonl,tmx,moses,vecalign,intertext",
                    "--output", str(tmp_path / "out"))
@@ -87,7 +83,6 @@ def test_demo_formats_written_to_a_folder(tmp_path):
     assert len(moses_zh) == len(moses_en) == len(EXPECTED) - 1  # the 1-0 headline has no pair
 
 
-@pytest.mark.slow
 def test_table_shows_both_sides_and_metadata():
     done = duizhao("align", str(EXAMPLE), "--format", "table")
     assert done.returncode == 0, done.stderr.decode()
@@ -99,13 +94,12 @@ def test_table_shows_both_sides_and_metadata():
 
 @pytest.mark.slow
 def test_stdin_and_piped_output_are_jsonl():
-    done = duizhao("align", "-", stdin=EXAMPLE.read_bytes())
+    done = run_cli_process("align", "-", stdin=EXAMPLE.read_bytes())
     assert done.returncode == 0, done.stderr.decode()
     rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert len(rows) == len(EXPECTED)
 
 
-@pytest.mark.slow
 def test_pair_of_files_gives_the_same_links(tmp_path):
     zh = tmp_path / "zh.txt"
     en = tmp_path / "en.txt"
@@ -154,7 +148,6 @@ def test_unknown_format_lists_the_valid_ones(tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.slow
 def test_a_weight_file_reaches_the_aligner_and_the_output(tmp_path):
     # Leaving a sentence unlinked rewarded far beyond what any link can score: every link has an empty side.
     table = tmp_path / "weights.json"
@@ -182,7 +175,6 @@ def test_a_misspelt_weight_is_one_line_exit_2_and_no_output(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_output(tmp_path):
     # "中文.txt" in GBK, as a zip made on Windows unpacks it: Python sees lone surrogates.
     name = os.fsdecode(b"\xd6\xd0\xce\xc4.txt")
@@ -210,7 +202,6 @@ def test_a_format_of_several_files_to_stdout_is_refused_before_aligning(name):
                                             "output: give --output FOLDER")
 
 
-@pytest.mark.slow
 def test_the_output_extension_picks_the_format_when_none_is_given(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--fast", "--output", str(tmp_path / "links.tmx"))
     assert done.returncode == 0, done.stderr.decode()
@@ -219,14 +210,12 @@ def test_the_output_extension_picks_the_format_when_none_is_given(tmp_path):
     assert done.returncode == 0 and json.loads((tmp_path / "links.txt").read_text(encoding="utf-8").splitlines()[0])
 
 
-@pytest.mark.slow
 def test_an_output_ending_in_a_slash_is_a_new_folder(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", f"{tmp_path / 'new'}/")
     assert done.returncode == 0, done.stderr.decode()
     assert (tmp_path / "new" / "readout.tsv").is_file()
 
 
-@pytest.mark.slow
 def test_dash_as_output_is_standard_output(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--fast", "--format", "vecalign", "--output", "-", cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.decode().startswith("[0]:[]:")
@@ -251,7 +240,7 @@ def test_output_to_a_pipe_writes_to_it_and_an_unwritable_place_is_one_line(tmp_p
 
     # A named pipe stands in for /dev/null or /dev/stdout: renaming over one would replace the device.
     pipe, read = fifo
-    done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", str(pipe))
+    done = run_cli_process("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", str(pipe))
     assert done.returncode == 0, done.stderr.decode()
     assert read().startswith(b"zh\ten\tscore") and stat.S_ISFIFO(os.stat(pipe).st_mode)
     (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")
