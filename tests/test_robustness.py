@@ -12,7 +12,7 @@ from pathlib import Path
 import opencc
 import pytest
 import regex
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from duizhao.errors import DuizhaoError
@@ -64,9 +64,18 @@ def _pipeline_or_error(text: str) -> Alignment | None:
 
     try:
         source = load_text(text, name="generated.txt")
-    except DuizhaoError:
+    except DuizhaoError as err:
+        _refused(err)
         return None
+    event("aligned")
     return align(segment(source), config=AlignConfig(fast=True))
+
+
+def _refused(err: DuizhaoError) -> None:
+    """A refusal is a one-line message that states the fix (shown by --hypothesis-show-statistics)."""
+    message = str(err)
+    event(f"refused: {type(err).__name__}")
+    assert message and "\n" not in message and ":" in message
 
 
 def assert_valid(alignment: Alignment) -> None:
@@ -156,8 +165,10 @@ def test_splitters_keep_every_character(text: str) -> None:
 def test_segment_keeps_every_character(text: str) -> None:
     try:
         source = load_text(text, name="generated.txt")
-    except DuizhaoError:
+    except DuizhaoError as err:
+        _refused(err)
         return
+    event("segmented")
     document = segment(source)
     for sentences, paragraphs in ((document.zh, source.zh), (document.en, source.en)):
         assert "".join(_squeeze(s.text) for s in sentences) == "".join(_squeeze(p.text) for p in paragraphs)
