@@ -34,9 +34,6 @@ from .names import NameIndex, transliteration
 
 DEFAULT_DB = "duizhao.db"
 
-# Tests set this to a number of seconds to sleep between the inserts of one `add`, so that a process can
-# be killed in the middle of the transaction.
-
 
 class StoreError(DuizhaoError):
     """The database file cannot be used as a duizhao corpus."""
