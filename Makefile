@@ -24,7 +24,7 @@ install-test: $(VENV)/.installed-test
 
 demo: $(VENV)/.installed
 	$(BIN)/duizhao align $(EXAMPLE) --format table
-	$(BIN)/duizhao align $(EXAMPLE) --format tsv,jsonl,tmx,moses,vecalign,intertext --output out/
+	$(BIN)/duizhao align $(EXAMPLE) --format tsv,jsonl,tmx,moses,vecalign,intertext,html,png --output out/
 	@echo "Outputs written to out/:" && ls out/
 
 # Under a minute on 2 cores: ruff and mypy at 0 findings, then the tests that need no browser, OmegaT,

@@ -70,7 +70,7 @@ def test_results_are_records_and_a_dataframe():
     assert [(r["zh_ids"], r["en_ids"], r["type"]) for r in records] == [([0], [0], "1-1"), ([1], [1, 2], "1-2")]
     assert records[1]["en_offsets"] == [0, len(PAGE_EN[1]) + 1]
     frame = alignment.to_pandas()
-    assert list(frame.columns) == ["zh", "en", "zh_ids", "en_ids", "score", "type", "flags", "flag_details",
+    assert list(frame.columns) == ["zh", "en", "translation", "zh_ids", "en_ids", "score", "type", "flags", "flag_details",
                                    "zh_offsets", "en_offsets"]
     assert frame["en"].tolist() == [PAGE_EN[0], f"{PAGE_EN[1]} {PAGE_EN[2]}"]
 

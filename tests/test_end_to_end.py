@@ -140,11 +140,11 @@ def _write(path: Path, data: bytes) -> str:
 
 
 def test_unknown_format_lists_the_valid_ones(tmp_path):
-    target = tmp_path / "never-written.docx"
-    done = duizhao("align", str(EXAMPLE), "--format", "docx", "--output", str(target))
+    target = tmp_path / "never-written.xlsx"
+    done = duizhao("align", str(EXAMPLE), "--format", "xlsx", "--output", str(target))
     err = done.stderr.decode()
     assert done.returncode == 2
-    assert "docx" in err and "tmx" in err and "jsonl" in err
+    assert "xlsx" in err and "docx" in err and "tmx" in err and "jsonl" in err
     assert not target.exists()
 
 
@@ -206,8 +206,12 @@ def test_the_output_extension_picks_the_format_when_none_is_given(tmp_path):
     done = duizhao("align", str(EXAMPLE), "--fast", "--output", str(tmp_path / "links.tmx"))
     assert done.returncode == 0, done.stderr.decode()
     assert (tmp_path / "links.tmx").read_bytes().startswith(b"<?xml")
-    done = duizhao("align", str(EXAMPLE), "--fast", "--output", str(tmp_path / "links.txt"))
-    assert done.returncode == 0 and json.loads((tmp_path / "links.txt").read_text(encoding="utf-8").splitlines()[0])
+    done = duizhao("align", str(EXAMPLE), "--fast", "--output", str(tmp_path / "links"))  # no extension: JSONL
+    assert done.returncode == 0 and json.loads((tmp_path / "links").read_text(encoding="utf-8").splitlines()[0])
+    done = duizhao("align", str(EXAMPLE), "--fast", "--output", str(tmp_path / "links.txt"))  # no format's: refused
+    assert done.returncode == 2 and done.stderr.decode().startswith(f"Error: {tmp_path / 'links.txt'}: no format "
+                                                                    "writes .txt files; name the file after one of docx,")
+    assert not (tmp_path / "links.txt").exists()
 
 
 def test_an_output_ending_in_a_slash_is_a_new_folder(tmp_path):
@@ -225,7 +229,7 @@ def test_dash_as_output_is_standard_output(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--format", "table", "--output", "t.txt"], "the table is shown on the terminal, not written to --output"),
     (["--format", "table,tsv"], "the table and a file format cannot share standard output"),
-    (["--format", "docx"], "unknown format 'docx': choose one of table, intertext, jsonl"),
+    (["--format", "xlsx"], "unknown format 'xlsx': choose one of table, docx, epub, html, intertext, jsonl"),
 ])
 def test_table_and_format_mistakes_are_refused_before_aligning(tmp_path, args, message):
     done = duizhao("align", str(EXAMPLE), "--fast", *args, cwd=tmp_path)

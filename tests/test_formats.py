@@ -63,14 +63,15 @@ def test_the_sentences_are_verbatim_from_the_example_page():
 
 
 def test_names_lists_every_format():
-    assert formats.names() == ["intertext", "jsonl", "moses", "parquet", "tmx", "tsv", "vecalign"]
+    assert formats.names() == ["docx", "epub", "html", "intertext", "jsonl", "moses", "parquet", "png", "svg", "tmx",
+                              "tsv", "vecalign"]
 
 
 def test_unknown_format_names_the_valid_ones():
     with pytest.raises(FormatError) as err:
         formats.get("xliff")
-    assert str(err.value) == ("unknown format 'xliff': choose one of intertext, jsonl, moses, parquet, tmx, "
-                              "tsv, vecalign")
+    assert str(err.value) == ("unknown format 'xliff': choose one of docx, epub, html, intertext, jsonl, moses, "
+                              "parquet, png, svg, tmx, tsv, vecalign")
 
 
 def test_get_is_case_insensitive_and_formats_declare_their_extension():
@@ -101,8 +102,10 @@ def test_one_format_into_an_existing_folder_is_named_after_the_input(tmp_path):
 def test_several_formats_write_into_a_folder_named_after_the_input(tmp_path):
     written = formats.write(readout_alignment(), formats.names(), tmp_path / "out")
     assert [p.name for p in written] == [
+        "readout.docx", "readout.epub", "readout.html",
         "readout_zh.xml", "readout_en.xml", "readout_zh.readout_en.xml", "readout.jsonl",
-        "readout.zh", "readout.en", "readout.parquet", "readout.tmx", "readout.tsv", "readout.vecalign",
+        "readout.zh", "readout.en", "readout.parquet", "readout.png", "readout.svg", "readout.tmx",
+        "readout.tsv", "readout.vecalign",
     ]
     assert all(p.parent == tmp_path / "out" for p in written)
     # only the files listed: no temporary files left behind
@@ -160,7 +163,8 @@ def test_jsonl_one_complete_record_per_link(tmp_path):
     assert lines[-1] == "" and len(lines) == 8  # 7 links, each line ends with \n
     records = [json.loads(line) for line in lines[:-1]]
     assert records[0] == {
-        "zh": ZH[0], "en": "", "zh_ids": [0], "en_ids": [], "score": 0.12, "type": "1-0",
+        "zh": ZH[0], "en": "", "translation": {"zh": ZH[0], "en": ""}, "zh_ids": [0], "en_ids": [], "score": 0.12,
+        "type": "1-0",
         "flags": [], "flag_details": [], "zh_offsets": [0], "en_offsets": [],
         "doc": {"title_zh": ZH[1], "title_en": EN[0], "date": "2023-10-27",
                 "source_url": "https://www.state.gov/secretary-blinkens-meeting-with-prc-director-wang-yi/",
@@ -546,7 +550,7 @@ def test_parquet_rows_and_schema_metadata(tmp_path):
     path = formats.get("parquet").write(readout_alignment(), tmp_path / "a.parquet")[0]
     table = pq.read_table(path)
     assert table.num_rows == 7
-    assert table.column_names == ["zh", "en", "zh_ids", "en_ids", "score", "type", "flags", "flag_details",
+    assert table.column_names == ["zh", "en", "translation", "zh_ids", "en_ids", "score", "type", "flags", "flag_details",
                                   "zh_offsets", "en_offsets"]
     rows = table.to_pylist()
     assert rows[5]["zh_ids"] == [4, 5] and rows[5]["type"] == "2-1" and rows[5]["zh"] == ZH[4] + ZH[5]
@@ -701,5 +705,5 @@ def test_a_long_input_name_gives_output_names_every_file_system_accepts(tmp_path
     alignment = readout_alignment()
     alignment.document.meta.path = "长" * 100 + ".txt"  # 300 bytes of name: over the usual 255
     written = formats.write(alignment, formats.names(), tmp_path)
-    assert len(written) == 10 and all(len(p.name.encode()) <= 255 for p in written)
+    assert len(written) == 15 and all(len(p.name.encode()) <= 255 for p in written)
     assert formats.output_stem(alignment) == "长" * 32  # 96 bytes, cut at a character boundary

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"glossary"},
     {"check"},
     {"formats", "evaluate", "store"},
-    {"pipeline"},
+    {"pipeline", "export"},
     {"scale", "web", "cli", "__main__"},
 ]
 

@@ -135,7 +135,8 @@ def test_an_edit_is_a_post_that_is_saved_at_once(client, db):
          "zh_at 5 is out of range: link 6 has 2 Chinese and 1 English sentences"),
         ("post", "/doc/1/edit", {"action": "undo"}, 400, "document 1 has no edits to undo"),
         ("post", "/doc/77/edit", {"action": "undo"}, 404, "no document 77"),
-        ("get", "/doc/1/export/docx", None, 404, "no export format &#39;docx&#39;: choose one of tmx, tsv, jsonl"),
+        ("get", "/doc/1/export/xlsx", None, 404,
+         "no export format &#39;xlsx&#39;: choose one of tmx, tsv, jsonl, html, docx, epub, png"),
         ("get", "/doc/5/export/tmx", None, 404, "no document 5"),
         ("get", "/search?q=x&lang=fr", None, 400, "unknown language &#39;fr&#39;: use zh or en"),
         ("get", "/search?q=x&limit=lots", None, 400, "limit must be a whole number"),
@@ -213,6 +214,12 @@ def test_export_writes_the_reviewed_state_in_each_format(client):
     assert tmx.headers["content-disposition"] == 'attachment; filename="readout.tmx"'
     assert len(re.findall(r"<tu[ >]", tmx.text)) == 6
     assert "fentanyl crisis" in tmx.text
+
+    page = client.get("/doc/1/export/html")  # the 对照 to read, with the merged link as one row
+    assert page.headers["content-disposition"] == 'attachment; filename="readout.html"'
+    assert len(re.findall(r'<div class="pair[ "]', page.text)) == 6
+    word = client.get("/doc/1/export/docx")
+    assert word.headers["content-type"].startswith("application/vnd.openxmlformats") and word.content[:2] == b"PK"
 
 
 def test_search_page_marks_the_term_and_its_rendering(client):

@@ -161,7 +161,7 @@ def align(
     sentences: bool = typer.Option(False, "--sentences", help="The files hold one sentence per line: do not re-split."),
     formats: list[str] | None = typer.Option(
         None, "--format", "-f", metavar="FORMAT",
-        help="Output format(s): table, tsv, jsonl, tmx, moses, vecalign, intertext, parquet (comma-separated or repeated).",
+        help="Output format(s): table, tsv, jsonl, tmx, moses, vecalign, intertext, parquet, html, docx, epub, png, svg (comma-separated or repeated).",
     ),
     # A string, not a Path: Path drops the trailing "/" that says "a folder" (-o new-folder/).
     output: str | None = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (its extension picks the format if --format is not given), or a folder for several formats."),
@@ -250,13 +250,14 @@ def _outputs(names: list[str], output: str | None) -> tuple[list[str], bool, str
         if not registry.get(chosen[0]).single_file:
             raise ConfigError(f"{chosen[0]} writes several files, which cannot go to standard output: "
                               "give --output FOLDER")
-        if chosen[0] == "parquet" and stdout.is_terminal:
-            raise ConfigError("parquet is binary and would garble the terminal: give --output FILE")
+        if chosen[0] in ("parquet", "docx", "epub", "png") and stdout.is_terminal:
+            raise ConfigError(f"{chosen[0]} is binary and would garble the terminal: give --output FILE")
     return chosen, table_wanted, output
 
 
 def _format_of(output: str | None) -> str:
-    """The format an output path's extension names (out.tmx: tmx; book.moses: book.zh and book.en), else jsonl."""
+    """The format an output path's extension names (out.tmx: tmx; book.moses: book.zh and book.en); jsonl for
+    a name without an extension or a folder. An extension no format has (pairs.csv) is refused."""
     from . import formats as registry
 
     if output is not None and not output.endswith("/") and not Path(output).is_dir():
@@ -264,6 +265,9 @@ def _format_of(output: str | None) -> str:
         for name in registry.names():
             if registry.get(name).extension == suffix:
                 return name
+        if suffix:
+            raise ConfigError(f"{output}: no format writes .{suffix} files; name the file after one of "
+                              f"{', '.join(registry.names())}, or give --format")
     return "jsonl"
 
 
@@ -323,6 +327,40 @@ def add(
                  highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(2)  # the lines above say which and why
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database."),
+    formats: list[str] | None = typer.Option(
+        None, "--format", "-f", metavar="FORMAT",
+        help="Output format(s), as for align: tsv, jsonl, tmx, moses, vecalign, intertext, parquet, html, docx, epub, png, svg (default: the --output extension).",
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="PATH", help="The file (one format), or a folder (several formats, or --per-document)."),
+    reviewed_only: bool = typer.Option(False, "--reviewed-only", help="Only links marked reviewed (or in a document marked reviewed)."),
+    min_score: float | None = typer.Option(None, "--min-score", metavar="X", help="Only links scoring X or more (0–1)."),
+    doc: list[int] | None = typer.Option(None, "--doc", metavar="ID", help="Only this document (repeatable; ids as `duizhao serve` lists them)."),
+    exclude_flag: list[str] | None = typer.Option(None, "--exclude-flag", metavar="NAME", help="Leave out links carrying this flag, e.g. number, date, name, omission (repeatable)."),
+    containing: str | None = typer.Option(None, "--containing", metavar="TERM", help="Only links whose text contains TERM (Chinese or English, found as `duizhao search` finds it)."),
+    per_document: bool = typer.Option(False, "--per-document", help="One file per document in the --output folder, named ID-STEM.EXT."),
+) -> None:
+    """Export selected links of a corpus, as one corpus file or a file per document, in any align format."""
+    from .export import Selection
+    from .export import export as run_export
+
+    if output is None:
+        raise ConfigError("give --output PATH: a file for one format, a folder for several or --per-document")
+    names = _format_names(formats) or ([] if per_document else [_format_of(str(output))])
+    if not names:
+        raise ConfigError("--per-document writes into a folder: give --format, e.g. --format tmx")
+    if "table" in names:
+        raise ConfigError("the table is for the terminal: choose a file format such as tsv, tmx or html")
+    selection = Selection(reviewed_only=reviewed_only, min_score=min_score, documents=list(doc or []),
+                          exclude_flags=list(exclude_flag or []), containing=containing)
+    with progress_bar("exporting") as update:
+        written = run_export(db, names, output, selection, per_document=per_document, progress=update)
+    for path in written:
+        stderr.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

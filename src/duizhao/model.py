@@ -117,9 +117,12 @@ class Alignment:
 
     def record(self, bead: Bead) -> dict[str, Any]:
         """One link as a flat record: the JSONL line and the Parquet row."""
+        zh, en = self.zh_text(bead), self.en_text(bead)
         return {
-            "zh": self.zh_text(bead),
-            "en": self.en_text(bead),
+            "zh": zh,
+            "en": en,
+            # The Hugging Face translation-dataset convention: {"translation": {"zh": ..., "en": ...}}.
+            "translation": {"zh": zh, "en": en},
             "zh_ids": list(bead.zh),
             "en_ids": list(bead.en),
             "score": float(bead.score),
@@ -144,7 +147,7 @@ class Alignment:
         return pandas.DataFrame.from_records(self.records(), columns=list(RECORD_COLUMNS))
 
 
-RECORD_COLUMNS = ("zh", "en", "zh_ids", "en_ids", "score", "type", "flags", "flag_details", "zh_offsets", "en_offsets")
+RECORD_COLUMNS = ("zh", "en", "translation", "zh_ids", "en_ids", "score", "type", "flags", "flag_details", "zh_offsets", "en_offsets")
 
 
 def sentence_offsets(texts: list[str], separator: str) -> list[int]:

@@ -7,6 +7,8 @@ Output folder layout (every file written atomically: temporary file, then rename
 
     manifest.json                  counts, settings, duizhao version (rewritten at the start and the end)
     errors.jsonl                   one line per document that failed, and why
+    README.md                      the Hugging Face dataset card: shard paths and column types, so that
+                                   `datasets.load_dataset("<folder>")` types every shard alike (written at the end)
     links/ab/<doc id>.parquet      one shard per document (or .jsonl): one row per link
     docs/ab/<doc id>.json          the done-record: written only after the shard exists
 
@@ -755,6 +757,35 @@ def _finish(out: Path, options: BatchOptions, summary: BatchSummary, failures: l
         for error in errors:
             handle.write(json.dumps(error, ensure_ascii=False) + "\n")
     _write_manifest(out, options, summary, alignment_settings, complete=True)
+    _write_dataset_card(out, options.fmt)
+
+
+def _hf_feature(name: str | None, kind: Any) -> list[str]:
+    """One column of a Hugging Face dataset card's `features` (YAML lines), from its Arrow type."""
+    import pyarrow as pa
+
+    head = [f"- name: {name}"] if name is not None else []
+    if pa.types.is_list(kind):
+        item = kind.value_type
+        if pa.types.is_struct(item):
+            return head + ["  list:"] + ["  " + line for field in item for line in _hf_feature(field.name, field.type)]
+        return head + [f"  list: {item}"]
+    if pa.types.is_struct(kind):
+        return head + ["  struct:"] + ["  " + line for field in kind for line in _hf_feature(field.name, field.type)]
+    return head + [f"  dtype: {'float64' if str(kind) == 'double' else kind}"]
+
+
+def _write_dataset_card(out: Path, fmt: str) -> None:
+    """README.md with the corpus's Hugging Face dataset card: where the shards are and every column's type, so
+    that `datasets.load_dataset("<corpus folder>")` reads every shard with the same types (JSON cannot type
+    an empty list: a shard whose links carry no flag would otherwise read `flags` as a list of nulls)."""
+    lines = ["---", "configs:", "- config_name: default", "  data_files:", "  - split: train",
+             f'    path: "links/*/*.{fmt}"', "dataset_info:", "  features:"]
+    lines += ["  " + line for field in shard_schema() for line in _hf_feature(field.name, field.type)]
+    lines += ["---", "", "A parallel corpus written by `duizhao batch`: one row per Chinese–English link.",
+              "See manifest.json for the settings and errors.jsonl for the documents that failed.", ""]
+    with atomic_write(out / "README.md") as handle:
+        handle.write("\n".join(lines))
 
 
 @contextlib.contextmanager

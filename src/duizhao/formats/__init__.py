@@ -2,7 +2,7 @@
 
     >>> from duizhao import formats
     >>> formats.names()
-    ['intertext', 'jsonl', 'moses', 'parquet', 'tmx', 'tsv', 'vecalign']
+    ['docx', 'epub', 'html', 'intertext', 'jsonl', 'moses', 'parquet', 'png', 'svg', 'tmx', 'tsv', 'vecalign']
     >>> formats.write(alignment, ["tsv", "tmx"], Path("out"))   # -> [out/readout.tsv, out/readout.tmx]
 
 A format module is imported only when that format is used, so pyarrow (parquet) and translate-toolkit
@@ -14,7 +14,8 @@ Two kinds of format, and what `read` gives back:
   are not stored, except by intertext for paragraphs);
 - link formats (tsv, tmx) keep one text per side of each link: `read` gives one sentence per non-empty
   side of each link, numbered in reading order, with the score and the flag types;
-- moses keeps only the text; vecalign only the ids and scores (`vecalign.parse_links`, `read_beads`).
+- moses keeps only the text; vecalign only the ids and scores (`vecalign.parse_links`, `read_beads`);
+- reading formats (html, docx, epub) and the alignment map (png, svg) are written, never read.
 """
 from __future__ import annotations
 
@@ -31,10 +32,15 @@ from ..errors import FormatError, InputError, OutputError
 from ..io import atomic_write, writing
 from ..model import Alignment, Bead, Document, Flag, Metadata, Sentence
 
-__all__ = ["Format", "get", "names", "write", "output_stem", "check_target"]
+__all__ = ["Format", "get", "names", "write", "output_stem", "check_target", "concatenate", "common_stem"]
 
 # name -> "module:class", imported only when asked for.
 _REGISTRY = {
+    "docx": "duizhao.formats.docx:DocxFormat",
+    "epub": "duizhao.formats.epub:EpubFormat",
+    "html": "duizhao.formats.html:HtmlFormat",
+    "png": "duizhao.formats.alignmap:PngFormat",
+    "svg": "duizhao.formats.alignmap:SvgFormat",
     "intertext": "duizhao.formats.intertext:InterTextFormat",
     "jsonl": "duizhao.formats.jsonl:JsonlFormat",
     "moses": "duizhao.formats.moses:MosesFormat",
@@ -68,6 +74,42 @@ class Format:
     def read_beads(self, path: Path) -> list[Bead]:
         return self.read(path).beads
 
+    def write_many(self, alignments: list[Alignment], path: Path) -> list[Path]:
+        """Several documents as one corpus file. By default, one alignment of them all (`concatenate`);
+        formats with a place for each document's facts (jsonl, html, docx, epub) override it."""
+        return self.write(alignments[0] if len(alignments) == 1 else concatenate(alignments), path)
+
+
+def concatenate(alignments: list[Alignment]) -> Alignment:
+    """Several documents as one: sentence ids shifted so that each keeps its own, the metadata they share
+    (`shared_metadata`), the settings of the first."""
+    zh: list[Sentence] = []
+    en: list[Sentence] = []
+    beads: list[Bead] = []
+    paragraphs = 0
+    for alignment in alignments:
+        doc = alignment.document
+        zh_base, en_base = len(zh), len(en)
+        zh.extend(Sentence(s.text, s.paragraph + paragraphs, s.kind) for s in doc.zh)
+        en.extend(Sentence(s.text, s.paragraph + paragraphs, s.kind) for s in doc.en)
+        paragraphs += 1 + max([s.paragraph for s in doc.zh + doc.en], default=0)
+        beads.extend(Bead(tuple(i + zh_base for i in b.zh), tuple(i + en_base for i in b.en), b.score,
+                          list(b.flags)) for b in alignment.beads)
+    first = alignments[0]
+    return Alignment(Document(zh, en, shared_metadata([al.document.meta for al in alignments])), beads,
+                     dict(first.settings))
+
+
+def shared_metadata(metas: list[Metadata]) -> Metadata:
+    """What several documents say alike: each fact kept only where every document has the same value
+    (a corpus of one site keeps the site; titles, dates and paths of different documents are dropped)."""
+    values = {}
+    for key in Metadata.__dataclass_fields__:
+        seen = [getattr(meta, key) for meta in metas]
+        if all(value == seen[0] for value in seen):
+            values[key] = seen[0]
+    return Metadata(**values)
+
 
 def names() -> list[str]:
     """Every format name, sorted."""
@@ -88,36 +130,66 @@ def get(name: str, **options) -> Format:
 MAX_STEM_BYTES = 96
 
 
+_STEM_SEPARATORS = "._- "
+
+
+def common_stem(first: str, second: str) -> str:
+    """The stem two files share, cut at a separator: `chapter.zh.txt` + `chapter.en.txt` -> `chapter`,
+    `book_zh.txt` + `book_en.txt` -> `book`; "" when they share none."""
+    a, b = Path(first).name, Path(second).name
+    size = 0
+    while size < min(len(a), len(b)) and a[size] == b[size]:
+        size += 1
+    shared = a[:size]
+    # only whole parts: "chapter1.zh" + "chapter2.en" share "chapter", which names neither
+    if size < len(a) and size < len(b) and shared and shared[-1] not in _STEM_SEPARATORS:
+        cut = max(shared.rfind(ch) for ch in _STEM_SEPARATORS)
+        shared = shared[:cut + 1] if cut >= 0 else ""
+    return shared.strip(_STEM_SEPARATORS)
+
+
 def output_stem(alignment: Alignment) -> str:
-    """The file-name stem for outputs in a folder: the input's name (`readout.txt` -> `readout`), cut to
-    MAX_STEM_BYTES at a character boundary."""
-    stem = Path(alignment.document.meta.path).stem if alignment.document.meta.path not in ("", "-") else ""
+    """The file-name stem for outputs in a folder: the input's name (`readout.txt` -> `readout`); for two
+    files, the stem they share (`chapter.zh.txt` + `chapter.en.txt` -> `chapter`), else the Chinese file's.
+    Cut to MAX_STEM_BYTES at a character boundary."""
+    path = alignment.document.meta.path
+    stem = ""
+    if path not in ("", "-"):
+        pair = path.split(" + ")
+        if len(pair) == 2:  # ingest names a pair of files "ZH + EN"
+            stem = common_stem(*pair) or (Path(pair[0]).stem if pair[0] != "-" else "")
+        else:
+            stem = Path(path).stem
     stem = stem.encode("utf-8", "surrogateescape")[:MAX_STEM_BYTES].decode("utf-8", "ignore")
     return stem or "aligned"
 
 
-def write(alignment: Alignment, fmt_names: list[str], output: str | os.PathLike | None, *,
-          protect: Iterable[str | os.PathLike] = ()) -> list[Path]:
+def write(alignment: Alignment | list[Alignment], fmt_names: list[str], output: str | os.PathLike | None, *,
+          protect: Iterable[str | os.PathLike] = (), stem: str | None = None) -> list[Path]:
     """Write `alignment` in each format; return the files written. No file is written over one of the
     `protect` paths (the inputs): an OutputError instead, before anything is written.
 
     One format: `output` is the file path (a folder is allowed too: the file goes inside it, named after
     the input; so is a path ending in "/", created if missing). Several formats: `output` is a folder, and
     each file is `<stem>.<extension>` in it. Either every file is written or none is (see `_write_all`).
+    A list of alignments is written as one corpus per format (`Format.write_many`); `stem` names it.
     """
+    alignments = list(alignment) if isinstance(alignment, list) else [alignment]
+    if not alignments:
+        raise FormatError("nothing to write: no document was given")
     chosen = [get(name) for name in dict.fromkeys(fmt_names)]  # check every name before writing anything
     if not chosen:
         raise FormatError(f"no format given: choose one or more of {', '.join(names())}")
+    stem = stem or output_stem(alignments[0])
     if output is None:
-        output = Path(".") if len(chosen) > 1 else Path(f"{output_stem(alignment)}.{chosen[0].extension}")
+        output = Path(".") if len(chosen) > 1 else Path(f"{stem}.{chosen[0].extension}")
     as_folder = str(output).endswith(("/", os.sep))
     target = Path(output)
     if len(chosen) == 1 and not target.is_dir() and not as_folder:
-        return _write_all(alignment, [(chosen[0], target)], protect)
+        return _write_all(alignments, [(chosen[0], target)], protect)
     if target.exists() and not target.is_dir():
         raise FormatError(f"{target} is a file; several formats need a folder: give --output FOLDER")
-    stem = output_stem(alignment)
-    return _write_all(alignment, [(fmt, target / f"{stem}.{fmt.extension}") for fmt in chosen], protect)
+    return _write_all(alignments, [(fmt, target / f"{stem}.{fmt.extension}") for fmt in chosen], protect)
 
 
 def check_target(target: Path, protect: Iterable[str | os.PathLike]) -> None:
@@ -130,7 +202,7 @@ def check_target(target: Path, protect: Iterable[str | os.PathLike]) -> None:
                               "choose another --output")
 
 
-def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]],
+def _write_all(alignments: list[Alignment], targets: list[tuple[Format, Path]],
                protect: Iterable[str | os.PathLike] = ()) -> list[Path]:
     """Write each (format, path) into a staging folder beside the outputs, then rename every file into place.
 
@@ -144,7 +216,7 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]],
     if len(targets) == 1 and targets[0][0].single_file:
         fmt, path = targets[0]
         check_target(path, protect)
-        return _surrogates_refused(fmt, lambda: fmt.write(alignment, path))
+        return _surrogates_refused(fmt, lambda: _write_one(fmt, alignments, path))
     folder = targets[0][1].parent
     with writing(folder):
         folder.mkdir(parents=True, exist_ok=True)
@@ -152,7 +224,7 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]],
     try:
         staged: list[Path] = []
         for fmt, path in targets:
-            staged.extend(_surrogates_refused(fmt, lambda: fmt.write(alignment, staging / path.name)))  # noqa: B023 (called at once)
+            staged.extend(_surrogates_refused(fmt, lambda: _write_one(fmt, alignments, staging / path.name)))  # noqa: B023 (called at once)
         for path in staged:  # every name checked before any file is replaced
             check_target(folder / path.name, protect)
         written = []
@@ -168,6 +240,10 @@ def _write_all(alignment: Alignment, targets: list[tuple[Format, Path]],
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_one(fmt: Format, alignments: list[Alignment], path: Path) -> list[Path]:
+    return fmt.write(alignments[0], path) if len(alignments) == 1 else fmt.write_many(alignments, path)
 
 
 def _surrogates_refused(fmt: Format, write: Callable[[], list[Path]]) -> list[Path]:

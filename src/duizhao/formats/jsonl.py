@@ -1,7 +1,8 @@
 """JSON Lines: one line per link, every line a complete, self-describing record.
 
-Each line: {"zh", "en", "zh_ids", "en_ids", "score", "type", "flags", "flag_details", "zh_offsets",
-"en_offsets", "doc", "settings"}. Ids are 0-based; Chinese sentences join with "" and English ones with
+Each line: {"zh", "en", "translation": {"zh", "en"}, "zh_ids", "en_ids", "score", "type", "flags", "flag_details", "zh_offsets",
+"en_offsets", "doc", "settings"}. Every line has the same fields with the same types: lists are lists
+(empty, never null), `doc` holds strings, and its `date` is an ISO 8601 string or absent. Ids are 0-based; Chinese sentences join with "" and English ones with
 " "; `*_offsets` say where each sentence starts in `zh`/`en` (in code points), so a 2-1 link can be split
 back into its sentences.
 
@@ -31,18 +32,40 @@ def json_line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False).translate(_RAW_LINE_BREAKS)
 
 
+def document_facts(meta: Metadata) -> dict:
+    """The `doc` record: the provenance fields, all strings; `date` (ISO 8601) only when it is known.
+
+    An empty date would be a string where other documents have a date, and Arrow-based readers (pandas,
+    Hugging Face `datasets`) infer ISO dates as timestamps: "" then breaks the column. Absent, it is null.
+    """
+    doc = provenance(meta)
+    if not doc.get("date"):
+        del doc["date"]
+    return doc
+
+
 class JsonlFormat(Format):
     name = "jsonl"
     extension = "jsonl"
     can_read = True
 
     def write(self, alignment: Alignment, path: Path) -> list[Path]:
-        doc = provenance(alignment.document.meta)
+        doc = document_facts(alignment.document.meta)
         settings = settings_of(alignment)
         with atomic_write(path) as out:
             for bead in alignment.beads:
                 record = link_record(alignment, bead) | {"doc": doc, "settings": settings}
                 out.write(json_line(record) + "\n")
+        return [Path(path)]
+
+    def write_many(self, alignments: list[Alignment], path: Path) -> list[Path]:
+        """Several documents' lines in one file: each line names its document already."""
+        with atomic_write(path) as out:
+            for alignment in alignments:
+                doc = document_facts(alignment.document.meta)
+                settings = settings_of(alignment)
+                for bead in alignment.beads:
+                    out.write(json_line(link_record(alignment, bead) | {"doc": doc, "settings": settings}) + "\n")
         return [Path(path)]
 
     def read(self, path: Path) -> Alignment:

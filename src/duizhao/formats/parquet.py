@@ -24,7 +24,8 @@ def link_schema() -> Any:
 
     ids = pa.list_(pa.int64())
     return pa.schema([
-        ("zh", pa.string()), ("en", pa.string()), ("zh_ids", ids), ("en_ids", ids),
+        ("zh", pa.string()), ("en", pa.string()),
+        ("translation", pa.struct([("zh", pa.string()), ("en", pa.string())])), ("zh_ids", ids), ("en_ids", ids),
         ("score", pa.float64()), ("type", pa.string()), ("flags", pa.list_(pa.string())),
         ("flag_details", pa.list_(pa.struct([("type", pa.string()), ("message", pa.string()),
                                              ("evidence", pa.string())]))),

@@ -37,7 +37,7 @@ from ..pipeline import Aligner, add_bytes
 from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, mark, parse_lang
 
 HERE = Path(__file__).parent
-EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
+EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "html", "docx", "epub", "png")
 # An upload is aligned inside the request, with the encoder: 2 MB is a long bilingual page (some 20,000
 # sentences, minutes of encoding). Larger documents go through `duizhao add`, which has --fast and progress.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -329,6 +329,10 @@ _MEDIA_TYPES = {
     "tmx": "application/x-tmx+xml",
     "tsv": "text/tab-separated-values; charset=utf-8",
     "jsonl": "application/jsonl; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "epub": "application/epub+zip",
+    "png": "image/png",
 }
 
 
