@@ -11,7 +11,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
 
 import typer
 from rich.console import Console
@@ -33,6 +33,10 @@ app = typer.Typer(
 )
 
 # NO_COLOR is honoured by rich itself; stderr carries progress and summaries so stdout stays clean.
+if TYPE_CHECKING:
+    from .evaluate import Scores
+    from .store import Concordance
+
 stdout = Console(highlight=False, soft_wrap=False)
 stderr = Console(stderr=True, highlight=False)
 
@@ -289,14 +293,14 @@ def batch(
     weights: Path | None = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
 ) -> None:
     """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume."""
-    from .scale import Engine, OutputFormat, run_batch
+    from .batch import Engine, OutputFormat, run_batch
 
     config = _align_config(fast, encoder, weights)
     # run_batch checks both names and says which are allowed
     summary = run_batch(inputs, output, engine=cast(Engine, engine), address=address, workers=workers,
                         fmt=cast(OutputFormat, fmt),
                         min_score=min_score, fast=fast, timeout=timeout, encoder=config.encoder,
-                        weights=config.weights if weights else None)
+                        weights=config.weights if weights else None, progress=batch_bar)
     for line in summary.lines():
         stderr.print(line, markup=False, highlight=False, soft_wrap=True)
 
@@ -374,7 +378,7 @@ def search(
     """A bilingual concordance: the links containing TERM, with the term and its likely rendering marked."""
     import json
 
-    from .store import Store, concordance_table, parse_lang
+    from .store import Store, parse_lang
 
     with Store(db, create=False) as store:
         result = store.search(term, lang=parse_lang(lang.strip().lower() if lang else None), limit=limit)
@@ -410,7 +414,7 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Strict and lax precision, recall and F1 of predicted links against gold links (Vecalign's definitions)."""
-    from .evaluate import evaluate_files, evaluate_folders, render_scores
+    from .evaluate import evaluate_files, evaluate_folders
 
     if (gold or pred) and (gold_dir or pred_dir):
         raise ConfigError("give either --gold/--pred (two files) or --gold-dir/--pred-dir (two folders), not both")
@@ -455,6 +459,71 @@ def glossary(
     else:
         sys.stdout.write(terms_module.dumps(terms, (fmt or "csv").lower()))
         sys.stdout.flush()
+
+
+def concordance_table(result: Concordance) -> Table:
+    """The concordance for a terminal (a rich table): the term in bold yellow, its rendering in bold cyan."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .store import mark
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(overflow="fold")  # Chinese has no spaces to wrap at
+    for number, hit in enumerate(result.hits):
+        term_line = mark(hit.text, hit.spans, "[bold yellow]", "[/]", escape)
+        rendering_line = mark(hit.aligned, hit.rendering_spans, "[bold cyan]", "[/]", escape) or "[dim]—[/]"
+        zh_line, en_line = (term_line, rendering_line) if hit.lang == "zh" else (rendering_line, term_line)
+        if number:
+            table.add_row("", "")
+        table.add_row(f"{hit.doc_id}:{hit.position + 1}", f"[dim]{escape(hit.title)}[/]")
+        table.add_row("zh", zh_line)
+        table.add_row("en", en_line)
+    return table
+
+
+@contextmanager
+def batch_bar(total: int) -> Iterator[Callable[[], None]]:
+    """`duizhao batch`'s bar on stderr (documents/s, ETA), shown when stderr is a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Documents per second since the start: documents come in bursts, so a windowed rate jumps."""
+
+        def render(self, task: Any) -> Text:
+            elapsed = task.finished_time or task.elapsed
+            return Text(f"{task.completed / elapsed:.2f} documents/s" if task.completed and elapsed else "… documents/s")
+
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("[bold]aligning"), BarColumn(), MofNCompleteColumn(), Rate(),
+                   TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True,
+                   disable=not console.is_terminal)
+    with bar:
+        task = bar.add_task("aligning", total=total)
+        yield lambda: bar.advance(task)
+
+
+def render_scores(documents: list[tuple[str, Scores]], total: Scores) -> Table:
+    """A rich table: one row per document (if several) and the corpus total; strict and lax P / R / F1."""
+    from rich import box
+
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False)
+    table.add_column("\ndocument", no_wrap=True, overflow="ellipsis", max_width=22)
+    for label in ("strict\nP", "\nR", "\nF1", "lax\nP", "\nR", "\nF1"):
+        table.add_column(label, justify="right", no_wrap=True, width=6)
+    table.add_column("links\npred/gold", justify="right", no_wrap=True, min_width=9)
+
+    def row(name: str, s: Scores, style: str = "") -> None:
+        numbers = (s.precision_strict, s.recall_strict, s.f1_strict, s.precision_lax, s.recall_lax, s.f1_lax)
+        table.add_row(name, *(f"{x:.3f}" for x in numbers), f"{s.counts.predicted}/{s.counts.gold}", style=style)
+
+    for name, s in documents:
+        row(name, s)
+    row("total" if documents else "score", total, style="bold")
+    return table
 
 
 def _write_to_stdout(alignment: Alignment, name: str) -> None:
