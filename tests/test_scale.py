@@ -13,8 +13,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from duizhao.batch import collect_inputs, document_id, run_batch
 from duizhao.errors import ConfigError, FormatError, InputError
-from duizhao.scale import collect_inputs, document_id, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "readout.txt"
@@ -485,7 +485,7 @@ def test_a_weight_table_reaches_every_worker_and_the_corpus_settings(tmp_path: P
 
 
 def test_jsonl_shards_escape_every_line_break(tmp_path: Path) -> None:
-    from duizhao.scale import write_shard
+    from duizhao.batch import write_shard
 
     rows = [{"zh": "第一段\u2028第二段", "en": "one\u2029two\x85three"}, {"zh": "二", "en": "two"}]
     write_shard(tmp_path / "shard.jsonl", rows, "jsonl", {})
@@ -498,3 +498,11 @@ def test_an_unknown_encoder_is_refused_before_the_folder_is_claimed(tmp_path: Pa
     with pytest.raises(ConfigError, match="unknown encoder 'labse-typo'"):
         run_batch([page], tmp_path / "out", encoder="labse-typo")
     assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_duizhao_scale_is_still_the_batch_package_under_its_old_name() -> None:
+    import duizhao.batch
+    import duizhao.scale
+
+    assert duizhao.scale.__all__ == duizhao.batch.__all__
+    assert all(getattr(duizhao.scale, name) is getattr(duizhao.batch, name) for name in duizhao.batch.__all__)
