@@ -240,7 +240,7 @@ def main() -> None:
     signals._REGISTRY["tokens"] = f"{__name__}:TokenSignal"
     chapters = tune.load_mac(args.mac)
     config = AlignConfig(signals=DEFAULT_SIGNALS + (() if args.without else ("tokens",)))
-    hold = {"lexical.shared": 0.0, "anchors.shared": 0.0}  # the shipped recipe (see duizhao/align.py)
+    hold = {"lexical.shared": 0.0, "anchors.shared": 0.0}  # the shipped recipe (docs/experiments.md)
     if args.command == "nearmiss":
         nearmiss(chapters)
     elif args.command == "crossval":

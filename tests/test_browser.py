@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from test_store import EN, ZH, sample_alignment
-from test_web import HOSTILE_EN, HOSTILE_ZH, hostile_alignment
-
 from duizhao.store import Store, content_hash
 from duizhao.web.app import create_app
+from test_store import EN, ZH, sample_alignment
+from test_web import HOSTILE_EN, HOSTILE_ZH, hostile_alignment
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +111,7 @@ def test_upload_review_merge_split_and_reload(page, server, db, shots):
 
     # merge links 3 and 4 with the mouse (the row's merge button)
     page.locator("#link-3 button[value=merge]").click()
-    page.wait_for_function("document.querySelectorAll('tr.link').length === %d" % (len(before) - 1))
+    page.wait_for_function(f"document.querySelectorAll('tr.link').length === {len(before) - 1}")
     merged = (before[3][0] + before[4][0], before[3][1] + before[4][1])
     assert sentences(page, 3) == merged
 
@@ -122,7 +121,7 @@ def test_upload_review_merge_split_and_reload(page, server, db, shots):
     target = 6
     page.locator(f"#link-{target} td.side.en").click()
     page.keyboard.press("s")
-    page.wait_for_function("document.querySelectorAll('tr.link').length === %d" % len(before))
+    page.wait_for_function(f"document.querySelectorAll('tr.link').length === {len(before)}")
     zh, en = rows[target]
     cut = (min(len(zh), 1), min(len(en), 1))
     if cut == (len(zh), len(en)):
@@ -140,9 +139,9 @@ def test_upload_review_merge_split_and_reload(page, server, db, shots):
 
     # undo with the keyboard takes back the split, then the merge
     page.keyboard.press("u")
-    page.wait_for_function("document.querySelectorAll('tr.link').length === %d" % (len(before) - 1))
+    page.wait_for_function(f"document.querySelectorAll('tr.link').length === {len(before) - 1}")
     page.keyboard.press("u")
-    page.wait_for_function("document.querySelectorAll('tr.link').length === %d" % len(before))
+    page.wait_for_function(f"document.querySelectorAll('tr.link').length === {len(before)}")
     page.reload()
     assert all_rows(page) == before
 

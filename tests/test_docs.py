@@ -45,3 +45,17 @@ def test_version_and_unknown_command(capsys):
     assert capsys.readouterr().out.startswith("duizhao ")
     assert run(["alignn"]) == 2
     assert "No such command 'alignn'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_readme_library_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    block = README.split("## As a library", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert "from duizhao." not in block and "import duizhao\n" in block  # the top-level API only
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block.replace('"examples/readout.txt"', repr(str(root / "examples" / "readout.txt"))),
+                 "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "[('我来了。', 'I came.')]"
+    assert len(printed) == 1 + 28 and printed[1].startswith("1-0 ")
+    assert (tmp_path / "readout.tmx").is_file()

@@ -97,10 +97,9 @@ def test_encoders_that_cannot_load_are_refused_with_the_fix(tmp_path, make, word
 
 
 def test_cli_reports_a_bad_encoder_in_one_line(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "duizhao.cli", "align", "examples/readout.txt", "--encoder", str(tmp_path / "nope")],
-        capture_output=True, cwd=Path(__file__).resolve().parents[1], timeout=300,
-    )
+    from conftest import run_cli
+
+    done = run_cli("align", "examples/readout.txt", "--encoder", str(tmp_path / "nope"))
     assert done.returncode == 2
     assert done.stderr.decode().strip().startswith("Error: unknown encoder")
 

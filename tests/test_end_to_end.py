@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import run_cli, run_cli_process
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "readout.txt"
@@ -20,18 +20,15 @@ SOURCE_URL = (
 )
 
 
-def duizhao(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "duizhao.cli", *args],
-        input=stdin, capture_output=True, cwd=cwd or ROOT, env=env, timeout=600,
-    )
+# Most tests run the CLI in this process (tests/conftest.py run_cli); the example page's alignment, standard
+# input and a named pipe as output go through a real `python -m duizhao.cli` process.
+duizhao = run_cli
 
 
 @pytest.fixture(scope="module")
 def page_jsonl(tmp_path_factory) -> list[dict]:
     out = tmp_path_factory.mktemp("e2e") / "readout.jsonl"
-    done = duizhao("align", str(EXAMPLE), "--format", "jsonl", "--output", str(out))
+    done = run_cli_process("align", str(EXAMPLE), "--format", "jsonl", "--output", str(out))
     assert done.returncode == 0, done.stderr.decode()
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
@@ -95,8 +92,9 @@ def test_table_shows_both_sides_and_metadata():
     assert "28 links" in done.stderr.decode()
 
 
+@pytest.mark.slow
 def test_stdin_and_piped_output_are_jsonl():
-    done = duizhao("align", "-", stdin=EXAMPLE.read_bytes())
+    done = run_cli_process("align", "-", stdin=EXAMPLE.read_bytes())
     assert done.returncode == 0, done.stderr.decode()
     rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert len(rows) == len(EXPECTED)
@@ -142,12 +140,12 @@ def _write(path: Path, data: bytes) -> str:
 
 
 def test_unknown_format_lists_the_valid_ones(tmp_path):
-    out = tmp_path / "never-written.xlsx"
-    done = duizhao("align", str(EXAMPLE), "--format", "xlsx", "--output", str(out))
+    target = tmp_path / "never-written.xlsx"
+    done = duizhao("align", str(EXAMPLE), "--format", "xlsx", "--output", str(target))
     err = done.stderr.decode()
     assert done.returncode == 2
     assert "xlsx" in err and "docx" in err and "tmx" in err and "jsonl" in err
-    assert not out.exists()
+    assert not target.exists()
 
 
 def test_a_weight_file_reaches_the_aligner_and_the_output(tmp_path):
@@ -240,12 +238,13 @@ def test_table_and_format_mistakes_are_refused_before_aligning(tmp_path, args, m
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_output_to_a_pipe_writes_to_it_and_an_unwritable_place_is_one_line(tmp_path, fifo):
     import stat
 
     # A named pipe stands in for /dev/null or /dev/stdout: renaming over one would replace the device.
     pipe, read = fifo
-    done = duizhao("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", str(pipe))
+    done = run_cli_process("align", str(EXAMPLE), "--fast", "--format", "tsv", "--output", str(pipe))
     assert done.returncode == 0, done.stderr.decode()
     assert read().startswith(b"zh\ten\tscore") and stat.S_ISFIFO(os.stat(pipe).st_mode)
     (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")

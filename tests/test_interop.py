@@ -9,12 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
-from test_store import sample_alignment
 
 from duizhao import formats
 from duizhao.export import Selection, export
 from duizhao.model import Metadata
 from duizhao.store import Store, content_hash
+from test_store import sample_alignment
 
 datasets = pytest.importorskip("datasets")
 
@@ -99,6 +99,6 @@ def test_a_batch_corpus_loads_as_one_typed_dataset(tmp_path, fmt):
     sizes = sorted(ds.to_pandas().groupby("doc_id").size().tolist())
     assert sizes == [len(body), 28]
     assert ds.features["flags"].feature.dtype == "string"  # typed even in a shard without one flag
-    assert ds.features["zh_ids"].feature.dtype == "int32"
+    assert ds.features["zh_ids"].feature.dtype == "int64"  # one Parquet schema: int64 ids, as --format parquet
     pairs = {(row["translation"]["zh"], row["translation"]["en"]) for row in ds}
     assert ("简报", "READOUT") in pairs and ("".join(body[0]["zh"]), " ".join(body[0]["en"])) in pairs

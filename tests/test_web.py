@@ -12,11 +12,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette suggests httpx2, which is not needed for these tests
     from starlette.testclient import TestClient
 
-from test_store import EN, ZH, sample_alignment
-
 from duizhao.model import Alignment, Bead, Document, Metadata, Sentence
 from duizhao.store import Store, content_hash
 from duizhao.web.app import create_app
+from test_store import EN, ZH, sample_alignment
 
 HOSTILE_ZH = "标题<script>window.__pwned = 1</script>"
 HOSTILE_EN = "A <b>bold</b> claim &amp; an entity &lt;tag&gt;"

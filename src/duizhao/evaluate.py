@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import FormatError, InputError
+from .formats.vecalign import parse_beads
+from .ingest.intertext import read_links as read_intertext_links
 from .model import Bead
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]
@@ -142,9 +144,7 @@ def strict_hits(gold: Iterable[Bead | Link], pred: Sequence[Bead]) -> list[bool]
 
 def parse_vecalign(text: str, where: str = "vecalign text") -> list[Bead]:
     """Vecalign's alignment lines, ``[0, 1]:[2]:0.87`` (Chinese ids first, 0-based; the score optional)."""
-    from .formats.vecalign import parse_beads  # the one parser of the format, shared with its writer
-
-    return parse_beads(text, where)
+    return parse_beads(text, where)  # the one parser of the format, shared with its writer
 
 
 def read_links(path: str | os.PathLike) -> list[Bead]:
@@ -158,8 +158,6 @@ def read_links(path: str | os.PathLike) -> list[Bead]:
         except UnicodeDecodeError as err:
             raise FormatError(f"{file}: not UTF-8 text: give InterText link XML or Vecalign lines") from err
     if text.lstrip().startswith("<"):
-        from .ingest.intertext import read_links as read_intertext_links
-
         return read_intertext_links(file)
     return parse_vecalign(text, str(file))
 
@@ -246,24 +244,3 @@ def evaluate_folders(gold_dir: str | os.PathLike, pred_dir: str | os.PathLike) -
         documents.append((gold.stem, scores_from(counts)))
         total = total + counts
     return CorpusReport(documents, scores_from(total))
-
-
-def render_scores(documents: list[tuple[str, Scores]], total: Scores):
-    """A rich table: one row per document (if several) and the corpus total; strict and lax P / R / F1."""
-    from rich import box
-    from rich.table import Table
-
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False)
-    table.add_column("\ndocument", no_wrap=True, overflow="ellipsis", max_width=22)
-    for label in ("strict\nP", "\nR", "\nF1", "lax\nP", "\nR", "\nF1"):
-        table.add_column(label, justify="right", no_wrap=True, width=6)
-    table.add_column("links\npred/gold", justify="right", no_wrap=True, min_width=9)
-
-    def row(name: str, s: Scores, style: str = "") -> None:
-        numbers = (s.precision_strict, s.recall_strict, s.f1_strict, s.precision_lax, s.recall_lax, s.f1_lax)
-        table.add_row(name, *(f"{x:.3f}" for x in numbers), f"{s.counts.predicted}/{s.counts.gold}", style=style)
-
-    for name, s in documents:
-        row(name, s)
-    row("total" if documents else "score", total, style="bold")
-    return table

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import pickle
 import stat
 import tempfile
 from pathlib import Path
-from typing import IO, Callable, Iterator, TypeVar
+from typing import IO, Any, Callable, Iterator, TypeVar
 
 from .errors import OutputError
 
@@ -23,7 +24,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     regular file or a folder (/dev/null, a named pipe) is written to directly: renaming over a device would
     replace the device. A path that cannot be written (a read-only folder, a full disk) is an OutputError.
     """
-    options = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+    options: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
     try:
         kind = os.stat(path).st_mode  # follows links: /dev/stdout → /proc/self/fd/1 → a pipe
     except OSError:
@@ -82,6 +83,24 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+_ID_CHUNK = 1 << 20  # files are hashed in 1 MiB pieces: a 100 MB file is never held in memory
+
+
+def content_id(data: bytes) -> str:
+    """A document's identity: the SHA-256 of its bytes, in hex. `duizhao add` (the store) and `duizhao batch`
+    (its shards) name a document by it, so the same file has the same id in both."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_content_id(path: str | os.PathLike) -> str:
+    """`content_id` of a file's bytes, read in pieces."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_ID_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def cache_folder() -> Path:

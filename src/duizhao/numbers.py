@@ -24,6 +24,8 @@ from typing import Iterable, Literal
 
 import regex
 
+from .chinese import quiet_jieba
+
 AnchorKind = Literal["number", "date", "ordinal", "percent", "latin"]
 
 
@@ -156,8 +158,8 @@ def _zh_dates(text: str) -> list[Anchor]:
         year = _small_zh(m.group("year")) if m.group("year") else None
         month = _small_zh(m.group("month")) if m.group("month") else None
         day = _small_zh(m.group("day")) if m.group("day") else None
-        if (m.group("month") and not month or not 1 <= (month or 1) <= 12
-                or m.group("day") and not (day and 1 <= day <= 31)):
+        if ((m.group("month") and not month) or not 1 <= (month or 1) <= 12
+                or (m.group("day") and not (day and 1 <= day <= 31))):
             continue
         if year is not None and not 1000 <= year <= 2999:
             continue
@@ -209,9 +211,7 @@ def _numeral_words(text: str) -> list[tuple[str, int, int]]:
     the cost (most sentences have none: fast mode spent a quarter of its time here). 〇 and ○ lie outside
     that pattern: a whole-text cut makes each one a word of its own, and so does this.
     """
-    import jieba
-
-    jieba.setLogLevel(60)  # jieba prints a banner on first use; keep stderr clean
+    jieba = quiet_jieba()
     words = [(m.group(), m.start(), m.end()) for m in _ZH_ZERO_SIGN.finditer(text)]
     for run in jieba.re_han_default.finditer(text):
         if _ZH_NUM_RE.search(run.group()):
@@ -257,10 +257,10 @@ def _zh_spelled_numbers(text: str, taken: list[tuple[int, int]]) -> list[Anchor]
         if found and found[-1].span[1] == s and all(ch in _ZH_BIG for ch in numeral) and not found[-1].vague:
             # jieba cuts 一百四十亿 into 一百四十 + 亿: the unit multiplies the number before it.
             previous = found.pop()
-            value = Decimal(previous.key.removeprefix("num:"))
+            product = Decimal(previous.key.removeprefix("num:"))
             for ch in numeral:
-                value *= _ZH_BIG[ch]
-            found.append(Anchor(previous.kind, f"num:{_key_number(value)}", text[previous.span[0]:e],
+                product *= _ZH_BIG[ch]
+            found.append(Anchor(previous.kind, f"num:{_key_number(product)}", text[previous.span[0]:e],
                                 (previous.span[0], e), spelled=True))
             continue
         value = parse_zh_numeral(numeral)
@@ -402,7 +402,7 @@ def parse_en_number(words: str) -> Decimal | None:
                 continue
             return None
         if tok in _EN_UNITS:
-            if seen and current % 10 and current < 100 and not current % 100 == 0:
+            if seen and current % 10 and current < 100 and current % 100 != 0:
                 return None  # "five six": not one number
             current += _EN_UNITS[tok]
         elif tok in _EN_TENS:

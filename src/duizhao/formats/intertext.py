@@ -16,14 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import regex
-
+from ..chinese import HAN as _HAN
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Bead, Document, Metadata, Sentence
 from . import Format, refuse_non_xml, require_file
-
-_HAN = regex.compile(r"\p{Han}")
 
 
 def intertext_paths(path: Path) -> tuple[Path, Path, Path]:
@@ -137,7 +134,8 @@ def _parse(path: Path):
 
 def _read_sentences(path: Path) -> tuple[list[Sentence], dict[str, int]]:
     """The sentences of one InterText document, and each `P:S` id's 0-based position."""
-    sentences, positions = [], {}
+    sentences: list[Sentence] = []
+    positions: dict[str, int] = {}
     for paragraph, p in enumerate(_parse(path).getroot().iter("p")):
         for s in p.iter("s"):
             positions[s.get("id")] = len(sentences)

@@ -21,9 +21,7 @@ from pathlib import Path
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Metadata
-from . import (Format, alignment_from_records, link_record, metadata_from, provenance, read_utf8,
-               settings_of)
-
+from . import Format, alignment_from_records, link_record, metadata_from, provenance, read_utf8, settings_of
 
 # json.dumps escapes every C0 control character, but not these line breaks (U+0085, U+2028, U+2029), which
 # str.splitlines() and some JSON Lines readers split on; inside JSON they can only occur in strings.

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment
-from . import (Format, alignment_from_records, link_record, metadata_from, provenance, require_file,
-               settings_of)
+from . import Format, alignment_from_records, link_record, metadata_from, provenance, require_file, settings_of
 
 DOC_KEY = b"duizhao.doc"
 SETTINGS_KEY = b"duizhao.settings"
 
 
-def link_schema():
+def link_schema() -> Any:
+    """The columns of one link (`link_record`), for `--format parquet` and, after the document's own
+    columns, for batch shards (`shard_schema`): one schema, so that both read alike."""
     import pyarrow as pa
 
     ids = pa.list_(pa.int64())
@@ -29,6 +31,15 @@ def link_schema():
                                              ("evidence", pa.string())]))),
         ("zh_offsets", ids), ("en_offsets", ids),
     ])
+
+
+def shard_schema() -> Any:
+    """A batch shard's columns: the document's id and source file(s), the link's number in it, then the
+    link's own columns (`link_schema`)."""
+    import pyarrow as pa
+
+    document = [("doc_id", pa.string()), ("source", pa.string()), ("source_en", pa.string()), ("link", pa.int64())]
+    return pa.schema([pa.field(name, kind) for name, kind in document] + list(link_schema()))
 
 
 class ParquetFormat(Format):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
+from .. import __version__
 from ..errors import FormatError
 from ..io import atomic_write
 from ..model import Alignment, Flag, Metadata
@@ -72,8 +72,6 @@ class TmxFormat(Format):
     def write(self, alignment: Alignment, path: Path) -> list[Path]:
         from lxml import etree
         from translate.storage.tmx import tmxfile
-
-        from .. import __version__
 
         meta = alignment.document.meta
         zh_lang = self.zh_lang or default_zh_lang(meta)

@@ -19,6 +19,7 @@ from ..io import printable_path
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
 from .html import looks_like_html, split_html
+from .intertext import load_intertext
 from .layout import (
     LAYOUTS,
     ZH_VARIANTS,
@@ -32,14 +33,8 @@ from .markdown import looks_like_markdown, render_markdown
 from .script import han_count, latin_words
 from .types import TYPES, Side, reader, sniff
 
-__all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_pair", "load_text"]
-
-try:  # InterText XML lives in its own module, owned by evaluation; ingest works without it.
-    from .intertext import load_intertext  # noqa: F401
-
-    __all__.append("load_intertext")
-except ImportError:
-    pass
+__all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_intertext", "load_pair", "load_sentences",
+           "load_text", "load_texts"]
 
 
 # An XML declaration, a DOCTYPE that is not HTML's, or an InterText / TEI root: markup, not a page's text.
@@ -133,11 +128,30 @@ def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentenc
         if looks_like_html(text):
             text = _html_text(text, _label(name))
         texts[lang], encodings[lang] = text, encoding
-    _check_languages(texts, _label(_name(zh_path)), _label(_name(en_path)))
-
     if documents:
+        _check_languages(texts, _label(_name(zh_path)), _label(_name(en_path)))
         source = _pair_of_documents(texts, documents, sentences)
-    elif sentences:
+        _refuse_other_languages(source, f"{_label(_name(zh_path))} + {_label(_name(en_path))}")
+        fill_metadata(source.meta, source.zh, source.en)
+    else:
+        source = _pair_source(texts, sentences, _label(_name(zh_path)), _label(_name(en_path)))
+    source.meta.path = f"{_name(zh_path)} + {_name(en_path)}"
+    source.meta.encoding = encodings["zh"] if encodings["zh"] == encodings["en"] else \
+        f"{encodings['zh']} + {encodings['en']}"
+    return source
+
+
+def load_texts(zh_text: str, en_text: str, *, sentences: bool = False) -> Source:
+    """Like `load_pair`, for the two sides' texts already in hand (a Chinese text and its English)."""
+    for lang, text in (("Chinese", zh_text), ("English", en_text)):
+        if not isinstance(text, str):
+            raise TypeError(f"the {lang} side must be a str of text, not {type(text).__name__}")
+    return _pair_source({"zh": zh_text, "en": en_text}, sentences, "the Chinese text", "the English text")
+
+
+def _pair_source(texts: dict[str, str], sentences: bool, zh_label: str, en_label: str) -> Source:
+    _check_languages(texts, zh_label, en_label)
+    if sentences:
         # Only \n, \r\n and \r end a line: str.splitlines would also cut at U+2028 or a form feed inside a
         # sentence and shift every id after it against the gold file.
         zh = [Paragraph(line.strip()) for line in split_lines(texts["zh"]) if line.strip()]
@@ -145,13 +159,28 @@ def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentenc
     else:
         zh = classify(paragraph_texts(texts["zh"]), "zh")
         en = classify(paragraph_texts(texts["en"]), "en")
-    if not documents:
-        source = Source(zh=zh, en=en, presegmented=sentences)
-    _refuse_other_languages(source, f"{_label(_name(zh_path))} + {_label(_name(en_path))}")
+    source = Source(zh=zh, en=en, presegmented=sentences)
+    _refuse_other_languages(source, f"{zh_label} + {en_label}")
+    fill_metadata(source.meta, zh, en)
+    return source
+
+
+def load_sentences(zh: list[str], en: list[str]) -> Source:
+    """The two sides as lists of sentences, kept exactly as given: link ids are positions in the lists."""
+    for lang, side in (("Chinese", zh), ("English", en)):
+        if isinstance(side, str) or not isinstance(side, (list, tuple)):
+            raise TypeError(f"the {lang} side must be a list of sentences (str), not {type(side).__name__}: "
+                            "for two texts use Aligner().text(zh, en), for two files Aligner().pair(zh_path, en_path)")
+        for number, sentence in enumerate(side):
+            if not isinstance(sentence, str):
+                raise TypeError(f"{lang} sentence {number} is a {type(sentence).__name__}, not a str")
+            if not sentence.strip():
+                raise InputError(f"{lang} sentence {number} is empty: drop it, or give its text")
+    if not zh or not en:
+        raise InputError("give at least one Chinese and one English sentence")
+    _check_languages({"zh": "\n".join(zh), "en": "\n".join(en)}, "the Chinese sentences", "the English sentences")
+    source = Source(zh=[Paragraph(s) for s in zh], en=[Paragraph(s) for s in en], presegmented=True)
     fill_metadata(source.meta, source.zh, source.en)
-    source.meta.path = f"{_name(zh_path)} + {_name(en_path)}"
-    source.meta.encoding = encodings["zh"] if encodings["zh"] == encodings["en"] else \
-        f"{encodings['zh']} + {encodings['en']}"
     return source
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import regex
 
+from ..chinese import HAN as _HAN
 from ..errors import InputError
 
 # What to give instead of a file that is not text (types.py names each type in full).
@@ -35,7 +36,6 @@ _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
 
 # C0/C1 controls other than tab, newline, carriage return and form feed never occur in text.
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
-_HAN = regex.compile(r"\p{Han}")
 _NOT_TEXT = regex.compile(r"[\p{Co}\p{Cn}\p{Cc}\ufffd--[\t\n\r\f]]", regex.V1)
 
 
@@ -101,11 +101,11 @@ def _decode(data: bytes) -> tuple[str, str]:
             # Guessing a legacy encoding here would turn every Chinese character into mojibake.
             raise InputError(f"the input is UTF-8 except for an invalid byte at offset {err.start}: "
                              "repair that byte or save the file again as UTF-8") from err
-    codec = _best_legacy_codec(data)
-    if codec is None:
+    legacy = _best_legacy_codec(data)
+    if legacy is None:
         raise InputError("the input is not UTF-8, UTF-16, GB18030/GBK or Big5 text: "
                          "save it as UTF-8 and try again")
-    return _strict(data, codec), codec
+    return _strict(data, legacy), legacy
 
 
 def _strict(data: bytes, codec: str) -> str:
@@ -120,7 +120,7 @@ def _bomless_utf16(data: bytes) -> str | None:
     """UTF-16 without a BOM shows NULs in the high byte of ASCII characters: all at odd offsets (LE) or
     all at even ones (BE). Binary data has NULs scattered over both."""
     sample = data[:_SAMPLE_BYTES]
-    if len(sample) < 4 or len(sample) % 2 and len(data) <= _SAMPLE_BYTES:
+    if len(sample) < 4 or (len(sample) % 2 and len(data) <= _SAMPLE_BYTES):
         return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
@@ -208,3 +208,21 @@ def size_text(n: int) -> str:
         if n >= scale:
             return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
     return f"{n} bytes"
+
+
+_CHARSET_DECLARATION = regex.compile(rb"<meta[^>]{0,200}charset[^>]{0,200}>|^<\?xml[^>]{0,200}\?>", regex.IGNORECASE)
+
+
+def text_id(data: bytes) -> str | None:
+    """The identity of a document's text whatever its encoding: "text:" and the SHA-256 of its decoded text
+    (line ends unified, the HTML/XML charset declaration left out), or None if it cannot be decoded.
+    `io.content_id` names the bytes; this names what they say (the same page in GBK and in UTF-8)."""
+    import hashlib
+
+    try:
+        text, _ = decode(data)
+    except InputError:
+        return None
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    unified = _CHARSET_DECLARATION.sub(b"", text.encode("utf-8"))
+    return "text:" + hashlib.sha256(unified).hexdigest()

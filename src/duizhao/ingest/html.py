@@ -1,6 +1,8 @@
 """HTML pages: trafilatura finds the main text and the page's own metadata; the side split is shared."""
 from __future__ import annotations
 
+from typing import Any
+
 import regex
 
 from ..errors import InputError
@@ -53,8 +55,9 @@ def split_html(html: str, *, name: str = "the input", layout: str = "auto", zh_v
                          "HTML reader would lose the deeper text: save the page's text as a .txt file "
                          "(select all, copy) and align that")
 
-    page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                       include_tables=True, favor_recall=True)
+    # a trafilatura Document (with_metadata=True), or None
+    page: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                            include_tables=True, favor_recall=True)
     text = page.text if page is not None else ""
     if not text or not text.strip():
         text = trafilatura.html2txt(html) or ""

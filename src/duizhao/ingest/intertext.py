@@ -10,17 +10,14 @@ document order, which are the ids of `Document.zh` / `Document.en`.
 from __future__ import annotations
 
 import os
-from collections import Counter
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import regex
-
+from ..chinese import HAN as _HAN
 from ..errors import FormatError, InputError
 from ..model import Bead, Metadata, Paragraph, Source
-
-_HAN = regex.compile(r"\p{Han}")
 
 
 @dataclass
@@ -151,7 +148,7 @@ def read_links(
         _check_languages(zh, en)
     # The ids before ";" belong to toDoc. Decide which language toDoc is from the file names the
     # linkGrp gives; MAC's (toDoc = English) is the default when it names none we were given.
-    to_is_zh = bool(to_doc) and Path(to_doc).name == zh.path.name and Path(to_doc).name != en.path.name
+    to_is_zh = to_doc is not None and Path(to_doc).name == zh.path.name and Path(to_doc).name != en.path.name
     zh_pos, en_pos = zh.position(), en.position()
     beads: list[Bead] = []
     for number, link in enumerate(group.iter("link"), 1):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import regex
 
+from ..chinese import HAN as _HAN
 from ..errors import InputError
 
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}ー]")
 _HANGUL = regex.compile(r"\p{Hangul}")
-_HAN = regex.compile(r"\p{Han}")
 _WORD = regex.compile(r"\p{Latin}+(?:['’]\p{Latin}+)?")
 
 # Function words: common in any English paragraph of some length, and in French, Spanish, German,

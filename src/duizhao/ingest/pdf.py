@@ -122,7 +122,7 @@ def page_texts(data: bytes, name: str) -> list[str]:
 def _page_text(page) -> str:
     try:
         return _columns(page.extract_text(extraction_mode="layout") or "")
-    except Exception:  # noqa: BLE001 - layout mode gives up on odd pages (fonts without widths, …): plain mode still reads them
+    except Exception:
         return page.extract_text() or ""
 
 

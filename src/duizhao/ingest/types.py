@@ -147,7 +147,7 @@ def _is_text(data: bytes) -> bool:
 
 def reader(kind: str) -> Reader:
     module = importlib.import_module(f"duizhao.ingest.{TYPES[kind].module}")
-    return module  # type: ignore[return-value]
+    return module
 
 
 def open_zip(data: bytes, label: str, max_bytes: int) -> zipfile.ZipFile:

@@ -87,8 +87,8 @@ def centred(rows: np.ndarray) -> np.ndarray:
     """Subtract the side's mean embedding (shrunk toward zero for short documents) and re-normalise.
 
     A multilingual encoder puts each language in its own region; the per-language mean is mostly that
-    offset, and removing it leaves the meaning (Libovický et al. 2020). On MAC-Dev this raised strict F1
-    from 0.851 to 0.880 (weights retrained both times). A short document's mean is mostly its own
+    offset, and removing it leaves the meaning (Libovický et al. 2020; measured in docs/experiments.md,
+    "centred embeddings"). A short document's mean is mostly its own
     sentences, so it is shrunk: weight n / (n + SHRINK).
     """
     if len(rows) == 0:
@@ -126,7 +126,7 @@ class EmbeddingSignal(Signal):
         progress = ((lambda done, _t: context.progress(share + done, count)) if context.progress else None)
         zh = encode_with_progress(encoder, zh_texts, progress, 0, total)
         en = encode_with_progress(encoder, en_texts, progress, len(zh_texts), total)
-        if context.band_lo is not None:
+        if context.band_lo is not None and context.band_hi is not None:
             lo, hi = context.band_lo, context.band_hi
         else:
             lo = np.zeros(len(zh) + 1, dtype=np.int64)
@@ -149,8 +149,8 @@ class EmbeddingSignal(Signal):
                           prepared.en_runs)
 
     def score(self, prepared: Embeddings, links: Links) -> np.ndarray:
-        # Measured on MAC-Dev: weighting members by their length (power 0.5 or 1) before summing changed
-        # strict F1 by less than the training noise (0.847 / 0.846 against 0.847), so members count equally.
+        # Members count equally: weighting them by length made no difference beyond training noise
+        # (docs/experiments.md, "length-weighted members").
         pairs = span_pairs(prepared.zh, prepared.en, links, unit=True)
         if prepared.zh_runs or prepared.en_runs:
             pairs = _with_runs(pairs, prepared, links)

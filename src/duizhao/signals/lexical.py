@@ -30,7 +30,8 @@ class LexicalSignal(Signal):
         en_vocab = {t for tokens in en_tokens for t in tokens}
         zh_bags, zh_words, reachable = [], [], set()
         for sentence in document.zh:
-            bag, words = [], 0
+            bag: list[str] = []
+            words = 0
             for word in lex.tokens_zh(sentence.text):
                 glosses = lex.entries.get(word, frozenset())
                 found = glosses & en_vocab if len(glosses) <= MAX_GLOSSES else ()

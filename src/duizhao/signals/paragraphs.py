@@ -9,6 +9,8 @@ are set by hand in align.py rather than learned.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..model import Document, Sentence
@@ -20,7 +22,7 @@ def breaks(sentences: list[Sentence]) -> np.ndarray:
     paragraphs = [s.paragraph for s in sentences]
     if len(set(paragraphs)) == len(paragraphs):
         return np.zeros(len(paragraphs) + 1)
-    starts = np.array([1] + [int(a != b) for a, b in zip(paragraphs, paragraphs[1:])], dtype=np.float64)
+    starts = np.array([1] + [int(a != b) for a, b in itertools.pairwise(paragraphs)], dtype=np.float64)
     return prefix_sums(starts)
 
 

@@ -33,6 +33,6 @@ class QuoteSignal(Signal):
                 (mark_counts(zh, _ZH_CLOSE), mark_counts(en, _EN_CLOSE)))
 
     def score(self, prepared, links: Links) -> np.ndarray:
-        opened, closed = prepared
-        mismatch = count_mismatch(*opened, links) + count_mismatch(*closed, links)
+        (zh_opened, en_opened), (zh_closed, en_closed) = prepared
+        mismatch = count_mismatch(zh_opened, en_opened, links) + count_mismatch(zh_closed, en_closed, links)
         return np.minimum(mismatch, MAX_MISMATCH)[:, None]

@@ -33,9 +33,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from .. import __version__
+from .. import __version__, formats
 from ..errors import ConfigError, DuizhaoError
-from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, content_hash, mark, text_hash
+from ..model import Lang
+from ..pipeline import Aligner, known_document
+from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, mark, parse_lang
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "html", "docx", "epub", "png")
@@ -274,6 +276,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     environment.filters["safe_url"] = _safe_url
     environment.globals["version"] = __version__
     templates = Jinja2Templates(env=environment)
+    aligner = Aligner()  # the encoder loads with the first upload, once
 
     async def with_store(work: Callable[[Store], Any], write: bool = False) -> Any:
         """Run `work` on a fresh connection in a worker thread (SQLite calls block); a read-only
@@ -301,7 +304,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     def corpus_state() -> tuple:
         # what a cached search depends on: the corpus files as they are now (an `add` from the command line
         # changes them too, not only this app's edits)
-        state = []
+        state: list[tuple[int, int] | None] = []
         for suffix in ("", "-wal"):
             try:
                 info = os.stat(f"{db_path}{suffix}")
@@ -310,7 +313,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
                 state.append(None)
         return tuple(state)
 
-    async def cached_search(term: str, lang: str | None, limit: int) -> Any:
+    async def cached_search(term: str, lang: Lang | None, limit: int) -> Any:
         """A search, computed once for identical concurrent requests, and kept until the corpus changes:
         200 clients asking for "the" cost one search, not 200."""
         key = (term, lang, limit, corpus_state())
@@ -366,14 +369,12 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         term = request.query_params.get("q", "").strip()
         lang = request.query_params.get("lang") or None
         limit = min(_int(request.query_params.get("limit", "50"), "limit"), MAX_SEARCH_LIMIT)
-        result = await cached_search(term, lang, limit) if term else None
+        result = await cached_search(term, parse_lang(lang), limit) if term else None
         return page(request, "search.html", term=term, lang=lang or "", result=result)
 
     # --- actions ---
 
     async def upload(request: Request) -> Response:
-        from ..pipeline import process_bytes
-
         _refuse_cross_site(request)
         too_big = BadRequest(f"the file is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit of an upload: "
                              f"add it from the command line with `duizhao add FILE --db {db_path.name}` "
@@ -402,16 +403,14 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             name = _upload_name(file.filename)
         if not writable:
             await with_store(lambda store: None, write=True)  # says why
-        raw_digest, text_digest = content_hash(data), text_hash(data)
-        digest = text_digest or raw_digest
-        known = await with_store(lambda store: store.find(raw_digest) or store.find(digest))
+        known, ids = await with_store(lambda store: known_document(store, data))
         if known is None:
             if uploads.locked():  # one upload aligns at a time; the others get a message, not a hung page
                 raise Busy("another upload is being aligned right now: try again in a minute "
                            "(or add many files with `duizhao add`)")
             async with uploads:
-                alignment = await run_in_threadpool(process_bytes, data, name)
-            known, _ = await with_store(lambda store: store.add(alignment, digest), write=True)
+                alignment = await run_in_threadpool(aligner.bytes, data, name)
+            known, _ = await with_store(lambda store: store.add(alignment, *ids), write=True)
             search_cache.clear()
         return RedirectResponse(f"/doc/{known}", status_code=303)
 
@@ -460,8 +459,6 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         if name not in EXPORT_FORMATS:
             raise HTTPException(404, f"no export format {name!r}: choose one of {', '.join(EXPORT_FORMATS)}")
         stored = await with_store(lambda store: store.document(doc_id))
-        from .. import formats
-
         fmt = formats.get(name)
         folder = tempfile.mkdtemp(prefix="duizhao-export-")
         stem = formats.output_stem(stored.alignment)

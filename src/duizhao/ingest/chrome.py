@@ -1,0 +1,183 @@
+"""Page chrome: what a page holds besides its text in two languages, recognised line by line.
+
+Language and translation labels, source links, navigation bars and breadcrumbs, print and share bars,
+widget labels, datelines, separators. Each rule rests on general evidence (shape, length, a short list of
+widget words in both languages), never on the wording of a particular page; what it finds goes to the
+page's `Metadata` (`chrome`, `dateline`, `site`, `date`, `source_url`).
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Metadata
+from .script import Script, han_count, latin_words
+
+_WHITESPACE = regex.compile(r"\s+")
+# Sentence-final punctuation in either language, optionally followed by closing quotes or brackets.
+ENDS_SENTENCE = regex.compile(r"(?:[。！？；!?.…]|\.\.\.)[\"'”’」』）)\]》]*$")
+URL = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
+
+_MONTHS = {m: i for i, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for m in names}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY_EN = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+"
+_WEEKDAY_ZH = r"\s*(?:星期|周|礼拜)[一二三四五六日天]"
+_DATE_ZH = rf"(?P<y>\d{{4}})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日(?:{_WEEKDAY_ZH})?"
+_DATE_ISO = r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+_DATE_EN_MDY = rf"(?:{_WEEKDAY_EN})?(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
+_DATE_EN_DMY = rf"(?:{_WEEKDAY_EN})?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>\d{{4}})"
+_DATES = [regex.compile(p, regex.IGNORECASE) for p in (_DATE_ZH, _DATE_ISO, _DATE_EN_MDY, _DATE_EN_DMY)]
+_TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[ap]\.?m\.?)?"
+_SOURCE_MARK = r"(?:来源|來源|Source)\s*[:：]"
+_POSTED_LABEL = regex.compile(
+    r"(?:发布时间|發布時間|发布日期|發布日期|时间|時間|日期|Posted(?:\s+on)?|Published(?:\s+on)?|Updated)\s*[:：]?\s*",
+    regex.IGNORECASE)
+_DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*(?P<mark>{_TIME}|{_SOURCE_MARK})?", regex.IGNORECASE)
+                    for date in _DATES]
+_SITE_BEFORE_DATE = regex.compile(r"([^\s\d。.!?！？]{2,20})\s+(?=\d)")
+_DATELINE_SITE_PREFIX = regex.compile(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", regex.IGNORECASE)
+
+# A line that is a widget label: share and comment boxes, print buttons, navigation. Matched only as the
+# whole of a short line, so "内容" ends up here but "内容丰富的会谈。" does not.
+_WIDGET_TERMS = sorted([
+    "分享到", "分享", "转发", "轉發", "评论", "評論", "发表评论", "發表評論", "留言", "内容", "內容", "提交",
+    "打印", "列印", "收藏", "点赞", "點讚", "关闭", "關閉", "返回顶部", "返回頂部", "返回", "登录", "登錄",
+    "注册", "註冊", "上一篇", "下一篇", "相关阅读", "相關閱讀", "相关文章", "相關文章", "复制链接", "複製連結",
+    "扫一扫", "掃一掃", "微信", "微博", "按钮", "按鈕", "字号", "字號", "取消", "发送", "發送",
+    "share", "share this", "shares", "comment", "comments", "leave a comment", "post a comment", "submit",
+    "print", "print this page", "email", "e-mail", "tweet", "like", "reply", "subscribe", "follow", "follow us",
+    "back to top", "top", "login", "log in", "sign in", "sign up", "register", "related", "related articles",
+    "previous", "next", "read more", "copy link", "facebook", "twitter", "linkedin", "whatsapp", "wechat",
+    "weibo", "close", "menu", "search", "home", "skip to content", "cancel", "post", "send", "button",
+    "buttons", "on", "this", "page", "article",
+], key=len, reverse=True)
+_WIDGET_LINE = regex.compile(
+    r"(?:(?:" + "|".join(map(regex.escape, _WIDGET_TERMS)) + r")[\s\p{P}\p{S}]*)+", regex.IGNORECASE)
+# The prompt a comment box shows after its label: "评论 请在下方区域中输入……", "Comment: Enter your text".
+_WIDGET_PROMPT = regex.compile(r"[\s\p{P}]*(?:请|請|(?:enter|type|write|add|leave)\b)", regex.IGNORECASE)
+_WIDGET_MAX_CHARS = 80
+_WIDGET_MAX_WORDS = 16  # Han characters and Latin words together
+
+# Language and translation labels: a line that only names a language or a version ("English", "中文 (Chinese)",
+# "【英文】", "译文：") is chrome; the same label opening a line of text ("翻译: …", "Translation: …") is cut off.
+_LANGUAGE_NAMES = (r"(?:English|Chinese|英文|中文|英語|英语|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文|简体|簡體|繁体|繁體"
+                   r"|双语|雙語|中英(?:文)?对照|中英(?:文)?對照|中英双语|中英雙語|Translation|Original|翻译|翻譯|译文|譯文|原文"
+                   r"|(?:English|Chinese) (?:Version|Translation|Text)|英文版|中文版|中文翻译|中文翻譯)")
+_LANGUAGE_CODES = r"(?:zh|en|cn|zh[-_](?:cn|tw|hk|hans|hant)|en[-_](?:us|gb))"
+LANGUAGE_LABEL = regex.compile(
+    rf"[\[【(（]?\s*(?:{_LANGUAGE_NAMES}|{_LANGUAGE_CODES})(?:\s*[(（][^()（）]{{1,20}}[)）])?\s*[\]】)）]?\s*[:：]?", regex.IGNORECASE)
+LABEL_PREFIX = regex.compile(
+    rf"^\s*(?:【\s*{_LANGUAGE_NAMES}\s*】|{_LANGUAGE_NAMES}\s*[:：])\s*(?=\S)", regex.IGNORECASE)
+# A source link: a short label and a URL ("原文链接：https://…", "Source: https://…").
+_LINK_LINE = regex.compile(r"[^\s:：]{1,12}(?: [^\s:：]{1,12}){0,2}\s*[:：]\s*(?:https?://|www\.)\S+", regex.IGNORECASE)
+# Navigation and breadcrumbs: short items between separators ("首页 | 视频精选", "下载 · 提交 · 查看",
+# "当前位置:搜档网 › 卡梅伦英语演讲稿").
+# A middle dot counts only with spaces around it: inside a name ("马修·米勒") it is not a separator.
+_NAV_SEPARATOR = regex.compile(r"\s*[|｜›»]\s*|\s+[·•>＞/]\s+")
+# A line opening with a 【tag】 that is not a sentence: print and share bars ("【打印】 【关闭】"), a reposting
+# site's series tag over a headline ("【中英文演講稿】…").
+_BRACKET_TAG = regex.compile(r"\s*【[^】]{1,12}】")
+_NAV_ITEM_MAX_HAN = 12
+_NAV_ITEM_MAX_WORDS = 5
+
+
+def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
+    """Move the block `text` (of script `script`) into `meta` if it is page chrome; say whether it was."""
+    if LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or is_navigation(text) \
+            or (_BRACKET_TAG.match(text) and not is_prose(text)):
+        meta.chrome.append(text)
+        return True
+    if URL.fullmatch(text):
+        if not meta.source_url:
+            meta.source_url = text
+        else:
+            meta.chrome.append(text)
+        return True
+    if dateline(text, meta):
+        return True
+    if is_chrome_label(text):
+        meta.chrome.append(text)
+        return True
+    if script == "none" and not regex.search(r"\p{N}", text):
+        meta.chrome.append(text)  # separators such as "* * *" or "——"
+        return True
+    return False
+
+
+def is_navigation(text: str) -> bool:
+    """Short items between separators, none of them a sentence: a navigation bar or a breadcrumb."""
+    items = [item for item in _NAV_SEPARATOR.split(text) if item.strip()]
+    if len(items) < 2 or ENDS_SENTENCE.search(text):
+        return False
+    return all(han_count(item) <= _NAV_ITEM_MAX_HAN and latin_words(item) <= _NAV_ITEM_MAX_WORDS
+               and not ENDS_SENTENCE.search(item) for item in items)
+
+
+def dateline(text: str, meta: Metadata) -> bool:
+    """A posting line: "2023年10月30日 04:43  美国驻华大使馆网", "发布时间：2023-10-30 04:43",
+    "Oct. 30, 2023 4:43 PM | U.S. Embassy". A date with a time, a source mark or a posting label, and at
+    most a short site name after it. The first one is the dateline; any later one is chrome."""
+    label = _POSTED_LABEL.match(text)
+    rest = text[label.end():] if label else text
+    # The site may come first: "外交部官網 2020-07-29 10:44".
+    site_first = _SITE_BEFORE_DATE.match(rest) if not label else None
+    for pattern in _DATELINE_STARTS:
+        match = pattern.match(rest)
+        if not match and site_first:
+            match = pattern.fullmatch(rest, site_first.end())
+            if match and match.group("mark"):
+                site = site_first.group(1)
+                if meta.dateline:
+                    meta.chrome.append(text)
+                else:
+                    meta.dateline = _WHITESPACE.sub(" ", text)
+                    meta.site = meta.site or site
+                    meta.date = meta.date or parse_date(match.group())
+                return True
+            continue
+        if not match or not (label or match.group("mark")):
+            continue
+        site = _DATELINE_SITE_PREFIX.sub("", rest[match.end():])
+        if is_prose(site) or len(site) > 40:
+            return False  # a sentence that starts with a date and a time is content
+        if meta.dateline:
+            meta.chrome.append(text)
+        else:
+            meta.dateline = _WHITESPACE.sub(" ", text)
+            meta.site = meta.site or site.strip()
+        return True
+    return False
+
+
+def is_chrome_label(text: str) -> bool:
+    """Widget labels only ("分享按钮", "Share Tweet Email"), or a label and its prompt ("评论 请在下方…")."""
+    if len(text) > _WIDGET_MAX_CHARS or han_count(text) + latin_words(text) > _WIDGET_MAX_WORDS:
+        return False
+    if _WIDGET_LINE.fullmatch(text):
+        return True
+    label = _WIDGET_LINE.match(text)
+    return bool(label and _WIDGET_PROMPT.match(text[label.end():]))
+
+
+def parse_date(text: str) -> str:
+    """ISO 8601 date of the first date in `text`, or "" where none reads as a real calendar date."""
+    for pattern in _DATES:
+        match = pattern.search(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        month = _MONTHS[groups["mon"].lower()] if groups.get("mon") else int(groups["m"])
+        year, day = int(groups["y"]), int(groups["d"])
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return ""
+
+
+def is_prose(text: str) -> bool:
+    return bool(ENDS_SENTENCE.search(text))
+
+
+def is_date(text: str) -> bool:
+    return any(p.fullmatch(text.strip(" ,.，。")) for p in _DATES)
