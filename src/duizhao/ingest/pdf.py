@@ -8,6 +8,9 @@
 - Paragraphs: pypdf's layout mode keeps vertical space, so a paragraph gap is a blank line; inside a
   paragraph lines are joined until a short line that ends a sentence (no space
   between Han characters, a hyphenated English word joined again), a shorter line ends the paragraph.
+  Layout mode also keeps indentation: an indented line after a sentence's end starts a paragraph (Chinese
+  documents indent each paragraph and often fill its last line), and a blank line after a full line
+  that ends no sentence, before a line that is not indented, is loose line spacing inside a paragraph.
 - An encrypted PDF that opens without a password is read; one that needs a password is refused, and so
   is a PDF without a text layer (a scan: it needs OCR first).
 """
@@ -54,24 +57,41 @@ def paragraphs_of(data: bytes, name: str) -> list[str]:
     # header over narrow columns must not set it).
     widths = sorted(_width(line) for group in groups for line in group)
     full = widths[len(widths) * 3 // 4] * FULL_LINE if widths else 0
+    # A text that indents its paragraphs: two or more indented lines follow a sentence's end.
+    indenting = sum(_indented(b) and bool(_ENDS.search(a)) for group in groups for a, b in pairwise(group)) >= 2
     paragraphs: list[str] = []
-    for group in groups:
-        current: list[str] = []
+    current: list[str] = []
+    for k, group in enumerate(groups):
         for line in group:
+            # An indented line after a sentence's end starts a paragraph.
+            if current and _indented(line) and _ENDS.search(current[-1]):
+                paragraphs.append(join_lines(current))
+                current = []
             current.append(line)
             # A paragraph ends on a short line that ends a sentence; a short line without final punctuation
             # is a justified line of long words or a heading's first half, and goes on.
             if _width(line) < full and _ENDS.search(line):
                 paragraphs.append(join_lines(current))
                 current = []
-        if current:
+        # In a text that indents its paragraphs, a blank line after a full line that ends no sentence,
+        # before a line that is not indented, is loose spacing inside a paragraph (a gap mid-sentence).
+        after = groups[k + 1] if k + 1 < len(groups) else []
+        if current and not (indenting and after and not _indented(after[0]) and _width(current[-1]) >= full
+                            and not _ENDS.search(current[-1])):
             paragraphs.append(join_lines(current))
+            current = []
+    if current:
+        paragraphs.append(join_lines(current))
     return [p for p in paragraphs if p]
+
+
+def _indented(line: str) -> bool:
+    return line[:1].isspace()
 
 
 def _width(line: str) -> int:
     """Display width: a Han character or other wide character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line.strip())
 
 
 def text_of(data: bytes, name: str) -> str:
@@ -86,8 +106,8 @@ def text_of(data: bytes, name: str) -> str:
     for lines in pages:
         filled = [k for k, line in enumerate(lines) if line]
         edge = set(filled[:HEAD_LINES] + filled[-HEAD_LINES:])
-        body = [line for k, line in enumerate(lines)
-                if not (k in edge and (_key(line) in furniture or _PAGE_NUMBER.match(line)))]
+        body = _dedent([line for k, line in enumerate(lines)
+                        if not (k in edge and (_is_furniture(_key(line), furniture) or _PAGE_NUMBER.match(line.strip())))])
         # A page break inside a paragraph is a line break like any other: the paragraph rules join it again.
         kept.append("\n".join(body).strip("\n"))
     return "\n".join(kept)
@@ -159,24 +179,36 @@ def _columns(page: str) -> str:
     first, last = (inside[0], inside[-1]) if inside else (0, len(lines) - 1)
     bounds = [0, *cuts, None]
     body = lines[first:last + 1]
-    columns = ["\n".join(line[start:stop].rstrip() for line in body) for start, stop in pairwise(bounds)]
+    columns = ["\n".join(_dedent([line[start:stop].rstrip() for line in body])) for start, stop in pairwise(bounds)]
     return "\n".join([*lines[:first], *columns, *lines[last + 1:]])
 
 
 def _lines(page: str) -> list[str]:
-    """The page's lines, stripped, empty ones kept (they mark paragraph gaps), runs of them made one."""
+    """The page's lines, their indentation kept, empty ones kept (they mark paragraph gaps), runs of them
+    made one."""
     lines: list[str] = []
     for line in page.splitlines():
-        line = line.strip()
+        line = line.rstrip() if line.strip() else ""
         if line or (lines and lines[-1]):
             lines.append(line)
     return lines
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """Lines with the indentation they all share removed: what is left marks an indented line."""
+    margin = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    return [line[margin:] for line in lines]
 
 
 def _key(line: str) -> str:
     """A line with its numbers masked and a page number at either end dropped: "47700 Federal Register/…"
     on even pages and "Federal Register/… 47699" on odd ones are the same running header."""
     return _DIGITS.sub("#", " ".join(line.split())).strip("# ")
+
+
+def _is_furniture(key: str, furniture: set[str]) -> bool:
+    """A running header or footer, or the start of one that a column's gutter cut short."""
+    return key in furniture or (len(key) >= 12 and any(f.startswith(key) for f in furniture))
 
 
 def _furniture(pages: list[list[str]]) -> set[str]:
