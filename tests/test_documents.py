@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
+import regex
 
 from duizhao.errors import InputError
 from duizhao.ingest import load, load_bytes, load_pair
@@ -516,3 +517,34 @@ def test_a_real_three_column_government_pdf_is_read_column_by_column():
     assert paragraphs[1].startswith("Following the Lion Air Flight 610 accident on October 29, 2018, data from")
     assert not [p for p in paragraphs if "VerDate" in p or p in ("47699", "47700", "47701")]
     assert sum(p.startswith(("Federal Register/Vol.", "47700")) for p in paragraphs) == 0
+
+
+def test_a_real_chinese_law_pdf_keeps_its_articles_whole(tmp_path, page):
+    """Pages 7–10 of the PRC Civil Code (not subject to copyright; tests/data/documents/README.md), as
+    published: each paragraph indented, its last line often full, loose line spacing on the first page,
+    a page number "—８ —" at every foot. Every article is one paragraph, nothing broken mid-sentence.
+    (No English counterpart is at hand: the English side is the example page's, only to open the pair.)"""
+    path = ROOT / "tests" / "data" / "documents" / "prc-civil-code-2020-p7-10.pdf"
+    en = tmp_path / "en.txt"
+    en.write_text("\n\n".join(p.text for p in page.en), encoding="utf-8")
+    paragraphs = [p.text for p in load_pair(path, en).zh]
+    assert paragraphs[:6] == [
+        "第一编\u3000总\u3000\u3000则",
+        "第一章\u3000基  本  规  定",
+        "第一条\u3000为了保护民事主体的合法权益，调整民事关系，维护社会和经济秩序，适应中国特色社会主义发展要求，"
+        "弘扬社会主义核心价值观，根据宪法，制定本法。",
+        "第二条\u3000民法调整平等主体的自然人、法人和非法人组织之间的人身关系和财产关系。",
+        "第三条\u3000民事主体的人身权利、财产权利以及其他合法权益受法律保护，任何组织或者个人不得侵犯。",
+        "第四条\u3000民事主体在民事活动中的法律地位一律平等。",
+    ]
+    # A full last line that ends a sentence, then an indented article: two paragraphs, not one.
+    assert "第八条\u3000民事主体从事民事活动，不得违反法律，不得违背公序良俗。" in paragraphs
+    assert "第二十六条\u3000父母对未成年子女负有抚养、教育和保护的义务。" in paragraphs
+    assert "成年子女对父母负有赡养、扶助和保护的义务。" in paragraphs
+    # 5 headings, Articles 1–32, and 16 further paragraphs and items of theirs.
+    assert len(paragraphs) == 53
+    articles = [p.split("\u3000")[0] for p in paragraphs if regex.match(r"第[一二三四五六七八九十]+条\u3000", p)]
+    assert len(articles) == 32 and articles[-1] == "第三十二条"
+    assert paragraphs[-1].endswith("也可以由具备履行监护职责条件的被监护人住所地的居民委员会、村民委员会担任。")
+    assert all(regex.search(r"[。：；]$", p) for p in paragraphs if p.startswith(("第", "（")) and "条" in p[:6])
+    assert not [p for p in paragraphs if "—" in p or regex.search(r"[０-９]", p)]  # the page numbers are gone
