@@ -47,6 +47,7 @@ def corpus(tmp_path_factory) -> Path:
 
 # --- F: environment ------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_R_F2_search_into_a_closed_pipe_exits_0(corpus):
     child = subprocess.Popen(
         [sys.executable, "-c", "from duizhao.cli import main; main()", "search", "双方", "--db", str(corpus),
@@ -61,6 +62,7 @@ def test_R_F2_search_into_a_closed_pipe_exits_0(corpus):
     assert b"Traceback" not in err
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_R_F5_closed_stdout_is_one_error_line(corpus):
     done = duizhao("search", "双方", "--db", str(corpus), stdout=subprocess.DEVNULL,
                    preexec_fn=lambda: os.close(1))
@@ -70,6 +72,7 @@ def test_R_F5_closed_stdout_is_one_error_line(corpus):
     ]
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_R_F10_ascii_stdout_escapes_chinese_instead_of_failing(corpus):
     done = duizhao("search", "双方", "--db", str(corpus), "--limit", "1", "--json",
                    env={"PYTHONIOENCODING": "ascii"})
@@ -154,6 +157,7 @@ def test_R_C14_add_into_a_read_only_corpus_is_one_line_before_aligning(corpus, t
     ]
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_R_C15_a_corpus_in_a_read_only_folder_can_be_searched_and_served(corpus, tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -195,6 +199,7 @@ def test_R_C15_serve_reads_a_read_only_corpus_and_refuses_its_edits(corpus, tmp_
         assert "c.db is read-only here" in refused.text
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_R_C17_disk_full_during_add_is_one_line_and_the_corpus_intact(corpus, tmp_path):
     import resource
 
@@ -397,6 +402,7 @@ def test_R_E5_E7_workers_die_with_a_killed_driver(tmp_path, how):
     assert left == []
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_R_E8_E9_a_fifo_or_device_among_the_inputs_is_an_error_record_not_a_hang(tmp_path):
     crawl = tmp_path / "crawl"
     _pieces_of_the_page(crawl, 1)
@@ -416,6 +422,7 @@ def test_R_E8_E9_a_fifo_or_device_among_the_inputs_is_an_error_record_not_a_hang
     ]
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_R_E16_error_reasons_name_the_input_as_given(tmp_path):
     crawl = tmp_path / "crawl"
     _pieces_of_the_page(crawl, 1)
@@ -505,6 +512,7 @@ def _deep_page(levels: int) -> str:
     return f"<html><body><article>{html(zh[:len(zh) // 2])}{html(en[:len(en) // 2])}{deep}</article></body></html>"
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_R_A41_html_nested_too_deep_is_refused_not_cut(capsys, tmp_path):
     from duizhao.ingest import load_text
 

@@ -391,6 +391,7 @@ def test_an_unsupported_type_is_named_with_the_supported_ones(tmp_path, name, da
     assert str(caught.value) == f"{path} is {what}{SUPPORTED}"
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_the_cli_reads_a_word_file_and_refuses_a_workbook_in_one_line(tmp_path):
     lines = [line.strip() for line in PAGE.read_text(encoding="utf-8").splitlines() if line.strip()]
     _docx(tmp_path / "page.docx", lines)
@@ -458,6 +459,7 @@ def test_the_web_app_takes_a_word_upload_and_refuses_a_workbook(tmp_path):
         assert len(store._links(1)) == len(EXPECTED)
 
 
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_batch_reads_a_folder_of_documents_and_names_what_it_cannot(tmp_path, page):
     from duizhao.scale import run_batch
 

@@ -70,6 +70,7 @@ def test_a_corpus_of_dated_and_undated_documents_loads_in_datasets_and_pandas(tm
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+@pytest.mark.slow  # a real process (or a batch pool): seconds each
 def test_a_batch_corpus_loads_as_one_typed_dataset(tmp_path, fmt):
     from duizhao.scale import run_batch
 
