@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..io import printable_path
 from ..model import Paragraph, Source
 from .encoding import DEFAULT_MAX_BYTES, decode, read_bytes, size_text
-from .html import looks_like_html, split_html
+from .html import drop_long_attributes, looks_like_html, split_html
 from .intertext import load_intertext
 from .layout import (
     LAYOUTS,
@@ -29,6 +29,7 @@ from .layout import (
     split_bilingual,
     split_lines,
 )
+from .limits import MAX_SIDE_PARAGRAPHS, check_html, check_lines, refuse_many
 from .markdown import looks_like_markdown, render_markdown
 from .script import han_count, latin_words
 from .types import TYPES, Side, reader, sniff
@@ -65,6 +66,7 @@ def load_bytes(data: bytes, *, name: str = "-", max_bytes: int = DEFAULT_MAX_BYT
     kind = sniff(data, name, max_bytes=max_bytes)
     if TYPES[kind].module:
         source = reader(kind).read_bilingual(data, _label(name), max_bytes)
+        _refuse_many_paragraphs(source.zh, source.en, _label(name))
         source.meta.path = name
         return source
     text, encoding = _decode(data, name)
@@ -89,11 +91,13 @@ def load_text(text: str, *, name: str = "-", layout: str = "auto", zh_variant: s
     if not looks_like_html(text) and _XML_START.match(text[:4096]):
         raise InputError(f"{label} is an XML file, not a bilingual page: give InterText files with "
                          "--zh-xml and --en-xml, or the page's text or HTML")
+    check_lines(text, label)  # a million one-word lines is refused here, not after minutes of layout work
     if looks_like_markdown(text, name):
         rendered, chrome, table = render_markdown(text)
         source = split_bilingual(rendered, name=label, layout=layout, table=table, zh_variant=zh_variant)
         source.meta.chrome[:0] = chrome
     elif looks_like_html(text):
+        check_html(text, label)
         source = split_html(text, name=label, layout=layout, zh_variant=zh_variant)
     else:
         source = split_bilingual(text, name=label, layout=layout, zh_variant=zh_variant)
@@ -127,6 +131,7 @@ def load_pair(zh_path: str | os.PathLike, en_path: str | os.PathLike, *, sentenc
         text, encoding = _decode(data, name)
         if looks_like_html(text):
             text = _html_text(text, _label(name))
+        check_lines(text, _label(name))
         texts[lang], encodings[lang] = text, encoding
     if documents:
         _check_languages(texts, _label(_name(zh_path)), _label(_name(en_path)))
@@ -159,6 +164,7 @@ def _pair_source(texts: dict[str, str], sentences: bool, zh_label: str, en_label
     else:
         zh = classify(paragraph_texts(texts["zh"]), "zh")
         en = classify(paragraph_texts(texts["en"]), "en")
+    _refuse_many_paragraphs(zh, en, f"{zh_label} + {en_label}")
     source = Source(zh=zh, en=en, presegmented=sentences)
     _refuse_other_languages(source, f"{zh_label} + {en_label}")
     fill_metadata(source.meta, zh, en)
@@ -196,6 +202,7 @@ def _pair_of_documents(texts: dict[str, str], documents: dict[str, Side], senten
                           else classify(paragraph_texts(texts[lang]), lang))
             sides[lang] = Side(paragraphs)
     zh, en = sides["zh"], sides["en"]
+    _refuse_many_paragraphs(zh.paragraphs, en.paragraphs, "the two files")
     presegmented = sentences or (zh.presegmented and en.presegmented)
     source = Source(zh=zh.paragraphs, en=en.paragraphs, presegmented=presegmented)
     if zh.chapters and en.chapters:
@@ -205,6 +212,12 @@ def _pair_of_documents(texts: dict[str, str], documents: dict[str, Side], senten
     source.meta.title_zh, source.meta.title_en = zh.title, en.title
     source.meta.date = zh.date or en.date
     return source
+
+
+def _refuse_many_paragraphs(zh: list[Paragraph], en: list[Paragraph], label: str) -> None:
+    """A side of more paragraphs than the pipeline takes sentences is refused now, before it is split."""
+    refuse_many(len(zh), MAX_SIDE_PARAGRAPHS, "Chinese paragraphs", label)
+    refuse_many(len(en), MAX_SIDE_PARAGRAPHS, "English paragraphs", label)
 
 
 def _refuse_other_languages(source: Source, label: str) -> None:
@@ -231,7 +244,8 @@ def _check_languages(texts: dict[str, str], zh_label: str, en_label: str) -> Non
 def _html_text(html: str, label: str) -> str:
     import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+    check_html(html, label)
+    text = trafilatura.extract(drop_long_attributes(html), include_comments=False, include_tables=True, favor_recall=True)
     if not text or not text.strip():
         raise InputError(f"found no text in the HTML page {label}: give the page's text, or a fuller page")
     return text

@@ -47,9 +47,22 @@ def html_depth(html: str) -> int:
     return deepest
 
 
+# libxml2's HTML parser stops early, without an error, on a page whose attribute values add up to about 10 MB
+# (a data: URI image, or a hostile page): the text after them was silently lost. No attribute value is text
+# to align, so a long one is emptied before parsing.
+MAX_ATTRIBUTE_CHARS = 4096
+_LONG_ATTRIBUTE = regex.compile(r'=(\s*)"[^"]{%d,}"|=(\s*)\'[^\']{%d,}\'' % (MAX_ATTRIBUTE_CHARS, MAX_ATTRIBUTE_CHARS))
+
+
+def drop_long_attributes(html: str) -> str:
+    """`html` with every attribute value longer than `MAX_ATTRIBUTE_CHARS` emptied (one linear pass)."""
+    return _LONG_ATTRIBUTE.sub('=""', html)
+
+
 def split_html(html: str, *, name: str = "the input", layout: str = "auto", zh_variant: str = "simplified") -> Source:
     import trafilatura  # heavy (lxml, date parsers): imported only for HTML input
 
+    html = drop_long_attributes(html)
     if html_depth(html) >= MAX_HTML_DEPTH:
         raise InputError(f"the HTML page {name} nests its elements deeper than {MAX_HTML_DEPTH} levels, so the "
                          "HTML reader would lose the deeper text: save the page's text as a .txt file "

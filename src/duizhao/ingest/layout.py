@@ -26,6 +26,7 @@ from .chrome import (
     parse_date,
     take_chrome,
 )
+from .limits import MAX_BLOCKS, MAX_SIDE_PARAGRAPHS, refuse_many
 from .script import (
     Script,
     block_script,
@@ -90,6 +91,7 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
+    refuse_many(len(blocks), MAX_BLOCKS, "paragraphs", name)  # before the per-paragraph rules below
     content = [block for block in blocks if not take_chrome(block.text, block.script, meta)]
     _drop_repeated_head(content, meta)
     _drop_repeated_lines(content, meta)
@@ -107,6 +109,8 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     if not zh_texts:
         raise InputError(f"found only English text in {name}: give a file that holds both languages, "
                          "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
+    refuse_many(len(zh_texts), MAX_SIDE_PARAGRAPHS, "Chinese paragraphs", name)
+    refuse_many(len(en_texts), MAX_SIDE_PARAGRAPHS, "English paragraphs", name)
     _check_balance(zh_texts, en_texts, name)
     meta.layout, groups = infer_layout(content, layout, table=table)
     groups = _unpaired_edges_are_chrome(groups, zh_texts, en_texts, meta)
