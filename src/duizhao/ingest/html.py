@@ -51,7 +51,7 @@ def html_depth(html: str) -> int:
 # (a data: URI image, or a hostile page): the text after them was silently lost. No attribute value is text
 # to align, so a long one is emptied before parsing.
 MAX_ATTRIBUTE_CHARS = 4096
-_LONG_ATTRIBUTE = regex.compile(r'=(\s*)"[^"]{%d,}"|=(\s*)\'[^\']{%d,}\'' % (MAX_ATTRIBUTE_CHARS, MAX_ATTRIBUTE_CHARS))
+_LONG_ATTRIBUTE = regex.compile(rf'=\s*"[^"]{{{MAX_ATTRIBUTE_CHARS},}}"|=\s*\'[^\']{{{MAX_ATTRIBUTE_CHARS},}}\'')
 
 
 def drop_long_attributes(html: str) -> str:
