@@ -121,3 +121,30 @@ def test_cli_html_bomb_is_one_line_exit_2_and_writes_nothing(tmp_path: Path) -> 
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"Error: {page} has 120,002 HTML text blocks")
     assert not out.exists()
+
+
+def test_fifo_with_an_endless_writer_stops_at_the_size_limit(tmp_path: Path) -> None:
+    # A named pipe fed the page over and over (as `yes` would): the read stops one byte past the limit.
+    import os
+    import threading
+
+    from duizhao.ingest import read_bytes
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    data = PAGE.encode()
+
+    def write() -> None:
+        try:
+            with open(pipe, "wb") as handle:
+                while True:
+                    handle.write(data)
+        except OSError:  # the reader closed the pipe
+            pass
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    with pytest.raises(InputError, match=r"pipe is over the 97\.7 KB limit: split it into documents"):
+        read_bytes(pipe, max_bytes=100_000)
+    writer.join(timeout=10)
+    assert not writer.is_alive()
