@@ -124,7 +124,7 @@ def short_lines(count: int) -> Callable[[], str]:
 def one_line(size: int) -> Callable[[], str]:
     def build() -> str:
         zh = "".join(c for c in ZH_TEXT if c not in "。，、；：！？,.;:!?()（）")
-        en = "".join(c for c in EN_TEXT if c not in ".,;:!?()")
+        en = "".join(c for c in EN_TEXT if c not in ".,;:!?()\n")
         half = size // 2
         return (zh * (half // (3 * len(zh)) + 1))[: half // 3] + " " + (en * (half // len(en) + 1))[:half] + "\n"
     return build
@@ -217,7 +217,10 @@ def epub(chapters: int) -> Make:
                 item.content = "<html><body>" + f"<p>{_esc(paras[c % len(paras)])}</p>" + "</body></html>"
                 book.add_item(item)
                 items.append(item)
-            book.spine = items
+            book.toc = items
+            book.add_item(eb.EpubNcx())
+            book.add_item(eb.EpubNav())
+            book.spine = ["nav", *items]
             path = folder / f"many_{lang}.epub"
             eb.write_epub(str(path), book)
             paths.append(str(path))
@@ -296,7 +299,8 @@ CASES: list[tuple[str, Make, list[str]]] = [
     ("intertext_100k", intertext(100_000), ["--fast"]),
     ("intertext_100k_default", intertext(100_000), []),
     ("xliff_100k", xliff(100_000), ["--fast"]),
-    ("tmx_100k_as_input", tmx(100_000), ["--fast"]),
+    ("xliff_70k", xliff(70_000), ["--fast"]),
+    ("tmx_70k_as_input", tmx(70_000), ["--fast"]),
     ("srt_100k", srt(100_000), ["--fast"]),
     ("epub_2x500_chapters", epub(500), ["--fast"]),
     ("docx_4k_paragraphs", docx(4_000), ["--fast"]),

@@ -148,3 +148,24 @@ def test_fifo_with_an_endless_writer_stops_at_the_size_limit(tmp_path: Path) -> 
         read_bytes(pipe, max_bytes=100_000)
     writer.join(timeout=10)
     assert not writer.is_alive()
+
+
+def test_a_link_too_long_to_check_is_flagged_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One 800 KB line without punctuation is one 1-1 link: the name check compared every name with every
+    # word, 100 s at 200 KB and growing with the square of the length. Such a link is flagged instead.
+    import importlib
+
+    from duizhao.ingest import load_sentences
+    from duizhao.pipeline import Aligner
+
+    check_module = importlib.import_module("duizhao.check")  # the package exports a function of that name
+    monkeypatch.setattr(check_module, "_name_flags", _never)
+    monkeypatch.setattr(check_module, "_anchor_flags", _never)
+    zh = "".join(c for c in ZH_TEXT if c not in "。，、；：！？") * 4
+    en = " ".join(w.strip(".,;:!?") for w in EN_WORDS) * 2
+    assert len(zh) + len(en) > check_module._MAX_CHECKED_CHARS
+    alignment = Aligner(fast=True).source(load_sentences([zh], [en]))
+    [bead] = alignment.beads
+    assert [(f.type, f.message) for f in bead.flags] == [
+        ("mismatch", f"A link of {len(zh) + len(en):,} characters, too long to check its numbers and names: "
+                     "give the text its sentence punctuation and align it again.")]

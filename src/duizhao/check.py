@@ -77,6 +77,11 @@ def check_settings(config: CheckConfig, source: Lang | None = None) -> dict:
     return {**config.__dict__, "source_lang": source}
 
 
+# A link longer than this (a text without sentence punctuation) is flagged instead of checked: the number and
+# name checks cost time in the square of a link's length (each name against each word), 100 s for 200 KB.
+_MAX_CHECKED_CHARS = 10_000
+
+
 def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[Term] | None = None,
           config: CheckConfig | None = None) -> Alignment:
     """Return `alignment` with each link's flags recomputed (flags of other types are kept).
@@ -108,6 +113,9 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
         unfounded: list[Flag] = []
         if not bead.zh or not bead.en:
             flags += _lone_sentence(zh, en, source)
+        elif len(zh) + len(en) > _MAX_CHECKED_CHARS:
+            flags.append(Flag("mismatch", f"A link of {len(zh) + len(en):,} characters, too long to check its numbers "
+                              "and names: give the text its sentence punctuation and align it again."))
         elif not untranslated:  # an untranslated side has no numbers, names or length to compare
             flags += _anchor_flags(zh, en)
             flags += _name_flags(zh, en, index, known, people, config)
