@@ -21,8 +21,8 @@ _IGNORED = regex.compile(r"[\s*`]+")
 
 # What still goes wrong, page by page (measured; see BENCHMARKS.md, layout corpus).
 KNOWN = {
-    "blocks_zh_en_us_embassy_hrc.txt": "a dataset viewer's page: title, dateline and byline run together on one "
-                                       "line with the body, and its column labels lead the English block",
+    "blocks_zh_en_us_embassy_hrc.txt": "a dataset viewer's page: the English title, byline and first sentence "
+                                       "run together on one line with no punctuation between them",
     "inline_cameron_speech.txt": "subtitle chunks split a Chinese clause over two English chunks (gold 2-2, "
                                  "aligned 1-1 twice)",
     "interleaved_en_liu_xin_speech_hant.txt": "a mojibake '?' inside a Chinese sentence is read as its end",
@@ -191,3 +191,28 @@ def test_a_trilingual_page_keeps_one_chinese_version():
     kept = load_text(page, zh_variant="traditional")
     assert [p.text for p in kept.zh] == [traditional[0], traditional[2]]
     assert kept.meta.zh_other_variant == "Hans"
+
+
+def test_a_flattened_line_comes_apart_at_its_dateline_and_viewer_labels_are_chrome():
+    """The dataset viewer's page: its column labels lead the page, and the Chinese title, dateline, byline and
+    body run together on one line."""
+    from duizhao.ingest import load
+
+    source = load(PAGES / "blocks_zh_en_us_embassy_hrc.txt")
+    gold = gold_of(PAGES / "blocks_zh_en_us_embassy_hrc.txt")
+    assert [p.text for p in source.zh][:2] == gold["zh"][:2]
+    assert [p.kind for p in source.zh][:2] == ["title", "heading"]
+    assert source.meta.dateline == "2021年2月8日 美国东部标准时间上午07:12"
+    assert source.meta.title_zh == "美国决定重新与联合国人权理事会接触"
+    assert {"zh", "en", "stringlengths", "62.7k", "344k", "DOS Seal"} <= set(source.meta.chrome)
+    # A line that is a dateline as a whole, with its site first, is not cut.
+    reality = load(PAGES / "interleaved_en_reality_check_hant.txt")
+    assert reality.meta.dateline == "外交部官網(wǎng) 2020-07-29 10:44"
+
+
+def test_a_language_label_line_is_not_joined_to_the_line_under_it():
+    from duizhao.ingest.layout import paragraph_texts
+
+    lines = (PAGES / "blocks_zh_en_us_embassy_hrc.txt").read_text(encoding="utf-8").splitlines()[:2]
+    assert lines == ["zh", "stringlengths"]
+    assert paragraph_texts("\n".join(lines)) == ["zh", "stringlengths"]

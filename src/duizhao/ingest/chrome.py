@@ -34,8 +34,16 @@ _SOURCE_MARK = r"(?:来源|來源|Source)\s*[:：]"
 _POSTED_LABEL = regex.compile(
     r"(?:发布时间|發布時間|发布日期|發布日期|时间|時間|日期|Posted(?:\s+on)?|Published(?:\s+on)?|Updated)\s*[:：]?\s*",
     regex.IGNORECASE)
-_DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*(?P<mark>{_TIME}|{_SOURCE_MARK})?", regex.IGNORECASE)
-                    for date in _DATES]
+# A time may carry its zone and half of the day in words before it: "2021年2月8日 美国东部标准时间上午07:12".
+_TIME_WORDS = r"(?:[\p{L}]{1,12}\s*)?"
+_DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*{_TIME_WORDS}(?P<mark>{_TIME}|{_SOURCE_MARK})?",
+                                  regex.IGNORECASE) for date in _DATES]
+# A date with its time inside a longer line, between spaces: a page's elements (title, dateline, byline)
+# flattened onto one line. Chinese prose puts no spaces around its dates, so the spaces mark the cut; at the
+# start of a line, a date and a time open a sentence ("2023年10月30日 04:43 双方…") or make a dateline.
+_ANY_DATE = "|".join(regex.sub(r"\?P<\w+>", "?:", date.pattern) for date in _DATES)
+EMBEDDED_DATELINE = regex.compile(
+    rf"(?<=\S\s+)(?:{_ANY_DATE})\s*{_TIME_WORDS}{_TIME}(?:\s*(?:[AP]M|[A-Z]{{2,4}}T))?(?=\s|$)", regex.IGNORECASE)
 _SITE_BEFORE_DATE = regex.compile(r"([^\s\d。.!?！？]{2,20})\s+(?=\d)")
 _DATELINE_SITE_PREFIX = regex.compile(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", regex.IGNORECASE)
 
