@@ -216,3 +216,19 @@ def test_a_language_label_line_is_not_joined_to_the_line_under_it():
     lines = (PAGES / "blocks_zh_en_us_embassy_hrc.txt").read_text(encoding="utf-8").splitlines()[:2]
     assert lines == ["zh", "stringlengths"]
     assert paragraph_texts("\n".join(lines)) == ["zh", "stringlengths"]
+
+
+def test_an_html_page_that_marks_its_languages_is_read_by_its_elements():
+    """W3C clreq: English, Simplified and Traditional paragraphs in turn, headings as three <span lang>."""
+    from duizhao.ingest import load
+
+    page = PAGES / "trilingual_html_w3c_clreq.html"
+    source = load(page)
+    assert [p.text for p in source.zh][:5] == ["中文排版需求", "本文整理了中文（汉字）书写系统于排版上的需求。一方面说明需求事项以明确描述"
+                                               "中文排版之需求与问题；另一方面也提出与既有标准（如Unicode）的对应，冀求本文能更有效地促进实现。",
+                                               "绪论", "中文排版的主要特色", "中文排版有别于其他书写体系，主要特点如下："]
+    assert [p.text for p in source.en][2:4] == ["Introduction", "Basic Features of Chinese Script"]
+    assert (source.meta.layout, source.meta.zh_other_variant) == ("interleaved", "Hant")
+    traditional = load(page, zh_variant="traditional")
+    assert [p.text for p in traditional.zh][2:5] == ["緒論", "中文排版的主要特色", "中文排版有別於其他書寫體系，主要特點如下："]
+    assert traditional.meta.zh_other_variant == "Hans"

@@ -8,6 +8,7 @@ in both languages — never on the wording of a particular page.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -94,11 +95,11 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
     content = [block for block in blocks if not take_chrome(block.text, block.script, meta)]
+    _keep_one_variant(content, meta, zh_variant)
     _drop_repeated_head(content, meta)
     _drop_repeated_lines(content, meta)
     _attach_scriptless(content)
     _smooth_short_lines(content)
-    _keep_one_variant(content, meta, zh_variant)
     if layout == "auto":
         _drop_unpaired_edge_runs(content, meta)
 
@@ -493,6 +494,9 @@ def _keep_one_variant(blocks: list[_Block], meta: Metadata, zh_variant: str) -> 
         return
     other = "Hant" if zh_variant == "simplified" else "Hans"
     dropped = {id(block) for block, variant in zip(zh, variants, strict=True) if variant == other}
+    # A block that reads the same in both scripts comes twice in a row, once for each version: keep one.
+    dropped |= {id(block) for previous, block in itertools.pairwise(blocks)
+                if block.script == previous.script == "zh" and block.text == previous.text}
     meta.zh_other_variant = other
     blocks[:] = [b for b in blocks if id(b) not in dropped]
 
