@@ -26,9 +26,7 @@ KNOWN = {
     "inline_cameron_speech.txt": "subtitle chunks split a Chinese clause over two English chunks (gold 2-2, "
                                  "aligned 1-1 twice)",
     "interleaved_en_liu_xin_speech_hant.txt": "a mojibake '?' inside a Chinese sentence is read as its end",
-    "headings_md_edge_tts_readme.md": "an English-only sub-heading ('step 1') joins the heading pair above it",
     # Held-out pages (added after the rules were written):
-    "heldout_interleaved_md_lanchat_readme.md": "the English-only project title becomes a 0-1 link",
     "heldout_interleaved_en_houston_facts.txt": "an untranslated paragraph at the head is folded into the first "
                                                 "pair, and a long 【…】相关文章 line is not seen as chrome",
 }
@@ -208,6 +206,14 @@ def test_a_flattened_line_comes_apart_at_its_dateline_and_viewer_labels_are_chro
     # A line that is a dateline as a whole, with its site first, is not cut.
     reality = load(PAGES / "interleaved_en_reality_check_hant.txt")
     assert reality.meta.dateline == "外交部官網(wǎng) 2020-07-29 10:44"
+
+
+def test_an_untranslated_markdown_sub_heading_is_chrome():
+    from duizhao.ingest import load
+
+    source = load(PAGES / "headings_md_edge_tts_readme.md")
+    assert "step 1" in source.meta.chrome
+    assert [p.text for p in source.en][-2:] == ["Usage", "Move the files to the main directory of the diff-svc repository."]
 
 
 def test_a_language_label_line_is_not_joined_to_the_line_under_it():

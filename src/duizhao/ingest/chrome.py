@@ -42,8 +42,9 @@ _DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*{_TIME_WORDS}(?P<mark>
 # flattened onto one line. Chinese prose puts no spaces around its dates, so the spaces mark the cut; at the
 # start of a line, a date and a time open a sentence ("2023年10月30日 04:43 双方…") or make a dateline.
 _ANY_DATE = "|".join(regex.sub(r"\?P<\w+>", "?:", date.pattern) for date in _DATES)
-EMBEDDED_DATELINE = regex.compile(
+_EMBEDDED_DATELINE = regex.compile(
     rf"(?<=\S\s+)(?:{_ANY_DATE})\s*{_TIME_WORDS}{_TIME}(?:\s*(?:[AP]M|[A-Z]{{2,4}}T))?(?=\s|$)", regex.IGNORECASE)
+_HAN_SPACE = regex.compile(r"(?<=[\p{Han}\u3000-\u303f\uff00-\uffef])\s+|\s+(?=\p{Han})")
 _SITE_BEFORE_DATE = regex.compile(r"([^\s\d。.!?！？]{2,20})\s+(?=\d)")
 _DATELINE_SITE_PREFIX = regex.compile(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", regex.IGNORECASE)
 
@@ -157,6 +158,26 @@ def dateline(text: str, meta: Metadata) -> bool:
             meta.site = meta.site or site.strip()
         return True
     return False
+
+
+def cut_at_datelines(line: str) -> list[str]:
+    """`line` cut before and after each date-and-time standing between spaces inside it ("…接触  2021年2月8日
+    美国东部标准时间上午07:12 安东尼…"): title, dateline and byline flattened onto one line come apart. Such
+    a line is a flattened page, and Chinese puts no spaces inside its sentences: its other pieces are cut
+    where a space touches a Han character as well ("安东尼·J·布林肯国务卿 拜登政府…")."""
+    if dateline(line, Metadata()):
+        return [line]  # the whole line is a dateline ("外交部官網 2020-07-29 10:44")
+    pieces: list[str] = []
+    cut = 0
+    for match in _EMBEDDED_DATELINE.finditer(line):
+        if match.start() > cut:
+            pieces.extend(_HAN_SPACE.split(line[cut:match.start()].strip()))
+        pieces.append(match.group().strip())
+        cut = match.end()
+    if cut == 0:
+        return [line]
+    pieces.extend(_HAN_SPACE.split(line[cut:].strip()))
+    return [piece for piece in pieces if piece]
 
 
 def is_chrome_label(text: str) -> bool:

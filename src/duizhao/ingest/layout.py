@@ -17,12 +17,11 @@ import regex
 from ..errors import InputError
 from ..model import Kind, Metadata, Paragraph, Source
 from .chrome import (
-    EMBEDDED_DATELINE,
     ENDS_SENTENCE,
     LABEL_PREFIX,
     LANGUAGE_LABEL,
     URL,
-    dateline,
+    cut_at_datelines,
     is_chrome_label,
     is_date,
     is_prose,
@@ -42,7 +41,6 @@ _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 _ASCII_WORD_CHAR = regex.compile(r"[A-Za-z0-9]")
 
 _ENDS_WITH_COLON = regex.compile(r"[:：]$")
-_HAN_SPACE = regex.compile(r"(?<=[\p{Han}\u3000-\u303f\uff00-\uffef])\s+|\s+(?=\p{Han})")
 
 # Paragraphs of the head (before the first prose paragraph) longer than this are titles, shorter ones
 # headings: a headline names the event, a heading names a section or an office.
@@ -90,8 +88,9 @@ _VARIANT_SHARE = 0.3
 
 
 def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto", table: bool = False,
-                    zh_variant: str = "simplified") -> Source:
-    """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
+                    zh_variant: str = "simplified", headings: frozenset[str] = frozenset()) -> Source:
+    """The Chinese and English sides of one document holding both, with chrome kept as metadata.
+    `headings`: the texts that the markup marks as headings (Markdown's `#`), where it tells."""
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
     content = [block for block in blocks if not take_chrome(block.text, block.script, meta)]
@@ -102,6 +101,7 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     _smooth_short_lines(content)
     if layout == "auto":
         _drop_unpaired_edge_runs(content, meta)
+        _drop_unpaired_headings(content, meta, headings)
 
     zh_texts = [b.text for b in content if b.script == "zh"]
     en_texts = [b.text for b in content if b.script == "en"]
@@ -263,6 +263,30 @@ def _drop_unpaired_edge_runs(blocks: list[_Block], meta: Metadata) -> None:
     blocks[:] = [b for i, b in enumerate(blocks) if i not in dropped]
 
 
+# A sub-heading left untranslated is chrome only where the page pairs this many runs around it.
+_MIN_PAIRS_AROUND_HEADING = 2
+
+
+def _drop_unpaired_headings(blocks: list[_Block], meta: Metadata, headings: frozenset[str]) -> None:
+    """A heading of the markup (Markdown's `### step 1`) that stands alone in its language and pairs with
+    nothing in the cheapest reading of a page whose other runs pair has no counterpart: chrome. Only one
+    heading alone, never a paragraph or a list item: untranslated content stays, to be left unpaired."""
+    if not headings:
+        return
+    runs, _, _, chosen = _reading(blocks)
+    if sum(n == 2 for _, n in chosen) < _MIN_PAIRS_AROUND_HEADING:
+        return
+    starts = []
+    position = 0
+    for _, indices in runs:
+        starts.append(position)
+        position += len(indices)
+    dropped = {starts[a] for a, n in chosen if n == 1 and len(runs[a][1]) == 1
+               and blocks[starts[a]].text in headings and not is_prose(blocks[starts[a]].text)}
+    meta.chrome.extend(blocks[i].text for i in sorted(dropped))
+    blocks[:] = [b for i, b in enumerate(blocks) if i not in dropped]
+
+
 def _check_balance(zh_texts: list[str], en_texts: list[str], name: str) -> None:
     """A page in one language with a stray line of the other (a "中文" link, a Chinese name) is not
     bilingual: aligning it would only produce empty links."""
@@ -362,7 +386,7 @@ def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
     groups: list[list[tuple[str, Script, int]]] = [[]]
     for number, raw in enumerate(split_lines(text)):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
-        pieces = _cut_at_datelines(line)
+        pieces = cut_at_datelines(line)
         if len(pieces) > 1:  # a flattened page: each piece is a block of its own
             if groups[-1]:
                 groups.append([])
@@ -376,26 +400,6 @@ def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
         elif groups[-1]:
             groups.append([])
     return [group for group in groups if group]
-
-
-def _cut_at_datelines(line: str) -> list[str]:
-    """`line` cut before and after each date-and-time standing between spaces inside it ("…接触  2021年2月8日
-    美国东部标准时间上午07:12 安东尼…"): title, dateline and byline flattened onto one line come apart. Such
-    a line is a flattened page, and Chinese puts no spaces inside its sentences: its other pieces are cut
-    where a space touches a Han character as well ("安东尼·J·布林肯国务卿 拜登政府…")."""
-    if dateline(line, Metadata()):
-        return [line]  # the whole line is a dateline ("外交部官網 2020-07-29 10:44")
-    pieces: list[str] = []
-    cut = 0
-    for match in EMBEDDED_DATELINE.finditer(line):
-        if match.start() > cut:
-            pieces.extend(_HAN_SPACE.split(line[cut:match.start()].strip()))
-        pieces.append(match.group().strip())
-        cut = match.end()
-    if cut == 0:
-        return [line]
-    pieces.extend(_HAN_SPACE.split(line[cut:].strip()))
-    return [piece for piece in pieces if piece]
 
 
 def _looks_wrapped(group: list[tuple[str, Script, int]]) -> bool:
