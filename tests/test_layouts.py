@@ -238,3 +238,17 @@ def test_an_html_page_that_marks_its_languages_is_read_by_its_elements():
     traditional = load(page, zh_variant="traditional")
     assert [p.text for p in traditional.zh][2:5] == ["緒論", "中文排版的主要特色", "中文排版有別於其他書寫體系，主要特點如下："]
     assert traditional.meta.zh_other_variant == "Hans"
+
+
+def test_a_language_switcher_alone_does_not_make_a_page_read_by_its_elements():
+    """The clreq page's Simplified paragraphs under its own language links: the marked elements hold almost
+    none of the text, so the page goes through trafilatura as before."""
+    from duizhao.ingest.html import lang_blocks
+
+    gold = gold_of(PAGES / "trilingual_html_w3c_clreq.html")
+    body = "".join(f"<p>{text}</p>" for text in gold["zh"][1:3] + gold["zh"][5:])
+    page = (f'<html lang="zh-hans"><body><p><a lang="zh-hant">繁體中文</a> <a lang="en">English</a></p>{body}'
+            "</body></html>")
+    assert lang_blocks(page) == []
+    marked = page.replace("<p>", '<p lang="zh-hans">')
+    assert lang_blocks(marked)[:3] == ["繁體中文", "English", gold["zh"][1]]

@@ -89,6 +89,8 @@ _BLOCK_TAGS = frozenset({"p", "div", "section", "article", "header", "footer", "
                          "blockquote", "figure", "figcaption", "caption", "pre", "br", "hr", "body"})
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "button", "select",
                            "option", "nav", "form", "svg", "iframe"})
+# Read by its elements only where the elements marked English or Chinese hold this share of the page's text.
+_MARKED_SHARE = 0.5
 _TRADITIONAL = regex.compile(r"^zh[-_](?:hant|tw|hk|mo)\b", regex.IGNORECASE)
 
 
@@ -143,5 +145,12 @@ def lang_blocks(html: str) -> list[str]:
             pieces.append(element.tail)
 
     walk(body)
-    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
-    return [line for line in lines if line]
+    lines = [line for line in (" ".join(line.split()) for line in "".join(pieces).split("\n")) if line]
+    # The marked elements must carry the page's text, not only a language switcher ("English", "繁體").
+    outermost = [element for element in body.iter() if isinstance(element.tag, str) and element.get("lang")
+                 and _language(element.get("lang"))
+                 and not any(a.get("lang") for a in element.iterancestors() if a is not tree and a is not body)]
+    marked_chars = sum(len("".join(element.text_content().split())) for element in outermost)
+    if marked_chars < _MARKED_SHARE * sum(len(line.replace(" ", "")) for line in lines):
+        return []
+    return lines
