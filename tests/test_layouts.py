@@ -252,3 +252,15 @@ def test_a_language_switcher_alone_does_not_make_a_page_read_by_its_elements():
     assert lang_blocks(page) == []
     marked = page.replace("<p>", '<p lang="zh-hans">')
     assert lang_blocks(marked)[:3] == ["繁體中文", "English", gold["zh"][1]]
+
+
+def test_a_date_and_time_inside_a_running_sentence_is_not_cut():
+    """Pieces of the example page: its dateline's date and time put after a lower-case word of its first
+    English sentence stay inside the sentence; between the Chinese title and byline they cut the line."""
+    from duizhao.ingest.chrome import cut_at_datelines
+
+    english = "Secretary of State Antony J. Blinken met with 2023-10-30 04:43 PRC Director Wang Yi in Washington."
+    assert cut_at_datelines(english) == [english]
+    flattened = "布林肯国务卿与中共中央外办主任兼外长王毅举行会晤 2023年10月30日 04:43 发言人办公室"
+    assert cut_at_datelines(flattened) == ["布林肯国务卿与中共中央外办主任兼外长王毅举行会晤", "2023年10月30日 04:43",
+                                           "发言人办公室"]

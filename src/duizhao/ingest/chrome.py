@@ -44,6 +44,9 @@ _DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*{_TIME_WORDS}(?P<mark>
 _ANY_DATE = "|".join(regex.sub(r"\?P<\w+>", "?:", date.pattern) for date in _DATES)
 _EMBEDDED_DATELINE = regex.compile(
     rf"(?<=\S\s+)(?:{_ANY_DATE})\s*{_TIME_WORDS}{_TIME}(?:\s*(?:[AP]M|[A-Z]{{2,4}}T))?(?=\s|$)", regex.IGNORECASE)
+# A lower-case word on either side: the date is part of a running English sentence.
+_IN_A_SENTENCE_BEFORE = regex.compile(r"\b\p{Ll}+[,;]?\s+$")
+_IN_A_SENTENCE_AFTER = regex.compile(r"\s+\p{Ll}")
 _HAN_SPACE = regex.compile(r"(?<=[\p{Han}\u3000-\u303f\uff00-\uffef])\s+|\s+(?=\p{Han})")
 _SITE_BEFORE_DATE = regex.compile(r"([^\s\d。.!?！？]{2,20})\s+(?=\d)")
 _DATELINE_SITE_PREFIX = regex.compile(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", regex.IGNORECASE)
@@ -170,6 +173,8 @@ def cut_at_datelines(line: str) -> list[str]:
     pieces: list[str] = []
     cut = 0
     for match in _EMBEDDED_DATELINE.finditer(line):
+        if _IN_A_SENTENCE_BEFORE.search(line, 0, match.start()) or _IN_A_SENTENCE_AFTER.match(line, match.end()):
+            continue  # "…began on October 30, 2023 at 10:00 and…": a date inside an English sentence
         if match.start() > cut:
             pieces.extend(_HAN_SPACE.split(line[cut:match.start()].strip()))
         pieces.append(match.group().strip())
