@@ -30,7 +30,7 @@ from .layout import (
     split_lines,
 )
 from .limits import MAX_SIDE_PARAGRAPHS, check_html, check_lines, refuse_many
-from .markdown import looks_like_markdown, render_markdown
+from .markdown import looks_like_markdown, render_markdown_blocks
 from .script import han_count, latin_words
 from .types import TYPES, Side, reader, sniff
 
@@ -93,8 +93,9 @@ def load_text(text: str, *, name: str = "-", layout: str = "auto", zh_variant: s
                          "--zh-xml and --en-xml, or the page's text or HTML")
     check_lines(text, label)  # a million one-word lines is refused here, not after minutes of layout work
     if looks_like_markdown(text, name):
-        rendered, chrome, table = render_markdown(text)
-        source = split_bilingual(rendered, name=label, layout=layout, table=table, zh_variant=zh_variant)
+        rendered, chrome, table, headings = render_markdown_blocks(text)
+        source = split_bilingual(rendered, name=label, layout=layout, table=table, zh_variant=zh_variant,
+                                 headings=headings)
         source.meta.chrome[:0] = chrome
     elif looks_like_html(text):
         check_html(text, label)
