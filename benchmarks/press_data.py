@@ -23,7 +23,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import peers  # noqa: E402
-
 from duizhao.formats.intertext import sentence_ids  # noqa: E402
 from duizhao.io import atomic_write  # noqa: E402
 from duizhao.model import Bead, Document, Paragraph, Source  # noqa: E402
