@@ -26,6 +26,10 @@ are learned on the other five, from a neutral start (features 0, link-type prior
 the shipped table, which has seen every chapter), and that chapter is aligned with them; the six held-out
 alignments are scored together. Pass the shipped recipe's flags (docs/experiments.md) to measure it.
 
+`--mac` takes one or more folders in MAC's layout: `--mac ../shared/data/mac-dev benchmarks/data/press` learns
+across both sets (documents labelled BASE.NAME), and `crossval --only press. [--folds K]` holds out only the
+press texts (one at a time, or in K groups), MAC-Dev always being learned on.
+
 `memory` aligns a synthetic pair of --size sentences a side in fast mode and prints time and peak RSS.
 
 `calibrate` fits the posterior temperature and prints the confidence calibration table for BENCHMARKS.md.
