@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import regex
 
@@ -44,7 +44,11 @@ from .model import Alignment, Flag, Lang
 from .names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds_like, zh_names
 from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 
-FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated", "mismatch")
+if TYPE_CHECKING:
+    from .encoders import Encoder
+    from .evidence import LinkEvidence
+
+FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated", "mismatch", "negation")
 
 _LATIN = regex.compile(r"\p{Latin}")
 _LATIN_WORD = regex.compile(r"\p{Latin}{2,}")
@@ -70,6 +74,14 @@ class CheckConfig:
     mismatch_min_words: int = 8  # dictionary words (and English content words) a link needs to be called unrelated
     member_min_words: int = 8  # dictionary words (or English content words) a member needs to be judged
     doubtful_score: float = 0.5  # the highest score a link flagged untranslated or with an unfounded member keeps
+    # Embedding evidence (when the encoders are given): every encoder of the set must agree.
+    elsewhere_z: float = -1.0  # a link's cosine this many robust spreads below the document's typical link ...
+    elsewhere_margin: float = 0.15  # ... whose side matches another link's other side this much better
+    member_gain: float = 0.0  # a member whose removal would not lower the link's cosine (and no word of its own)
+    member_gain_min_words: int = 3  # ... with at least this many dictionary words (or English content words)
+    # negation: by default only a negated word whose translation stands un-negated on the other side; True
+    # also flags a negation on one side with no trace of one on the other (more recall, many more false flags)
+    negation_presence: bool = False
 
 
 def check_settings(config: CheckConfig, source: Lang | None = None) -> dict:
@@ -78,11 +90,14 @@ def check_settings(config: CheckConfig, source: Lang | None = None) -> dict:
 
 
 def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[Term] | None = None,
-          config: CheckConfig | None = None) -> Alignment:
+          config: CheckConfig | None = None, encoders: Encoder | Sequence[Encoder] | None = None) -> Alignment:
     """Return `alignment` with each link's flags recomputed (flags of other types are kept).
 
     `source` is the language translated from, if known ("zh" or "en"); `glossary` adds known renderings
-    to the dictionary for the name check.
+    to the dictionary for the name check; `encoders` (the aligner's encoder or set; their cache holds the
+    sentences already) add embedding evidence: a link far less similar than the document's own links whose
+    side matches another link better (``mismatch``), a member of a several-sentence link that adds nothing
+    to its similarity (``omission`` / ``addition``).
     """
     config = config or CheckConfig()
     source = source or alignment.settings.get("source_lang") or None
@@ -90,17 +105,25 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
         raise ConfigError(f"unknown source language {source!r}: use 'zh', 'en', or leave it out")
     known: dict[str, list[str]] = {}
     people: set[str] = set()  # English words of the people the glossary knows
+    known_people: list[str] = []  # ... and their Chinese names, longest first
     if glossary is None and len(alignment.beads) >= config.learn_names_from:
         # A long document teaches its own renderings (韦小宝 ↔ Trinket) by co-occurrence over its links.
         glossary = extract([alignment], terms=False, max_links=config.learn_names_max)
     for term in glossary or ():
         known.setdefault(term.zh, []).append(term.en)
         if term.kind == "person":
+            known_people.append(term.zh)
             people.update(w.lower() for w in regex.findall(r"\p{Latin}+", term.en))
     index = NameIndex.get()
     length_model = _LengthModel.fit(alignment)
+    evidence: list[LinkEvidence | None] = [None] * len(alignment.beads)
+    if encoders is not None:
+        from .evidence import link_evidence
+
+        encoder_set: list[Encoder] = list(encoders) if isinstance(encoders, (list, tuple)) else [encoders]  # type: ignore[list-item]
+        evidence = link_evidence(alignment, encoder_set)
     beads = []
-    for bead in alignment.beads:
+    for number, bead in enumerate(alignment.beads):
         zh, en = alignment.zh_text(bead), alignment.en_text(bead)
         flags = [f for f in bead.flags if f.type not in FLAG_TYPES]
         untranslated = _untranslated(zh, en, config)
@@ -110,14 +133,19 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
             flags += _lone_sentence(zh, en, source)
         elif not untranslated:  # an untranslated side has no numbers, names or length to compare
             flags += _anchor_flags(zh, en)
-            flags += _name_flags(zh, en, index, known, people, config)
+            flags += _name_flags(zh, en, index, known, people, config,
+                                 sorted(set(known_people), key=len, reverse=True))
+            flags += _negation(zh, en, config)
             unfounded = _member_flags([alignment.document.zh[i].text for i in bead.zh],
-                                      [alignment.document.en[i].text for i in bead.en], source, config)
+                                      [alignment.document.en[i].text for i in bead.en], source, config,
+                                      evidence[number])
             flags += unfounded
             if not unfounded:
                 flags += length_model.flags(zh, en, source, config)
             if not flags:
                 flags += _mismatch(zh, en, config)
+            if not any(f.type == "mismatch" for f in flags):
+                flags += _elsewhere(evidence[number], alignment, config)
         score = min(bead.score, config.doubtful_score) if untranslated or unfounded else bead.score
         beads.append(replace(bead, flags=flags, score=score))
     settings = {**alignment.settings, "checks": check_settings(config, source)}
@@ -217,7 +245,7 @@ def _acronyms(en: str) -> list[str]:
 
 
 def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], people: set[str],
-                config: CheckConfig) -> list[Flag]:
+                config: CheckConfig, known_people: Iterable[str] = ()) -> list[Flag]:
     """A name on one side with no counterpart on the other.
 
     A place or organisation CC-CEDICT lists (以色列, Hamas) is flagged when the other side lacks it. A
@@ -228,7 +256,7 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
     english = EnglishText(en)
     missing_zh: list[ZhName] = []
     used: set[str] = set()
-    for name in zh_names(zh, index):
+    for name in _with_known_people(zh_names(zh, index), zh, known_people):
         if any(word in index.ordinary for word in name.lookup) and name.text not in known:
             continue  # 红光 "red light" (also a place), 平坝 "flat land": too ambiguous to call missing
         matches = [find_name(word, english, index, known, config.transliteration) for word in name.lookup]
@@ -243,7 +271,7 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
         missing_zh = [n for n in missing_zh if n.kind not in ("org", "term")]
     # A name matched by one of its parts (米勒 ↔ Miller) accounts for the rest of its English run (Matthew).
     accounted = {w.lower() for run in _capitalised_runs(en) if set(run) & used for w in run}
-    missing_en = [w for w in _english_names_without_counterpart(zh, en, index, known, config)
+    missing_en = [w for w in _english_names_without_counterpart(zh, en, index, known, config, people, known_people)
                   if w.lower() not in accounted]
     # People the document's glossary knows (韦小宝 ↔ Trinket) moved between sentences or became "he": only
     # names it never pairs can show two different people, unless both sides name a known person the other
@@ -274,6 +302,17 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
     return [Flag("name", message, "; ".join(pairs))]
 
 
+def _with_known_people(names: list[ZhName], zh: str, known_people: Iterable[str]) -> list[ZhName]:
+    """`names` and the people of the document's glossary that jieba did not tag (陈清扬 ↔ Chen Qingyang)."""
+    found = list(names)
+    for person in known_people:
+        start = zh.find(person)
+        if start < 0 or any(n.span[0] < start + len(person) and start < n.span[1] for n in found):
+            continue
+        found.append(ZhName(person, "person", (start, start + len(person)), (person,)))
+    return sorted(found, key=lambda n: n.span)
+
+
 def _world_name(name: ZhName, index: NameIndex) -> bool:
     """A place or organisation CC-CEDICT lists as a name only (not 温泉 "hot spring", also a county)."""
     if any(word not in index.proper or word in index.ordinary for word in name.lookup):
@@ -297,9 +336,12 @@ _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "au
 
 
 def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
-                                       config: CheckConfig) -> list[str]:
+                                       config: CheckConfig, people: set[str] | None = None,
+                                       known_people: Iterable[str] = ()) -> list[str]:
     """Capitalised English words that are no ordinary English word (Blinken, Xinjiang, Hamas) and that no
-    Chinese word renders, by dictionary, glossary or transliteration."""
+    Chinese word renders, by dictionary, glossary or transliteration. A person the document's glossary
+    knows (Xiaosi) must be rendered by a Chinese name, not by any word that happens to sound like it
+    (小路 "xiaolu")."""
     candidates = []
     for m in _EN_NAME.finditer(en):
         word = regex.sub(r"['’]s$", "", m.group(0))
@@ -311,11 +353,12 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
     if not candidates:
         return []
     jieba = quiet_jieba()
-    names = [n.text for n in zh_names(zh, index)]
+    names = [n.text for n in _with_known_people(zh_names(zh, index), zh, known_people)]
     zh_words = set(jieba.lcut(zh)) | set(names)
     for name in list(zh_words):
         zh_words.update(_pieces(name, index))
     romanised: list[str] = [r for name in names for r in index.romanised_spans(name)]
+    of_names = list(romanised) + [r for name in names for r in index.romanised(name)]
     rendered: set[str] = set()
     for word in zh_words:
         if not _HAN.search(word):
@@ -329,7 +372,8 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
         low = word.lower()
         if low in rendered or any(similarity(low, r) >= 0.8 for r in rendered if len(r) >= 4):
             continue
-        if any(sounds_like(r, low) >= config.transliteration for r in romanised if len(r) >= 2):
+        spellings = of_names if people and low in people else romanised
+        if any(sounds_like(r, low) >= config.transliteration for r in spellings if len(r) >= 2):
             continue
         missing.append(word)
     return missing
@@ -363,12 +407,17 @@ def _lone_sentence(zh: str, en: str, source: Lang | None) -> list[Flag]:
     return []
 
 
-def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: CheckConfig) -> list[Flag]:
+def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: CheckConfig,
+                  evidence: LinkEvidence | None = None) -> list[Flag]:
     """Members of a several-sentence side with no evidence of their own: not one dictionary word or anchor
     (number, date, Latin-script name) found on the other side that the link's other members do not
     already account for. Such a member is what is left of a sentence whose counterpart is missing, folded
     into its neighbour's link; a member too short to judge (fewer than `member_min_words` words that could
-    match at all) is left alone."""
+    match at all) is left alone.
+
+    With embedding evidence, a member with at most `member_gain_min_words` words of which none is its own
+    evidence is judged too: it is flagged when the link's cosine without it is as high as with it, for
+    every encoder (it adds nothing to the link's similarity)."""
     if len(zh) < 2 and len(en) < 2:
         return []
     from .lexicon import Lexicon
@@ -388,7 +437,9 @@ def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: Che
             other_keys = set().union(*(g for i, g in enumerate(zh_keys) if i != k))
             own = (zh_glosses[k] & all_en) - others
             own_keys = (zh_keys[k] & all_en_keys) - other_keys
-            if len(zh_words[k]) >= config.member_min_words and not own and not own_keys:
+            gain = evidence.zh_gain[k] if evidence is not None and evidence.zh_gain else ()
+            if not own and not own_keys and (len(zh_words[k]) >= config.member_min_words or (
+                    gain and len(zh_words[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)):
                 flags.append(Flag(_missing_side_type("en", source),
                                   f"Chinese sentence {k + 1} of this link has no counterpart of its own in the English.",
                                   f"{_snippet(text)} ↔ —"))
@@ -398,7 +449,9 @@ def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: Che
             other_keys = set().union(*(g for i, g in enumerate(en_keys) if i != k))
             own = (en_stems[k] & all_glosses) - others
             own_keys = (en_keys[k] & all_zh_keys) - other_keys
-            if len(en_stems[k]) >= config.member_min_words and not own and not own_keys:
+            gain = evidence.en_gain[k] if evidence is not None and evidence.en_gain else ()
+            if not own and not own_keys and (len(en_stems[k]) >= config.member_min_words or (
+                    gain and len(en_stems[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)):
                 flags.append(Flag(_missing_side_type("zh", source),
                                   f"English sentence {k + 1} of this link has no counterpart of its own in the Chinese.",
                                   f"— ↔ {_snippet(text)}"))
@@ -421,6 +474,122 @@ def _mismatch(zh: str, en: str, config: CheckConfig) -> list[Flag]:
         return []
     return [Flag("mismatch", "The two sides share no word the dictionary pairs: they may not translate each other.",
                  f"{_snippet(zh)} ↔ {_snippet(en)}")]
+
+
+def _elsewhere(evidence: LinkEvidence | None, alignment: Alignment, config: CheckConfig) -> list[Flag]:
+    """A link far less similar than the document's typical link, one of whose sides matches another link's
+    other side clearly better than its own (every encoder agreeing): a sentence from elsewhere in the
+    document put in the translation's place, or a misplaced one."""
+    if evidence is None or max(evidence.z) >= config.elsewhere_z:
+        return []
+    found = []
+    for better, where, side in ((evidence.en_elsewhere, evidence.en_elsewhere_link, "English"),
+                                (evidence.zh_elsewhere, evidence.zh_elsewhere_link, "Chinese")):
+        margin = min(b - c for b, c in zip(better, evidence.cosine, strict=True))
+        if margin >= config.elsewhere_margin:
+            found.append((margin, where, side))
+    if not found:
+        return []
+    margin, where, side = max(found)
+    other = "Chinese" if side == "English" else "English"
+    bead = alignment.beads[where]
+    text = alignment.zh_text(bead) if other == "Chinese" else alignment.en_text(bead)
+    cosines = ", ".join(f"{c:.2f}" for c in evidence.cosine)
+    return [Flag("mismatch", f"The {side} side matches the {other} of link {where + 1} better than its own: "
+                 "it may belong elsewhere.",
+                 f"similarity {cosines}, {margin:.2f} lower than with link {where + 1}: {_snippet(text)}")]
+
+
+# Negation. A side counts as negative only by a plain negation: a Chinese 不 没 没有 未 别 无 非 莫 勿 standing
+# alone (jieba's word) or starting a word (不能, 没法, 未曾), an English not / n't / never / no / nobody / nothing /
+# none / neither / nor / without / cannot. The other side is excused by any trace of a negation: a Chinese word
+# holding one inside (禁不住, 一声不吭, 无可怀疑), an English word negated inside (unfair, careless, nonmarket),
+# or a word that negates by meaning (fail, refuse, lack, hardly). Words in which the negation is lexicalised
+# (不过 "but", 不久 "soon", 不禁 / couldn't help, 无论 "whatever", 别人 "others", not only) count as neither.
+_ZH_PLAIN = ("不", "没", "未")
+_ZH_ALONE = {"不", "没", "没有", "未", "别", "无", "非", "莫", "勿", "从不", "从未", "并不", "并非", "并没有", "并未",
+             "决不", "绝不", "永不", "毫无", "无法"}
+_ZH_NOT_NEGATION = {
+    "不过", "不久", "不断", "不同", "不仅", "不管", "不论", "不错", "不少", "不时", "不住", "不禁", "不已", "不料",
+    "不觉", "不免", "不如", "不止", "不单", "不但", "不光", "不由得", "不由", "不一会", "不一会儿", "不得不",
+    "不然", "不妨", "不外", "不胜", "不日", "不休", "不朽", "不幸", "不安", "不满", "不便", "不对劲", "不见不散",
+    "不知不觉", "不一", "不一样", "不得了", "不可思议", "不少于", "未来", "未必", "未免", "没准", "没错",
+    "不知", "不见得", "若不是", "要不是", "要不然", "不是吗",
+}
+# A-not-A and tag questions ask, they do not deny: 能不能, 是不是, 好了没有？, "don't you?", "why not?"
+_ZH_QUESTION = regex.compile(r"(\p{Han})[不没]\1|没有[吗呢]?[？?]")
+_EN_QUESTION = regex.compile(r"n[’']t\s+(?:I|you|he|she|it|we|they|there)\s*[?？]|\bwhy not\b|\bif not\b",
+                             regex.IGNORECASE)
+_ZH_TRACE = regex.compile("[不没无未非别莫勿休免否拒禁难缺失]")
+_EN_PLAIN = regex.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|nowhere|neither|nor|without|cannot)\b|n[’']t\b", regex.IGNORECASE)
+_EN_NOT_NEGATION = regex.compile(
+    r"\bnot only\b|\bnot until\b|\bno doubt\b|\bnothing but\b|\bno sooner\b|\bno matter\b|\bno choice but\b|"
+    r"\bnever mind\b|\b(?:can|could)(?:n[’']t| not)\s+help\b|\bcannot help\b|\bno longer\b(?=.*\bthan\b)",
+    regex.IGNORECASE)
+# Negation inside a word (unfair ↔ 不公平, unlawful ↔ 非法, nonmarket ↔ 非市场, careless ↔ 不小心) or by meaning.
+_EN_TRACE = regex.compile(
+    r"\b(?:un|non|dis)-?(\p{Ll}{3,})|\b\p{Ll}{3,}less(?:ly|ness)?\b|\bwrong\w*|"
+    r"\b(?:fail|refus|lack|den(?:y|ie)|hardly|barely|scarcely|seldom|rarely|avoid|instead|absen|neglect|ignor|"
+    r"forg[eo]t|prevent|forbid|except|unless)\w*", regex.IGNORECASE)
+
+
+def _en_traces(en: str) -> bool:
+    """Whether English text holds a negation inside a word (unfair, careless; the word after the prefix an
+    ordinary word: not "uncle" or "display") or by meaning (fail, refuse, lack, hardly)."""
+    index = NameIndex.get()
+    return any(m.group(1) is None or index.is_common_english(m.group(1))
+               for m in _EN_TRACE.finditer(_EN_NOT_NEGATION.sub(" ", en)))
+
+
+def _negation(zh: str, en: str, config: CheckConfig) -> list[Flag]:
+    """A negated word whose translation stands un-negated on the other side: 不高兴 ↔ "happy", "not hungry" ↔
+    饿, with no trace of a negation anywhere on that side. A reversed meaning is the costliest error a
+    translation can make; the dictionary pairing of the negated word is what makes the flag precise (a
+    negation merely present on one side is common in free translation: "offended" ↔ 不高兴)."""
+    from .lexicon import Lexicon
+
+    lex = Lexicon.get()
+    jieba = quiet_jieba()
+    zh_tokens = jieba.lcut(_ZH_QUESTION.sub("，", zh))
+    en_clean = _EN_NOT_NEGATION.sub(" ", _EN_QUESTION.sub(" ", en))
+    en_neg = list(_EN_PLAIN.finditer(en_clean))
+    zh_has_trace = bool(_ZH_TRACE.search(zh))
+    if not en_neg and not _en_traces(en):
+        en_stems = set(lex.tokens_en(en))
+        for k, word in enumerate(zh_tokens):
+            if word in _ZH_NOT_NEGATION or not (word in _ZH_ALONE or (word.startswith(_ZH_PLAIN) and len(word) <= 3)):
+                continue
+            # the negated word: the rest of a word such as 不饿, or the next content word (不 高兴, 没 看见)
+            scope = [word[1:]] if len(word) >= 2 and word not in _ZH_ALONE else zh_tokens[k + 1:k + 2]
+            for target in scope:
+                glosses = lex.entries.get(lex.zh_key(target), frozenset())
+                if 0 < len(glosses) <= _MAX_GLOSSES and glosses & en_stems:
+                    shown = sorted(glosses & en_stems)[0]
+                    return [Flag("negation", "The Chinese negates a word the English renders without negation: "
+                                 "the meaning may be reversed.", f"{word}{target if target not in word else ''} ↔ {shown}")]
+    if config.negation_presence:
+        zh_neg = [w for w in zh_tokens if w not in _ZH_NOT_NEGATION
+                  and (w in _ZH_ALONE or (w.startswith(_ZH_PLAIN) and len(w) <= 3))]
+        if zh_neg and not en_neg and not _en_traces(en):
+            return [Flag("negation", "The Chinese is negative and the English is not: the meaning may be reversed.",
+                         f"{'、'.join(dict.fromkeys(zh_neg))} ↔ —")]
+        if en_neg and not zh_neg and not zh_has_trace:
+            return [Flag("negation", "The English is negative and the Chinese is not: the meaning may be reversed.",
+                         f"— ↔ {', '.join(dict.fromkeys(m.group(0).lower() for m in en_neg))}")]
+    if en_neg and not zh_has_trace:
+        zh_words = [w for w in lex.tokens_zh(zh) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES]
+        for m in en_neg:
+            following = [lex.stem(w) for w in regex.findall(r"\p{Latin}+", en_clean[m.end():])[:4]]
+            following = [w for w in following if w and w not in ("be", "is", "was", "are", "were", "been", "do",
+                                                                     "did", "does", "have", "had", "has", "a", "the",
+                                                                     "to", "any", "at", "all", "so", "very", "too")]
+            for stem in following[:1]:
+                hit = next((w for w in zh_words if stem in lex.entries[w]), None)
+                if hit:
+                    return [Flag("negation", "The English negates a word the Chinese renders without negation: "
+                                 "the meaning may be reversed.", f"{hit} ↔ {m.group(0).strip()} … {stem}")]
+    return []
 
 
 _MAX_GLOSSES = 12  # as the lexical signal: a word with more glosses (一, 打, 过) is too ambiguous to be evidence
