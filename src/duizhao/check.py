@@ -192,21 +192,58 @@ def _figurative(text: str, anchor: Anchor, zh: bool) -> bool:
     return bool(_EN_ESTIMATE.search(text[end:end + 16]) or _EN_ESTIMATE.search(text[max(start - 16, 0):start]))
 
 
+def _value(anchor: Anchor) -> float | None:
+    try:
+        return float(anchor.key.removeprefix("num:")) if anchor.key.startswith("num:") else None
+    except ValueError:
+        return None
+
+
+def _estimate_ranges(zh: str, anchors: list[Anchor]) -> list[tuple[float, float]]:
+    """The values the Chinese side's estimates allow on the other side (see `_anchor_flags`)."""
+    ranges: list[tuple[float, float]] = []
+    covered: list[tuple[int, int]] = []
+    for anchor in anchors:
+        if anchor.kind == "date" or not (anchor.vague or _figurative(zh, anchor, True)):
+            continue
+        start, end = anchor.span
+        covered.append((start, end + 1))
+        value = _value(anchor)
+        idiom = any(m.start() <= start < m.end() for m in _ZH_NUMBER_IDIOMS.finditer(zh))
+        if value and not idiom and zh[end:end + 1] in ("多", "余", "来") and not _ZH_RANGE.search(zh[start:end]) \
+                and zh[end + 1:end + 2] not in ("十", "百", "千", "万", "亿"):  # 一百多亿: a larger unit follows
+            ranges.append((value, 2 * value))  # 三十多 "over thirty"
+        elif value and not idiom and regex.fullmatch(r"[一二三四五六七八九]{2}", zh[start:end]):
+            ranges.append((value - 1, value + 1))  # 八九 "eight or nine"
+        else:
+            ranges.append((0.0, math.inf))
+    for m in (*_ZH_NUMBER_IDIOMS.finditer(zh), *_ZH_ESTIMATE_TEXT.finditer(zh)):
+        if not any(s <= m.start() < e for s, e in covered):
+            ranges.append((0.0, math.inf))
+    return ranges
+
+
+def _within(anchor: Anchor, ranges: list[tuple[float, float]]) -> bool:
+    value = _value(anchor)
+    return any((lo == 0.0 and hi == math.inf) or (value is not None and lo <= value <= hi) for lo, hi in ranges)
+
+
 def _anchor_flags(zh: str, en: str) -> list[Flag]:
     zh_anchors = [a for a in anchors_zh(zh) if a.kind != "latin"]
     en_anchors = [a for a in anchors_en(en) if a.kind != "latin"]
     left_zh, left_en = unmatched(zh_anchors, en_anchors)
     # A side that gives an estimate (二十几两, 一二十个, seventeen or eighteen) may be rendered by any number
     # on the other side: its unmatched counts prove nothing.
-    zh_estimates = any(a.vague or _figurative(zh, a, True) for a in zh_anchors if a.kind != "date") or \
-        bool(_ZH_NUMBER_IDIOMS.search(zh) or _ZH_ESTIMATE_TEXT.search(zh))
+    # A Chinese estimate bounds what it may be rendered by: 三十多 "thirty-odd" is 30 to 60, not twenty; 八九
+    # "eight or nine" is 7 to 10; a set phrase (千方百计) or an estimate of another shape excuses any number.
+    zh_ranges = _estimate_ranges(zh, zh_anchors)
     en_estimates = any(a.vague or _figurative(en, a, False) for a in en_anchors if a.kind != "date")
     flags = []
     for flag_type, kinds in (("date", {"date"}), ("number", {"number", "ordinal", "percent"})):
         only_zh = [a for a in left_zh if a.kind in kinds and not _weak(a) and not _figurative(zh, a, True)
                    and not (a.kind != "date" and en_estimates)]
         only_en = [a for a in left_en if a.kind in kinds and not _weak(a) and not _figurative(en, a, False)
-                   and not (a.kind != "date" and zh_estimates)]
+                   and not (a.kind != "date" and _within(a, zh_ranges))]
         if not only_zh and not only_en:
             continue
         noun = "date" if flag_type == "date" else "number"
@@ -520,6 +557,9 @@ _ZH_NOT_NEGATION = {
 _ZH_QUESTION = regex.compile(r"(\p{Han})[不没]\1|没有[吗呢]?[？?]")
 _EN_QUESTION = regex.compile(r"n[’']t\s+(?:I|you|he|she|it|we|they|there)\s*[?？]|\bwhy not\b|\bif not\b",
                              regex.IGNORECASE)
+_ZH_MODAL = set("是会能要得可敢肯用必该想再曾")
+# prepositions and conjunctions between a negation and what it negates (不是为了遏制: 遏制 is negated)
+_ZH_FUNCTION = {"为了", "为", "因为", "由于", "对于", "关于", "把", "被", "给", "在", "让", "使", "跟", "和", "与", "向", "对"}
 _ZH_TRACE = regex.compile("[不没无未非别莫勿休免否拒禁难缺失]")
 _EN_PLAIN = regex.compile(
     r"\b(?:not|no|never|none|nobody|nothing|nowhere|neither|nor|without|cannot)\b|n[’']t\b", regex.IGNORECASE)
@@ -561,7 +601,11 @@ def _negation(zh: str, en: str, config: CheckConfig) -> list[Flag]:
             if word in _ZH_NOT_NEGATION or not (word in _ZH_ALONE or (word.startswith(_ZH_PLAIN) and len(word) <= 3)):
                 continue
             # the negated word: the rest of a word such as 不饿, or the next content word (不 高兴, 没 看见)
-            scope = [word[1:]] if len(word) >= 2 and word not in _ZH_ALONE else zh_tokens[k + 1:k + 2]
+            after = "".join(zh_tokens[k + 1:])
+            first = regex.match(r"[\p{Han}]+", after)  # the negated clause runs to the next punctuation
+            # (a modal or the copula after the negation, 不是 不会 不能, is not what is negated: what follows is)
+            scope = [word[1:]] if len(word) >= 2 and word not in _ZH_ALONE and word[1:] not in _ZH_MODAL else []
+            scope += [w for w in lex.tokens_zh(first.group(0)) if w not in _ZH_FUNCTION][:1] if first else []
             for target in scope:
                 glosses = lex.entries.get(lex.zh_key(target), frozenset())
                 if 0 < len(glosses) <= _MAX_GLOSSES and glosses & en_stems:
@@ -580,10 +624,8 @@ def _negation(zh: str, en: str, config: CheckConfig) -> list[Flag]:
     if en_neg and not zh_has_trace:
         zh_words = [w for w in lex.tokens_zh(zh) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES]
         for m in en_neg:
-            following = [lex.stem(w) for w in regex.findall(r"\p{Latin}+", en_clean[m.end():])[:4]]
-            following = [w for w in following if w and w not in ("be", "is", "was", "are", "were", "been", "do",
-                                                                     "did", "does", "have", "had", "has", "a", "the",
-                                                                     "to", "any", "at", "all", "so", "very", "too")]
+            clause = regex.match(r"[^.,;:!?—–]*", en_clean[m.end():])
+            following = lex.tokens_en(clause.group(0) if clause else "")
             for stem in following[:1]:
                 hit = next((w for w in zh_words if stem in lex.entries[w]), None)
                 if hit:
