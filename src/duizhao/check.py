@@ -531,10 +531,11 @@ def _elsewhere(evidence: LinkEvidence | None, alignment: Alignment, config: Chec
     other = "Chinese" if side == "English" else "English"
     bead = alignment.beads[where]
     text = alignment.zh_text(bead) if other == "Chinese" else alignment.en_text(bead)
-    cosines = ", ".join(f"{c:.2f}" for c in evidence.cosine)
+    cosines = " / ".join(f"{c:.2f}" for c in evidence.cosine)
     return [Flag("mismatch", f"The {side} side matches the {other} of link {where + 1} better than its own: "
                  "it may belong elsewhere.",
-                 f"similarity {cosines}, {margin:.2f} lower than with link {where + 1}: {_snippet(text)}")]
+                 f"similarity {cosines} (per encoder), at least {margin:.2f} more with link {where + 1}: "
+                 f"{_snippet(text)}")]
 
 
 # Negation. A side counts as negative only by a plain negation: a Chinese 不 没 没有 未 别 无 非 莫 勿 standing
