@@ -79,6 +79,8 @@ class CheckConfig:
     elsewhere_margin: float = 0.15  # ... whose side matches another link's other side this much better
     member_gain: float = 0.0  # a member whose removal would not lower the link's cosine (and no word of its own)
     member_gain_min_words: int = 3  # ... with at least this many dictionary words (or English content words)
+    member_gain_lopsided: float = 0.02  # a member adding less than this to the link's cosine, in a link ...
+    member_length_z: float = 1.0  # ... this many length spreads longer on the member's side than expected
     # negation: by default only a negated word whose translation stands un-negated on the other side; True
     # also flags a negation on one side with no trace of one on the other (more recall, many more false flags)
     negation_presence: bool = False
@@ -138,7 +140,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
             flags += _negation(zh, en, config)
             unfounded = _member_flags([alignment.document.zh[i].text for i in bead.zh],
                                       [alignment.document.en[i].text for i in bead.en], source, config,
-                                      evidence[number])
+                                      evidence[number], length_model.z(zh, en))
             flags += unfounded
             if not unfounded:
                 flags += length_model.flags(zh, en, source, config)
@@ -445,7 +447,7 @@ def _lone_sentence(zh: str, en: str, source: Lang | None) -> list[Flag]:
 
 
 def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: CheckConfig,
-                  evidence: LinkEvidence | None = None) -> list[Flag]:
+                  evidence: LinkEvidence | None = None, length_z: float = 0.0) -> list[Flag]:
     """Members of a several-sentence side with no evidence of their own: not one dictionary word or anchor
     (number, date, Latin-script name) found on the other side that the link's other members do not
     already account for. Such a member is what is left of a sentence whose counterpart is missing, folded
@@ -454,7 +456,9 @@ def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: Che
 
     With embedding evidence, a member with at most `member_gain_min_words` words of which none is its own
     evidence is judged too: it is flagged when the link's cosine without it is as high as with it, for
-    every encoder (it adds nothing to the link's similarity)."""
+    every encoder (it adds nothing to the link's similarity). So is a member that adds next to nothing
+    (`member_gain_lopsided`) to a link longer on its side than the document's length ratio predicts
+    (`member_length_z` spreads), whatever its words, unless it holds a number or name the other side shows."""
     if len(zh) < 2 and len(en) < 2:
         return []
     from .lexicon import Lexicon
@@ -475,8 +479,9 @@ def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: Che
             own = (zh_glosses[k] & all_en) - others
             own_keys = (zh_keys[k] & all_en_keys) - other_keys
             gain = evidence.zh_gain[k] if evidence is not None and evidence.zh_gain else ()
-            if not own and not own_keys and (len(zh_words[k]) >= config.member_min_words or (
-                    gain and len(zh_words[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)):
+            lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and -length_z >= config.member_length_z
+            if not own_keys and (lopsided or (not own and (len(zh_words[k]) >= config.member_min_words or (
+                    gain and len(zh_words[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)))):
                 flags.append(Flag(_missing_side_type("en", source),
                                   f"Chinese sentence {k + 1} of this link has no counterpart of its own in the English.",
                                   f"{_snippet(text)} ↔ —"))
@@ -487,8 +492,9 @@ def _member_flags(zh: list[str], en: list[str], source: Lang | None, config: Che
             own = (en_stems[k] & all_glosses) - others
             own_keys = (en_keys[k] & all_zh_keys) - other_keys
             gain = evidence.en_gain[k] if evidence is not None and evidence.en_gain else ()
-            if not own and not own_keys and (len(en_stems[k]) >= config.member_min_words or (
-                    gain and len(en_stems[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)):
+            lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and length_z >= config.member_length_z
+            if not own_keys and (lopsided or (not own and (len(en_stems[k]) >= config.member_min_words or (
+                    gain and len(en_stems[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)))):
                 flags.append(Flag(_missing_side_type("zh", source),
                                   f"English sentence {k + 1} of this link has no counterpart of its own in the Chinese.",
                                   f"— ↔ {_snippet(text)}"))
@@ -664,6 +670,13 @@ class _LengthModel:
         centre = statistics.median(ratios)
         spread = 1.4826 * statistics.median(abs(r - centre) for r in ratios)
         return cls(centre=centre, spread=max(spread, 0.15))
+
+    def z(self, zh: str, en: str) -> float:
+        """How many spreads the link's log length ratio (English/Chinese) is off the document's; 0 if unknown."""
+        zh_size, en_size = _size(zh), _size(en)
+        if not zh_size or not en_size:
+            return 0.0
+        return (math.log(en_size / zh_size) - self.centre) / self.spread
 
     def flags(self, zh: str, en: str, source: Lang | None, config: CheckConfig) -> list[Flag]:
         zh_size, en_size = _size(zh), _size(en)
