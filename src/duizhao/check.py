@@ -12,10 +12,17 @@
   or a link much shorter on one side than the document's own length ratio predicts;
 - ``mismatch``: two sides long enough to judge that share not one dictionary word, number or name: they may
   not translate each other at all (a sentence from elsewhere put in the translation's place);
+- ``negation``: a negated word whose dictionary translation stands un-negated on the other side (不是遏制 ↔
+  "containing"), with no trace of a negation on that side;
 - ``untranslated``: a side not in its language: a Chinese side mostly in Latin script or holding a whole
   English sentence, an English side mostly Han, the two sides identical or nearly so, or a side in a third
   language (Japanese kana, Korean Hangul). Names, codes, numbers and URLs that stay the same are not text
   left untranslated.
+
+With the encoders (`check(..., encoders=...)`; the pipeline passes the aligner's, whose cache holds every
+sentence), `evidence.link_evidence` adds what every encoder must agree on: a link far below the document's
+typical similarity whose side matches another link's other side clearly better is a ``mismatch`` naming that
+link; a member of a several-sentence side that adds nothing to the link's similarity is an omission/addition.
 
 A link flagged ``untranslated``, or with a member that has no evidence of its own, is not a confident
 translation whatever the aligner's score: its score is capped at `CheckConfig.doubtful_score` (0.5).
