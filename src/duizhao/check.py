@@ -54,6 +54,7 @@ from .numbers import Anchor, anchors_en, anchors_zh, unmatched
 if TYPE_CHECKING:
     from .encoders import Encoder
     from .evidence import LinkEvidence
+    from .lexicon import Lexicon
 
 FLAG_TYPES = ("number", "date", "name", "omission", "addition", "untranslated", "mismatch", "negation")
 
@@ -571,6 +572,9 @@ _ZH_NOT_NEGATION = {
 _ZH_QUESTION = regex.compile(r"(\p{Han})[不没]\1|没有[吗呢]?[？?]")
 _EN_QUESTION = regex.compile(r"n[’']t\s+(?:I|you|he|she|it|we|they|there)\s*[?？]|\bwhy not\b|\bif not\b",
                              regex.IGNORECASE)
+_MAX_NEGATIONS = 50  # negations looked at per link
+_MAX_SIDE_CHARS = 1000  # Chinese characters beyond which a side is not judged for negation
+_SCOPE_CHARS = 24  # Chinese characters after a negation that may hold what it negates (four times that in English)
 _ZH_MODAL = set("是会能要得可敢肯用必该想再曾")
 # prepositions and conjunctions between a negation and what it negates (不是为了遏制: 遏制 is negated)
 _ZH_FUNCTION = {"为了", "为", "因为", "由于", "对于", "关于", "把", "被", "给", "在", "让", "使", "跟", "和", "与", "向", "对"}
@@ -596,6 +600,11 @@ def _en_traces(en: str) -> bool:
                for m in _EN_TRACE.finditer(_EN_NOT_NEGATION.sub(" ", en)))
 
 
+def _surface(en: str, stem: str, lex: Lexicon) -> str:
+    """The first English word in `en` with this stem, as written (the stem itself if none)."""
+    return next((w for w in regex.findall(r"\p{Latin}[\p{Latin}'’]*", en) if lex.stem(w) == stem), stem)
+
+
 def _negation(zh: str, en: str, config: CheckConfig) -> list[Flag]:
     """A negated word whose translation stands un-negated on the other side: 不高兴 ↔ "happy", "not hungry" ↔
     饿, with no trace of a negation anywhere on that side. A reversed meaning is the costliest error a
@@ -603,19 +612,28 @@ def _negation(zh: str, en: str, config: CheckConfig) -> list[Flag]:
     negation merely present on one side is common in free translation: "offended" ↔ 不高兴)."""
     from .lexicon import Lexicon
 
+    if len(zh) > _MAX_SIDE_CHARS or len(en) > 4 * _MAX_SIDE_CHARS or not (_ZH_TRACE.search(zh) or _EN_PLAIN.search(en)):
+        return []  # no negation to compare, or no sentence: a side that long is a run of text left unsplit
     lex = Lexicon.get()
     jieba = quiet_jieba()
-    zh_tokens = jieba.lcut(_ZH_QUESTION.sub("，", zh))
+    zh_plain = _ZH_QUESTION.sub("，", zh)
+    zh_tokens = jieba.lcut(zh_plain)
     en_clean = _EN_NOT_NEGATION.sub(" ", _EN_QUESTION.sub(" ", en))
     en_neg = list(_EN_PLAIN.finditer(en_clean))
     zh_has_trace = bool(_ZH_TRACE.search(zh))
     if not en_neg and not _en_traces(en):
         en_stems = set(lex.tokens_en(en))
-        for k, word in enumerate(zh_tokens):
+        end = 0
+        negations = 0
+        for word in zh_tokens:
+            end += len(word)
             if word in _ZH_NOT_NEGATION or not (word in _ZH_ALONE or (word.startswith(_ZH_PLAIN) and len(word) <= 3)):
                 continue
+            negations += 1
+            if negations > _MAX_NEGATIONS:
+                break  # the work stays bounded on any input (a page of 不不不…)
             # the negated word: the rest of a word such as 不饿, or the next content word (不 高兴, 没 看见)
-            after = "".join(zh_tokens[k + 1:])
+            after = zh_plain[end:end + _SCOPE_CHARS]
             first = regex.match(r"[\p{Han}]+", after)  # the negated clause runs to the next punctuation
             # (a modal or the copula after the negation, 不是 不会 不能, is not what is negated: what follows is)
             scope = [word[1:]] if len(word) >= 2 and word not in _ZH_ALONE and word[1:] not in _ZH_MODAL else []
@@ -623,7 +641,7 @@ def _negation(zh: str, en: str, config: CheckConfig) -> list[Flag]:
             for target in scope:
                 glosses = lex.entries.get(lex.zh_key(target), frozenset())
                 if 0 < len(glosses) <= _MAX_GLOSSES and glosses & en_stems:
-                    shown = sorted(glosses & en_stems)[0]
+                    shown = _surface(en, sorted(glosses & en_stems)[0], lex)
                     return [Flag("negation", "The Chinese negates a word the English renders without negation: "
                                  "the meaning may be reversed.", f"{word}{target if target not in word else ''} ↔ {shown}")]
     if config.negation_presence:
@@ -637,14 +655,14 @@ def _negation(zh: str, en: str, config: CheckConfig) -> list[Flag]:
                          f"— ↔ {', '.join(dict.fromkeys(m.group(0).lower() for m in en_neg))}")]
     if en_neg and not zh_has_trace:
         zh_words = [w for w in lex.tokens_zh(zh) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES]
-        for m in en_neg:
-            clause = regex.match(r"[^.,;:!?—–]*", en_clean[m.end():])
+        for m in en_neg[:_MAX_NEGATIONS]:
+            clause = regex.match(r"[^.,;:!?—–]*", en_clean[m.end():m.end() + 4 * _SCOPE_CHARS])
             following = lex.tokens_en(clause.group(0) if clause else "")
             for stem in following[:1]:
                 hit = next((w for w in zh_words if stem in lex.entries[w]), None)
                 if hit:
                     return [Flag("negation", "The English negates a word the Chinese renders without negation: "
-                                 "the meaning may be reversed.", f"{hit} ↔ {m.group(0).strip()} … {stem}")]
+                                 "the meaning may be reversed.", f"{hit} ↔ {m.group(0).strip()} … {_surface(en_clean[m.end():], stem, lex)}")]
     return []
 
 
