@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from duizhao.check import check
 from duizhao.errors import ConfigError
+from duizhao.glossary import Term
 from duizhao.model import Alignment, Bead, Document, Flag, Sentence
 
 LINKS = json.loads((Path(__file__).parent / "data" / "readout_expected.json").read_text(encoding="utf-8"))["links"]
@@ -312,3 +313,15 @@ def test_negations_inside_words_and_lexicalised_ones_are_not_flagged():
     # 不当 ↔ wrongfully, 不公平 ↔ unfair, 非市场 ↔ nonmarket, 非法 ↔ unlawful: the page as it is raises none.
     assert not any(f.type == "negation" for flags in flags_by_link(LINKS).values() for f in flags)
 
+
+
+def test_a_known_persons_name_with_a_part_swapped_for_another_known_persons_is_flagged():
+    # With the glossary's people (a long document learns them itself), "Wang Miller" is neither Wang Yi nor
+    # Matthew Miller, however much "Wang" matches 王毅; without it, nothing shows the swap.
+    glossary = [Term("王毅", "Wang Yi", "person", 3, ""), Term("马修·米勒", "Matthew Miller", "person", 1, "")]
+    links = replaced(6, "en", "Foreign Minister Wang Yi", "Foreign Minister Wang Miller")
+    flags = flags_by_link(links, glossary=glossary)
+    assert flags[6] == [Flag("name", "A name differs between the two sides.", "王毅 ↔ Foreign Minister Wang Miller")]
+    assert set(flags) == {0, 6}
+    assert set(flags_by_link(LINKS, glossary=glossary)) == {0}
+    assert 6 not in flags_by_link(links)

@@ -323,6 +323,21 @@ def _name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
     # People the document's glossary knows (韦小宝 ↔ Trinket) moved between sentences or became "he": only
     # names it never pairs can show two different people, unless both sides name a known person the other
     # lacks (韦小宝 ↔ Wu: one name swapped for another).
+    # A known person's rendering with a word of it replaced by another known person's (陈清扬 ↔ "Chen Qingping"
+    # where the document's glossary has Chen Qingyang and Qingping): one name turned into another, however
+    # alike they sound.
+    present = [n for n in _with_known_people(zh_names(zh, index), zh, known_people)
+               if n.kind == "person" and n.text in known]
+    words_of = {n.text: {w.lower() for r in known[n.text] for w in regex.findall(r"\p{Latin}+", r)} for n in present}
+    for name in present:
+        own = words_of[name.text]
+        others = set().union(*(w for t, w in words_of.items() if t != name.text))  # people the Chinese names too
+        for run in _name_runs(en):
+            # part of the rendering (not all of it: Wang Xi-feng is Xi-feng) and another person's name
+            if any(len(w) >= 3 for w in set(run) & own) and not own <= set(run) and any(
+                    w not in own and w in people and w not in others for w in run):
+                return [Flag("name", "A name differs between the two sides.",
+                             f"{name.text} ↔ {' '.join(w.capitalize() for w in run)}")]
     known_zh = [n for n in missing_zh if n.kind == "person" and n.text in known]
     known_en = [w for w in missing_en if w.lower() in people]
     swapped = bool(known_zh and known_en and not any(
@@ -374,6 +389,12 @@ def _capitalised_runs(en: str) -> list[list[str]]:
     for m in regex.finditer(r"\p{Lu}[\p{Latin}'’]*\.?(?:[\s\-]+\p{Lu}[\p{Latin}'’]*\.?)*", en):
         runs.append([regex.sub(r"['’]s$|\.$", "", w).lower() for w in regex.split(r"[\s\-]+", m.group(0))])
     return runs
+
+
+def _name_runs(en: str) -> list[list[str]]:
+    """Runs of capitalised words with their hyphenated parts, lower-cased: "Wang Xi-feng's" → [wang, xi, feng]."""
+    return [[regex.sub(r"['’]s$", "", w).lower() for w in regex.split(r"[\s\-]+", m.group(0)) if w]
+            for m in regex.finditer(r"\p{Lu}[\p{Latin}'’]*(?:-\p{L}+)*(?:\s+\p{Lu}[\p{Latin}'’]*(?:-\p{L}+)*)*", en)]
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "ladyship", "lord", "lordship", "madam", "madame",
