@@ -159,8 +159,8 @@ def test_a_link_too_long_to_check_is_flagged_not_checked(monkeypatch: pytest.Mon
     from duizhao.pipeline import Aligner
 
     check_module = importlib.import_module("duizhao.check")  # the package exports a function of that name
-    monkeypatch.setattr(check_module, "_name_flags", _never)
-    monkeypatch.setattr(check_module, "_anchor_flags", _never)
+    monkeypatch.setattr(check_module, "name_flags", _never)
+    monkeypatch.setattr(check_module, "anchor_flags", _never)
     zh = "".join(c for c in ZH_TEXT if c not in "。，、；：！？") * 4
     en = " ".join(w.strip(".,;:!?") for w in EN_WORDS) * 2
     assert len(zh) + len(en) > check_module._MAX_CHECKED_CHARS
