@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -37,7 +38,6 @@ import shutil
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -291,7 +291,7 @@ def check_corpus(db: Path, logs: list[ClientLog], own_docs: list[int]) -> dict:
     rows = edit_rows(1)
     if not applied <= len(rows) <= applied + unknown:
         problems.append(f"shared link: {applied} edits answered 303 (+{unknown} unanswered), {len(rows)} logged")
-    for (_, after), (before, _) in zip(rows, rows[1:]):
+    for (_, after), (before, _) in itertools.pairwise(rows):
         if after["links"] != before["links"]:
             problems.append("shared link: an edit was made on a state that an earlier edit had replaced (lost update)")
             break
@@ -300,7 +300,7 @@ def check_corpus(db: Path, logs: list[ClientLog], own_docs: list[int]) -> dict:
 
     # each client's own document: its edits replayed in order
     own_applied = own_logged = own_unknown = 0
-    for log, doc in zip(logs, own_docs):
+    for log, doc in zip(logs, own_docs, strict=True):
         done = [(position, action) for position, action, status in log.own if status == 303]
         own_unknown += sum(1 for *_, status in log.own if status is None)
         own_applied += len(done)

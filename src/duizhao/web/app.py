@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -37,7 +38,7 @@ from .. import __version__, formats
 from ..errors import ConfigError, DuizhaoError
 from ..model import Lang
 from ..pipeline import Aligner, known_document
-from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, mark, parse_lang
+from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, TimeLimitError, mark, parse_lang
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "html", "docx", "epub", "png")
@@ -49,7 +50,18 @@ _NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  #
 INDEX_PAGE = 100  # documents per index page (5,000 documents are 50 pages, not one 3.5 MB page)
 MAX_SEARCH_LIMIT = 500  # hits on one search page
 SEARCH_CACHE_SIZE = 256
-READER_THREADS = 8  # connections reading at once; more requests wait their turn (the GIL runs one anyway)
+READER_THREADS = 8  # connections reading pages at once; more requests wait their turn (the GIL runs one anyway)
+# Searches have their own few threads, beside the pages': a search of a common term reads much of the corpus,
+# and many at once would only share the one GIL while the pages (milliseconds each) wait behind them.
+SEARCH_THREADS = 2  # SQLite releases the GIL: two searches use both cores of a small machine
+SEARCH_SECONDS = 10.0  # a search's time, waiting for its turn included, before it is stopped with a message
+# A page of hits needs no exact count of a very common term ("the", 的): counting stops at SEARCH_MOST links
+# (shown as "1000+"), and the likely rendering is estimated from the first SEARCH_SAMPLE of them.
+SEARCH_MOST = 1000
+SEARCH_SAMPLE = 200
+# Edits that change what a search finds (which sentences form a link, where it is): the others, marking
+# links reviewed, keep the cached searches.
+_REGROUPING = ("merge", "split", "move", "undo")
 FETCH_HEADER = "x-duizhao-fetch"  # set by review.js: answer with the rows instead of a redirect
 
 
@@ -289,34 +301,75 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             with Store(db_path, create=write, readonly=not write) as store:
                 return work(store)
 
-        async with (writers if write else readers):
-            return await run_in_threadpool(run)
+        if not write:
+            async with readers:
+                return await run_in_threadpool(run)
+        async with writers:
+            if corpus_state() != seen[0]:
+                changed()  # written by another program (`duizhao add`) since this app last looked
+            try:
+                return await run_in_threadpool(run)
+            finally:
+                seen[0] = corpus_state()  # this app's own write
 
     # Threads that may hold a connection at once: readers share the pool, so 200 clients queue here instead
     # of making 200 threads fight over the GIL; writers one at a time (SQLite writes one at a time anyway).
     readers = anyio.CapacityLimiter(READER_THREADS)
+    searchers = anyio.CapacityLimiter(SEARCH_THREADS)
     writers = anyio.Lock()
     uploads = anyio.Lock()
 
-    search_cache: dict[tuple[str, str | None, int, tuple], Any] = {}
-    in_flight: dict[tuple[str, str | None, int, tuple], asyncio.Future] = {}
+    SearchKey = tuple[str, str | None, int, int]
+    search_cache: dict[SearchKey, Any] = {}
+    in_flight: dict[SearchKey, asyncio.Future] = {}
 
     def corpus_state() -> tuple:
-        # what a cached search depends on: the corpus files as they are now (an `add` from the command line
-        # changes them too, not only this app's edits)
+        # the corpus files as they are now: `duizhao add` from the command line changes them too. An empty
+        # WAL file is no change (the first reader of a corpus creates one).
         state: list[tuple[int, int] | None] = []
         for suffix in ("", "-wal"):
             try:
                 info = os.stat(f"{db_path}{suffix}")
-                state.append((info.st_mtime_ns, info.st_size))
+                state.append((info.st_mtime_ns, info.st_size) if info.st_size or not suffix else None)
             except OSError:
                 state.append(None)
         return tuple(state)
 
+    # What a cached search depends on: a generation, counted up by every change that can alter a search's
+    # answer (documents added, links regrouped, a write by another program). Marking links reviewed does
+    # not: a reviewer at work keeps everybody's searches cached.
+    generation = [0]
+    seen = [corpus_state()]  # the files as this app last left or saw them
+
+    def changed() -> None:
+        generation[0] += 1
+        search_cache.clear()
+
+    def search_generation() -> int:
+        # While this app writes, the files change because of that write: it is looked at when it ends.
+        if not writers.locked() and corpus_state() != seen[0]:
+            seen[0] = corpus_state()
+            changed()  # another program wrote
+        return generation[0]
+
+    async def run_search(term: str, lang: Lang | None, limit: int) -> Any:
+        """SEARCH_THREADS searches at a time, each within SEARCH_SECONDS of its request, the wait for its turn
+        included, and bounded (SEARCH_MOST, SEARCH_SAMPLE)."""
+        started = time.monotonic()
+        what = f"the search for {term[:40]!r}"
+        async with searchers:
+            left = SEARCH_SECONDS - (time.monotonic() - started)
+
+            def run() -> Any:
+                with Store(db_path, create=False, readonly=True) as store, store.time_limit(left, what):
+                    return store.search(term, lang, limit, most=SEARCH_MOST, sample=SEARCH_SAMPLE)
+
+            return await run_in_threadpool(run)
+
     async def cached_search(term: str, lang: Lang | None, limit: int) -> Any:
         """A search, computed once for identical concurrent requests, and kept until the corpus changes:
         200 clients asking for "the" cost one search, not 200."""
-        key = (term, lang, limit, corpus_state())
+        key = (term, lang, limit, search_generation())
         if key in search_cache:
             return search_cache[key]
         if key in in_flight:
@@ -324,7 +377,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         in_flight[key] = future
         try:
-            result = await with_store(lambda store: store.search(term, lang, limit))
+            result = await run_search(term, lang, limit)
         except BaseException as err:
             future.set_exception(err)
             future.exception()  # retrieved: no "never retrieved" warning when nobody else waits
@@ -332,9 +385,10 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         finally:
             in_flight.pop(key, None)
         future.set_result(result)
-        if len(search_cache) >= SEARCH_CACHE_SIZE:
-            search_cache.pop(next(iter(search_cache)))
-        search_cache[key] = result
+        if key[-1] == generation[0]:  # not a search that a change overtook
+            if len(search_cache) >= SEARCH_CACHE_SIZE:
+                search_cache.pop(next(iter(search_cache)))
+            search_cache[key] = result
         return result
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -369,8 +423,12 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         term = request.query_params.get("q", "").strip()
         lang = request.query_params.get("lang") or None
         limit = min(_int(request.query_params.get("limit", "50"), "limit"), MAX_SEARCH_LIMIT)
-        result = await cached_search(term, parse_lang(lang), limit) if term else None
-        return page(request, "search.html", term=term, lang=lang or "", result=result)
+        try:
+            result = await cached_search(term, parse_lang(lang), limit) if term else None
+        except TimeLimitError as err:
+            return page(request, "search.html", status=503, term=term, lang=lang or "", result=None,
+                        message=str(err))
+        return page(request, "search.html", term=term, lang=lang or "", result=result, message="")
 
     # --- actions ---
 
@@ -411,7 +469,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             async with uploads:
                 alignment = await run_in_threadpool(aligner.bytes, data, name)
             known, _ = await with_store(lambda store: store.add(alignment, *ids), write=True)
-            search_cache.clear()
+            changed()
         return RedirectResponse(f"/doc/{known}", status_code=303)
 
     async def edit(request: Request) -> Response:
@@ -447,7 +505,8 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             return store.document(doc_id)
 
         stored = await with_store(apply, write=True)
-        search_cache.clear()
+        if action.startswith(_REGROUPING):
+            changed()
         if request.headers.get(FETCH_HEADER):
             return page(request, "_rows.html", doc=stored, al=stored.alignment)
         anchor = f"#link-{position}" if position and position.isdigit() else ""
