@@ -10,7 +10,7 @@ document of its own (distinct start and length, so distinct content and content 
 `Store.add` with the gold links: no encoder. `--corpus PATH` keeps the built corpus there and reuses it; each
 run works on a fresh copy, so runs start from the same state.
 
-Clients (httpx.AsyncClient, one event loop, 30 s timeout per request) loop for `--seconds`, each request
+Clients (httpx.AsyncClient, one event loop, 30 s timeout for the whole of each request) loop for `--seconds`, each request
 drawn from this mix:
 - 35 % search: common words, 1–2 character Chinese queries (的, 中, 美国…) and FTS/SQL injection strings;
 - 25 % a document page; 15 % the document list (a random page of it); 5 % the stylesheet;
@@ -150,11 +150,14 @@ def start_server(db: Path, port: int, src: Path, log: Path) -> subprocess.Popen:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"the server exited with {process.returncode}: see {log}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process
+        try:  # answering, not only listening
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+                connection.sendall(b"GET /static/app.css HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                if connection.recv(12).startswith(b"HTTP/1.1 200"):
+                    return process
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     process.kill()
     raise SystemExit("the server did not start listening within 120 s")
 
@@ -204,8 +207,9 @@ async def client(number: int, base: str, stop_at: float, docs: int, hot_doc: int
         async def timed(kind: str, method: str, url: str, **kwargs) -> httpx.Response | None:
             started = time.monotonic()
             try:
-                response = await http.request(method, url, **kwargs)
-            except httpx.TimeoutException:
+                async with asyncio.timeout(TIMEOUT_S):  # the whole request, connecting and waiting included
+                    response = await http.request(method, url, **kwargs)
+            except (TimeoutError, httpx.TimeoutException):
                 log.outcomes.append(Outcome(kind, time.monotonic() - started, None, "timeout", started))
                 return None
             except httpx.HTTPError as err:
@@ -362,6 +366,21 @@ def git_commit() -> str:
         return ""
 
 
+def table(runs: list[dict]) -> str:
+    """The BENCHMARKS.md table of the runs in a results file."""
+    lines = ["| run | clients | docs | req/s | p50 | p95 | p99 | timeouts (30 s) | HTTP errors | checks | load avg |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
+    for run in runs:
+        errors = f"{run['http_errors']}" + (f" ({', '.join(f'{n} × {c}' for c, n in run['unexpected_status'].items())})"
+                                            if run["unexpected_status"] else "")
+        checks = "ok" if not run["checks"]["problems"] else "; ".join(run["checks"]["problems"])
+        lines.append(f"| {run['label']} | {run['clients']} | {run['docs']:,} | {run['req_per_s']} | "
+                     f"{run['p50_ms'] / 1000:.2f} s | {run['p95_ms'] / 1000:.2f} s | {run['p99_ms'] / 1000:.2f} s | "
+                     f"{run['timeouts']} of {run['requests']} | {errors} | {checks} | "
+                     f"{run['load_average_before'][0]:.1f} → {run['load_average_after'][0]:.1f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -374,7 +393,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="", help="a name for this run in the results file")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "web_load.json",
                         help="results file; this run is added to the runs already in it")
+    parser.add_argument("--table", action="store_true", help="print the runs in --out as a table, and stop")
     args = parser.parse_args(argv)
+    if args.table:
+        print(table(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
 
     work = Path(tempfile.mkdtemp(prefix="duizhao-webload-"))
     try:

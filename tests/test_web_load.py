@@ -221,3 +221,41 @@ def test_a_real_server_keeps_one_link_consistent_under_twenty_concurrent_edits(t
         for table in ("search_zh", "search_en"):
             db.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
     assert b"Traceback" not in server.stderr.read()
+
+
+@pytest.mark.slow  # a real server process and its search processes
+def test_the_search_processes_end_with_a_killed_server(tmp_path):
+    import signal
+
+    import httpx
+
+    path = many(tmp_path / "corpus.db", 2)
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "duizhao.cli", "serve", "--db", str(path), "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            found = httpx.get(f"http://127.0.0.1:{port}/search", params={"q": "王毅"}, timeout=30)
+            break
+        except httpx.TransportError:
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+    assert found.status_code == 200 and "王毅" in found.text
+
+    def children() -> list[int]:
+        listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True)
+        return [int(pid) for pid in listed.stdout.split()]
+
+    workers = children()
+    assert len(workers) >= 2  # the search processes (and multiprocessing's resource tracker)
+    server.send_signal(signal.SIGKILL)  # nothing shuts the pool down
+    server.wait()
+    deadline = time.monotonic() + 20
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.5)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                 and "zombie" not in Path(f"/proc/{pid}/status").read_text(errors="replace")]
+    assert alive == []

@@ -8,6 +8,7 @@ with the re-rendered rows and the page stays where it is.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import html
 import os
@@ -54,6 +55,9 @@ READER_THREADS = 8  # connections reading pages at once; more requests wait thei
 # Searches have their own few threads, beside the pages': a search of a common term reads much of the corpus,
 # and many at once would only share the one GIL while the pages (milliseconds each) wait behind them.
 SEARCH_THREADS = 2  # SQLite releases the GIL: two searches use both cores of a small machine
+# `serve` runs searches in this many worker processes instead of threads, so that a search's Python work
+# (the likely rendering) never holds the GIL of the process that serves the pages. 0: threads (tests).
+SEARCH_PROCESSES = 2
 SEARCH_SECONDS = 10.0  # a search's time, waiting for its turn included, before it is stopped with a message
 # A page of hits needs no exact count of a very common term ("the", 的): counting stops at SEARCH_MOST links
 # (shown as "1000+"), and the likely rendering is estimated from the first SEARCH_SAMPLE of them.
@@ -84,6 +88,35 @@ def _confidence(score: float) -> str:
 def _safe_url(url: str) -> str:
     # only web links become clickable: a stored "javascript:" URL must stay text
     return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def _search_worker_start(parent: int) -> None:
+    """A search process: load the dictionaries and the segmenter before the first search needs them, and
+    exit when the server is gone (killed, so that nothing shut the pool down), instead of staying idle."""
+    import threading
+
+    from ..chinese import cedict, quiet_jieba, to_simplified
+    from ..lexicon import Lexicon
+    from ..names import NameIndex
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+    quiet_jieba().initialize()
+    cedict().get_entry("中国")
+    to_simplified("中國")
+    Lexicon.get().tokens_zh("中国")
+    NameIndex.get().romanised("王毅")
+
+
+def _search(db_path: Path, term: str, lang: Lang | None, limit: int, most: int, sample: int, seconds: float,
+            what: str) -> Any:
+    """One search, bounded in time and work (in a search process, or a thread)."""
+    with Store(db_path, create=False, readonly=True) as store, store.time_limit(seconds, what):
+        return store.search(term, lang, limit, most=most, sample=sample)
 
 
 def _int(value: Any, what: str) -> int:
@@ -261,10 +294,13 @@ def _refuse_cross_site(request: Request) -> None:
 
 
 def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
-               allowed_hosts: frozenset[str] = frozenset(), token: str | None = None) -> Starlette:
+               allowed_hosts: frozenset[str] = frozenset(), token: str | None = None,
+               search_processes: int = 0) -> Starlette:
     """The app for the corpus at `db_path` (created, with its schema, if missing). `loopback_only`: answer
     only requests addressed to 127.0.0.1 / localhost or to one of `allowed_hosts` (what `serve` does on a
     loopback address). `token`: every request must carry it (what `serve --allow-remote` does).
+    `search_processes`: run searches in that many worker processes (started with the app, stopped with
+    it); 0 runs them in threads.
 
     Pages and searches read through read-only connections, so a corpus on read-only storage can still be
     browsed and searched (its edits and uploads are refused with a message)."""
@@ -352,19 +388,48 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             changed()  # another program wrote
         return generation[0]
 
+    pool: list[Any] = [None]  # the search processes' ProcessPoolExecutor, when there are any
+
+    def start_pool() -> list[Any]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn: a fork of a process with threads (uvicorn's, SQLite's) is not safe
+        pool[0] = ProcessPoolExecutor(search_processes, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_search_worker_start, initargs=(os.getpid(),))
+        # start them now, not at the first search: loading the dictionaries takes seconds
+        return [pool[0].submit(int) for _ in range(search_processes)]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        if search_processes:
+            # before the first request is accepted (uvicorn listens once this is done): a search made
+            # while the processes load would spend its time limit waiting for them
+            await asyncio.gather(*(asyncio.wrap_future(started) for started in start_pool()))
+        try:
+            yield
+        finally:
+            if pool[0] is not None:
+                pool[0].shutdown(wait=False, cancel_futures=True)
+
     async def run_search(term: str, lang: Lang | None, limit: int) -> Any:
         """SEARCH_THREADS searches at a time, each within SEARCH_SECONDS of its request, the wait for its turn
         included, and bounded (SEARCH_MOST, SEARCH_SAMPLE)."""
+        from concurrent.futures.process import BrokenProcessPool
+
         started = time.monotonic()
         what = f"the search for {term[:40]!r}"
         async with searchers:
-            left = SEARCH_SECONDS - (time.monotonic() - started)
-
-            def run() -> Any:
-                with Store(db_path, create=False, readonly=True) as store, store.time_limit(left, what):
-                    return store.search(term, lang, limit, most=SEARCH_MOST, sample=SEARCH_SAMPLE)
-
-            return await run_in_threadpool(run)
+            args = (db_path, term, lang, limit, SEARCH_MOST, SEARCH_SAMPLE,
+                    SEARCH_SECONDS - (time.monotonic() - started), what)
+            if pool[0] is None:
+                return await run_in_threadpool(_search, *args)
+            try:
+                return await asyncio.wrap_future(pool[0].submit(_search, *args))
+            except BrokenProcessPool:  # a search process died (killed, out of memory): start new ones
+                pool[0].shutdown(wait=False, cancel_futures=True)
+                start_pool()
+                raise Busy("the search stopped because its process ended unexpectedly: search again") from None
 
     async def cached_search(term: str, lang: Lang | None, limit: int) -> Any:
         """A search, computed once for identical concurrent requests, and kept until the corpus changes:
@@ -573,7 +638,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         Exception: server_error,
     }
     middleware = [Middleware(_Guard, allowed=allowed_hosts, token=token, check_host=loopback_only)]
-    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
+    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware, lifespan=lifespan)
 
 
 _MEDIA_TYPES = {
@@ -629,7 +694,8 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000,
         raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror}): check --host and --port") from None
     try:
         # The corpus is opened (or created) only once the address is known to work.
-        app = create_app(db_path, loopback_only=loopback, allowed_hosts=frozenset(allow_hosts), token=token)
+        app = create_app(db_path, loopback_only=loopback, allowed_hosts=frozenset(allow_hosts), token=token,
+                         search_processes=SEARCH_PROCESSES)
     except BaseException:
         listener.close()
         raise
