@@ -547,7 +547,9 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         # The page's review_state: an edit made on a view that has changed since is refused (409).
         expected = fields.get("state") or None
 
-        def apply(store: Store) -> StoredDocument:
+        rows = bool(request.headers.get(FETCH_HEADER))  # review.js wants the rows back; a form, a redirect
+
+        def apply(store: Store) -> StoredDocument | None:
             if action == "merge":
                 store.merge(doc_id, _int(position, "position"), expected=expected)
             elif action == "split":
@@ -567,12 +569,13 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
                     f"unknown action {action[:40]!r}: use merge, split, move:LANG:up|down, review, unreview, "
                     "review-document, unreview-document or undo"
                 )
-            return store.document(doc_id)
+            # the document is read (while edits wait) only for a page that shows it
+            return store.document(doc_id) if rows else None
 
         stored = await with_store(apply, write=True)
         if action.startswith(_REGROUPING):
             changed()
-        if request.headers.get(FETCH_HEADER):
+        if stored is not None:
             return page(request, "_rows.html", doc=stored, al=stored.alignment)
         anchor = f"#link-{position}" if position and position.isdigit() else ""
         return RedirectResponse(f"/doc/{doc_id}{anchor}", status_code=303)
