@@ -29,7 +29,7 @@ from .layout import (
     split_bilingual,
     split_lines,
 )
-from .markdown import looks_like_markdown, render_markdown
+from .markdown import looks_like_markdown, render_markdown_blocks
 from .script import han_count, latin_words
 from .types import TYPES, Side, reader, sniff
 
@@ -90,8 +90,9 @@ def load_text(text: str, *, name: str = "-", layout: str = "auto", zh_variant: s
         raise InputError(f"{label} is an XML file, not a bilingual page: give InterText files with "
                          "--zh-xml and --en-xml, or the page's text or HTML")
     if looks_like_markdown(text, name):
-        rendered, chrome, table = render_markdown(text)
-        source = split_bilingual(rendered, name=label, layout=layout, table=table, zh_variant=zh_variant)
+        rendered, chrome, table, headings = render_markdown_blocks(text)
+        source = split_bilingual(rendered, name=label, layout=layout, table=table, zh_variant=zh_variant,
+                                 headings=headings)
         source.meta.chrome[:0] = chrome
     elif looks_like_html(text):
         source = split_html(text, name=label, layout=layout, zh_variant=zh_variant)

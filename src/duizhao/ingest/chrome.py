@@ -34,8 +34,20 @@ _SOURCE_MARK = r"(?:来源|來源|Source)\s*[:：]"
 _POSTED_LABEL = regex.compile(
     r"(?:发布时间|發布時間|发布日期|發布日期|时间|時間|日期|Posted(?:\s+on)?|Published(?:\s+on)?|Updated)\s*[:：]?\s*",
     regex.IGNORECASE)
-_DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*(?P<mark>{_TIME}|{_SOURCE_MARK})?", regex.IGNORECASE)
-                    for date in _DATES]
+# A time may carry its zone and half of the day in words before it: "2021年2月8日 美国东部标准时间上午07:12".
+_TIME_WORDS = r"(?:[\p{L}]{1,12}\s*)?"
+_DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*{_TIME_WORDS}(?P<mark>{_TIME}|{_SOURCE_MARK})?",
+                                  regex.IGNORECASE) for date in _DATES]
+# A date with its time inside a longer line, between spaces: a page's elements (title, dateline, byline)
+# flattened onto one line. Chinese prose puts no spaces around its dates, so the spaces mark the cut; at the
+# start of a line, a date and a time open a sentence ("2023年10月30日 04:43 双方…") or make a dateline.
+_ANY_DATE = "|".join(regex.sub(r"\?P<\w+>", "?:", date.pattern) for date in _DATES)
+_EMBEDDED_DATELINE = regex.compile(
+    rf"(?<=\S\s+)(?:{_ANY_DATE})\s*{_TIME_WORDS}{_TIME}(?:\s*(?:[AP]M|[A-Z]{{2,4}}T))?(?=\s|$)", regex.IGNORECASE)
+# A lower-case word on either side: the date is part of a running English sentence.
+_IN_A_SENTENCE_BEFORE = regex.compile(r"\b\p{Ll}+[,;]?\s+$")
+_IN_A_SENTENCE_AFTER = regex.compile(r"\s+\p{Ll}")
+_HAN_SPACE = regex.compile(r"(?<=[\p{Han}\u3000-\u303f\uff00-\uffef])\s+|\s+(?=\p{Han})")
 _SITE_BEFORE_DATE = regex.compile(r"([^\s\d。.!?！？]{2,20})\s+(?=\d)")
 _DATELINE_SITE_PREFIX = regex.compile(rf"^\s*(?:{_TIME})?\s*(?:{_SOURCE_MARK})?[\s|｜·•\-–—]*", regex.IGNORECASE)
 
@@ -149,6 +161,28 @@ def dateline(text: str, meta: Metadata) -> bool:
             meta.site = meta.site or site.strip()
         return True
     return False
+
+
+def cut_at_datelines(line: str) -> list[str]:
+    """`line` cut before and after each date-and-time standing between spaces inside it ("…接触  2021年2月8日
+    美国东部标准时间上午07:12 安东尼…"): title, dateline and byline flattened onto one line come apart. Such
+    a line is a flattened page, and Chinese puts no spaces inside its sentences: its other pieces are cut
+    where a space touches a Han character as well ("安东尼·J·布林肯国务卿 拜登政府…")."""
+    if dateline(line, Metadata()):
+        return [line]  # the whole line is a dateline ("外交部官網 2020-07-29 10:44")
+    pieces: list[str] = []
+    cut = 0
+    for match in _EMBEDDED_DATELINE.finditer(line):
+        if _IN_A_SENTENCE_BEFORE.search(line, 0, match.start()) or _IN_A_SENTENCE_AFTER.match(line, match.end()):
+            continue  # "…began on October 30, 2023 at 10:00 and…": a date inside an English sentence
+        if match.start() > cut:
+            pieces.extend(_HAN_SPACE.split(line[cut:match.start()].strip()))
+        pieces.append(match.group().strip())
+        cut = match.end()
+    if cut == 0:
+        return [line]
+    pieces.extend(_HAN_SPACE.split(line[cut:].strip()))
+    return [piece for piece in pieces if piece]
 
 
 def is_chrome_label(text: str) -> bool:

@@ -58,7 +58,10 @@ def split_html(html: str, *, name: str = "the input", layout: str = "auto", zh_v
     # a trafilatura Document (with_metadata=True), or None
     page: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                             include_tables=True, favor_recall=True)
-    text = page.text if page is not None else ""
+    # A page that marks its languages on its elements (<p lang="en">, <span lang="zh-hans">) is read by
+    # those elements: trafilatura drops the spans of a heading and runs a list item's paragraphs together.
+    blocks = lang_blocks(html)
+    text = "\n".join(blocks) if blocks else page.text if page is not None else ""
     if not text or not text.strip():
         text = trafilatura.html2txt(html) or ""
     if not text.strip():
@@ -78,3 +81,76 @@ def split_html(html: str, *, name: str = "the input", layout: str = "auto", zh_v
             if not getattr(meta, attr):
                 setattr(meta, attr, title)
     return source
+
+
+# Elements that end a block of text, and elements whose text is never the page's content.
+_BLOCK_TAGS = frozenset({"p", "div", "section", "article", "header", "footer", "main", "aside", "h1", "h2", "h3",
+                         "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table",
+                         "blockquote", "figure", "figcaption", "caption", "pre", "br", "hr", "body"})
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "button", "select",
+                           "option", "nav", "form", "svg", "iframe"})
+# Read by its elements only where the elements marked English or Chinese hold this share of the page's text.
+_MARKED_SHARE = 0.5
+_TRADITIONAL = regex.compile(r"^zh[-_](?:hant|tw|hk|mo)\b", regex.IGNORECASE)
+
+
+def _language(tag: str) -> str:
+    """"en", "zh-hans" or "zh-hant" for a BCP 47 language tag of English or Chinese, else ""."""
+    tag = tag.strip().lower()
+    if tag == "en" or tag.startswith(("en-", "en_")):
+        return "en"
+    if tag == "zh" or tag.startswith(("zh-", "zh_")):
+        return "zh-hant" if _TRADITIONAL.match(tag) else "zh-hans"
+    return ""
+
+
+def lang_blocks(html: str) -> list[str]:
+    """The page's text, one line per block, where its body marks at least two languages on its elements
+    (Chinese and English, or two Chinese scripts); else [] (the page is read with trafilatura).
+
+    A block ends at every block element and at every element that carries its own `lang`, so
+    `<h2><span lang="en">Introduction</span><span lang="zh-hans">绪论</span></h2>` gives two lines.
+    Scripts, styles, buttons, navigation and forms are left out."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    body = tree.find("body")
+    if body is None:
+        return []
+    marked = {_language(str(lang)) for lang in body.xpath(".//*/@lang")} - {""}
+    if len(marked) < 2:
+        return []
+    pieces: list[str] = []
+
+    def walk(element: Any) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIPPED_TAGS:
+            if element.tail:
+                pieces.append(element.tail)
+            return
+        breaks = tag in _BLOCK_TAGS or element.get("lang") is not None
+        if breaks:
+            pieces.append("\n")
+        if tag and element.text:
+            pieces.append(element.text)
+        for child in element:
+            walk(child)
+        if breaks:
+            pieces.append("\n")
+        if element.tail:
+            pieces.append(element.tail)
+
+    walk(body)
+    lines = [line for line in (" ".join(line.split()) for line in "".join(pieces).split("\n")) if line]
+    # The marked elements must carry the page's text, not only a language switcher ("English", "繁體").
+    outermost = [element for element in body.iter() if isinstance(element.tag, str) and element.get("lang")
+                 and _language(element.get("lang"))
+                 and not any(a.get("lang") for a in element.iterancestors() if a is not tree and a is not body)]
+    marked_chars = sum(len("".join(element.text_content().split())) for element in outermost)
+    if marked_chars < _MARKED_SHARE * sum(len(line.replace(" ", "")) for line in lines):
+        return []
+    return lines

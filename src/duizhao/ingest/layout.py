@@ -8,6 +8,7 @@ in both languages — never on the wording of a particular page.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from .chrome import (
     LABEL_PREFIX,
     LANGUAGE_LABEL,
     URL,
+    cut_at_datelines,
     is_chrome_label,
     is_date,
     is_prose,
@@ -86,16 +88,20 @@ _VARIANT_SHARE = 0.3
 
 
 def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto", table: bool = False,
-                    zh_variant: str = "simplified") -> Source:
-    """The Chinese and English sides of one document holding both, with chrome kept as metadata."""
+                    zh_variant: str = "simplified", headings: frozenset[str] = frozenset()) -> Source:
+    """The Chinese and English sides of one document holding both, with chrome kept as metadata.
+    `headings`: the texts that the markup marks as headings (Markdown's `#`), where it tells."""
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
     content = [block for block in blocks if not take_chrome(block.text, block.script, meta)]
+    _keep_one_variant(content, meta, zh_variant)
     _drop_repeated_head(content, meta)
     _drop_repeated_lines(content, meta)
     _attach_scriptless(content)
     _smooth_short_lines(content)
-    _keep_one_variant(content, meta, zh_variant)
+    if layout == "auto":
+        _drop_unpaired_edge_runs(content, meta)
+        _drop_unpaired_headings(content, meta, headings)
 
     zh_texts = [b.text for b in content if b.script == "zh"]
     en_texts = [b.text for b in content if b.script == "en"]
@@ -145,6 +151,35 @@ def infer_layout(blocks: list[_Block], forced: str = "auto", *, table: bool = Fa
     language first: both phases are tried and a run left over at either end stays unpaired); cut from
     bilingual lines they are inline alternation; from a table's cells, a table. `forced` overrides the
     decision ("blocks" pairs nothing; the others pair runs even where the sizes disagree)."""
+    runs, _, sizes, chosen = _reading(blocks)
+    if forced == "blocks" or (forced == "auto" and len(runs) <= 2):
+        return "blocks", []
+    pairs = [(a, n) for a, n in chosen if n == 2]
+    cost = sum(abs(math.log((sizes[a] + 1) / (sizes[a + 1] + 1))) for a, _ in pairs) / max(len(pairs), 1)
+    if forced == "auto" and (len(pairs) < 2 or cost > math.log(_PAIR_RATIO)):
+        return ("blocks" if len(pairs) <= 1 else "mixed"), []
+    groups: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    zh_end = en_end = 0
+    for a, n in chosen:
+        members = runs[a:a + n]
+        zh_run = next((r for r in members if r[0] == "zh"), None)
+        en_run = next((r for r in members if r[0] == "en"), None)
+        zh_span = (zh_run[1][0], zh_run[1][-1] + 1) if zh_run else (zh_end, zh_end)
+        en_span = (en_run[1][0], en_run[1][-1] + 1) if en_run else (en_end, en_end)
+        zh_end, en_end = zh_span[1], en_span[1]
+        groups.append((zh_span, en_span))
+    bilingual = sum(b.bilingual_line for b in blocks)
+    name = forced if forced != "auto" else \
+        "table" if table else "inline" if bilingual * 2 >= len(blocks) else "interleaved"
+    # Inline alternation cuts where the page's lines end, not where sentences do: no hard pairings there.
+    return name, ([] if name == "inline" else groups)
+
+
+def _reading(blocks: list[_Block]) -> tuple[list[tuple[Script, list[int]]], list[int], list[float],
+                                            list[tuple[int, int]]]:
+    """The page's runs of one-language units (script and side indices), the bilingual line each run was cut
+    from (else -1), each run's size, and the cheapest reading of the runs: (first run, 2) for a pair of
+    neighbouring runs of the two languages, (run, 1) for a run left unpaired."""
     runs: list[tuple[Script, list[int]]] = []  # (script, side indices of its units)
     run_lines: list[int] = []  # the bilingual line a run was cut from, else -1
     counters = {"zh": 0, "en": 0}
@@ -160,8 +195,6 @@ def infer_layout(blocks: list[_Block], forced: str = "auto", *, table: bool = Fa
             runs.append((script, [index]))
             run_lines.append(block.line)
         previous_bilingual = block.bilingual_line
-    if forced == "blocks" or (forced == "auto" and len(runs) <= 2):
-        return "blocks", []
     sizes = []
     position = 0
     for run_script, indices in runs:
@@ -169,6 +202,8 @@ def infer_layout(blocks: list[_Block], forced: str = "auto", *, table: bool = Fa
         position += len(indices)
         text = "".join(b.text for b in units)
         sizes.append(han_count(text) if run_script == "zh" else latin_words(text) * _HAN_PER_WORD)
+    if not runs:
+        return runs, run_lines, sizes, []
     # Pair neighbouring runs of the two languages, in either order, or leave a run unpaired (a headline, a
     # label): the cheapest reading of the whole page, by dynamic programming over the runs. A pair costs the
     # disagreement of its sizes; leaving a run out costs more the bigger it is.
@@ -193,25 +228,63 @@ def infer_layout(blocks: list[_Block], forced: str = "auto", *, table: bool = Fa
         chosen.append((k - step[k], step[k]))
         k -= step[k]
     chosen.reverse()
-    pairs = [(a, n) for a, n in chosen if n == 2]
-    cost = sum(abs(math.log((sizes[a] + 1) / (sizes[a + 1] + 1))) for a, _ in pairs) / max(len(pairs), 1)
-    if forced == "auto" and (len(pairs) < 2 or cost > math.log(_PAIR_RATIO)):
-        return ("blocks" if len(pairs) <= 1 else "mixed"), []
-    groups: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    zh_end = en_end = 0
-    for a, n in chosen:
-        members = runs[a:a + n]
-        zh_run = next((r for r in members if r[0] == "zh"), None)
-        en_run = next((r for r in members if r[0] == "en"), None)
-        zh_span = (zh_run[1][0], zh_run[1][-1] + 1) if zh_run else (zh_end, zh_end)
-        en_span = (en_run[1][0], en_run[1][-1] + 1) if en_run else (en_end, en_end)
-        zh_end, en_end = zh_span[1], en_span[1]
-        groups.append((zh_span, en_span))
-    bilingual = sum(b.bilingual_line for b in blocks)
-    name = forced if forced != "auto" else \
-        "table" if table else "inline" if bilingual * 2 >= len(blocks) else "interleaved"
-    # Inline alternation cuts where the page's lines end, not where sentences do: no hard pairings there.
-    return name, ([] if name == "inline" else groups)
+    return runs, run_lines, sizes, chosen
+
+
+# An unpaired run at the page's edge is chrome when it is this small next to the runs that do pair.
+_EDGE_RUN_SHARE = 0.25
+
+
+def _drop_unpaired_edge_runs(blocks: list[_Block], meta: Metadata) -> None:
+    """A run of one language at the first or last place of the page that pairs with nothing in the cheapest
+    reading, is small next to the runs that do pair and holds no sentence (a dataset viewer's column labels,
+    a project name over a bilingual README, a site title) has no counterpart in the other language: chrome.
+    An unpaired sentence is content left untranslated, and stays."""
+    runs, _, sizes, chosen = _reading(blocks)
+    paired = [sizes[a + i] for a, n in chosen if n == 2 for i in (0, 1)]
+    if not paired:
+        return
+    limit = _EDGE_RUN_SHARE * sum(paired) / len(paired)
+    starts = []
+    position = 0
+    for _, indices in runs:
+        starts.append(position)
+        position += len(indices)
+    dropped: set[int] = set()
+    for a, n in {chosen[0], chosen[-1]}:
+        if n != 1 or sizes[a] > limit:
+            continue
+        units = blocks[starts[a]:starts[a] + len(runs[a][1])]
+        if any(is_prose(b.text) or b.bilingual_line
+               or not _short(b.text, b.script, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) for b in units):
+            continue
+        dropped.update(range(starts[a], starts[a] + len(units)))
+    meta.chrome.extend(blocks[i].text for i in sorted(dropped))
+    blocks[:] = [b for i, b in enumerate(blocks) if i not in dropped]
+
+
+# A sub-heading left untranslated is chrome only where the page pairs this many runs around it.
+_MIN_PAIRS_AROUND_HEADING = 2
+
+
+def _drop_unpaired_headings(blocks: list[_Block], meta: Metadata, headings: frozenset[str]) -> None:
+    """A heading of the markup (Markdown's `### step 1`) that stands alone in its language and pairs with
+    nothing in the cheapest reading of a page whose other runs pair has no counterpart: chrome. Only one
+    heading alone, never a paragraph or a list item: untranslated content stays, to be left unpaired."""
+    if not headings:
+        return
+    runs, _, _, chosen = _reading(blocks)
+    if sum(n == 2 for _, n in chosen) < _MIN_PAIRS_AROUND_HEADING:
+        return
+    starts = []
+    position = 0
+    for _, indices in runs:
+        starts.append(position)
+        position += len(indices)
+    dropped = {starts[a] for a, n in chosen if n == 1 and len(runs[a][1]) == 1
+               and blocks[starts[a]].text in headings and not is_prose(blocks[starts[a]].text)}
+    meta.chrome.extend(blocks[i].text for i in sorted(dropped))
+    blocks[:] = [b for i, b in enumerate(blocks) if i not in dropped]
 
 
 def _check_balance(zh_texts: list[str], en_texts: list[str], name: str) -> None:
@@ -313,7 +386,15 @@ def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
     groups: list[list[tuple[str, Script, int]]] = [[]]
     for number, raw in enumerate(split_lines(text)):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
-        if line:
+        pieces = cut_at_datelines(line)
+        if len(pieces) > 1:  # a flattened page: each piece is a block of its own
+            if groups[-1]:
+                groups.append([])
+            for piece in pieces:
+                runs = language_runs(piece)
+                groups[-1].extend((run, script, number if len(runs) > 1 else -1) for run, script in runs)
+                groups.append([])
+        elif line:
             runs = language_runs(line)  # a line holding both languages is cut into runs
             groups[-1].extend((run, script, number if len(runs) > 1 else -1) for run, script in runs)
         elif groups[-1]:
@@ -339,6 +420,9 @@ def _continues(last: _Block, line: str, script: Script) -> bool:
     if ENDS_SENTENCE.search(last.text) or _ENDS_WITH_COLON.search(last.text):
         return False
     if is_date(line) or URL.fullmatch(line) or URL.fullmatch(last.text) or is_chrome_label(last.text):
+        return False
+    # A language label ("zh", "English", "中文") names what follows: it is never a wrapped sentence's start or end.
+    if LANGUAGE_LABEL.fullmatch(last.text) or LANGUAGE_LABEL.fullmatch(line):
         return False
     if script == "en":  # a wrapped sentence goes on in lower case; a heading is never followed so
         return bool(regex.match(r"\p{Ll}", line))
@@ -414,6 +498,9 @@ def _keep_one_variant(blocks: list[_Block], meta: Metadata, zh_variant: str) -> 
         return
     other = "Hant" if zh_variant == "simplified" else "Hans"
     dropped = {id(block) for block, variant in zip(zh, variants, strict=True) if variant == other}
+    # A block that reads the same in both scripts comes twice in a row, once for each version: keep one.
+    dropped |= {id(block) for previous, block in itertools.pairwise(blocks)
+                if block.script == previous.script == "zh" and block.text == previous.text}
     meta.zh_other_variant = other
     blocks[:] = [b for b in blocks if id(b) not in dropped]
 

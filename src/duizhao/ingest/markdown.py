@@ -31,6 +31,12 @@ def looks_like_markdown(text: str, name: str = "") -> bool:
 def render_markdown(text: str) -> tuple[str, list[str], bool]:
     """The page's text, one block per heading, paragraph, list item or table cell (blank lines between
     them), the chrome set aside (front matter, code, raw HTML), and whether the page has a table."""
+    rendered, chrome, table, _ = render_markdown_blocks(text)
+    return rendered, chrome, table
+
+
+def render_markdown_blocks(text: str) -> tuple[str, list[str], bool, frozenset[str]]:
+    """Like `render_markdown`, with the text of the page's headings as well."""
     from markdown_it import MarkdownIt
 
     chrome: list[str] = []
@@ -40,16 +46,19 @@ def render_markdown(text: str) -> tuple[str, list[str], bool]:
         text = text[front.end():]
     tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)
     blocks: list[str] = []
-    for token in tokens:
+    headings: set[str] = set()
+    for index, token in enumerate(tokens):
         if token.type == "inline":
             plain = _plain(token.children or [])
             if plain:
                 blocks.append(plain)
+                if index and tokens[index - 1].type == "heading_open":
+                    headings.add(plain)
         elif token.type in ("fence", "code_block"):
             chrome.extend(line for line in token.content.splitlines() if line.strip())
         elif token.type == "html_block":
             chrome.append(token.content.strip())
-    return "\n\n".join(blocks), chrome, any(token.type == "td_open" for token in tokens)
+    return "\n\n".join(blocks), chrome, any(token.type == "td_open" for token in tokens), frozenset(headings)
 
 
 def _plain(children: list) -> str:
