@@ -81,7 +81,7 @@ def test_bounded_counting_stops_at_most_and_says_so(corpus):
 
 # --- the app ---------------------------------------------------------------------------------------------
 
-def test_a_search_over_its_time_answers_503_with_the_message_and_pages_still_answer(corpus, monkeypatch):
+def test_R_D24_a_search_over_its_time_answers_503_with_the_message_and_pages_still_answer(corpus, monkeypatch):
     monkeypatch.setattr(web_app, "SEARCH_SECONDS", 0.0)
     with TestClient(web_app.create_app(corpus), raise_server_exceptions=False) as client:
         page = client.get("/search", params={"q": "双方"})
@@ -100,7 +100,7 @@ def test_a_very_common_term_is_counted_up_to_a_bound(corpus, monkeypatch):
         assert page.text.count('<tr class="hit"') == 20
 
 
-def test_searches_run_beside_the_pages_at_most_two_at_a_time(corpus, monkeypatch):
+def test_R_D22_searches_run_beside_the_pages_at_most_two_at_a_time(corpus, monkeypatch):
     running, most, release = [0], [0], threading.Event()
     lock = threading.Lock()
     real = Store.search
@@ -167,7 +167,7 @@ def free_port() -> int:
 
 
 @pytest.mark.slow  # a real server process
-def test_a_real_server_keeps_one_link_consistent_under_twenty_concurrent_edits(tmp_path):
+def test_R_D27_a_real_server_keeps_one_link_consistent_under_twenty_concurrent_edits(tmp_path):
     import httpx
 
     path = many(tmp_path / "corpus.db", 20)
@@ -224,7 +224,7 @@ def test_a_real_server_keeps_one_link_consistent_under_twenty_concurrent_edits(t
 
 
 @pytest.mark.slow  # a real server process and its search processes
-def test_the_search_processes_end_with_a_killed_server(tmp_path):
+def test_R_F5_the_search_processes_end_with_a_killed_server(tmp_path):
     import signal
 
     import httpx
