@@ -62,7 +62,7 @@ SEARCH_SECONDS = 10.0  # a search's time, waiting for its turn included, before 
 # A page of hits needs no exact count of a very common term ("the", 的): counting stops at SEARCH_MOST links
 # (shown as "1000+"), and the likely rendering is estimated from the first SEARCH_SAMPLE of them.
 SEARCH_MOST = 1000
-SEARCH_SAMPLE = 200
+SEARCH_SAMPLE = 100
 # Edits that change what a search finds (which sentences form a link, where it is): the others, marking
 # links reviewed, keep the cached searches.
 _REGROUPING = ("merge", "split", "move", "undo")
