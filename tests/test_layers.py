@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"signals"},
     {"align"},
     {"glossary"},
-    {"check"},
+    {"check", "evidence"},
     {"formats", "evaluate", "store"},
     {"pipeline", "export"},
     {"batch", "scale", "web", "cli", "console", "__main__"},

@@ -99,7 +99,8 @@ class Aligner:
         # The path's signature, with what the alignment itself learnt (its sections, its encoders)
         alignment.settings = {**alignment.settings,
                               **signature(self.config, self._encoder, presegmented=source.presegmented)}
-        return check(alignment)
+        # The checks read the encoders' evidence too (each sentence is in their cache by now).
+        return check(alignment, encoders=self.encoder)
 
     def sentences(self, zh: list[str], en: list[str], *, progress: Progress | None = None) -> Alignment:
         """Align two lists of sentences, kept as given: link ids are positions in the lists."""

@@ -1,0 +1,114 @@
+"""Embedding evidence for the checks: how well each link, and each member of a link, matches its other side.
+
+The aligner already encoded every sentence (the disk cache keeps them), so this costs a cache lookup per
+sentence and encoder. For each encoder of the set, each side's sentences are centred (the language's offset
+removed, as `signals.embedding` does) and a side of several sentences is the normalised sum of its members.
+
+- a link's cosine, and its robust z-score against the document's own links (median and 1.4826 × MAD): a link
+  far below the document's typical similarity may not translate its other side;
+- the best cosine of each side with another link's other side (within `WINDOW` links): a side that matches
+  another link clearly better than its own belongs elsewhere (the margin criterion of bitext mining);
+- each member's gain, for a side of several sentences: the link's cosine less its cosine without that
+  member. A member that adds nothing is what is left of a sentence whose counterpart is missing.
+
+Every number is given per encoder: the checks ask all encoders of the set to agree before they flag.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .encoders import Encoder
+from .model import Alignment
+
+WINDOW = 500  # links either side among which a link's side is looked for elsewhere (bounds the work)
+MIN_SPREAD = 0.05  # the least spread of link cosines a z-score divides by (a short or uniform document)
+
+
+@dataclass(frozen=True)
+class LinkEvidence:
+    """One link's evidence, one value per encoder (in the set's order)."""
+
+    cosine: tuple[float, ...]
+    z: tuple[float, ...]  # (cosine - the document's median link cosine) / its robust spread
+    zh_gain: tuple[tuple[float, ...], ...] = ()  # per Chinese member of a several-sentence side (else empty)
+    en_gain: tuple[tuple[float, ...], ...] = ()
+    en_elsewhere: tuple[float, ...] = ()  # best cosine of this link's English with another link's Chinese
+    zh_elsewhere: tuple[float, ...] = ()  # ... and of its Chinese with another link's English
+    en_elsewhere_link: int = -1  # that other link (a position in `Alignment.beads`; first encoder's choice)
+    zh_elsewhere_link: int = -1
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-9)
+
+
+def _best_elsewhere(rows: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, its best cosine with a row of `others` other than its own (within `WINDOW`), and where."""
+    n = len(rows)
+    best = np.full(n, -1.0)
+    arg = np.zeros(n, dtype=np.int64)
+    if n < 2:
+        return best, arg
+    for start in range(0, n, 256):
+        end = min(start + 256, n)
+        lo, hi = max(start - WINDOW, 0), min(end + WINDOW, n)
+        sims = rows[start:end] @ others[lo:hi].T
+        sims[np.arange(end - start), np.arange(start, end) - lo] = -np.inf
+        arg[start:end] = sims.argmax(1) + lo
+        best[start:end] = sims.max(1)
+    return best, arg
+
+
+def _gains(members: np.ndarray, total: np.ndarray, other: np.ndarray, cosine: float) -> np.ndarray:
+    """The link's cosine less its cosine without each member (`total` is the members' unnormalised sum)."""
+    return cosine - _unit(total[None, :] - members) @ other
+
+
+def link_evidence(alignment: Alignment, encoders: Sequence[Encoder]) -> list[LinkEvidence | None]:
+    """Evidence for each link of `alignment` with both sides (None for a 1-0 / 0-1 link)."""
+    from .signals.embedding import centred
+
+    beads = alignment.beads
+    paired = [k for k, b in enumerate(beads) if b.zh and b.en]
+    if not encoders or not paired:
+        return [None] * len(beads)
+    views = []
+    for encoder in encoders:
+        zh = centred(np.asarray(encoder.encode([s.text for s in alignment.document.zh]), dtype=np.float32))
+        en = centred(np.asarray(encoder.encode([s.text for s in alignment.document.en]), dtype=np.float32))
+        zh_raw = np.stack([zh[list(beads[k].zh)].sum(0) for k in paired])
+        en_raw = np.stack([en[list(beads[k].en)].sum(0) for k in paired])
+        zh_side, en_side = _unit(zh_raw), _unit(en_raw)
+        cosine = np.einsum("ij,ij->i", zh_side, en_side)
+        centre = float(np.median(cosine))
+        spread = max(1.4826 * float(np.median(np.abs(cosine - centre))), MIN_SPREAD)
+        zh_gain = {n: _gains(zh[list(beads[k].zh)], zh_raw[n], en_side[n], float(cosine[n]))
+                   for n, k in enumerate(paired) if len(beads[k].zh) > 1}
+        en_gain = {n: _gains(en[list(beads[k].en)], en_raw[n], zh_side[n], float(cosine[n]))
+                   for n, k in enumerate(paired) if len(beads[k].en) > 1}
+        views.append((cosine, (cosine - centre) / spread, zh_gain, en_gain,
+                      _best_elsewhere(en_side, zh_side), _best_elsewhere(zh_side, en_side)))
+    out: list[LinkEvidence | None] = [None] * len(beads)
+    for n, k in enumerate(paired):
+        def per_member(which: int, count: int, n: int = n) -> tuple[tuple[float, ...], ...]:
+            if count < 2:
+                return ()
+            return tuple(tuple(float(v[which][n][i]) for v in views) for i in range(count))
+
+        out[k] = LinkEvidence(
+            cosine=tuple(float(v[0][n]) for v in views),
+            z=tuple(float(v[1][n]) for v in views),
+            zh_gain=per_member(2, len(beads[k].zh)),
+            en_gain=per_member(3, len(beads[k].en)),
+            en_elsewhere=tuple(float(v[4][0][n]) for v in views),
+            zh_elsewhere=tuple(float(v[5][0][n]) for v in views),
+            en_elsewhere_link=paired[int(views[0][4][1][n])],
+            zh_elsewhere_link=paired[int(views[0][5][1][n])],
+        )
+    return out
+
+
+__all__ = ["LinkEvidence", "link_evidence"]
