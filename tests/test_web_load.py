@@ -25,6 +25,7 @@ from duizhao.errors import TimeLimitError
 from duizhao.store import Store, content_hash
 from duizhao.store import search as search_module
 from duizhao.web import app as web_app
+from duizhao.web import searches
 from test_store import sample_alignment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +83,7 @@ def test_bounded_counting_stops_at_most_and_says_so(corpus):
 # --- the app ---------------------------------------------------------------------------------------------
 
 def test_R_D24_a_search_over_its_time_answers_503_with_the_message_and_pages_still_answer(corpus, monkeypatch):
-    monkeypatch.setattr(web_app, "SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(searches, "SEARCH_SECONDS", 0.0)
     with TestClient(web_app.create_app(corpus), raise_server_exceptions=False) as client:
         page = client.get("/search", params={"q": "双方"})
         assert page.status_code == 503
@@ -92,7 +93,7 @@ def test_R_D24_a_search_over_its_time_answers_503_with_the_message_and_pages_sti
 
 
 def test_a_very_common_term_is_counted_up_to_a_bound(corpus, monkeypatch):
-    monkeypatch.setattr(web_app, "SEARCH_MOST", 50)
+    monkeypatch.setattr(searches, "SEARCH_MOST", 50)
     with TestClient(web_app.create_app(corpus), raise_server_exceptions=False) as client:
         page = client.get("/search", params={"q": "双方", "limit": "20"})
         assert page.status_code == 200
@@ -117,7 +118,7 @@ def test_R_D22_searches_run_beside_the_pages_at_most_two_at_a_time(corpus, monke
     monkeypatch.setattr(Store, "search", slow_search)
     with TestClient(web_app.create_app(corpus), raise_server_exceptions=False) as client, \
             ThreadPoolExecutor(4) as pool:
-        searches = [pool.submit(client.get, "/search", params={"q": term}) for term in ("双方", "王毅", "the", "中")]
+        asked = [pool.submit(client.get, "/search", params={"q": term}) for term in ("双方", "王毅", "the", "中")]
         deadline = time.monotonic() + 10
         while running[0] < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -125,11 +126,11 @@ def test_R_D22_searches_run_beside_the_pages_at_most_two_at_a_time(corpus, monke
         pages = [client.get(url) for url in ("/doc/1", "/", "/doc/2", "/static/app.css")]
         waited = time.monotonic() - started
         release.set()
-        answers = [future.result(timeout=30) for future in searches]
+        answers = [future.result(timeout=30) for future in asked]
     assert [page.status_code for page in pages] == [200, 200, 200, 200]
     assert waited < 5  # the pages did not wait for the searches (held for up to 20 s)
     assert [answer.status_code for answer in answers] == [200, 200, 200, 200]
-    assert most[0] == web_app.SEARCH_THREADS == 2
+    assert most[0] == searches.SEARCH_THREADS == 2
 
 
 def test_marking_links_reviewed_keeps_searches_cached_and_regrouping_or_adding_does_not(tmp_path, monkeypatch):

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -37,9 +36,10 @@ from starlette.templating import Jinja2Templates
 
 from .. import __version__, formats
 from ..errors import ConfigError, DuizhaoError
-from ..model import Lang
 from ..pipeline import Aligner, known_document
 from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, TimeLimitError, mark, parse_lang
+from . import searches as searches_module
+from .searches import Busy, Searches
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "html", "docx", "epub", "png")
@@ -50,27 +50,11 @@ _MAX_UPLOAD_BODY = MAX_UPLOAD_BYTES + 64 * 1024  # the file and its multipart he
 _NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
 INDEX_PAGE = 100  # documents per index page (5,000 documents are 50 pages, not one 3.5 MB page)
 MAX_SEARCH_LIMIT = 500  # hits on one search page
-SEARCH_CACHE_SIZE = 256
 READER_THREADS = 8  # connections reading pages at once; more requests wait their turn (the GIL runs one anyway)
-# Searches have their own few threads, beside the pages': a search of a common term reads much of the corpus,
-# and many at once would only share the one GIL while the pages (milliseconds each) wait behind them.
-SEARCH_THREADS = 2  # SQLite releases the GIL: two searches use both cores of a small machine
-# `serve` runs searches in this many worker processes instead of threads, so that a search's Python work
-# (the likely rendering) never holds the GIL of the process that serves the pages. 0: threads (tests).
-SEARCH_PROCESSES = 2
-SEARCH_SECONDS = 10.0  # a search's time, waiting for its turn included, before it is stopped with a message
-# A page of hits needs no exact count of a very common term ("the", 的): counting stops at SEARCH_MOST links
-# (shown as "1000+"), and the likely rendering is estimated from the first SEARCH_SAMPLE of them.
-SEARCH_MOST = 1000
-SEARCH_SAMPLE = 100
 # Edits that change what a search finds (which sentences form a link, where it is): the others, marking
 # links reviewed, keep the cached searches.
 _REGROUPING = ("merge", "split", "move", "undo")
 FETCH_HEADER = "x-duizhao-fetch"  # set by review.js: answer with the rows instead of a redirect
-
-
-class Busy(DuizhaoError):
-    """The server is already doing this kind of long work (answered with 503 and a message)."""
 
 
 class BadRequest(DuizhaoError):
@@ -88,35 +72,6 @@ def _confidence(score: float) -> str:
 def _safe_url(url: str) -> str:
     # only web links become clickable: a stored "javascript:" URL must stay text
     return url if url.lower().startswith(("http://", "https://")) else ""
-
-
-def _search_worker_start(parent: int) -> None:
-    """A search process: load the dictionaries and the segmenter before the first search needs them, and
-    exit when the server is gone (killed, so that nothing shut the pool down), instead of staying idle."""
-    import threading
-
-    from ..chinese import cedict, quiet_jieba, to_simplified
-    from ..lexicon import Lexicon
-    from ..names import NameIndex
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(2)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-    quiet_jieba().initialize()
-    cedict().get_entry("中国")
-    to_simplified("中國")
-    Lexicon.get().tokens_zh("中国")
-    NameIndex.get().romanised("王毅")
-
-
-def _search(db_path: Path, term: str, lang: Lang | None, limit: int, most: int, sample: int, seconds: float,
-            what: str) -> Any:
-    """One search, bounded in time and work (in a search process, or a thread)."""
-    with Store(db_path, create=False, readonly=True) as store, store.time_limit(seconds, what):
-        return store.search(term, lang, limit, most=most, sample=sample)
 
 
 def _int(value: Any, what: str) -> int:
@@ -341,120 +296,30 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             async with readers:
                 return await run_in_threadpool(run)
         async with writers:
-            if corpus_state() != seen[0]:
-                changed()  # written by another program (`duizhao add`) since this app last looked
+            searches.before_write()
             try:
                 return await run_in_threadpool(run)
             finally:
-                seen[0] = corpus_state()  # this app's own write
+                searches.after_write()
 
     # Threads that may hold a connection at once: readers share the pool, so 200 clients queue here instead
     # of making 200 threads fight over the GIL; writers one at a time (SQLite writes one at a time anyway).
     readers = anyio.CapacityLimiter(READER_THREADS)
-    searchers = anyio.CapacityLimiter(SEARCH_THREADS)
     writers = anyio.Lock()
     uploads = anyio.Lock()
 
-    SearchKey = tuple[str, str | None, int, int]
-    search_cache: dict[SearchKey, Any] = {}
-    in_flight: dict[SearchKey, asyncio.Future] = {}
-
-    def corpus_state() -> tuple:
-        # the corpus files as they are now: `duizhao add` from the command line changes them too. An empty
-        # WAL file is no change (the first reader of a corpus creates one).
-        state: list[tuple[int, int] | None] = []
-        for suffix in ("", "-wal"):
-            try:
-                info = os.stat(f"{db_path}{suffix}")
-                state.append((info.st_mtime_ns, info.st_size) if info.st_size or not suffix else None)
-            except OSError:
-                state.append(None)
-        return tuple(state)
-
-    # What a cached search depends on: a generation, counted up by every change that can alter a search's
-    # answer (documents added, links regrouped, a write by another program). Marking links reviewed does
-    # not: a reviewer at work keeps everybody's searches cached.
-    generation = [0]
-    seen = [corpus_state()]  # the files as this app last left or saw them
-
-    def changed() -> None:
-        generation[0] += 1
-        search_cache.clear()
-
-    def search_generation() -> int:
-        # While this app writes, the files change because of that write: it is looked at when it ends.
-        if not writers.locked() and corpus_state() != seen[0]:
-            seen[0] = corpus_state()
-            changed()  # another program wrote
-        return generation[0]
-
-    pool: list[Any] = [None]  # the search processes' ProcessPoolExecutor, when there are any
-
-    def start_pool() -> list[Any]:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # spawn: a fork of a process with threads (uvicorn's, SQLite's) is not safe
-        pool[0] = ProcessPoolExecutor(search_processes, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=_search_worker_start, initargs=(os.getpid(),))
-        # start them now, not at the first search: loading the dictionaries takes seconds
-        return [pool[0].submit(int) for _ in range(search_processes)]
+    searches = Searches(db_path, search_processes, writers.locked)
+    changed = searches.changed
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
-        if search_processes:
-            # before the first request is accepted (uvicorn listens once this is done): a search made
-            # while the processes load would spend its time limit waiting for them
-            await asyncio.gather(*(asyncio.wrap_future(started) for started in start_pool()))
+        # The search processes load before the first request is accepted (uvicorn listens once this is
+        # done): a search made while they load would spend its time limit waiting for them.
+        await asyncio.gather(*(asyncio.wrap_future(started) for started in searches.start()))
         try:
             yield
         finally:
-            if pool[0] is not None:
-                pool[0].shutdown(wait=False, cancel_futures=True)
-
-    async def run_search(term: str, lang: Lang | None, limit: int) -> Any:
-        """SEARCH_THREADS searches at a time, each within SEARCH_SECONDS of its request, the wait for its turn
-        included, and bounded (SEARCH_MOST, SEARCH_SAMPLE)."""
-        from concurrent.futures.process import BrokenProcessPool
-
-        started = time.monotonic()
-        what = f"the search for {term[:40]!r}"
-        async with searchers:
-            args = (db_path, term, lang, limit, SEARCH_MOST, SEARCH_SAMPLE,
-                    SEARCH_SECONDS - (time.monotonic() - started), what)
-            if pool[0] is None:
-                return await run_in_threadpool(_search, *args)
-            try:
-                return await asyncio.wrap_future(pool[0].submit(_search, *args))
-            except BrokenProcessPool:  # a search process died (killed, out of memory): start new ones
-                pool[0].shutdown(wait=False, cancel_futures=True)
-                start_pool()
-                raise Busy("the search stopped because its process ended unexpectedly: search again") from None
-
-    async def cached_search(term: str, lang: Lang | None, limit: int) -> Any:
-        """A search, computed once for identical concurrent requests, and kept until the corpus changes:
-        200 clients asking for "the" cost one search, not 200."""
-        key = (term, lang, limit, search_generation())
-        if key in search_cache:
-            return search_cache[key]
-        if key in in_flight:
-            return await asyncio.shield(in_flight[key])
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
-        in_flight[key] = future
-        try:
-            result = await run_search(term, lang, limit)
-        except BaseException as err:
-            future.set_exception(err)
-            future.exception()  # retrieved: no "never retrieved" warning when nobody else waits
-            raise
-        finally:
-            in_flight.pop(key, None)
-        future.set_result(result)
-        if key[-1] == generation[0]:  # not a search that a change overtook
-            if len(search_cache) >= SEARCH_CACHE_SIZE:
-                search_cache.pop(next(iter(search_cache)))
-            search_cache[key] = result
-        return result
+            searches.stop()
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
@@ -489,7 +354,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         lang = request.query_params.get("lang") or None
         limit = min(_int(request.query_params.get("limit", "50"), "limit"), MAX_SEARCH_LIMIT)
         try:
-            result = await cached_search(term, parse_lang(lang), limit) if term else None
+            result = await searches.cached(term, parse_lang(lang), limit) if term else None
         except TimeLimitError as err:
             return page(request, "search.html", status=503, term=term, lang=lang or "", result=None,
                         message=str(err))
@@ -698,7 +563,7 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000,
     try:
         # The corpus is opened (or created) only once the address is known to work.
         app = create_app(db_path, loopback_only=loopback, allowed_hosts=frozenset(allow_hosts), token=token,
-                         search_processes=SEARCH_PROCESSES)
+                         search_processes=searches_module.SEARCH_PROCESSES)
     except BaseException:
         listener.close()
         raise
