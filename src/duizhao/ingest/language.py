@@ -1,6 +1,6 @@
 """Input-level language checks: a page whose "Chinese" is Japanese or Korean, or whose "English" is French
 or another Latin-script language, is refused before it is aligned (Han against Latin alone cannot tell).
-Link-level flags for a stray sentence in a third language are the checks' business (`check.py`)."""
+Link-level flags for a stray sentence in a third language are the checks' business (`check/`)."""
 from __future__ import annotations
 
 import regex

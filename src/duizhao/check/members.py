@@ -1,0 +1,193 @@
+"""``omission`` / ``addition`` / ``mismatch``: a sentence or member with no counterpart, a lopsided link, a link
+that translates another link's text."""
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import regex
+
+from ..chinese import HAN as _HAN
+from ..model import Alignment, Flag, Lang
+from ..numbers import anchors_en, anchors_zh
+
+if TYPE_CHECKING:
+    from ..evidence import LinkEvidence
+from .config import CheckConfig
+from .negation import _MAX_GLOSSES
+
+# ------------------------------------------------------------------------------ omission and addition
+
+def _missing_side_type(lacking: Lang, source: Lang | None) -> str:
+    """Text the translation lacks is an omission; text only the translation has is an addition."""
+    if source is None or lacking != source:
+        return "omission"
+    return "addition"
+
+
+def _snippet(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+def lone_sentence_flags(zh: str, en: str, source: Lang | None) -> list[Flag]:
+    if zh and not en:
+        return [Flag(_missing_side_type("en", source), "This Chinese text has no English counterpart.",
+                     f"{_snippet(zh)} ↔ —")]
+    if en and not zh:
+        return [Flag(_missing_side_type("zh", source), "This English text has no Chinese counterpart.",
+                     f"— ↔ {_snippet(en)}")]
+    return []
+
+
+def member_flags(zh: list[str], en: list[str], source: Lang | None, config: CheckConfig,
+                  evidence: LinkEvidence | None = None, length_z: float = 0.0) -> list[Flag]:
+    """Members of a several-sentence side with no evidence of their own: not one dictionary word or anchor
+    (number, date, Latin-script name) found on the other side that the link's other members do not
+    already account for. Such a member is what is left of a sentence whose counterpart is missing, folded
+    into its neighbour's link; a member too short to judge (fewer than `member_min_words` words that could
+    match at all) is left alone.
+
+    With embedding evidence, a member with at most `member_gain_min_words` words of which none is its own
+    evidence is judged too: it is flagged when the link's cosine without it is as high as with it, for
+    every encoder (it adds nothing to the link's similarity). So is a member that adds next to nothing
+    (`member_gain_lopsided`) to a link longer on its side than the document's length ratio predicts
+    (`member_length_z` spreads), whatever its words, unless it holds a number or name the other side shows."""
+    if len(zh) < 2 and len(en) < 2:
+        return []
+    from ..lexicon import Lexicon
+
+    lex = Lexicon.get()
+    zh_words = [[w for w in lex.tokens_zh(t) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES] for t in zh]
+    zh_glosses = [set().union(*(lex.entries[w] for w in words)) if words else set() for words in zh_words]
+    en_stems = [set(lex.tokens_en(t)) for t in en]
+    zh_keys = [{a.key for a in anchors_zh(t)} for t in zh]
+    en_keys = [{a.key for a in anchors_en(t)} for t in en]
+    all_en, all_glosses = set().union(*en_stems), set().union(*zh_glosses)
+    all_en_keys, all_zh_keys = set().union(*en_keys), set().union(*zh_keys)
+    flags = []
+    if len(zh) >= 2:
+        for k, text in enumerate(zh):
+            others = set().union(*(g for i, g in enumerate(zh_glosses) if i != k))
+            other_keys = set().union(*(g for i, g in enumerate(zh_keys) if i != k))
+            own = (zh_glosses[k] & all_en) - others
+            own_keys = (zh_keys[k] & all_en_keys) - other_keys
+            gain = evidence.zh_gain[k] if evidence is not None and evidence.zh_gain else ()
+            lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and -length_z >= config.member_length_z
+            if not own_keys and (lopsided or (not own and (len(zh_words[k]) >= config.member_min_words or (
+                    gain and len(zh_words[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)))):
+                flags.append(Flag(_missing_side_type("en", source),
+                                  f"Chinese sentence {k + 1} of this link has no counterpart of its own in the English.",
+                                  f"{_snippet(text)} ↔ —"))
+    if len(en) >= 2:
+        for k, text in enumerate(en):
+            others = set().union(*(g for i, g in enumerate(en_stems) if i != k))
+            other_keys = set().union(*(g for i, g in enumerate(en_keys) if i != k))
+            own = (en_stems[k] & all_glosses) - others
+            own_keys = (en_keys[k] & all_zh_keys) - other_keys
+            gain = evidence.en_gain[k] if evidence is not None and evidence.en_gain else ()
+            lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and length_z >= config.member_length_z
+            if not own_keys and (lopsided or (not own and (len(en_stems[k]) >= config.member_min_words or (
+                    gain and len(en_stems[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)))):
+                flags.append(Flag(_missing_side_type("zh", source),
+                                  f"English sentence {k + 1} of this link has no counterpart of its own in the Chinese.",
+                                  f"— ↔ {_snippet(text)}"))
+    return flags
+
+
+def mismatch_flags(zh: str, en: str, config: CheckConfig) -> list[Flag]:
+    """Two sides with no evidence of each other at all: long enough to hold several dictionary words each,
+    and not one word the dictionary pairs, nor a number, date or Latin-script name they share."""
+    from ..lexicon import Lexicon
+
+    lex = Lexicon.get()
+    words = [w for w in lex.tokens_zh(zh) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES]
+    stems = set(lex.tokens_en(en))
+    if len(words) < config.mismatch_min_words or len(stems) < config.mismatch_min_words:
+        return []
+    if any(lex.entries[w] & stems for w in words):
+        return []
+    if {a.key for a in anchors_zh(zh)} & {a.key for a in anchors_en(en)}:
+        return []
+    return [Flag("mismatch", "The two sides share no word the dictionary pairs: they may not translate each other.",
+                 f"{_snippet(zh)} ↔ {_snippet(en)}")]
+
+
+def elsewhere_flags(evidence: LinkEvidence | None, alignment: Alignment, config: CheckConfig) -> list[Flag]:
+    """A link far less similar than the document's typical link, one of whose sides matches another link's
+    other side clearly better than its own (every encoder agreeing): a sentence from elsewhere in the
+    document put in the translation's place, or a misplaced one."""
+    if evidence is None or max(evidence.z) >= config.elsewhere_z:
+        return []
+    found = []
+    for better, where, side in ((evidence.en_elsewhere, evidence.en_elsewhere_link, "English"),
+                                (evidence.zh_elsewhere, evidence.zh_elsewhere_link, "Chinese")):
+        margin = min(b - c for b, c in zip(better, evidence.cosine, strict=True))
+        if margin >= config.elsewhere_margin:
+            found.append((margin, where, side))
+    if not found:
+        return []
+    margin, where, side = max(found)
+    other = "Chinese" if side == "English" else "English"
+    bead = alignment.beads[where]
+    text = alignment.zh_text(bead) if other == "Chinese" else alignment.en_text(bead)
+    cosines = " / ".join(f"{c:.2f}" for c in evidence.cosine)
+    return [Flag("mismatch", f"The {side} side matches the {other} of link {where + 1} better than its own: "
+                 "it may belong elsewhere.",
+                 f"similarity {cosines} (per encoder), at least {margin:.2f} more with link {where + 1}: "
+                 f"{_snippet(text)}")]
+
+
+def _size(text: str) -> int:
+    """Characters that carry content: Han characters and letters/digits (no spaces or punctuation)."""
+    return len(regex.findall(r"[\p{L}\p{N}]", text))
+
+
+@dataclass(frozen=True)
+class LengthModel:
+    """This document's own English/Chinese length ratio, as the median and spread of log ratios."""
+
+    centre: float
+    spread: float
+
+    @classmethod
+    def fit(cls, alignment: Alignment) -> LengthModel:
+        ratios = []
+        for bead in alignment.beads:
+            if bead.zh and bead.en:
+                zh_size = _size(alignment.zh_text(bead))
+                en_size = _size(alignment.en_text(bead))
+                if zh_size and en_size:
+                    ratios.append(math.log(en_size / zh_size))
+        if len(ratios) < 3:
+            return cls(centre=math.log(3.0), spread=0.3)  # English runs about three letters per Han character
+        centre = statistics.median(ratios)
+        spread = 1.4826 * statistics.median(abs(r - centre) for r in ratios)
+        return cls(centre=centre, spread=max(spread, 0.15))
+
+    def z(self, zh: str, en: str) -> float:
+        """How many spreads the link's log length ratio (English/Chinese) is off the document's; 0 if unknown."""
+        zh_size, en_size = _size(zh), _size(en)
+        if not zh_size or not en_size:
+            return 0.0
+        return (math.log(en_size / zh_size) - self.centre) / self.spread
+
+    def flags(self, zh: str, en: str, source: Lang | None, config: CheckConfig) -> list[Flag]:
+        zh_size, en_size = _size(zh), _size(en)
+        if zh_size < config.length_min_chars or not en_size or not _HAN.search(zh):
+            return []
+        deviation = math.log(en_size / zh_size) - self.centre
+        z = deviation / self.spread
+        if abs(z) < config.length_z or abs(deviation) < math.log(config.length_min_ratio):
+            return []
+        expected = round(zh_size * math.exp(self.centre))
+        if deviation < 0:
+            return [Flag(_missing_side_type("en", source),
+                         "The English is much shorter than the Chinese: part of it may be missing.",
+                         f"{zh_size} Chinese characters ↔ {en_size} English letters (about {expected} expected)")]
+        return [Flag(_missing_side_type("zh", source),
+                     "The Chinese is much shorter than the English: part of it may be missing.",
+                     f"{zh_size} Chinese characters ↔ {en_size} English letters (about {expected} expected)")]
+
+

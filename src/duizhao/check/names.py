@@ -1,0 +1,183 @@
+"""``name`` flags: a person, place or organisation on one side with no counterpart on the other."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+import regex
+
+from ..chinese import HAN as _HAN
+from ..chinese import quiet_jieba
+from ..model import Flag
+from ..names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds_like, zh_names
+
+if TYPE_CHECKING:
+    pass
+from .config import _EN_NAME, _SENTENCE_START, CheckConfig
+
+# ------------------------------------------------------------------------------------------- names
+
+def _acronyms(en: str) -> list[str]:
+    return [m.group(0) for m in regex.finditer(r"\b(?:\p{Lu}\.){2,}|\b\p{Lu}{2,}[0-9]*\b", en)]
+
+
+def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], people: set[str],
+                config: CheckConfig, known_people: Iterable[str] = ()) -> list[Flag]:
+    """A name on one side with no counterpart on the other.
+
+    A place or organisation CC-CEDICT lists (以色列, Hamas) is flagged when the other side lacks it. A
+    person's name is flagged only when the other side names someone unexplained instead (乌克兰 ↔ Israel,
+    沙利文 ↔ Blinken): translations, literary ones above all, name people where the original says "he" and
+    the reverse, which is no error.
+    """
+    english = EnglishText(en)
+    missing_zh: list[ZhName] = []
+    used: set[str] = set()
+    for name in _with_known_people(zh_names(zh, index), zh, known_people):
+        if any(word in index.ordinary for word in name.lookup) and name.text not in known:
+            continue  # 红光 "red light" (also a place), 平坝 "flat land": too ambiguous to call missing
+        matches = [find_name(word, english, index, known, config.transliteration) for word in name.lookup]
+        if all(matches):
+            used |= {w for m in matches if m for w in m.words}
+        else:
+            missing_zh.append(name)
+    # English abbreviates organisations and events (第28届联合国气候变化大会 ↔ COP28): an acronym that no
+    # Chinese name accounts for may stand for an organisation that seems missing.
+    spare_acronyms = [a for a in _acronyms(en) if a.lower().replace(".", "") not in {u.replace(".", "") for u in used}]
+    if spare_acronyms:
+        missing_zh = [n for n in missing_zh if n.kind not in ("org", "term")]
+    # A name matched by one of its parts (米勒 ↔ Miller) accounts for the rest of its English run (Matthew).
+    accounted = {w.lower() for run in _capitalised_runs(en) if set(run) & used for w in run}
+    missing_en = [w for w in _english_names_without_counterpart(zh, en, index, known, config, people, known_people)
+                  if w.lower() not in accounted]
+    # People the document's glossary knows (韦小宝 ↔ Trinket) moved between sentences or became "he": only
+    # names it never pairs can show two different people, unless both sides name a known person the other
+    # lacks (韦小宝 ↔ Wu: one name swapped for another).
+    # A known person's rendering with a word of it replaced by another known person's (陈清扬 ↔ "Chen Qingping"
+    # where the document's glossary has Chen Qingyang and Qingping): one name turned into another, however
+    # alike they sound.
+    present = [n for n in _with_known_people(zh_names(zh, index), zh, known_people)
+               if n.kind == "person" and n.text in known]
+    words_of = {n.text: {w.lower() for r in known[n.text] for w in regex.findall(r"\p{Latin}+", r)} for n in present}
+    for name in present:
+        own = words_of[name.text]
+        others = set().union(*(w for t, w in words_of.items() if t != name.text))  # people the Chinese names too
+        for run in _name_runs(en):
+            # part of the rendering (not all of it: Wang Xi-feng is Xi-feng) and another person's name
+            if any(len(w) >= 3 for w in set(run) & own) and not own <= set(run) and any(
+                    w not in own and w in people and w not in others for w in run):
+                return [Flag("name", "A name differs between the two sides.",
+                             f"{name.text} ↔ {' '.join(w.capitalize() for w in run)}")]
+    known_zh = [n for n in missing_zh if n.kind == "person" and n.text in known]
+    known_en = [w for w in missing_en if w.lower() in people]
+    swapped = bool(known_zh and known_en and not any(
+        w.lower() in {p.lower() for n in known_zh for r in known[n.text] for p in regex.findall(r"\p{Latin}+", r)}
+        for w in known_en))
+    if not swapped:
+        missing_zh = [n for n in missing_zh if not (n.kind == "person" and n.text in known)]
+        missing_en = [w for w in missing_en if w.lower() not in people]
+    if missing_zh and missing_en:
+        message = "A name differs between the two sides."
+    else:
+        missing_zh = [n for n in missing_zh if _world_name(n, index)]
+        missing_en = [w for w in missing_en if w.lower() in index.world_names]
+        if missing_zh:
+            message = "A name in the Chinese has no counterpart in the English."
+        elif missing_en:
+            message = "A name in the English has no counterpart in the Chinese."
+        else:
+            return []
+    zh_side = list(dict.fromkeys(n.text for n in missing_zh))
+    en_side = list(dict.fromkeys(missing_en))
+    pairs = [f"{zh_side[i] if i < len(zh_side) else '—'} ↔ {en_side[i] if i < len(en_side) else '—'}"
+             for i in range(max(len(zh_side), len(en_side)))]
+    return [Flag("name", message, "; ".join(pairs))]
+
+
+def _with_known_people(names: list[ZhName], zh: str, known_people: Iterable[str]) -> list[ZhName]:
+    """`names` and the people of the document's glossary that jieba did not tag (陈清扬 ↔ Chen Qingyang)."""
+    found = list(names)
+    for person in known_people:
+        start = zh.find(person)
+        if start < 0 or any(n.span[0] < start + len(person) and start < n.span[1] for n in found):
+            continue
+        found.append(ZhName(person, "person", (start, start + len(person)), (person,)))
+    return sorted(found, key=lambda n: n.span)
+
+
+def _world_name(name: ZhName, index: NameIndex) -> bool:
+    """A place or organisation CC-CEDICT lists as a name only (not 温泉 "hot spring", also a county)."""
+    if any(word not in index.proper or word in index.ordinary for word in name.lookup):
+        return False
+    return all(index.kinds.get(word) != "person" for word in name.lookup) and (
+        name.kind != "person" or all(word in index.kinds or word in index.renderings for word in name.lookup))
+
+
+def _capitalised_runs(en: str) -> list[list[str]]:
+    """Runs of capitalised words and initials, lower-cased: "Antony J. Blinken" → ["antony", "j", "blinken"]."""
+    runs = []
+    for m in regex.finditer(r"\p{Lu}[\p{Latin}'’]*\.?(?:[\s\-]+\p{Lu}[\p{Latin}'’]*\.?)*", en):
+        runs.append([regex.sub(r"['’]s$|\.$", "", w).lower() for w in regex.split(r"[\s\-]+", m.group(0))])
+    return runs
+
+
+def _name_runs(en: str) -> list[list[str]]:
+    """Runs of capitalised words with their hyphenated parts, lower-cased: "Wang Xi-feng's" → [wang, xi, feng]."""
+    return [[regex.sub(r"['’]s$", "", w).lower() for w in regex.split(r"[\s\-]+", m.group(0)) if w]
+            for m in regex.finditer(r"\p{Lu}[\p{Latin}'’]*(?:-\p{L}+)*(?:\s+\p{Lu}[\p{Latin}'’]*(?:-\p{L}+)*)*", en)]
+
+
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "ladyship", "lord", "lordship", "madam", "madame",
+               "master", "majesty", "highness", "excellency", "auntie", "aunty", "uncle", "grannie", "granny"}
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known: dict[str, list[str]],
+                                       config: CheckConfig, people: set[str] | None = None,
+                                       known_people: Iterable[str] = ()) -> list[str]:
+    """Capitalised English words that are no ordinary English word (Blinken, Xinjiang, Hamas) and that no
+    Chinese word renders, by dictionary, glossary or transliteration. A person the document's glossary
+    knows (Xiaosi) must be rendered by a Chinese name, not by any word that happens to sound like it
+    (小路 "xiaolu")."""
+    candidates = []
+    for m in _EN_NAME.finditer(en):
+        word = regex.sub(r"['’]s$", "", m.group(0))
+        if word.lower() in _CALENDAR or word.lower() in _HONORIFICS or index.is_common_english(word):
+            continue  # dates are the date check's business; ordinary words are not names
+        if _SENTENCE_START.search(en[:m.start()]):
+            continue  # any word is capitalised at the start of a sentence
+        candidates.append(word)
+    if not candidates:
+        return []
+    jieba = quiet_jieba()
+    names = [n.text for n in _with_known_people(zh_names(zh, index), zh, known_people)]
+    zh_words = set(jieba.lcut(zh)) | set(names)
+    for name in list(zh_words):
+        zh_words.update(_pieces(name, index))
+    romanised: list[str] = [r for name in names for r in index.romanised_spans(name)]
+    of_names = list(romanised) + [r for name in names for r in index.romanised(name)]
+    rendered: set[str] = set()
+    for word in zh_words:
+        if not _HAN.search(word):
+            continue
+        for rendering in [*index.renderings.get(word, ()), *known.get(word, ())]:
+            rendered.update(w.lower() for w in regex.findall(r"\p{Latin}+", rendering))
+        if word in index.proper or len(word) >= 2:
+            romanised.extend(index.romanised(word))
+    missing = []
+    for word in candidates:
+        low = word.lower()
+        if low in rendered or any(similarity(low, r) >= 0.8 for r in rendered if len(r) >= 4):
+            continue
+        spellings = of_names if people and low in people else romanised
+        if any(sounds_like(r, low) >= config.transliteration for r in spellings if len(r) >= 2):
+            continue
+        missing.append(word)
+    return missing
+
+
+def _pieces(word: str, index: NameIndex) -> list[str]:
+    """Every CC-CEDICT word inside `word` of two or more characters."""
+    return [word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if word[i:j] in index.pinyin]
+
+
