@@ -24,12 +24,12 @@ def _gold(name: str):
 
 
 def test_the_set_has_its_documents_and_links() -> None:
-    assert len(NAMES) == 18
+    assert len(NAMES) == 15
     types: Counter[str] = Counter()
     for name in NAMES:
         types.update(bead.type for bead in _gold(name)[2])
-    assert sum(types.values()) == 135
-    assert types == Counter({"1-1": 118, "2-1": 6, "1-2": 3, "2-2": 2, "0-1": 2, "1-4": 1, "1-3": 1,
+    assert sum(types.values()) == 102
+    assert types == Counter({"1-1": 86, "2-1": 6, "1-2": 2, "2-2": 2, "0-1": 2, "1-4": 1, "1-3": 1,
                              "6-1": 1, "8-1": 1})
 
 

@@ -35,3 +35,8 @@ class EditError(DuizhaoError):
 
 class StaleEditError(EditError):
     """An edit made on a view of the document that has changed since (another tab): the app answers 409."""
+
+
+class TimeLimitError(DuizhaoError):
+    """A read (a search) stopped at its time limit: the message names a narrower request (the web app
+    answers 503)."""

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Callable
 
-from ..errors import EditError, NotFoundError, StaleEditError, StoreError
+from ..errors import EditError, NotFoundError, StaleEditError, StoreError, TimeLimitError
 from ..io import content_id
 from ..model import Alignment, Document, Lang, Metadata, Sentence
 from . import edits
@@ -27,8 +27,8 @@ from .search import Searching, _index_sentences, cjk_bigrams, find_spans, guess_
 
 __all__ = [
     "DEFAULT_DB", "LANGS", "MIGRATIONS", "SCHEMA_VERSION", "Change", "Concordance", "DocumentSummary", "EditError",
-    "Hit", "NotFoundError", "StaleEditError", "Store", "StoreError", "StoredDocument", "StoredLink", "cjk_bigrams",
-    "concordance", "content_hash", "find_spans", "guess_lang", "likely_rendering", "mark", "parse_lang",
+    "Hit", "NotFoundError", "StaleEditError", "Store", "StoreError", "StoredDocument", "StoredLink", "TimeLimitError",
+    "cjk_bigrams", "concordance", "content_hash", "find_spans", "guess_lang", "likely_rendering", "mark", "parse_lang",
     "review_state", "search_key",
 ]
 
@@ -320,6 +320,10 @@ class Store(Searching):
             self._db.execute("DELETE FROM edits WHERE id = ?", (row["id"],))
             return str(row["action"])
 
-    def search(self, term: str, lang: Lang | None = None, limit: int = 20) -> Concordance:
-        """A bilingual concordance of `term` (language guessed from the term when not given)."""
-        return concordance(self, term, lang, limit)
+    def search(self, term: str, lang: Lang | None = None, limit: int = 20, *, most: int | None = None,
+               sample: int | None = None) -> Concordance:
+        """A bilingual concordance of `term` (language guessed from the term when not given); `most` and
+        `sample` bound the work for a frequent term (`concordance`)."""
+        if sample is None:
+            return concordance(self, term, lang, limit, most)
+        return concordance(self, term, lang, limit, most, sample)

@@ -88,7 +88,7 @@ def _sense_heads(zh_word: str, lexicon) -> tuple[frozenset[str], ...]:
 
 def likely_rendering(
     store: CorpusLinks, term: str, lang: Lang, link_texts: list[tuple[str, str]], total: int,
-    maps: dict[tuple[int, str], dict[int, int]] | None = None,
+    maps: dict[tuple[int, str], dict[int, int]] | None = None, most: int | None = None,
 ) -> str:
     """How the links containing `term` most likely render it in the other language ("" without evidence).
 
@@ -102,6 +102,8 @@ def likely_rendering(
     A candidate needs a dictionary link, a transliteration or at least two co-occurrences. When several
     score the same, the run that contains all of them is the rendering; if none does, nothing tells them
     apart and no rendering is given.
+
+    `most`: count at most this many links of each candidate (a bounded estimate for a frequent term).
     """
     if not link_texts:
         return ""
@@ -152,7 +154,7 @@ def likely_rendering(
             continue
         # co-occurrences counted in the sample, scaled to the whole store when the term is frequent
         together = candidate.links * total / len(link_texts)
-        elsewhere = len(store.links_containing(candidate.surface, other, maps=maps))
+        elsewhere = len(store.links_containing(candidate.surface, other, limit=most, maps=maps))
         dice = 2 * together / (total + max(elsewhere, together))
         ranked[key] = scored[key] + dice
     if not ranked:
@@ -200,8 +202,9 @@ class Concordance:
     term: str
     lang: Lang
     rendering: str  # the likely rendering in the other language ("" if none could be found)
-    total: int  # links containing the term, in the whole store
+    total: int  # links containing the term, in the whole store (at least this many when `capped`)
     hits: list[Hit]
+    capped: bool = False  # counting stopped at `concordance(most=…)`: there are more links than `total`
 
     def records(self) -> list[dict]:
         """One JSON-ready record per hit (what `duizhao search` prints when piped)."""
@@ -214,8 +217,13 @@ class Concordance:
 
 _MAX_TERM_LINKS = 500  # links sampled to estimate the rendering of a frequent term
 
-def concordance(store: CorpusLinks, term: str, lang: Lang | None = None, limit: int = 20) -> Concordance:
-    """Links containing `term`, each with the term and its likely rendering marked."""
+def concordance(store: CorpusLinks, term: str, lang: Lang | None = None, limit: int = 20,
+                most: int | None = None, sample: int = _MAX_TERM_LINKS) -> Concordance:
+    """Links containing `term`, each with the term and its likely rendering marked.
+
+    Bounded work for a server: `most` stops counting the links of the term (and of each candidate
+    rendering) there, and `sample` links of the term are read to estimate its rendering. The command
+    line counts everything."""
     if not term.strip():
         raise ConfigError("the search term is empty: give a word or phrase")
     lang = parse_lang(lang)
@@ -224,10 +232,10 @@ def concordance(store: CorpusLinks, term: str, lang: Lang | None = None, limit: 
     lang = lang or guess_lang(term)
     other: Lang = "en" if lang == "zh" else "zh"
     maps: dict[tuple[int, str], dict[int, int]] = {}  # one read of each document's links for all counts
-    links = store.links_containing(term, lang, maps=maps)
-    texts = {link: store.link_texts(*link) for link in links[:max(limit, _MAX_TERM_LINKS)]}
+    links = store.links_containing(term, lang, limit=None if most is None else max(most, limit), maps=maps)
+    texts = {link: store.link_texts(*link) for link in links[:max(limit, sample)]}
     rendering = likely_rendering(
-        store, term, lang, [texts[link] for link in links[:_MAX_TERM_LINKS]], len(links), maps
+        store, term, lang, [texts[link] for link in links[:sample]], len(links), maps, most
     )
     titles = store.titles()
     hits = []
@@ -244,4 +252,5 @@ def concordance(store: CorpusLinks, term: str, lang: Lang | None = None, limit: 
             aligned=aligned,
             rendering_spans=find_spans(aligned, rendering, other) if rendering else [],
         ))
-    return Concordance(term=term, lang=lang, rendering=rendering, total=len(links), hits=hits)
+    capped = most is not None and len(links) >= max(most, limit)
+    return Concordance(term=term, lang=lang, rendering=rendering, total=len(links), hits=hits, capped=capped)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import unicodedata
-from typing import Callable, Iterable
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
 
 import regex
 
 from ..chinese import HAN as _HAN_CHAR
 from ..chinese import to_simplified
-from ..errors import ConfigError, NotFoundError
+from ..errors import ConfigError, NotFoundError, TimeLimitError
 from ..model import Lang
 
 
@@ -124,14 +126,46 @@ def parse_lang(value: str | None) -> Lang | None:
     raise ConfigError(f"unknown language {value!r}: use zh or en")
 
 
+_PROGRESS_STEPS = 20_000  # SQLite virtual-machine steps between two looks at the clock (well under 10 ms)
+
+
 class Searching:
     """The store's read-only lookups (`Store` has them): a document by content id, the sentences and links
     containing a term, their texts and lengths."""
 
     _db: sqlite3.Connection
 
-    def _matching_sentences(self, term: str, lang: Lang, limit: int | None = None) -> list[tuple[int, int]]:
-        """(doc, idx) of the `lang` sentences containing `term`, in document order."""
+    @contextmanager
+    def time_limit(self, seconds: float | None, what: str = "this search") -> Iterator[None]:
+        """Stop the work inside once `seconds` have passed: SQLite interrupts the running statement (its
+        progress handler), and any later one at once, and TimeLimitError says so. `None`: no limit.
+
+        Python work between two statements runs to the next one, so the limit can be overrun by the longest
+        such stretch (in a concordance, well under a second)."""
+        if seconds is None:
+            yield
+            return
+        stopped = TimeLimitError(
+            f"{what} took longer than {max(seconds, 0):.0f} s and was stopped: search a longer phrase or one "
+            "language (a one-character or very common term reads most of the corpus), or use "
+            "`duizhao search` on the command line, which has no time limit"
+        )
+        if seconds <= 0:
+            raise stopped
+        deadline = time.monotonic() + seconds
+        self._db.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as err:
+            if "interrupt" not in str(err) or time.monotonic() <= deadline:
+                raise
+            raise stopped from None
+        finally:
+            self._db.set_progress_handler(None, 0)
+
+    def _matching_sentences(self, term: str, lang: Lang, limit: int | None = None) -> Iterator[tuple[int, int]]:
+        """(doc, idx) of the `lang` sentences containing `term`, in document order, read as they are used (a
+        caller that stops early leaves the rest unread)."""
         key = search_key(term, lang).strip()
         cap = "" if limit is None else f"LIMIT {int(limit)}"
         if lang == "zh":
@@ -146,14 +180,17 @@ class Searching:
         else:
             words = _en_words(key)
             if not words:
-                return []
+                return iter(())
             where, arg = "f.key MATCH ?", _fts_phrase(words)
+        # Sentence ids grow in document order (`Store.add` writes a document's sentences, one side after
+        # the other, in their order, and never rewrites them), so the index's own rowid order is document
+        # order: no sort of every match before the first row, and a caller that has enough stops the scan.
         rows = self._db.execute(
             f"""SELECT s.doc, s.idx FROM search_{lang} f JOIN sentences s ON s.id = f.rowid
-                WHERE {where} ORDER BY s.doc, s.idx {cap}""",
+                WHERE {where} ORDER BY f.rowid {cap}""",
             (arg,),
         )
-        return [(r[0], r[1]) for r in rows]
+        return ((r[0], r[1]) for r in rows)
 
     def links_containing(
         self, term: str, lang: Lang, limit: int | None = None,

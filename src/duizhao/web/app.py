@@ -8,6 +8,7 @@ with the re-rendered rows and the page stays where it is.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import html
 import os
@@ -35,9 +36,10 @@ from starlette.templating import Jinja2Templates
 
 from .. import __version__, formats
 from ..errors import ConfigError, DuizhaoError
-from ..model import Lang
 from ..pipeline import Aligner, known_document
-from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, mark, parse_lang
+from ..store import EditError, NotFoundError, StaleEditError, Store, StoredDocument, TimeLimitError, mark, parse_lang
+from . import searches as searches_module
+from .searches import Busy, Searches
 
 HERE = Path(__file__).parent
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "html", "docx", "epub", "png")
@@ -48,13 +50,11 @@ _MAX_UPLOAD_BODY = MAX_UPLOAD_BYTES + 64 * 1024  # the file and its multipart he
 _NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
 INDEX_PAGE = 100  # documents per index page (5,000 documents are 50 pages, not one 3.5 MB page)
 MAX_SEARCH_LIMIT = 500  # hits on one search page
-SEARCH_CACHE_SIZE = 256
-READER_THREADS = 8  # connections reading at once; more requests wait their turn (the GIL runs one anyway)
+READER_THREADS = 8  # connections reading pages at once; more requests wait their turn (the GIL runs one anyway)
+# Edits that change what a search finds (which sentences form a link, where it is): the others, marking
+# links reviewed, keep the cached searches.
+_REGROUPING = ("merge", "split", "move", "undo")
 FETCH_HEADER = "x-duizhao-fetch"  # set by review.js: answer with the rows instead of a redirect
-
-
-class Busy(DuizhaoError):
-    """The server is already doing this kind of long work (answered with 503 and a message)."""
 
 
 class BadRequest(DuizhaoError):
@@ -249,10 +249,13 @@ def _refuse_cross_site(request: Request) -> None:
 
 
 def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
-               allowed_hosts: frozenset[str] = frozenset(), token: str | None = None) -> Starlette:
+               allowed_hosts: frozenset[str] = frozenset(), token: str | None = None,
+               search_processes: int = 0) -> Starlette:
     """The app for the corpus at `db_path` (created, with its schema, if missing). `loopback_only`: answer
     only requests addressed to 127.0.0.1 / localhost or to one of `allowed_hosts` (what `serve` does on a
     loopback address). `token`: every request must carry it (what `serve --allow-remote` does).
+    `search_processes`: run searches in that many worker processes (started with the app, stopped with
+    it); 0 runs them in threads.
 
     Pages and searches read through read-only connections, so a corpus on read-only storage can still be
     browsed and searched (its edits and uploads are refused with a message)."""
@@ -289,8 +292,15 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             with Store(db_path, create=write, readonly=not write) as store:
                 return work(store)
 
-        async with (writers if write else readers):
-            return await run_in_threadpool(run)
+        if not write:
+            async with readers:
+                return await run_in_threadpool(run)
+        async with writers:
+            searches.before_write()
+            try:
+                return await run_in_threadpool(run)
+            finally:
+                searches.after_write()
 
     # Threads that may hold a connection at once: readers share the pool, so 200 clients queue here instead
     # of making 200 threads fight over the GIL; writers one at a time (SQLite writes one at a time anyway).
@@ -298,44 +308,18 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
     writers = anyio.Lock()
     uploads = anyio.Lock()
 
-    search_cache: dict[tuple[str, str | None, int, tuple], Any] = {}
-    in_flight: dict[tuple[str, str | None, int, tuple], asyncio.Future] = {}
+    searches = Searches(db_path, search_processes, writers.locked)
+    changed = searches.changed
 
-    def corpus_state() -> tuple:
-        # what a cached search depends on: the corpus files as they are now (an `add` from the command line
-        # changes them too, not only this app's edits)
-        state: list[tuple[int, int] | None] = []
-        for suffix in ("", "-wal"):
-            try:
-                info = os.stat(f"{db_path}{suffix}")
-                state.append((info.st_mtime_ns, info.st_size))
-            except OSError:
-                state.append(None)
-        return tuple(state)
-
-    async def cached_search(term: str, lang: Lang | None, limit: int) -> Any:
-        """A search, computed once for identical concurrent requests, and kept until the corpus changes:
-        200 clients asking for "the" cost one search, not 200."""
-        key = (term, lang, limit, corpus_state())
-        if key in search_cache:
-            return search_cache[key]
-        if key in in_flight:
-            return await asyncio.shield(in_flight[key])
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
-        in_flight[key] = future
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        # The search processes load before the first request is accepted (uvicorn listens once this is
+        # done): a search made while they load would spend its time limit waiting for them.
+        await asyncio.gather(*(asyncio.wrap_future(started) for started in searches.start()))
         try:
-            result = await with_store(lambda store: store.search(term, lang, limit))
-        except BaseException as err:
-            future.set_exception(err)
-            future.exception()  # retrieved: no "never retrieved" warning when nobody else waits
-            raise
+            yield
         finally:
-            in_flight.pop(key, None)
-        future.set_result(result)
-        if len(search_cache) >= SEARCH_CACHE_SIZE:
-            search_cache.pop(next(iter(search_cache)))
-        search_cache[key] = result
-        return result
+            searches.stop()
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
@@ -369,8 +353,12 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         term = request.query_params.get("q", "").strip()
         lang = request.query_params.get("lang") or None
         limit = min(_int(request.query_params.get("limit", "50"), "limit"), MAX_SEARCH_LIMIT)
-        result = await cached_search(term, parse_lang(lang), limit) if term else None
-        return page(request, "search.html", term=term, lang=lang or "", result=result)
+        try:
+            result = await searches.cached(term, parse_lang(lang), limit) if term else None
+        except TimeLimitError as err:
+            return page(request, "search.html", status=503, term=term, lang=lang or "", result=None,
+                        message=str(err))
+        return page(request, "search.html", term=term, lang=lang or "", result=result, message="")
 
     # --- actions ---
 
@@ -411,7 +399,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             async with uploads:
                 alignment = await run_in_threadpool(aligner.bytes, data, name)
             known, _ = await with_store(lambda store: store.add(alignment, *ids), write=True)
-            search_cache.clear()
+            changed()
         return RedirectResponse(f"/doc/{known}", status_code=303)
 
     async def edit(request: Request) -> Response:
@@ -424,7 +412,9 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         # The page's review_state: an edit made on a view that has changed since is refused (409).
         expected = fields.get("state") or None
 
-        def apply(store: Store) -> StoredDocument:
+        rows = bool(request.headers.get(FETCH_HEADER))  # review.js wants the rows back; a form, a redirect
+
+        def apply(store: Store) -> StoredDocument | None:
             if action == "merge":
                 store.merge(doc_id, _int(position, "position"), expected=expected)
             elif action == "split":
@@ -444,11 +434,13 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
                     f"unknown action {action[:40]!r}: use merge, split, move:LANG:up|down, review, unreview, "
                     "review-document, unreview-document or undo"
                 )
-            return store.document(doc_id)
+            # the document is read (while edits wait) only for a page that shows it
+            return store.document(doc_id) if rows else None
 
         stored = await with_store(apply, write=True)
-        search_cache.clear()
-        if request.headers.get(FETCH_HEADER):
+        if action.startswith(_REGROUPING):
+            changed()
+        if stored is not None:
             return page(request, "_rows.html", doc=stored, al=stored.alignment)
         anchor = f"#link-{position}" if position and position.isdigit() else ""
         return RedirectResponse(f"/doc/{doc_id}{anchor}", status_code=303)
@@ -514,7 +506,7 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
         Exception: server_error,
     }
     middleware = [Middleware(_Guard, allowed=allowed_hosts, token=token, check_host=loopback_only)]
-    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
+    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware, lifespan=lifespan)
 
 
 _MEDIA_TYPES = {
@@ -570,7 +562,8 @@ def serve(db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000,
         raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror}): check --host and --port") from None
     try:
         # The corpus is opened (or created) only once the address is known to work.
-        app = create_app(db_path, loopback_only=loopback, allowed_hosts=frozenset(allow_hosts), token=token)
+        app = create_app(db_path, loopback_only=loopback, allowed_hosts=frozenset(allow_hosts), token=token,
+                         search_processes=searches_module.SEARCH_PROCESSES)
     except BaseException:
         listener.close()
         raise
