@@ -169,3 +169,24 @@ def test_a_link_too_long_to_check_is_flagged_not_checked(monkeypatch: pytest.Mon
     assert [(f.type, f.message) for f in bead.flags] == [
         ("mismatch", f"A link of {len(zh) + len(en):,} characters, too long to check its numbers and names: "
                      "give the text its sentence punctuation and align it again.")]
+
+
+def test_a_table_of_paragraph_cells_under_the_sentence_limit_is_not_refused() -> None:
+    # Word-style cells (<td><p>) count each paragraph twice; 31,000 rows are 31,000 paragraphs a side.
+    import html
+
+    row = (f"<tr><td><p class=MsoNormal>{html.escape(ZH[5])}</p></td>"
+           f"<td><p class=MsoNormal>{html.escape(EN[5])}</p></td></tr>\n")
+    limits.check_html("<html><body><table>" + row * 31_000 + "</table></body></html>", "glossary.html")
+
+
+def test_a_line_of_many_dates_is_cut_in_linear_time() -> None:
+    # The word before each date was looked for from the line's start: 340 KB of dates took 13 s of CPU.
+    import time
+
+    from duizhao.ingest.chrome import cut_at_datelines
+
+    started = time.process_time()
+    pieces = cut_at_datelines("2023-10-27 10:00 " * 20_000)
+    assert len(pieces) == 20_000
+    assert time.process_time() - started < 2.0  # quadratic: about 5 s here

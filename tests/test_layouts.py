@@ -264,3 +264,33 @@ def test_a_date_and_time_inside_a_running_sentence_is_not_cut():
     flattened = "布林肯国务卿与中共中央外办主任兼外长王毅举行会晤 2023年10月30日 04:43 发言人办公室"
     assert cut_at_datelines(flattened) == ["布林肯国务卿与中共中央外办主任兼外长王毅举行会晤", "2023年10月30日 04:43",
                                            "发言人办公室"]
+
+
+def test_word_html_lang_runs_inside_chinese_sentences_stay_in_them() -> None:
+    # Word's "Save as HTML" marks every Latin or digit run inside Chinese text lang=EN-US: the sentence stays whole.
+    import html
+
+    import regex
+
+    from duizhao.ingest import load_text
+
+    lines = [line.strip() for line in (PAGES.parents[2] / "examples" / "readout.txt").read_text(encoding="utf-8").splitlines()]
+    zh, en = [line for line in lines[15:33] if line], [line for line in lines[43:61] if line]
+
+    def word_style(text: str) -> str:
+        return regex.sub(r"([0-9A-Za-z]+)", r'<span lang="EN-US">\1</span>', html.escape(text))
+
+    body = "".join(f'<p class=MsoNormal><span lang="ZH-CN">{word_style(p)}</span></p>\n' for p in zh)
+    body += "".join(f'<p class=MsoNormal><span lang="EN-US">{html.escape(p)}</span></p>\n' for p in en)
+    source = load_text(f"<html><head><meta charset=utf-8></head><body>{body}</body></html>", name="word.html")
+    assert [p.text for p in source.zh] == zh
+    assert len(source.en) == len(en)
+
+
+def test_xhtml_with_an_xml_declaration_is_read_by_its_lang_elements() -> None:
+    page = (PAGES / "trilingual_html_w3c_clreq.html").read_text(encoding="utf-8")
+    from duizhao.ingest.html import lang_blocks
+
+    declared = '<?xml version="1.0" encoding="UTF-8"?>\n' + page
+    assert lang_blocks(declared) == lang_blocks(page) != []
+

@@ -173,7 +173,10 @@ def cut_at_datelines(line: str) -> list[str]:
     pieces: list[str] = []
     cut = 0
     for match in _EMBEDDED_DATELINE.finditer(line):
-        if _IN_A_SENTENCE_BEFORE.search(line, 0, match.start()) or _IN_A_SENTENCE_AFTER.match(line, match.end()):
+        # the word before is looked for near the date only: from the line's start, a line of many dates costs
+        # time in the square of its length
+        before = _IN_A_SENTENCE_BEFORE.search(line, max(0, match.start() - 200), match.start())
+        if before or _IN_A_SENTENCE_AFTER.match(line, match.end()):
             continue  # "…began on October 30, 2023 at 10:00 and…": a date inside an English sentence
         if match.start() > cut:
             pieces.extend(_HAN_SPACE.split(line[cut:match.start()].strip()))

@@ -117,16 +117,58 @@ def _language(tag: str) -> str:
     return ""
 
 
+_LETTERS = regex.compile(r"\p{L}")
+_XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _separate_run(element: Any, runs_only: dict[Any, bool]) -> bool:
+    """Whether an inline element with its own `lang` is a run of its own (a heading's "Introduction" beside
+    its "绪论"), not a word inside a sentence of another language (Word marks every Latin or digit run inside
+    Chinese text `lang=EN-US`). A run of its own: not inside another marked inline element, at least two
+    letters, and its block holds no letters outside such marked runs (`runs_only`: that answer per block)."""
+    block = element.getparent()
+    while block is not None and block.tag not in _BLOCK_TAGS:
+        if block.get("lang") is not None:
+            return False  # nested in a marked run: a word inside it
+        block = block.getparent()
+    if block is None or len(_LETTERS.findall(element.text_content())) < 2:
+        return False
+    if block not in runs_only:
+        runs_only[block] = _letters_outside_runs(block) == 0
+    return runs_only[block]
+
+
+def _letters_outside_runs(block: Any) -> int:
+    """Letters of `block` that are not inside an outermost marked inline element."""
+    inside = 0
+
+    def visit(node: Any) -> None:
+        nonlocal inside
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            if child.get("lang") is not None and child.tag not in _BLOCK_TAGS:
+                inside += len(_LETTERS.findall(child.text_content()))
+            else:
+                visit(child)
+
+    visit(block)
+    return len(_LETTERS.findall(block.text_content())) - inside
+
+
 def lang_blocks(html: str) -> list[str]:
     """The page's text, one line per block, where its body marks at least two languages on its elements
     (Chinese and English, or two Chinese scripts); else [] (the page is read with trafilatura).
 
-    A block ends at every block element and at every element that carries its own `lang`, so
-    `<h2><span lang="en">Introduction</span><span lang="zh-hans">绪论</span></h2>` gives two lines.
+    A block ends at every block element, and at an inline element with its own `lang` where the block is made
+    of such runs only (`_separate_run`): `<h2><span lang="en">Introduction</span><span lang="zh-hans">绪论</span>
+    </h2>` gives two lines, while Word's `<span lang=EN-US>10</span>` inside a Chinese sentence stays in it.
     Scripts, styles, buttons, navigation and forms are left out."""
     from lxml import etree
     from lxml import html as lxml_html
 
+    # lxml refuses a str that declares its encoding (XHTML's `<?xml … encoding="UTF-8"?>`): the text is decoded.
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         tree = lxml_html.document_fromstring(html)
     except (etree.ParserError, ValueError):
@@ -138,6 +180,7 @@ def lang_blocks(html: str) -> list[str]:
     if len(marked) < 2:
         return []
     pieces: list[str] = []
+    runs_only: dict[Any, bool] = {}
 
     def walk(element: Any) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -145,7 +188,7 @@ def lang_blocks(html: str) -> list[str]:
             if element.tail:
                 pieces.append(element.tail)
             return
-        breaks = tag in _BLOCK_TAGS or element.get("lang") is not None
+        breaks = tag in _BLOCK_TAGS or (element.get("lang") is not None and _separate_run(element, runs_only))
         if breaks:
             pieces.append("\n")
         if tag and element.text:

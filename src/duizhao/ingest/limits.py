@@ -22,8 +22,9 @@ MAX_BLOCKS = 2 * MAX_SIDE_PARAGRAPHS + 20_000
 # 50,000 sentences wrapped at 40 characters is about 125,000 lines).
 MAX_LINES = 4 * MAX_BLOCKS
 # HTML elements that hold a block of text (<p>, <li>, <td>, a heading, <br>): counted in the raw page before
-# the HTML reader, whose time grows with them.
-MAX_HTML_BLOCKS = MAX_BLOCKS
+# the HTML reader, whose time grows with them. Twice the blocks: a paragraph often counts twice (<td><p>, <br><br>),
+# and the paragraph limit after reading still holds.
+MAX_HTML_BLOCKS = 2 * MAX_BLOCKS
 _HTML_BLOCK_TAG = regex.compile(r"<(?:p|li|td|th|dd|dt|h[1-6]|br|pre|blockquote|caption|figcaption)[\s/>]",
                                 regex.IGNORECASE)
 _NON_EMPTY_LINE = regex.compile(r"^[^\S\n]*\S", regex.MULTILINE)
