@@ -142,8 +142,9 @@ class Searches:
         started = time.monotonic()
         what = f"the search for {term[:40]!r}"
         async with self.limiter:
-            left = SEARCH_SECONDS - (time.monotonic() - started)
-            if left < 1:  # the wait for a turn took the time: the server is busy, not the term too costly
+            waited = time.monotonic() - started
+            left = SEARCH_SECONDS - waited
+            if left < 1 <= waited:  # the wait for a turn took the time: the server is busy, not the term costly
                 raise Busy(f"the server is busy with other searches and {what} waited {SEARCH_SECONDS:.0f} s "
                            "for its turn: try again in a few seconds")
             args = (self.db_path, term, lang, limit, SEARCH_MOST, SEARCH_SAMPLE, left, what)
