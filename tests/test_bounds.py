@@ -119,7 +119,7 @@ def test_cli_html_bomb_is_one_line_exit_2_and_writes_nothing(tmp_path: Path) -> 
     done = subprocess.run([sys.executable, "-m", "duizhao.cli", "align", str(page), "--fast", "-o", str(out)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"Error: {page} has 120,002 HTML text blocks")
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"Error: {page} has {limits.MAX_HTML_BLOCKS + 2:,} HTML text blocks")
     assert not out.exists()
 
 
