@@ -150,11 +150,13 @@ class Searches:
             args = (self.db_path, term, lang, limit, SEARCH_MOST, SEARCH_SAMPLE, left, what)
             if self.pool is None:
                 return await run_in_threadpool(search, *args)
+            pool = self.pool
             try:
-                return await asyncio.wrap_future(self.pool.submit(search, *args))
+                return await asyncio.wrap_future(pool.submit(search, *args))
             except BrokenProcessPool:  # a search process died (killed, out of memory): start new ones
-                self.stop()
-                self.start()
+                if self.pool is pool:  # once: the other search that broke with it finds the new pool
+                    self.stop()
+                    self.start()
                 raise Busy("the search stopped because its process ended unexpectedly: search again") from None
 
     async def cached(self, term: str, lang: Lang | None, limit: int) -> Any:
