@@ -167,25 +167,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(path: Path, stderr: int = subprocess.PIPE) -> tuple[subprocess.Popen, str]:
+    """`duizhao serve` on `path` as a real process, once it answers; and its address."""
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "duizhao.cli", "serve", "--db", str(path), "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(base + "/static/app.css", timeout=5)
+            return server, base
+        except httpx.TransportError:
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+
+
 @pytest.mark.slow  # a real server process
 def test_R_D27_a_real_server_keeps_one_link_consistent_under_twenty_concurrent_edits(tmp_path):
     import httpx
 
     path = many(tmp_path / "corpus.db", 20)
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "duizhao.cli", "serve", "--db", str(path), "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(path)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/static/app.css", timeout=5)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
         state = state_of(httpx.get(base + "/doc/1").text)
         headers = {"sec-fetch-site": "same-origin"}
 
@@ -231,18 +238,8 @@ def test_R_F5_the_search_processes_end_with_a_killed_server(tmp_path):
     import httpx
 
     path = many(tmp_path / "corpus.db", 2)
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "duizhao.cli", "serve", "--db", str(path), "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            found = httpx.get(f"http://127.0.0.1:{port}/search", params={"q": "王毅"}, timeout=30)
-            break
-        except httpx.TransportError:
-            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+    server, base = start_server(path, stderr=subprocess.DEVNULL)
+    found = httpx.get(base + "/search", params={"q": "王毅"}, timeout=30)
     assert found.status_code == 200 and "王毅" in found.text
 
     def children() -> list[int]:
