@@ -1,7 +1,7 @@
 """Deletion benchmark: does the aligner leave a sentence whose counterpart was deleted unpaired?
 
     .venv/bin/python benchmarks/deletion_bench.py [../shared/data] [--rate 0.05] [--seeds 3] [--fast]
-        [--weights FILE] [--out benchmarks/results/deletion.json]
+        [--weights FILE] [--chapters 001,002,003] [--no-member-pass] [--out benchmarks/results/deletion.json]
 
 On MAC-Dev (the folder's `mac-dev/`) and on the example page (`examples/readout.txt`, gold links from
 `tests/data/readout_expected.json`), with gold segmentation, a seeded random `rate` of the sentences of one
@@ -142,13 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--weights", type=Path, help="a JSON weight table over the shipped one")
     parser.add_argument("--skip-mac", action="store_true")
+    parser.add_argument("--chapters", help="only these MAC-Dev chapters, comma-separated (e.g. 004,005,006)")
+    parser.add_argument("--no-member-pass", action="store_true",
+                        help="no per-member splits after the search (AlignConfig.member_gains=None): the baseline")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
     config = AlignConfig(fast=args.fast)
+    if args.no_member_pass:
+        config = replace(config, member_gains=None)
     if args.weights:
         config = replace(config, weights=read_weights(args.weights, config))
     started = time.perf_counter()
-    result: dict = {"rate": args.rate, "mode": "fast" if args.fast else "default"}
+    result: dict = {"rate": args.rate, "mode": "fast" if args.fast else "default",
+                    "member_pass": config.member_gains is not None, "chapters": args.chapters or "all"}
     result["example_page"] = run([example_page()], config, args.rate, args.page_seeds)
     print("example page", json.dumps(result["example_page"]), flush=True)
     if not args.skip_mac:
@@ -158,7 +164,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from tune import load_mac
 
-        result["mac_dev"] = run(load_mac(mac), config, args.rate, args.seeds)
+        chapters = load_mac(mac)
+        if args.chapters:
+            chapters = [c for c in chapters if c[0] in args.chapters.split(",")]
+        result["mac_dev"] = run(chapters, config, args.rate, args.seeds)
         print("MAC-Dev", json.dumps(result["mac_dev"]), flush=True)
     result["seconds"] = round(time.perf_counter() - started, 1)
     if args.out:

@@ -269,3 +269,43 @@ def test_a_bad_weight_file_is_refused_with_the_reason(tmp_path, content, message
         table.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         read_weights(table, AlignConfig(fast=True))
+
+
+# The example page's English sentence the issue-17 trial deleted: its Chinese sentence was then folded into the
+# next link (on Israel) as a 2-1 link at score 0.896, with no flag.
+DELETED = "The Secretary detailed U.S. efforts to enable humanitarian assistance and protect civilian lives."
+
+
+def _without(page: Document, links: list[tuple[list[str], list[str]]], text: str):
+    """The page with one English sentence deleted, and its hand-checked links without it, as text pairs."""
+    document = Document(page.zh, [s for s in page.en if s.text != text], page.meta)
+    return document, [(zh, [e for e in en if e != text]) for zh, en in links]
+
+
+def _text_links(alignment) -> list[tuple[list[str], list[str]]]:
+    return [([alignment.document.zh[i].text for i in b.zh], [alignment.document.en[j].text for j in b.en])
+            for b in alignment.beads]
+
+
+def test_a_sentence_whose_translation_was_deleted_is_left_unpaired_not_merged(page, readout_links):
+    # Per-member evidence: the orphaned Chinese sentence brings the Israel link's cosine down under both
+    # encoders and has no word of its own in its English, so it is split off as a 1-0 link.
+    document, want = _without(page, readout_links, DELETED)
+    alignment = align(document)
+    assert _text_links(alignment) == want
+    orphan = next(b for b in alignment.beads if b.zh and not b.en and "人道主义援助" in document.zh[b.zh[0]].text)
+    israel = next(b for b in alignment.beads if b.en and "Israel" in document.en[b.en[0]].text)
+    # The split was a close call for the search: neither piece is confident.
+    assert orphan.score <= 0.5 and israel.score <= 0.5
+    # Without the member pass the search alone merges it (the behaviour issue 17 reported).
+    merged = align(document, AlignConfig(member_gains=None))
+    assert [b.type for b in merged.beads].count("2-1") == 1
+
+
+def test_the_member_pass_keeps_members_that_translate(page):
+    # A 1-2 link whose second English sentence is half of a split translation must stay whole: every member
+    # of a real n-m link has evidence of its own.
+    assert links(align(readout_doc())) == RIGHT
+    assert links(align(page)) == links(align(page, AlignConfig(member_gains=None)))
+    s = align(readout_doc()).settings
+    assert s["member_gains"] == [0.05, -0.15] and s["member_own"] == 2 and s["member_margin"] == 1.0

@@ -84,6 +84,20 @@ class AlignConfig:
     # docs/experiments.md, "posterior decoding").
     decode: str = "viterbi"
     link_cost: float = 0.5  # posterior decoding: what each link must beat
+    # Per-member evidence (issues 13 and 17), after the search: an edge member of a several-sentence side is
+    # split off as a 1-0 / 0-1 link when it has no evidence of its own (`Member.unfounded`): its gain (the
+    # link's cosine less its cosine without it) is below `member_gains[k]` for encoder k of the set (a side
+    # the encoder also encoded whole: that gain below half of it), it has at most `member_own` dictionary
+    # stems or anchors of its own on the other side, and the search preferred the link to the split by less
+    # than `member_margin`. Tuned on MAC-Dev chapters 001-003 (docs/experiments.md, "per-member splits").
+    # None: no member pass; it also needs as many encoders as thresholds (`--fast` and one encoder: none).
+    member_gains: tuple[float, ...] | None = (0.05, -0.15)
+    member_own: int = 2
+    member_margin: float = 1.0
+    # A link that keeps a member with no gain (all below `doubtful_gain`) and no word of its own scores at
+    # most `doubtful_score`: it may hold an untranslated sentence.
+    doubtful_gain: float = 0.0
+    doubtful_score: float = 0.5
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_link <= 8:
@@ -527,7 +541,146 @@ def search(document: Document, scorer: Scorer, config: AlignConfig, band1: Band,
         a, b = types[t]
         p = float(min(1.0, posteriors[t][band2.offset[i] + j - band2.lo[i]]))
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(p, 4)))
-    return beads
+    return split_unfounded(beads, scorer, config)
+
+
+# -------------------------------------------------------------------------------- per-member evidence
+
+@dataclass(frozen=True)
+class Member:
+    """An edge member of a link's several-sentence side (its first or last sentence) and its own evidence."""
+
+    side: str  # "zh" or "en"
+    index: int  # the sentence's id on its side
+    first: bool  # the side's first member (else its last)
+    gains: tuple[float, ...]  # the link's cosine less its cosine without the member, one per encoder
+    own: int  # dictionary stems and anchor keys it shares with the other side that no other member holds
+    words: int = 0  # dictionary stems and anchor keys it holds that could match anything in the document
+    length_gain: float = 0.0  # the length feature of the link without it, less the link's (> 0: fits better)
+    margin: float = 0.0  # the link's score less the split's (the rest's link and the member's 1-0 / 0-1)
+    run_gains: tuple[float, ...] = ()  # gains with the sides encoded whole, for encoders that encoded them
+    alone: tuple[float, ...] = ()  # the member's own cosine with the other side, per encoder
+
+    def unfounded(self, gains: tuple[float, ...], own: int) -> bool:
+        """No evidence of its own: each encoder's gain below its threshold in `gains` (a gain with the side
+        encoded whole below half of it), and at most `own` dictionary stems or anchors of its own."""
+        if self.own > own or len(self.gains) != len(gains):
+            return False
+        whole = self.run_gains and max(self.run_gains) >= 0.5 * gains[-1]
+        return not whole and all(g < t for g, t in zip(self.gains, gains, strict=True))
+
+
+def _unit_vector(row: np.ndarray) -> np.ndarray:
+    return row / max(float(np.linalg.norm(row)), 1e-9)
+
+
+def edge_members(scorer: Scorer, zh: tuple[int, int], en: tuple[int, int], scored: bool = True) -> list[Member]:
+    """The edge members of each several-sentence side of the link zh[0]:zh[1] ↔ en[0]:en[1], with their gains
+    (as `duizhao.evidence` computes them: centred sentence vectors, a side is its members' sum) and their own
+    dictionary and anchor matches, from the vectors and bags the signals prepared for the search (nothing is
+    encoded or tokenised again). `scored`: also how the search scored the link against the split
+    (`with_margin`)."""
+    from .signals.bags import Bags
+    from .signals.embedding import Embeddings
+
+    views = [p for p in scorer.prepared if isinstance(p, Embeddings)]
+    bags = [p for s, p in zip(scorer.signals, scorer.prepared, strict=True)
+            if s.name in ("lexical", "anchors") and isinstance(p, Bags)]
+    out = []
+    for side, (s0, s1), (o0, o1) in (("zh", zh, en), ("en", en, zh)):
+        if s1 - s0 < 2 or o1 <= o0:
+            continue
+        for index, first in ((s0, True), (s1 - 1, False)):
+            gains, run_gains, alone = [], [], []
+            for view in views:
+                rows, other = (view.zh, view.en) if side == "zh" else (view.en, view.zh)
+                total = rows[s0:s1].sum(0, dtype=np.float64)
+                opposite = _unit_vector(other[o0:o1].sum(0, dtype=np.float64))
+                gains.append(float(_unit_vector(total) @ opposite - _unit_vector(total - rows[index]) @ opposite))
+                alone.append(float(rows[index] @ opposite))
+                runs, other_runs = (view.zh_runs, view.en_runs) if side == "zh" else (view.en_runs, view.zh_runs)
+                if s1 - s0 in runs:
+                    if o1 - o0 in other_runs:
+                        opposite = _unit_vector(other_runs[o1 - o0][o0].astype(np.float64))
+                    rest_start = s0 + 1 if first else s0
+                    rest = rows[rest_start] if s1 - s0 == 2 else runs[s1 - s0 - 1][rest_start]
+                    run_gains.append(float(runs[s1 - s0][s0] @ opposite - rest @ opposite))
+            own = words = 0
+            for bag in bags:
+                rows, other = (bag.zh, bag.en) if side == "zh" else (bag.en, bag.zh)
+                rest = np.delete(rows[s0:s1], index - s0, axis=0).any(0)
+                own += int(np.count_nonzero((rows[index] > 0) & other[o0:o1].any(0) & ~rest))
+                words += int(np.count_nonzero(rows[index]))
+            member = Member(side, index, first, tuple(gains), own, words, run_gains=tuple(run_gains), alone=tuple(alone))
+            out.append(with_margin(scorer, zh, en, member) if scored else member)
+    return out
+
+
+def with_margin(scorer: Scorer, zh: tuple[int, int], en: tuple[int, int], member: Member) -> Member:
+    """`member` with its `margin` and `length_gain`: the search's scores of the link and of the split."""
+    s0, s1 = zh if member.side == "zh" else en
+    rest_span = (s0 + 1, s1) if member.first else (s0, s1 - 1)
+    rest_zh, rest_en = (rest_span, en) if member.side == "zh" else (zh, rest_span)
+    whole, rest = Links.of([(zh, en)]), Links.of([(rest_zh, rest_en)])
+    length_gain = 0.0
+    for signal, prepared in zip(scorer.signals, scorer.prepared, strict=True):
+        if signal.name == "length":
+            length_gain = float(signal.score(prepared, rest)[0, 0] - signal.score(prepared, whole)[0, 0])
+    null = scorer.type_prior(1, 0) if member.side == "zh" else scorer.type_prior(0, 1)
+    margin = float(scorer.score(whole, zh[1] - zh[0], en[1] - en[0])[0]
+                   - scorer.score(rest, rest_zh[1] - rest_zh[0], rest_en[1] - rest_en[0])[0] - null)
+    return replace(member, length_gain=length_gain, margin=margin)
+
+
+def split_unfounded(beads: list[Bead], scorer: Scorer, config: AlignConfig) -> list[Bead]:
+    """The search's links with every member that has no evidence of its own split off as a 1-0 / 0-1 link.
+
+    The search scores a link as a whole, so a sentence whose counterpart is missing is often cheaper inside
+    its neighbour's link than alone. Here each edge member of a several-sentence side is judged by itself
+    (`AlignConfig.member_gains`): a member with no evidence of its own (`Member.unfounded`) whose split the
+    search rejected by less than `member_margin` is split off, the closest call first, and the rest is
+    judged again. The pieces of a split link, and a link that keeps a member with no gain and no word of its
+    own, score at most `doubtful_score`. Without the encoder set the thresholds were tuned for (`--fast`, one
+    encoder) the links are left as they are.
+    """
+    from .signals.embedding import Embeddings
+
+    views = sum(isinstance(p, Embeddings) for p in scorer.prepared)
+    if config.member_gains is None or views != len(config.member_gains):
+        return beads
+    doubtful_gains = (config.doubtful_gain,) * views
+    out: list[Bead] = []
+    for bead in beads:
+        if len(bead.zh) < 2 and len(bead.en) < 2 or not bead.zh or not bead.en:
+            out.append(bead)
+            continue
+        z0, z1, e0, e1 = bead.zh[0], bead.zh[-1] + 1, bead.en[0], bead.en[-1] + 1
+        before: list[Bead] = []
+        after: list[Bead] = []
+        capped = min(bead.score, config.doubtful_score)
+        doubtful = False
+        while z1 - z0 >= 2 or e1 - e0 >= 2:
+            members = edge_members(scorer, (z0, z1), (e0, e1), scored=False)
+            weak = [with_margin(scorer, (z0, z1), (e0, e1), m) for m in members
+                    if m.unfounded(config.member_gains, config.member_own)]
+            chosen = [m for m in weak if m.margin < config.member_margin]
+            if not chosen:
+                doubtful = any(m.unfounded(doubtful_gains, 0) for m in members)
+                break
+            member = min(chosen, key=lambda m: m.margin)
+            piece = Bead((member.index,), (), capped) if member.side == "zh" else Bead((), (member.index,), capped)
+            if member.first:
+                before.append(piece)
+            else:
+                after.insert(0, piece)
+            if member.side == "zh":
+                z0, z1 = (z0 + 1, z1) if member.first else (z0, z1 - 1)
+            else:
+                e0, e1 = (e0 + 1, e1) if member.first else (e0, e1 - 1)
+        split = bool(before or after)
+        score = capped if split or doubtful else bead.score
+        out.extend([*before, Bead(tuple(range(z0, z1)), tuple(range(e0, e1)), score, list(bead.flags)), *after])
+    return out
 
 
 def align(document: Document, config: AlignConfig | None = None, encoder=None,
@@ -577,4 +730,8 @@ def signature(config: AlignConfig, encoder=None) -> dict:
         "first_pass_cells": config.first_pass_cells,
         "temperature": config.posterior_temperature(),
         "decode": config.decode,
+        "member_gains": list(config.member_gains) if config.member_gains is not None else None,
+        "member_own": config.member_own,
+        "member_margin": config.member_margin,
+        "doubtful_gain": config.doubtful_gain,
     }
