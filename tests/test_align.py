@@ -145,6 +145,8 @@ def test_empty_sides_give_null_links(zh, en, want):
 def test_bad_settings_are_refused_with_the_fix():
     with pytest.raises(ConfigError, match="max_link must be between 1 and 8, got 0"):
         AlignConfig(max_link=0)
+    with pytest.raises(ConfigError, match="doubtful_score must be between 0 and 1, got 2"):
+        AlignConfig(doubtful_score=2)
     with pytest.raises(ConfigError, match="fast mode uses no neural encoder"):
         align(readout_doc(), AlignConfig(fast=True, signals=("embedding", "length")))
     with pytest.raises(ConfigError, match="unknown signal 'colour'"):

@@ -110,6 +110,10 @@ class AlignConfig:
             raise ConfigError(f"decode must be 'viterbi' or 'posterior', got {self.decode!r}")
         if self.temperature is not None and self.temperature <= 0:
             raise ConfigError(f"temperature must be positive, got {self.temperature}")
+        if self.member_own < 0:
+            raise ConfigError(f"member_own must be 0 or more dictionary words, got {self.member_own}")
+        if not 0.0 <= self.doubtful_score <= 1.0:
+            raise ConfigError(f"doubtful_score must be between 0 and 1, got {self.doubtful_score}")
 
     def encoder_count(self) -> int:
         return len([part for part in self.encoder.split(",") if part.strip()])
