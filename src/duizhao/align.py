@@ -622,18 +622,42 @@ def edge_members(scorer: Scorer, zh: tuple[int, int], en: tuple[int, int], score
 
 def with_margin(scorer: Scorer, zh: tuple[int, int], en: tuple[int, int], member: Member) -> Member:
     """`member` with its `margin` and `length_gain`: the search's scores of the link and of the split."""
-    s0, s1 = zh if member.side == "zh" else en
-    rest_span = (s0 + 1, s1) if member.first else (s0, s1 - 1)
-    rest_zh, rest_en = (rest_span, en) if member.side == "zh" else (zh, rest_span)
-    whole, rest = Links.of([(zh, en)]), Links.of([(rest_zh, rest_en)])
-    length_gain = 0.0
+    return with_margins(scorer, [(zh, en, member)])[0]
+
+
+def with_margins(scorer: Scorer, items: list[tuple[tuple[int, int], tuple[int, int], Member]]) -> list[Member]:
+    """Each (link, member) pair's member with its `margin` (the link's score less the split's: the rest's
+    link plus the member's 1-0 / 0-1 prior) and `length_gain`, scored in one batch per link type."""
+    if not items:
+        return []
+    wholes, rests = [], []
+    for zh, en, member in items:
+        s0, s1 = zh if member.side == "zh" else en
+        span = (s0 + 1, s1) if member.first else (s0, s1 - 1)
+        wholes.append((zh, en))
+        rests.append((span, en) if member.side == "zh" else (zh, span))
+    whole_scores, rest_scores = _score_spans(scorer, wholes), _score_spans(scorer, rests)
+    length_gain = np.zeros(len(items))
     for signal, prepared in zip(scorer.signals, scorer.prepared, strict=True):
         if signal.name == "length":
-            length_gain = float(signal.score(prepared, rest)[0, 0] - signal.score(prepared, whole)[0, 0])
-    null = scorer.type_prior(1, 0) if member.side == "zh" else scorer.type_prior(0, 1)
-    margin = float(scorer.score(whole, zh[1] - zh[0], en[1] - en[0])[0]
-                   - scorer.score(rest, rest_zh[1] - rest_zh[0], rest_en[1] - rest_en[0])[0] - null)
-    return replace(member, length_gain=length_gain, margin=margin)
+            length_gain = signal.score(prepared, Links.of(rests))[:, 0] - signal.score(prepared, Links.of(wholes))[:, 0]
+    out = []
+    for k, (_, _, member) in enumerate(items):
+        null = scorer.type_prior(1, 0) if member.side == "zh" else scorer.type_prior(0, 1)
+        margin = float(whole_scores[k] - rest_scores[k] - null)
+        out.append(replace(member, length_gain=float(length_gain[k]), margin=margin))
+    return out
+
+
+def _score_spans(scorer: Scorer, spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> np.ndarray:
+    """The search's score of each link ((zh_start, zh_end), (en_start, en_end)), one call per link type."""
+    out = np.zeros(len(spans))
+    by_type: dict[tuple[int, int], list[int]] = {}
+    for k, (zh, en) in enumerate(spans):
+        by_type.setdefault((zh[1] - zh[0], en[1] - en[0]), []).append(k)
+    for (a, b), ks in by_type.items():
+        out[ks] = scorer.score(Links.of([spans[k] for k in ks]), a, b)
+    return out
 
 
 def split_unfounded(beads: list[Bead], scorer: Scorer, config: AlignConfig) -> list[Bead]:
@@ -653,36 +677,50 @@ def split_unfounded(beads: list[Bead], scorer: Scorer, config: AlignConfig) -> l
     if config.member_gains is None or views != len(config.member_gains):
         return beads
     doubtful_gains = (config.doubtful_gain,) * views
-    out: list[Bead] = []
-    for bead in beads:
-        if len(bead.zh) < 2 and len(bead.en) < 2 or not bead.zh or not bead.en:
-            out.append(bead)
-            continue
-        z0, z1, e0, e1 = bead.zh[0], bead.zh[-1] + 1, bead.en[0], bead.en[-1] + 1
-        before: list[Bead] = []
-        after: list[Bead] = []
-        capped = min(bead.score, config.doubtful_score)
-        doubtful = False
-        while z1 - z0 >= 2 or e1 - e0 >= 2:
-            members = edge_members(scorer, (z0, z1), (e0, e1), scored=False)
-            weak = [with_margin(scorer, (z0, z1), (e0, e1), m) for m in members
-                    if m.unfounded(config.member_gains, config.member_own)]
-            chosen = [m for m in weak if m.margin < config.member_margin]
-            if not chosen:
-                doubtful = any(m.unfounded(doubtful_gains, 0) for m in members)
-                break
-            member = min(chosen, key=lambda m: m.margin)
+    # The links being judged: position in `beads` -> [z0, z1, e0, e1, pieces before, pieces after, doubtful].
+    open_links: dict[int, list] = {
+        k: [b.zh[0], b.zh[-1] + 1, b.en[0], b.en[-1] + 1, [], [], False]
+        for k, b in enumerate(beads) if b.zh and b.en and (len(b.zh) > 1 or len(b.en) > 1)}
+    judging = list(open_links)
+    while judging:  # one round per member split off; every round's margins are scored in one batch
+        members = {k: edge_members(scorer, (open_links[k][0], open_links[k][1]), (open_links[k][2], open_links[k][3]),
+                                   scored=False) for k in judging}
+        items = [((z0, z1), (e0, e1), m) for k in judging
+                 for z0, z1, e0, e1, *_ in [open_links[k]]
+                 for m in members[k] if m.unfounded(config.member_gains, config.member_own)]
+        owners = [k for k in judging for m in members[k] if m.unfounded(config.member_gains, config.member_own)]
+        scored = with_margins(scorer, items)
+        chosen: dict[int, Member] = {}
+        for k, candidate in zip(owners, scored, strict=True):
+            if candidate.margin < config.member_margin and (k not in chosen or candidate.margin < chosen[k].margin):
+                chosen[k] = candidate
+        next_round = []
+        for k in judging:
+            state = open_links[k]
+            if k not in chosen:
+                state[6] = any(m.unfounded(doubtful_gains, 0) for m in members[k])
+                continue
+            member = chosen[k]
+            capped = min(beads[k].score, config.doubtful_score)
             piece = Bead((member.index,), (), capped) if member.side == "zh" else Bead((), (member.index,), capped)
             if member.first:
-                before.append(piece)
+                state[4].append(piece)
             else:
-                after.insert(0, piece)
+                state[5].insert(0, piece)
             if member.side == "zh":
-                z0, z1 = (z0 + 1, z1) if member.first else (z0, z1 - 1)
+                state[0], state[1] = (state[0] + 1, state[1]) if member.first else (state[0], state[1] - 1)
             else:
-                e0, e1 = (e0 + 1, e1) if member.first else (e0, e1 - 1)
-        split = bool(before or after)
-        score = capped if split or doubtful else bead.score
+                state[2], state[3] = (state[2] + 1, state[3]) if member.first else (state[2], state[3] - 1)
+            if state[1] - state[0] >= 2 or state[3] - state[2] >= 2:
+                next_round.append(k)
+        judging = next_round
+    out: list[Bead] = []
+    for k, bead in enumerate(beads):
+        if k not in open_links:
+            out.append(bead)
+            continue
+        z0, z1, e0, e1, before, after, doubtful = open_links[k]
+        score = min(bead.score, config.doubtful_score) if before or after or doubtful else bead.score
         out.extend([*before, Bead(tuple(range(z0, z1)), tuple(range(e0, e1)), score, list(bead.flags)), *after])
     return out
 
