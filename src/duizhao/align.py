@@ -13,6 +13,10 @@ the gold links.
    document length: only the band's cells are stored.
 3. Confidence: each link's posterior probability under the same scores (forward–backward over the
    corridor), so a link that wins narrowly scores low and one with no rival scores high.
+4. Members: every edge member of a several-sentence side is judged on its own evidence (its gain in the
+   link's cosine under each encoder, its own dictionary words and anchors, the search's margin for keeping
+   it); one with none is split off as a 1-0 / 0-1 link (`split_unfounded`), so that a sentence whose
+   translation is missing is left unpaired rather than folded into its neighbour's link.
 """
 from __future__ import annotations
 
