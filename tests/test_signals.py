@@ -81,6 +81,23 @@ def test_paragraph_breaks_inside_a_link_are_counted():
     assert out.tolist() == [0.0, 1.0, 2.0]
 
 
+def test_a_heading_joined_to_another_sentence_is_counted():
+    # The press set's students-2021 (U.S. Mission China, public domain): an English heading, a paragraph of
+    # its own with no full stop, restating the sentence below it; the last paragraph is one long sentence.
+    from pathlib import Path
+
+    from duizhao.ingest.intertext import read_text
+
+    press = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "press"
+    zh, en = read_text(press / "press.students-2021_zh.xml"), read_text(press / "press.students-2021_en.xml")
+    document = doc(zh.sentences, en.sentences, zh.paragraphs, en.paragraphs)
+    assert en.sentences[0] == "We proudly welcome Chinese students back to the USA!"
+    spans = [((0, 1), (0, 2)), ((0, 1), (1, 2)), ((0, 1), (0, 1)), ((2, 4), (2, 4)), ((1, 2), (2, 4))]
+    out = features("paragraphs", document, spans)
+    assert out[:, 2].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]  # a heading alone on its side is no heading joined
+    assert out[0].tolist() == [1.0, 0.0, 1.0]  # it also crosses the break after it
+
+
 def test_one_sentence_per_paragraph_means_no_structure():
     document = doc(["甲。", "乙。"], ["A.", "B."])
     assert features("paragraphs", document, [((0, 2), (0, 2))])[:, 0].tolist() == [0.0]

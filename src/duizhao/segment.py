@@ -203,18 +203,27 @@ def _emit(sentences: list[str], piece: str) -> None:
 def segment(source: Source) -> Document:
     """Split both sides into sentences. Titles, headings, dates and bylines stay whole; presegmented
     sources keep one sentence per paragraph exactly."""
+    zh_groups, en_groups = source.sentence_paragraphs if source.presegmented else ([], [])
     return Document(
-        zh=_split_side(source.zh, split_zh, source.presegmented),
-        en=_split_side(source.en, split_en, source.presegmented),
+        zh=_split_side(source.zh, split_zh, source.presegmented, zh_groups),
+        en=_split_side(source.en, split_en, source.presegmented, en_groups),
         meta=source.meta,
     )
 
 
 def _split_side(paragraphs: list[Paragraph], split: Callable[[str], list[str]],
-                presegmented: bool) -> list[Sentence]:
+                presegmented: bool, groups: list[int] | None = None) -> list[Sentence]:
+    """Sentences of one side; `groups` (presegmented only) gives each sentence its original paragraph."""
+    if groups and len(groups) != len(paragraphs):
+        raise RuntimeError(f"{len(groups)} paragraph numbers for {len(paragraphs)} sentences (a bug, not user error)")
     sentences: list[Sentence] = []
     for index, paragraph in enumerate(paragraphs):
         if presegmented:
+            if groups:
+                if paragraph.text:
+                    sentences.append(Sentence(text=paragraph.text, paragraph=groups[index], kind=paragraph.kind,
+                                              time=paragraph.time))
+                continue
             pieces = [paragraph.text]
         elif paragraph.kind == "body":
             pieces = split(paragraph.text)
