@@ -4,8 +4,9 @@ Gale & Church aligned paragraphs before sentences for this reason. Here boundari
 - `crossings`: each paragraph break inside one side of a link counts once;
 - `start_mismatch`: 1 when one side of a link starts a paragraph and the other does not;
 - `heading`: each heading joined to another sentence on its side of a link. A heading is a sentence that
-  ingest marked as a title or heading, or a short paragraph of its own with no full stop at its end (an
-  English line of at most HEADING_WORDS words, a Chinese one of at most HEADING_CHARS characters): a heading
+  ingest marked as a title or heading, or a short paragraph of its own (an English line of at most
+  HEADING_WORDS words, a Chinese one of at most HEADING_CHARS characters), that does not end in a full
+  stop, comma or colon (a salutation such as "Ladies and Gentlemen," leads into the next line): a heading
   often restates the sentence below it, so its words alone can pull it into that sentence's link, while a
   translator who leaves a heading untranslated leaves it unpaired (the press set's two English headings).
 A side whose every sentence is its own paragraph (one sentence per line, gold-segmented files) has no
@@ -24,7 +25,9 @@ from . import Context, Links, Signal, prefix_sums
 
 HEADING_WORDS = 15
 HEADING_CHARS = 30
-_FULL_STOPS = (".", "。", "．")
+# A heading ends in no punctuation, or in "!" or "?": a line ending in a full stop is a sentence, one ending
+# in a comma or colon ("Ladies and Gentlemen," "女士们，先生们：") leads into the next line.
+_NOT_HEADING_ENDS = tuple(".。．,，:：;；、")
 _HEADING_KINDS = frozenset({"title", "heading"})
 
 
@@ -47,9 +50,8 @@ def headings(sentences: list[Sentence], chinese: bool) -> np.ndarray:
     def short(text: str) -> bool:
         return len(text) <= HEADING_CHARS if chinese else len(text.split()) <= HEADING_WORDS
 
-    flags = [s.kind in _HEADING_KINDS or (size[s.paragraph] == 1 and short(s.text.strip())
-                                          and not s.text.rstrip().endswith(_FULL_STOPS))
-             for s in sentences]
+    flags = [(s.kind in _HEADING_KINDS or (size[s.paragraph] == 1 and short(s.text.strip())))
+             and not s.text.rstrip().endswith(_NOT_HEADING_ENDS) for s in sentences]
     return prefix_sums(np.array(flags, dtype=np.float64))
 
 
