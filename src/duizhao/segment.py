@@ -13,7 +13,7 @@ from .chinese import HAN as _HAN
 from .model import Document, Paragraph, Sentence, Source
 
 # Recorded in every output's reproducibility signature; bump when a rule changes what is split.
-SEGMENTER = "duizhao-rules-1"
+SEGMENTER = "duizhao-rules-2"
 
 # ---------------------------------------------------------------------------------------------- Chinese
 
@@ -91,8 +91,18 @@ def _skip_spaces(text: str, i: int) -> int:
     return i
 
 
+# What never follows a real question mark directly: where an ASCII "?" is glued to a Latin letter or to a
+# comma, semicolon or colon, it stands for a character lost in a bad conversion (a page saved through a
+# codepage that lacks it: 他們?yōu)榱斯ぷ髟绯鐾須w, 夢(mèng)想?;旧?,), not for the end of a sentence.
+_ZH_LOST_CHARACTER_NEXT = regex.compile(r"[A-Za-z,;:，；：、]")
+
+
 def _zh_terminal_at(text: str, i: int) -> bool:
     ch = text[i]
+    if ch == "?" and i + 1 < len(text) and _ZH_LOST_CHARACTER_NEXT.match(text[i + 1]):
+        return False
+    if ch in ";；" and i > 0 and text[i - 1] == "?":
+        return False  # the rest of the "?;" above
     if ch in _ZH_TERMINALS:
         return True
     if ch in _ZH_ASCII_TERMINALS and i > 0 and _HAN.match(text[i - 1]):
