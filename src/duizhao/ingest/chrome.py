@@ -188,6 +188,33 @@ def cut_at_datelines(line: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
+# A flattened English head: a headline in Title Case, a byline "Name, Office" and the first sentence run together
+# on one line ("U.S. Decision to Reengage with the UN Human Rights Council Antony J. Blinken, Secretary of State
+# The Biden administration has …"). The headline is Title Case from the line's start (small words in lower case),
+# the name is a first name, an optional initial and a last name right before the comma, the office is Title Case
+# again (headline and office bounded in words, so that a long line costs linear time), and the sentence opens with a capitalised common sentence start followed by a lower-case word.
+_TITLE_SMALL = r"(?:a|an|the|and|or|but|of|to|in|on|at|by|for|from|with|as|vs\.?|into|over|after|before)"
+_TITLE_WORD = rf"(?:[\p{{Lu}}\p{{N}}][\p{{L}}\p{{N}}.'’&-]*|{_TITLE_SMALL})"
+_PERSON = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
+_OFFICE_WORD = r"(?:\p{Lu}[\p{L}.'’-]*|of|for|and|the|on|to)"
+_STARTS = ("The|A|An|He|She|It|We|They|I|You|This|That|These|Those|There|In|On|At|But|And|So|If|When|While|After|"
+           "Before|As|For|Today|Yesterday|Since|Because|Although|Now|Our|Their|His|Her|Its|Last|Earlier|Over")
+_FLATTENED_BYLINE = regex.compile(
+    rf"(?P<title>\p{{Lu}}\S*(?:\s+{_TITLE_WORD}){{1,30}}?)\s+(?P<byline>{_PERSON},\s+\p{{Lu}}\p{{L}}+(?:\s+{_OFFICE_WORD}){{0,8}}?)"
+    rf"\s+(?=(?:{_STARTS})\s+(?:\S+\s+)?\p{{Ll}})")
+
+
+def cut_at_byline(line: str) -> list[str]:
+    """`line` cut after its Title Case headline and after the byline that follows it, where an English page's
+    head was flattened onto one line with its first sentence (see _FLATTENED_BYLINE); otherwise [line]. A byline
+    inside a running sentence ("…said Antony J. Blinken, Secretary of State, …") has lower-case words before
+    it and is not cut."""
+    match = _FLATTENED_BYLINE.match(line)
+    if not match or ENDS_SENTENCE.search(match.group("title")):
+        return [line]
+    return [match.group("title"), match.group("byline"), line[match.end():].strip()]
+
+
 def is_chrome_label(text: str) -> bool:
     """Widget labels only ("分享按钮", "Share Tweet Email"), or a label and its prompt ("评论 请在下方…")."""
     if len(text) > _WIDGET_MAX_CHARS or han_count(text) + latin_words(text) > _WIDGET_MAX_WORDS:

@@ -21,6 +21,7 @@ from .chrome import (
     LABEL_PREFIX,
     LANGUAGE_LABEL,
     URL,
+    cut_at_byline,
     cut_at_datelines,
     is_chrome_label,
     is_date,
@@ -390,7 +391,7 @@ def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
     groups: list[list[tuple[str, Script, int]]] = [[]]
     for number, raw in enumerate(split_lines(text)):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
-        pieces = cut_at_datelines(line)
+        pieces = [cut for piece in cut_at_datelines(line) for cut in cut_at_byline(piece)]
         if len(pieces) > 1:  # a flattened page: each piece is a block of its own
             if groups[-1]:
                 groups.append([])
