@@ -25,7 +25,9 @@ KNOWN = {
                                  "aligned 1-1 twice)",
     # Held-out pages (added after the rules were written):
     "heldout_interleaved_en_houston_facts.txt": "an untranslated paragraph at the head is folded into the first "
-                                                "pair, and a long 【…】相关文章 line is not seen as chrome",
+                                                "pair: three runs (zh, en, zh) whose sizes cannot tell which "
+                                                "Chinese run the English translates, so the page is read as blocks "
+                                                "and the aligner gives no 1-0 links",
 }
 
 
@@ -281,6 +283,18 @@ def test_a_byline_inside_a_running_sentence_is_not_cut():
     # The same words after a lower-case word of a sentence: no headline before the byline.
     running = "The statement was issued by " + line[len("U.S. Decision to Reengage with the UN Human Rights Council "):]
     assert cut_at_byline(running) == [running]
+
+
+def test_a_widget_label_under_a_bracketed_title_is_chrome():
+    """The Houston page's last line: the article's title in 【】 and "相关文章:" over a list of links."""
+    from duizhao.ingest import load
+    from duizhao.ingest.chrome import is_chrome_label
+
+    page = PAGES / "heldout_interleaved_en_houston_facts.txt"
+    line = page.read_text(encoding="utf-8").splitlines()[-1]
+    assert line == "【美国就单方面要求中方关闭驻休斯敦总领馆散布的谎言与事实真相】相关文章:"
+    assert line in load(page).meta.chrome
+    assert not is_chrome_label("【美国就单方面要求中方关闭驻休斯敦总领馆散布的谎言与事实真相】")  # a tagged title alone is not
 
 
 def test_word_html_lang_runs_inside_chinese_sentences_stay_in_them() -> None:

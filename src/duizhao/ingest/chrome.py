@@ -215,8 +215,16 @@ def cut_at_byline(line: str) -> list[str]:
     return [match.group("title"), match.group("byline"), line[match.end():].strip()]
 
 
+# A widget label under the article's own title in brackets: "【美国就…事实真相】相关文章:" heads a list of links.
+_TITLED_WIDGET = regex.compile(r"\s*(?:【[^】]{1,80}】|《[^》]{1,80}》|\[[^\]]{1,160}\])\s*")
+
+
 def is_chrome_label(text: str) -> bool:
-    """Widget labels only ("分享按钮", "Share Tweet Email"), or a label and its prompt ("评论 请在下方…")."""
+    """Widget labels only ("分享按钮", "Share Tweet Email"), a label and its prompt ("评论 请在下方…"), or a
+    label after a bracketed title ("【…】相关文章:")."""
+    titled = _TITLED_WIDGET.match(text)
+    if titled and titled.end() < len(text) and _WIDGET_LINE.fullmatch(text, titled.end()):
+        return True
     if len(text) > _WIDGET_MAX_CHARS or han_count(text) + latin_words(text) > _WIDGET_MAX_WORDS:
         return False
     if _WIDGET_LINE.fullmatch(text):
