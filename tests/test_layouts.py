@@ -28,6 +28,13 @@ KNOWN = {
                                                 "pair: three runs (zh, en, zh) whose sizes cannot tell which "
                                                 "Chinese run the English translates, so the page is read as blocks "
                                                 "and the aligner gives no 1-0 links",
+    "heldout_interleaved_zh_liu_xiaoming_chatham.txt": "first run F1 0.471: the reposting site's nav bar "
+                                                       "(items between '-'), headline and posting line (date, "
+                                                       "source, view count) are read as titles, and the English "
+                                                       "dateline line goes to the Chinese side",
+    "heldout_inline_zhang_yan_india.txt": "first run F1 0.0: the title and the dateline under it are joined as one "
+                                          "wrapped line, English sentences glued without a space ('Embassy.I must') "
+                                          "are one sentence, and '下午好!' after an English salutation is lost",
 }
 
 
