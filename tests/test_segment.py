@@ -129,6 +129,12 @@ def test_split_zh(text, want):
     ("the end. lower case goes on", ["the end. lower case goes on"]),
     ('"No. Since you ask, the answer is No. 5." He left.', ['"No.', 'Since you ask, the answer is No. 5."',
                                                            "He left."]),
+    # Sentences glued without a space, as the Zhang Yan page of the layout corpus has them (a PDF's text); titles,
+    # initials and acronyms glued to a name stay whole.
+    ("I am very glad to welcome you all to the Chinese Embassy.I must say this is the first time for us.",
+     ["I am very glad to welcome you all to the Chinese Embassy.", "I must say this is the first time for us."]),
+    ("Your Excellency Mr.Ajay Maken, Remarks by H.E.Ambassador Zhang Yan, e.g.Missouri, Prof.Smith and Acme Inc.The end.",
+     ["Your Excellency Mr.Ajay Maken, Remarks by H.E.Ambassador Zhang Yan, e.g.Missouri, Prof.Smith and Acme Inc.The end."]),
     ("", []),
 ])
 def test_split_en(text, want):

@@ -251,5 +251,14 @@ def is_prose(text: str) -> bool:
     return bool(ENDS_SENTENCE.search(text))
 
 
+_DATE_AND_SPACE = regex.compile(rf"(?:{_ANY_DATE})[ \t\u3000]", regex.IGNORECASE)
+
+
+def opens_with_date(text: str) -> bool:
+    """A date and a space at the start: a dateline's shape ("2011年9月19日 印度新德里"). Chinese prose that
+    goes on from a date puts no space after it ("2020年7月24日通知…")."""
+    return bool(_DATE_AND_SPACE.match(text))
+
+
 def is_date(text: str) -> bool:
     return any(p.fullmatch(text.strip(" ,.，。")) for p in _DATES)

@@ -26,6 +26,7 @@ from .chrome import (
     is_chrome_label,
     is_date,
     is_prose,
+    opens_with_date,
     parse_date,
     take_chrome,
 )
@@ -201,12 +202,14 @@ def _reading(blocks: list[_Block]) -> tuple[list[tuple[Script, list[int]]], list
             run_lines.append(block.line)
         previous_bilingual = block.bilingual_line
     sizes = []
+    labels = []  # runs that hold no sentence: the two halves of a bilingual heading ("简介 / Introduction")
     position = 0
     for run_script, indices in runs:
         units = blocks[position:position + len(indices)]
         position += len(indices)
         text = "".join(b.text for b in units)
         sizes.append(han_count(text) if run_script == "zh" else latin_words(text) * _HAN_PER_WORD)
+        labels.append(not any(is_prose(b.text) for b in units))
     if not runs:
         return runs, run_lines, sizes, []
     # Pair neighbouring runs of the two languages, in either order, or leave a run unpaired (a headline, a
@@ -222,8 +225,10 @@ def _reading(blocks: list[_Block]) -> tuple[list[tuple[Script, list[int]]], list
         if skip < best[k + 1]:
             best[k + 1], step[k + 1] = skip, 1
         if k + 1 < len(runs) and runs[k][0] != runs[k + 1][0]:
-            # Two pieces of one bilingual line ("简介 / Introduction") pair at no cost.
-            same_line = run_lines[k] >= 0 and run_lines[k] == run_lines[k + 1]
+            # Two pieces of one bilingual line ("简介 / Introduction") pair at no cost; where one of them is a
+            # sentence, their sizes tell as between lines (a page may put a paragraph's translation at the
+            # start of the next line: "Ladies and Gentlemen,下午好!" / "Good afternoon!欢迎你们…").
+            same_line = run_lines[k] >= 0 and run_lines[k] == run_lines[k + 1] and labels[k] and labels[k + 1]
             pair = best[k] + (0.0 if same_line else abs(math.log((sizes[k] + 1) / (sizes[k + 1] + 1))))
             if pair < best[k + 2]:
                 best[k + 2], step[k + 2] = pair, 2
@@ -424,7 +429,7 @@ def _continues(last: _Block, line: str, script: Script) -> bool:
         return False
     if ENDS_SENTENCE.search(last.text) or _ENDS_WITH_COLON.search(last.text):
         return False
-    if is_date(line) or URL.fullmatch(line) or URL.fullmatch(last.text) or is_chrome_label(last.text):
+    if is_date(line) or opens_with_date(line) or URL.fullmatch(line) or URL.fullmatch(last.text) or is_chrome_label(last.text):
         return False
     # A language label ("zh", "English", "中文") names what follows: it is never a wrapped sentence's start or end.
     if LANGUAGE_LABEL.fullmatch(last.text) or LANGUAGE_LABEL.fullmatch(line):
@@ -543,11 +548,13 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
     """A line of a few words between two lines of the other language belongs to their side.
 
     A Chinese page that keeps an English heading ("READOUT") between Chinese lines keeps it on the
-    Chinese side, so the two sides' structures still match.
+    Chinese side, so the two sides' structures still match. An English line with a date is never moved.
     """
     def is_short(block: _Block) -> bool:
         if block.script == "en":
-            return latin_words(block.text) <= 3 and not is_prose(block.text)
+            # A dateline ("Chatham House, 2 March 2020") under the Chinese one is its translation, not a heading
+            # that the Chinese page kept in English.
+            return latin_words(block.text) <= 3 and not is_prose(block.text) and not parse_date(block.text)
         return han_count(block.text) <= 2 and not is_prose(block.text)
 
     # The nearest anchor (a line that is not short) on each side of every line, in two linear passes.
