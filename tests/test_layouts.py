@@ -28,10 +28,6 @@ KNOWN = {
                                                 "pair: three runs (zh, en, zh) whose sizes cannot tell which "
                                                 "Chinese run the English translates, so the page is read as blocks "
                                                 "and the aligner gives no 1-0 links",
-    "heldout_interleaved_zh_liu_xiaoming_chatham.txt": "first run F1 0.471: the reposting site's nav bar "
-                                                       "(items between '-'), headline and posting line (date, "
-                                                       "source, view count) are read as titles, and the English "
-                                                       "dateline line goes to the Chinese side",
 }
 
 
@@ -313,6 +309,25 @@ def test_a_widget_label_under_a_bracketed_title_is_chrome():
     assert line == "【美国就单方面要求中方关闭驻休斯敦总领馆散布的谎言与事实真相】相关文章:"
     assert line in load(page).meta.chrome
     assert not is_chrome_label("【美国就单方面要求中方关闭驻休斯敦总领馆散布的谎言与事实真相】")  # a tagged title alone is not
+
+
+def test_a_reposting_sites_head_is_chrome():
+    """The Liu Xiaoming page's head: a nav bar of items between hyphens, a "双语对照:" headline that repeats the
+    speech's title, and a posting line (site, date, source, view count)."""
+    from duizhao.ingest import load
+    from duizhao.ingest.chrome import is_navigation
+
+    source = load(PAGES / "heldout_interleaved_zh_liu_xiaoming_chatham.txt")
+    assert {"CATTI-题库-真题-模拟-课程-直播", "当前位置: 首页 > 英语笔译", "双语对照:",
+            "刘晓明在皇家国际问题研究所的主旨演讲"} <= set(source.meta.chrome)
+    assert (source.meta.dateline, source.meta.site, source.meta.date) == (
+        "天之聪教育 2020-03-03 中国驻英国大使馆 1512次", "天之聪教育", "2020-03-03")
+    assert source.meta.title_zh.startswith("驻英国大使刘晓明")
+    assert [p.text for p in source.en][:2] == ["Keynote Speech by H.E. Ambassador Liu Xiaoming at the Chatham House: Pull "
+                                               "in the Same Direction and Build a Community with a Shared Future for "
+                                               "Mankind", "Chatham House, 2 March 2020"]
+    # A name with a hyphen has too few items to be a nav bar.
+    assert not is_navigation("中国-东盟博览会")
 
 
 def test_word_html_lang_runs_inside_chinese_sentences_stay_in_them() -> None:

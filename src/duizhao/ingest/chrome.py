@@ -34,6 +34,11 @@ _SOURCE_MARK = r"(?:来源|來源|Source)\s*[:：]"
 _POSTED_LABEL = regex.compile(
     r"(?:发布时间|發布時間|发布日期|發布日期|时间|時間|日期|Posted(?:\s+on)?|Published(?:\s+on)?|Updated)\s*[:：]?\s*",
     regex.IGNORECASE)
+# A view counter at the end of a posting line: "1512次", "阅读：3021", "1,024 views".
+_VIEW_COUNT = regex.compile(
+    r"(?:(?:阅读|閱讀|浏览|瀏覽|点击|點擊)(?:量|数|數|次数|次數)?\s*[:：]?\s*[\d,]+|[\d,]+\s*(?:次(?:阅读|閱讀|浏览|瀏覽)?"
+    r"|(?:views|reads|hits)))\s*$", regex.IGNORECASE)
+_POSTING_MAX_CHARS = 80
 # A time may carry its zone and half of the day in words before it: "2021年2月8日 美国东部标准时间上午07:12".
 _TIME_WORDS = r"(?:[\p{L}]{1,12}\s*)?"
 _DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*{_TIME_WORDS}(?P<mark>{_TIME}|{_SOURCE_MARK})?",
@@ -75,7 +80,7 @@ _WIDGET_MAX_WORDS = 16  # Han characters and Latin words together
 # Language and translation labels: a line that only names a language or a version ("English", "中文 (Chinese)",
 # "【英文】", "译文：") is chrome; the same label opening a line of text ("翻译: …", "Translation: …") is cut off.
 _LANGUAGE_NAMES = (r"(?:English|Chinese|英文|中文|英語|英语|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文|简体|簡體|繁体|繁體"
-                   r"|双语|雙語|中英(?:文)?对照|中英(?:文)?對照|中英双语|中英雙語|Translation|Original|翻译|翻譯|译文|譯文|原文"
+                   r"|双语对照|雙語對照|双语阅读|雙語閱讀|双语|雙語|中英(?:文)?对照|中英(?:文)?對照|中英双语|中英雙語|Translation|Original|翻译|翻譯|译文|譯文|原文"
                    r"|(?:English|Chinese) (?:Version|Translation|Text)|英文版|中文版|中文翻译|中文翻譯)")
 _LANGUAGE_CODES = r"(?:zh|en|cn|zh[-_](?:cn|tw|hk|hans|hant)|en[-_](?:us|gb))"
 LANGUAGE_LABEL = regex.compile(
@@ -88,6 +93,8 @@ _LINK_LINE = regex.compile(r"[^\s:：]{1,12}(?: [^\s:：]{1,12}){0,2}\s*[:：]\s
 # "当前位置:搜档网 › 卡梅伦英语演讲稿").
 # A middle dot counts only with spaces around it: inside a name ("马修·米勒") it is not a separator.
 _NAV_SEPARATOR = regex.compile(r"\s*[|｜›»]\s*|\s+[·•>＞/]\s+")
+_NAV_HYPHEN = regex.compile(r"(?<=\p{Han})-|-(?=\p{Han})")
+_NAV_MIN_HYPHEN_ITEMS = 4
 # A line opening with a 【tag】 that is not a sentence: print and share bars ("【打印】 【关闭】"), a reposting
 # site's series tag over a headline ("【中英文演講稿】…").
 _BRACKET_TAG = regex.compile(r"\s*【[^】]{1,12}】")
@@ -121,6 +128,10 @@ def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
 def is_navigation(text: str) -> bool:
     """Short items between separators, none of them a sentence: a navigation bar or a breadcrumb."""
     items = [item for item in _NAV_SEPARATOR.split(text) if item.strip()]
+    if len(items) < 2:
+        # Hyphens touching Chinese ("CATTI-题库-真题-模拟-课程-直播"); a name such as "中国-东盟博览会" has fewer items.
+        hyphenated = [item for item in _NAV_HYPHEN.split(text) if item.strip()]
+        items = hyphenated if len(hyphenated) >= _NAV_MIN_HYPHEN_ITEMS else items
     if len(items) < 2 or ENDS_SENTENCE.search(text):
         return False
     return all(han_count(item) <= _NAV_ITEM_MAX_HAN and latin_words(item) <= _NAV_ITEM_MAX_WORDS
@@ -130,7 +141,18 @@ def is_navigation(text: str) -> bool:
 def dateline(text: str, meta: Metadata) -> bool:
     """A posting line: "2023年10月30日 04:43  美国驻华大使馆网", "发布时间：2023-10-30 04:43",
     "Oct. 30, 2023 4:43 PM | U.S. Embassy". A date with a time, a source mark or a posting label, and at
-    most a short site name after it. The first one is the dateline; any later one is chrome."""
+    most a short site name after it; or a short line with a date that ends in a view count ("天之聪教育
+    2020-03-03 中国驻英国大使馆 1512次"). The first one is the dateline; any later one is chrome."""
+    if len(text) <= _POSTING_MAX_CHARS and _VIEW_COUNT.search(text) and not is_prose(text):
+        date = next((match for pattern in _DATES if (match := pattern.search(text))), None)
+        if date:
+            if meta.dateline:
+                meta.chrome.append(text)
+            else:
+                meta.dateline = _WHITESPACE.sub(" ", text)
+                meta.site = meta.site or text[:date.start()].strip()
+                meta.date = meta.date or parse_date(text)
+            return True
     label = _POSTED_LABEL.match(text)
     rest = text[label.end():] if label else text
     # The site may come first: "外交部官網 2020-07-29 10:44".

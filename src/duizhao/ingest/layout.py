@@ -47,6 +47,9 @@ _ENDS_WITH_COLON = regex.compile(r"[:：]$")
 
 # Paragraphs of the head (before the first prose paragraph) longer than this are titles, shorter ones
 # headings: a headline names the event, a heading names a section or an office.
+# A salutation ("尊敬的…勋爵,") ends in a comma, and a line in brackets ("(2020年3月2日,英国皇家国际问题研究所)") is an
+# aside: neither is a title, however long.
+_NEVER_TITLE = regex.compile(r"[,，、]\s*$|^\s*[(（].*[)）]\s*$")
 _TITLE_MIN_HAN = 12
 _TITLE_MIN_WORDS = 6
 # Unpunctuated paragraphs at most this long are headings anywhere in a document.
@@ -328,7 +331,7 @@ def classify(texts: list[str], lang: str) -> list[Paragraph]:
         elif is_prose(text):
             kind = "body"
             in_head = False
-        elif in_head and title_run and (index == 0 or _long_title(text, lang)):
+        elif in_head and title_run and (index == 0 or _long_title(text, lang)) and not _NEVER_TITLE.search(text):
             kind = "title"
         elif _short(text, lang, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) or _all_caps(text):
             kind = "heading"
