@@ -28,6 +28,14 @@ KNOWN = {
                                                 "pair: three runs (zh, en, zh) whose sizes cannot tell which "
                                                 "Chinese run the English translates, so the page is read as blocks "
                                                 "and the aligner gives no 1-0 links",
+    "heldout_interleaved_en_liu_xiaoming_eton.txt": "first run F1 0.545: a nav bar of space-separated items is "
+                                                    "joined to the breadcrumb under it, the headline's page number "
+                                                    "'(5)' hides that it repeats the title, and the untranslated "
+                                                    "English block (its Chinese is on the previous page) is paired "
+                                                    "with the Chinese title",
+    "heldout_blocks_zh_en_branstad_letter.txt": "first run F1 0.571: image captions ('…网站截图', '(图:…)') are kept "
+                                                "as text, and the reposting site's lead '…感谢中国帮助。全文如下:' is not "
+                                                "split into its two sentences",
 }
 
 
