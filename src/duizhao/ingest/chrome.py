@@ -94,7 +94,9 @@ _LINK_LINE = regex.compile(r"[^\s:：]{1,12}(?: [^\s:：]{1,12}){0,2}\s*[:：]\s
 # A middle dot counts only with spaces around it: inside a name ("马修·米勒") it is not a separator.
 _NAV_SEPARATOR = regex.compile(r"\s*[|｜›»]\s*|\s+[·•>＞/]\s+")
 _NAV_HYPHEN = regex.compile(r"(?<=\p{Han})-|-(?=\p{Han})")
-_NAV_MIN_HYPHEN_ITEMS = 4
+_NAV_SPACE = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
+_NAV_MIN_BARE_ITEMS = 4
+_NAV_BARE_ITEM_MAX_HAN = 6
 # A line opening with a 【tag】 that is not a sentence: print and share bars ("【打印】 【关闭】"), a reposting
 # site's series tag over a headline ("【中英文演講稿】…").
 _BRACKET_TAG = regex.compile(r"\s*【[^】]{1,12}】")
@@ -102,9 +104,16 @@ _NAV_ITEM_MAX_HAN = 12
 _NAV_ITEM_MAX_WORDS = 5
 
 
+# An image's caption: "(图:美国驻华大使布兰斯塔德)", "Photo: …", "美国驻华大使馆网站截图".
+_CAPTION = regex.compile(
+    r"[(（]?\s*(?:图|圖|图片|圖片|照片|配图|配圖|Photo|Image|Picture)\s*[:：].{0,60}|.{0,40}(?:截图|截圖|示意图|示意圖)[)）]?",
+    regex.IGNORECASE)
+
+
 def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
     """Move the block `text` (of script `script`) into `meta` if it is page chrome; say whether it was."""
     if LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or is_navigation(text) \
+            or (_CAPTION.fullmatch(text) and not is_prose(text)) \
             or (_BRACKET_TAG.match(text) and not is_prose(text)):
         meta.chrome.append(text)
         return True
@@ -129,9 +138,14 @@ def is_navigation(text: str) -> bool:
     """Short items between separators, none of them a sentence: a navigation bar or a breadcrumb."""
     items = [item for item in _NAV_SEPARATOR.split(text) if item.strip()]
     if len(items) < 2:
-        # Hyphens touching Chinese ("CATTI-题库-真题-模拟-课程-直播"); a name such as "中国-东盟博览会" has fewer items.
-        hyphenated = [item for item in _NAV_HYPHEN.split(text) if item.strip()]
-        items = hyphenated if len(hyphenated) >= _NAV_MIN_HYPHEN_ITEMS else items
+        # Hyphens touching Chinese ("CATTI-题库-真题-模拟-课程-直播"), or spaces between Chinese words ("首页 诗词 字典
+        # 板报 …": Chinese prose puts no spaces between its words); a name such as "中国-东盟博览会" or a title over
+        # its subtitle ("相互尊重、和平共处、合作共赢 探索新时期…") has fewer items or longer ones.
+        for separator in (_NAV_HYPHEN, _NAV_SPACE):
+            split = [item for item in separator.split(text) if item.strip()]
+            if len(split) >= _NAV_MIN_BARE_ITEMS and all(han_count(item) <= _NAV_BARE_ITEM_MAX_HAN for item in split):
+                items = split
+                break
     if len(items) < 2 or ENDS_SENTENCE.search(text):
         return False
     return all(han_count(item) <= _NAV_ITEM_MAX_HAN and latin_words(item) <= _NAV_ITEM_MAX_WORDS

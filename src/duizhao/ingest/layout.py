@@ -25,6 +25,7 @@ from .chrome import (
     cut_at_datelines,
     is_chrome_label,
     is_date,
+    is_navigation,
     is_prose,
     opens_with_date,
     parse_date,
@@ -48,8 +49,8 @@ _ENDS_WITH_COLON = regex.compile(r"[:：]$")
 # Paragraphs of the head (before the first prose paragraph) longer than this are titles, shorter ones
 # headings: a headline names the event, a heading names a section or an office.
 # A salutation ("尊敬的…勋爵,") ends in a comma, and a line in brackets ("(2020年3月2日,英国皇家国际问题研究所)") is an
-# aside: neither is a title, however long.
-_NEVER_TITLE = regex.compile(r"[,，、]\s*$|^\s*[(（].*[)）]\s*$")
+# aside: neither is a title, however long; nor is a line with a sentence's end inside it ("…感谢中国帮助。全文如下:").
+_NEVER_TITLE = regex.compile(r"[,，、]\s*$|^\s*[(（].*[)）]\s*$|[。！？](?=.*\S)")
 _TITLE_MIN_HAN = 12
 _TITLE_MIN_WORDS = 6
 # Unpunctuated paragraphs at most this long are headings anywhere in a document.
@@ -432,7 +433,8 @@ def _continues(last: _Block, line: str, script: Script) -> bool:
         return False
     if ENDS_SENTENCE.search(last.text) or _ENDS_WITH_COLON.search(last.text):
         return False
-    if is_date(line) or opens_with_date(line) or URL.fullmatch(line) or URL.fullmatch(last.text) or is_chrome_label(last.text):
+    if is_date(line) or opens_with_date(line) or URL.fullmatch(line) or URL.fullmatch(last.text) or is_chrome_label(last.text) \
+            or is_navigation(last.text) or is_navigation(line):
         return False
     # A language label ("zh", "English", "中文") names what follows: it is never a wrapped sentence's start or end.
     if LANGUAGE_LABEL.fullmatch(last.text) or LANGUAGE_LABEL.fullmatch(line):
@@ -457,11 +459,15 @@ def strip_labels(text: str, meta: Metadata) -> str:
     return "\n".join(lines)
 
 
+_PAGE_NUMBER = regex.compile(r"\s*[(（\[]\s*\d{1,3}\s*[)）\]]\s*$")
+
+
 def _drop_repeated_head(blocks: list[_Block], meta: Metadata) -> None:
     """A line at the head of the page whose words come again in a later line (a reposting site's
     headline over the document's own title) is chrome."""
     def key(text: str) -> str:
-        return regex.sub(r"[^\p{L}\p{N}]+", "", text).lower()
+        # a page number after a paginated repost's headline ("…的演讲(5)") is not part of the words
+        return regex.sub(r"[^\p{L}\p{N}]+", "", _PAGE_NUMBER.sub("", text)).lower()
 
     for i in range(min(3, len(blocks))):
         own = key(blocks[i].text)
