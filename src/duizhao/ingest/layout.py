@@ -376,6 +376,7 @@ def paragraph_texts(text: str) -> list[str]:
 def _blocks(text: str) -> list[_Block]:
     """Non-empty lines, with a hard-wrapped line joined to the line it continues."""
     blocks: list[_Block] = []
+    pieces: list[list[str]] = []  # each block's lines with their joiners, joined once at the end (linear time)
     for group in _blank_separated(text):
         wrapped = _looks_wrapped(group)
         for index, (line, script, line_number) in enumerate(group):
@@ -384,13 +385,17 @@ def _blocks(text: str) -> list[_Block]:
             if last is not None and not bilingual and not last.bilingual_line \
                     and (wrapped or _continues(last, line, script)):
                 # Chinese lines join with nothing, unless the break falls between two Latin words or numbers.
-                between_words = _ASCII_WORD_CHAR.match(last.text[-1]) and _ASCII_WORD_CHAR.match(line[0])
-                joiner = " " if script == "en" or between_words else ""
-                last.text = f"{last.text}{joiner}{line}"
+                between_words = _ASCII_WORD_CHAR.match(last.lines[-1][-1]) and _ASCII_WORD_CHAR.match(line[0])
+                pieces[-1].append(" " if script == "en" or between_words else "")
+                pieces[-1].append(line)
                 last.lines.append(line)
             else:
                 blocks.append(_Block(text=line, script=script, lines=[line], bilingual_line=bilingual,
                                      line=line_number))
+                pieces.append([line])
+    for block, parts in zip(blocks, pieces, strict=True):
+        if len(parts) > 1:
+            block.text = "".join(parts)
     return blocks
 
 
@@ -428,16 +433,23 @@ def _looks_wrapped(group: list[tuple[str, Script, int]]) -> bool:
 
 
 def _continues(last: _Block, line: str, script: Script) -> bool:
-    """Whether `line` goes on with the paragraph of the line just above it (no blank line between)."""
+    """Whether `line` goes on with the paragraph of the line just above it (no blank line between).
+
+    Only the paragraph's last line is looked at (`last.text` is its first line until the paragraph is done):
+    a paragraph of many wrapped lines costs linear time. A paragraph of several lines is no URL, label or nav
+    bar: such a line never had a line joined to it."""
     if script != last.script or script == "none":
         return False
-    if ENDS_SENTENCE.search(last.text) or _ENDS_WITH_COLON.search(last.text):
+    tail = last.lines[-1]
+    if ENDS_SENTENCE.search(tail) or _ENDS_WITH_COLON.search(tail):
         return False
-    if is_date(line) or opens_with_date(line) or URL.fullmatch(line) or URL.fullmatch(last.text) or is_chrome_label(last.text) \
-            or is_navigation(last.text) or is_navigation(line):
+    if len(last.lines) == 1 and (URL.fullmatch(tail) or is_chrome_label(tail) or is_navigation(tail)
+                                 or LANGUAGE_LABEL.fullmatch(tail)):
+        return False
+    if is_date(line) or opens_with_date(line) or URL.fullmatch(line) or is_navigation(line):
         return False
     # A language label ("zh", "English", "中文") names what follows: it is never a wrapped sentence's start or end.
-    if LANGUAGE_LABEL.fullmatch(last.text) or LANGUAGE_LABEL.fullmatch(line):
+    if LANGUAGE_LABEL.fullmatch(line):
         return False
     if script == "en":  # a wrapped sentence goes on in lower case; a heading is never followed so
         return bool(regex.match(r"\p{Ll}", line))
