@@ -23,16 +23,6 @@ _IGNORED = regex.compile(r"[\s*`]+")
 KNOWN = {
     "inline_cameron_speech.txt": "subtitle chunks split a Chinese clause over two English chunks (gold 2-2, "
                                  "aligned 1-1 twice)",
-    # Held-out pages (added after the rules were written):
-    "heldout_interleaved_en_houston_facts.txt": "an untranslated paragraph at the head is folded into the first "
-                                                "pair: three runs (zh, en, zh) whose sizes cannot tell which "
-                                                "Chinese run the English translates, so the page is read as blocks "
-                                                "and the aligner gives no 1-0 links",
-    "heldout_interleaved_en_liu_xiaoming_eton.txt": "first run F1 0.545, now 0.111 (chrome leaked 3/5 -> 1/5): "
-                                                    "its head is chrome now, but the untranslated English block "
-                                                    "(its Chinese is on the previous page) still pairs with the "
-                                                    "Chinese title in the cheapest reading, so the page reads as "
-                                                    "'mixed', gets no pairings, and the aligner gives no 0-1 links",
 }
 
 
@@ -109,8 +99,11 @@ def _swapped(page: Path, gold: dict) -> str:
 # Pages whose swap would not be a page: the dataset viewer's column labels ("zh" … "en" …) name the columns in
 # their order, and its "DOS Seal" chrome sits inside the Chinese line, so swapped they would label the wrong side.
 NOT_SWAPPABLE = {"blocks_zh_en_us_embassy_hrc.txt"}
+# A page with content left untranslated is not swappable either: the swap trades runs pair by pair from the
+# first, so an unpaired run would trade places with the run that its neighbour translates.
 SWAPPABLE = [p for p in pages() if p.suffix == ".txt" and gold_of(p)["layout"] in ("blocks", "interleaved")
-             and p.name not in KNOWN and p.name not in NOT_SWAPPABLE and all(script_of(line) != "none" or not line.strip()
+             and p.name not in KNOWN and p.name not in NOT_SWAPPABLE
+             and all(zh and en for zh, en in gold_of(p)["links"]) and all(script_of(line) != "none" or not line.strip()
                                              for line in p.read_text(encoding="utf-8").splitlines()
                                              if line.strip() not in {c.strip() for c in gold_of(p)["chrome"]})]
 
@@ -350,6 +343,23 @@ def test_captions_nav_bars_and_paginated_headlines_are_chrome():
             "驻英国大使刘晓明在英国伊顿公学的演讲(5)"} <= set(eton.meta.chrome)
     # A title over its subtitle, with a space between them, is not a nav bar: too few items, too long.
     assert not is_navigation("相互尊重、和平共处、合作共赢 探索新时期中美正确相处之道")
+
+
+def test_an_untranslated_run_beside_a_pair_is_left_unpaired_by_the_dictionary():
+    """Houston: zh, en, zh runs whose sizes make the wrong Chinese run the cheaper pair; CC-CEDICT covers the
+    English far better with the second (0.51 against 0.27), so the first stays a section of its own. Eton: the
+    English block whose Chinese is on the previous page pairs with nothing."""
+    from duizhao.ingest import load
+    from duizhao.ingest.lexical import lexical_reading
+
+    houston = load(PAGES / "heldout_interleaved_en_houston_facts.txt")
+    assert (houston.meta.layout, houston.sections) == ("interleaved", [(1, 0), (1, 1)])
+    eton = load(PAGES / "heldout_interleaved_en_liu_xiaoming_eton.txt")
+    assert (eton.meta.layout, eton.sections) == ("interleaved", [(0, 8), (1, 4)])
+    assert "驻英国大使刘晓明在英国伊顿公学的演讲" in eton.meta.chrome  # the title, unpaired at the page's edge
+    # Runs with too few content words for the dictionary to weigh (salutations) give no reading.
+    gold = gold_of(PAGES / "heldout_interleaved_zh_liu_xiaoming_chatham.txt")
+    assert lexical_reading([gold["zh"][2], gold["en"][2], gold["zh"][3]], ["zh", "en", "zh"]) is None
 
 
 def test_word_html_lang_runs_inside_chinese_sentences_stay_in_them() -> None:
