@@ -110,6 +110,13 @@ _CAPTION = regex.compile(
     regex.IGNORECASE)
 
 
+# A credit line: "來源:人民網、中國政府網 整理:福建啟航翻譯公司", "责任编辑: 王五", "Source: Xinhua".
+_CREDIT_LINE = regex.compile(
+    r"\s*[\[【(（]?\s*(?:来源|來源|出处|出處|稿源|整理|编辑|編輯|责任编辑|責任編輯|责编|責編|Source|Editor|Edited by)\s*[:：]",
+    regex.IGNORECASE)
+_CREDIT_MAX_CHARS = 80
+
+
 def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
     """Move the block `text` (of script `script`) into `meta` if it is page chrome; say whether it was."""
     if LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or is_navigation(text) \
@@ -125,7 +132,7 @@ def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
         return True
     if dateline(text, meta):
         return True
-    if is_chrome_label(text):
+    if (_CREDIT_LINE.match(text) and len(text) <= _CREDIT_MAX_CHARS and not is_prose(text)) or is_chrome_label(text):
         meta.chrome.append(text)
         return True
     if script == "none" and not regex.search(r"\p{N}", text):

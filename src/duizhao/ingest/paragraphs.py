@@ -29,6 +29,10 @@ ENDS_WITH_COLON = regex.compile(r"[:：]$")
 # the next line.
 _WRAP_MIN_HAN = 20
 _WRAP_SLACK = 2  # characters a wrapped line may fall short of the next one (a closing quote, a half-width pair)
+# An English line that ends in a word no phrase ends in (a possessive, an article, a preposition, a conjunction)
+# goes on in the next line, capitalised or not: "Foreign Ministry Spokesperson Wang Wenbin’s" / "Regular Press
+# Conference on August 19, 2022".
+_OPEN_ENDED = regex.compile(r"(?:\p{L}['’]s|\b(?:the|a|an|of|to|for|and|or|on|at|in|with|by|from))$", regex.IGNORECASE)
 # Hard-wrapped English blocks: lines at least this long, varying by at most this share of the longest.
 _WRAP_MIN_WIDTH = 50
 _WRAP_WIDTH_SPREAD = 0.35
@@ -135,7 +139,7 @@ def _continues(last: Block, line: str, script: Script) -> bool:
     if LANGUAGE_LABEL.fullmatch(line):
         return False
     if script == "en":  # a wrapped sentence goes on in lower case; a heading is never followed so
-        return bool(regex.match(r"\p{Ll}", line))
+        return bool(regex.match(r"\p{Ll}", line)) or bool(_OPEN_ENDED.search(tail))
     # A wrapped line is at least about as wide as the line that goes on from it; a heading over a longer
     # line is not wrapped ("谢锋大使在…主旨演讲" over "相互尊重、…相处之道").
     return han_count(last.lines[-1]) >= _WRAP_MIN_HAN and len(last.lines[-1]) + _WRAP_SLACK >= len(line)
