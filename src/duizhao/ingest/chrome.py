@@ -95,8 +95,9 @@ _LINK_LINE = regex.compile(r"[^\s:：]{1,12}(?: [^\s:：]{1,12}){0,2}\s*[:：]\s
 _NAV_SEPARATOR = regex.compile(r"\s*[|｜›»]\s*|\s+[·•>＞/]\s+")
 _NAV_HYPHEN = regex.compile(r"(?<=\p{Han})-|-(?=\p{Han})")
 _NAV_SPACE = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
-_NAV_MIN_BARE_ITEMS = 4
-_NAV_BARE_ITEM_MAX_HAN = 6
+# (items at least, Han characters at most per item): spaces need more and shorter items than hyphens, so that a
+# line of verse ("床前明月光 疑是地上霜 …": five or seven characters) or of four-character idioms stays text.
+_NAV_BARE = {"hyphen": (4, 6), "space": (5, 4)}
 # A line opening with a 【tag】 that is not a sentence: print and share bars ("【打印】 【关闭】"), a reposting
 # site's series tag over a headline ("【中英文演講稿】…").
 _BRACKET_TAG = regex.compile(r"\s*【[^】]{1,12}】")
@@ -148,9 +149,9 @@ def is_navigation(text: str) -> bool:
         # Hyphens touching Chinese ("CATTI-题库-真题-模拟-课程-直播"), or spaces between Chinese words ("首页 诗词 字典
         # 板报 …": Chinese prose puts no spaces between its words); a name such as "中国-东盟博览会" or a title over
         # its subtitle ("相互尊重、和平共处、合作共赢 探索新时期…") has fewer items or longer ones.
-        for separator in (_NAV_HYPHEN, _NAV_SPACE):
+        for separator, (min_items, max_han) in ((_NAV_HYPHEN, _NAV_BARE["hyphen"]), (_NAV_SPACE, _NAV_BARE["space"])):
             split = [item for item in separator.split(text) if item.strip()]
-            if len(split) >= _NAV_MIN_BARE_ITEMS and all(han_count(item) <= _NAV_BARE_ITEM_MAX_HAN for item in split):
+            if len(split) >= min_items and all(han_count(item) <= max_han for item in split):
                 items = split
                 break
     if len(items) < 2 or ENDS_SENTENCE.search(text):

@@ -32,7 +32,7 @@ _WRAP_SLACK = 2  # characters a wrapped line may fall short of the next one (a c
 # An English line that ends in a word no phrase ends in (a possessive, an article, a preposition, a conjunction)
 # goes on in the next line, capitalised or not: "Foreign Ministry Spokesperson Wang Wenbin’s" / "Regular Press
 # Conference on August 19, 2022".
-_OPEN_ENDED = regex.compile(r"(?:\p{L}['’]s|\b(?:the|a|an|of|to|for|and|or|on|at|in|with|by|from))$", regex.IGNORECASE)
+_OPEN_ENDED = regex.compile(r"(?:\p{L}['’]s|\b(?:the|a|an|of|to|for|and|or|on|at|in|with|by|from))$")  # "Plan A" ends
 # Hard-wrapped English blocks: lines at least this long, varying by at most this share of the longest.
 _WRAP_MIN_WIDTH = 50
 _WRAP_WIDTH_SPREAD = 0.35
