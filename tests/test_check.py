@@ -264,16 +264,18 @@ def test_with_the_encoders_the_unmodified_page_still_raises_only_the_extra_headl
 @pytest.mark.slow
 def test_an_english_sentence_from_elsewhere_on_the_page_is_a_mismatch_naming_where_it_belongs(encoders):
     # The Taiwan Strait sentence put in place of the military channels one: they share 国务卿 ↔ Secretary and
-    # 重要性 ↔ importance, so the dictionary sees nothing wrong; both encoders see it belongs to link 26.
+    # 重要性 ↔ importance, so the dictionary sees only a place the Chinese does not name; both encoders see it
+    # belongs to link 26.
     links = copy.deepcopy(LINKS)
     links[MILITARY_LINK]["en"] = list(LINKS[TAIWAN_LINK]["en"])
     flags, _ = with_encoders(links, encoders)
     assert set(flags) == {0, MILITARY_LINK}
-    [flag] = flags[MILITARY_LINK]
+    name, flag = flags[MILITARY_LINK]
+    assert name == Flag("name", "A name in the English has no counterpart in the Chinese.", "— ↔ Taiwan")
     assert (flag.type, flag.message) == (
         "mismatch", "The English side matches the Chinese of link 26 better than its own: it may belong elsewhere.")
     assert flag.evidence.endswith("more with link 26: 国务卿强调了维护台湾海峡两岸和平稳定的重要性。")
-    assert flags_by_link(links) == {0: flags[0]}  # without the encoders: unseen
+    assert flags_by_link(links) == {0: flags[0], MILITARY_LINK: [name]}  # without the encoders: the name only
 
 
 @pytest.mark.slow

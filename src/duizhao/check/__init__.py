@@ -84,6 +84,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
     known: dict[str, list[str]] = {}
     people: set[str] = set()  # English words of the people the glossary knows
     known_people: list[str] = []  # ... and their Chinese names, longest first
+    places: set[str] = set()  # English words of the places and organisations the glossary knows
     if glossary is None and len(alignment.beads) >= config.learn_names_from:
         # A long document teaches its own renderings (韦小宝 ↔ Trinket) by co-occurrence over its links.
         glossary = extract([alignment], terms=False, max_links=config.learn_names_max)
@@ -92,6 +93,8 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
         if term.kind == "person":
             known_people.append(term.zh)
             people.update(w.lower() for w in regex.findall(r"\p{Latin}+", term.en))
+        elif term.kind in ("place", "org"):
+            places.update(w.lower() for w in regex.findall(r"\p{Latin}+", term.en))
     index = NameIndex.get()
     length_model = LengthModel.fit(alignment)
     evidence: list[LinkEvidence | None] = [None] * len(alignment.beads)
@@ -115,7 +118,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
         elif not untranslated:  # an untranslated side has no numbers, names or length to compare
             flags += anchor_flags(zh, en)
             flags += name_flags(zh, en, index, known, people, config,
-                                 sorted(set(known_people), key=len, reverse=True))
+                                 sorted(set(known_people), key=len, reverse=True), places)
             flags += negation_flags(zh, en, config)
             unfounded = member_flags([alignment.document.zh[i].text for i in bead.zh],
                                       [alignment.document.en[i].text for i in bead.en], source, config,
