@@ -68,6 +68,22 @@ def test_a_search_past_its_time_limit_stops_with_a_message_and_the_connection_st
         assert store.search("双方", "zh", 20).records() == whole.records()  # the handler is gone
 
 
+def test_the_command_line_search_takes_a_time_limit_and_says_how_to_give_it_more(corpus, capsys, monkeypatch):
+    from duizhao.cli import run
+
+    monkeypatch.setattr(search_module, "_PROGRESS_STEPS", 50)
+    real = Store.search
+    assert run(["search", "双方", "--db", str(corpus), "--time-limit", "60", "-n", "1"]) == 0
+    assert capsys.readouterr().err == "180 links contain '双方'; likely rendering: sides\n"
+    monkeypatch.setattr(Store, "search", lambda self, *a, **k: (time.sleep(0.3), real(self, *a, **k))[1])
+    assert run(["search", "双方", "--db", str(corpus), "--time-limit", "0.2"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.split() == (
+        "Error: the search for '双方' took longer than 0.2 s and was stopped: search a longer phrase or one language "
+        "(a one-character or very common term reads most of the corpus), or give it more time with --time-limit"
+    ).split()
+
+
 def test_bounded_counting_stops_at_most_and_says_so(corpus):
     with Store(corpus, create=False, readonly=True) as store:
         whole = store.search("双方", "zh", 5)
@@ -157,6 +173,38 @@ def test_marking_links_reviewed_keeps_searches_cached_and_regrouping_or_adding_d
         with Store(path) as store:  # another program adds a document
             store.add(sample_alignment(), content_hash(b"added from the command line"))
         assert total() == "11" and calls == ["双方", "双方", "双方"]
+
+
+def test_a_document_added_by_another_program_during_a_review_edit_is_found_by_the_next_search(tmp_path, monkeypatch):
+    """The app's own write must not hide another program's commit made while it writes (the cache would
+    keep answering without the new document until the next change)."""
+    path = many(tmp_path / "corpus.db", 3)
+    real_mark = Store.mark_reviewed
+
+    def mark_while_another_program_adds(self, *args, **kwargs):
+        with Store(path) as other:  # `duizhao add` commits between the app's look at the files and its write
+            other.add(sample_alignment(), content_hash(b"added during the edit"))
+        return real_mark(self, *args, **kwargs)
+
+    with TestClient(web_app.create_app(path), raise_server_exceptions=False) as client:
+        def total() -> str:
+            return re.search(r"(\d+\+?) links? with", client.get("/search", params={"q": "双方"}).text).group(1)
+
+        assert total() == "9"
+        monkeypatch.setattr(Store, "mark_reviewed", mark_while_another_program_adds)
+        state = state_of(client.get("/doc/1").text)
+        edit = client.post("/doc/1/edit", data={"action": "review", "position": "2", "state": state},
+                           follow_redirects=False)
+        assert edit.status_code == 303
+        assert total() == "12"  # the added document's three links, not the cached 9
+
+
+def test_a_search_that_waited_for_a_search_process_counts_the_wait_in_its_time(corpus):
+    args = (corpus, "双方", "zh", 20, 1000, 100)
+    found = searches.search(*args, 10.0, time.time(), "the search for '双方'")
+    assert found.total == 180
+    with pytest.raises(searches.Busy, match=r"the search for '双方' waited 10 s for a search process"):
+        searches.search(*args, 10.0, time.time() - 9.5, "the search for '双方'")
 
 
 # --- a real server process -------------------------------------------------------------------------------

@@ -398,13 +398,16 @@ def search(
     lang: str | None = typer.Option(None, "--lang", metavar="zh|en", help="The term's language (default: guessed from the term)."),
     limit: int = typer.Option(20, "--limit", "-n", metavar="N", help="Show at most N links."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per hit (the default when stdout is not a terminal)."),
+    time_limit: float | None = typer.Option(None, "--time-limit", metavar="SECONDS", min=0.1, help="Stop a search that takes longer, with a message and exit 2 (default: no limit)."),
 ) -> None:
     """A bilingual concordance: the links containing TERM, with the term and its likely rendering marked."""
     import json
 
     from .store import Store, parse_lang
+    from .store.search import CLI_SEARCH_ADVICE
 
-    with Store(db, create=False, readonly=True) as store:
+    with Store(db, create=False, readonly=True) as store, \
+            store.time_limit(time_limit, f"the search for {term[:40]!r}", CLI_SEARCH_ADVICE):
         result = store.search(term, lang=parse_lang(lang.strip().lower() if lang else None), limit=limit)
     if as_json or not stdout.is_terminal:
         for record in result.records():

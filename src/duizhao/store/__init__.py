@@ -320,6 +320,11 @@ class Store(Searching):
             self._db.execute("DELETE FROM edits WHERE id = ?", (row["id"],))
             return str(row["action"])
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another program, another request) commits to the
+        corpus while this one is open; this connection's own writes leave it as it is."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def search(self, term: str, lang: Lang | None = None, limit: int = 20, *, most: int | None = None,
                sample: int | None = None) -> Concordance:
         """A bilingual concordance of `term` (language guessed from the term when not given); `most` and

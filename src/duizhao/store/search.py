@@ -126,6 +126,11 @@ def parse_lang(value: str | None) -> Lang | None:
     raise ConfigError(f"unknown language {value!r}: use zh or en")
 
 
+# What a search stopped at its time limit says to do, in the web app and on the command line
+SEARCH_ADVICE = ("search a longer phrase or one language (a one-character or very common term reads most of the "
+                 "corpus)")
+WEB_SEARCH_ADVICE = SEARCH_ADVICE + ", or use `duizhao search` on the command line, which waits as long as a search takes"
+CLI_SEARCH_ADVICE = SEARCH_ADVICE + ", or give it more time with --time-limit"
 _PROGRESS_STEPS = 20_000  # SQLite virtual-machine steps between two looks at the clock (well under 10 ms)
 
 
@@ -136,7 +141,8 @@ class Searching:
     _db: sqlite3.Connection
 
     @contextmanager
-    def time_limit(self, seconds: float | None, what: str = "this search") -> Iterator[None]:
+    def time_limit(self, seconds: float | None, what: str = "this search",
+                   advice: str = WEB_SEARCH_ADVICE) -> Iterator[None]:
         """Stop the work inside once `seconds` have passed: SQLite interrupts the running statement (its
         progress handler), and any later one at once, and TimeLimitError says so. `None`: no limit.
 
@@ -145,11 +151,8 @@ class Searching:
         if seconds is None:
             yield
             return
-        stopped = TimeLimitError(
-            f"{what} took longer than {max(seconds, 0):.0f} s and was stopped: search a longer phrase or one "
-            "language (a one-character or very common term reads most of the corpus), or use "
-            "`duizhao search` on the command line, which has no time limit"
-        )
+        shown = round(seconds) if seconds >= 1 else round(max(seconds, 0), 1)
+        stopped = TimeLimitError(f"{what} took longer than {shown:g} s and was stopped: {advice}")
         if seconds <= 0:
             raise stopped
         deadline = time.monotonic() + seconds

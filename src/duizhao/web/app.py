@@ -292,20 +292,34 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             with Store(db_path, create=write, readonly=not write) as store:
                 return work(store)
 
+        def run_write() -> Any:
+            # One connection for all the app's writes, kept open: closing a connection can checkpoint the
+            # WAL, which would change the files after `after_write` looked at them. Another program (`duizhao
+            # add`) may commit at any moment, even during this write: SQLite's data_version, read before the
+            # files are looked at and after, changes with a commit in between (and not with this one's).
+            if not writer:
+                writer.append(Store(db_path, create=True, readonly=False))
+            store = writer[0]
+            version = store.data_version()
+            searches.before_write()
+            try:
+                return work(store)
+            finally:
+                searches.after_write()
+                if store.data_version() != version:
+                    searches.changed()
+
         if not write:
             async with readers:
                 return await run_in_threadpool(run)
         async with writers:
-            searches.before_write()
-            try:
-                return await run_in_threadpool(run)
-            finally:
-                searches.after_write()
+            return await run_in_threadpool(run_write)
 
     # Threads that may hold a connection at once: readers share the pool, so 200 clients queue here instead
     # of making 200 threads fight over the GIL; writers one at a time (SQLite writes one at a time anyway).
     readers = anyio.CapacityLimiter(READER_THREADS)
     writers = anyio.Lock()
+    writer: list[Store] = []  # the write connection, once there has been a write
     uploads = anyio.Lock()
 
     searches = Searches(db_path, search_processes, writers.locked)
@@ -320,6 +334,8 @@ def create_app(db_path: str | os.PathLike, *, loopback_only: bool = False,
             yield
         finally:
             searches.stop()
+            while writer:
+                writer.pop().close()
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,8 +40,6 @@ class Busy(DuizhaoError):
 def worker_start(parent: int) -> None:
     """A search process: load the dictionaries and the segmenter before the first search needs them, and
     exit when the server is gone (killed, so that nothing shut the pool down), instead of staying idle."""
-    import threading
-
     from ..chinese import cedict, quiet_jieba, to_simplified
     from ..lexicon import Lexicon
     from ..names import NameIndex
@@ -59,8 +58,14 @@ def worker_start(parent: int) -> None:
 
 
 def search(db_path: Path, term: str, lang: Lang | None, limit: int, most: int, sample: int, seconds: float,
-           what: str) -> Any:
-    """One search, bounded in time and work (in a search process, or a thread)."""
+           queued_at: float, what: str) -> Any:
+    """One search, bounded in time and work (in a search process, or a thread): `seconds` from `queued_at`
+    (`time.time()`, the clock that a search process shares with the server), its wait in the queue included."""
+    queued = max(0.0, time.time() - queued_at)
+    seconds -= queued
+    if seconds < 1 <= queued:  # the time went in the queue of the search processes (starting, or busy)
+        raise Busy(f"the server is busy with other searches and {what} waited {queued:.0f} s for a search "
+                   "process: try again in a few seconds")
     with Store(db_path, create=False, readonly=True) as store, store.time_limit(seconds, what):
         return store.search(term, lang, limit, most=most, sample=sample)
 
@@ -86,6 +91,7 @@ class Searches:
         # reviewed does not: a reviewer at work keeps everybody's searches cached.
         self.generation = 0
         self.seen = self.corpus_state()  # the files as this app last left or saw them
+        self.lock = threading.Lock()
 
     def corpus_state(self) -> tuple:
         # the corpus files as they are now: `duizhao add` from the command line changes them too. An empty
@@ -100,8 +106,10 @@ class Searches:
         return tuple(state)
 
     def changed(self) -> None:
-        self.generation += 1
-        self.cache.clear()
+        # called from the event loop and from a writing thread: a new dict, never one being read, changes
+        with self.lock:
+            self.generation += 1
+            self.cache = {}
 
     def before_write(self) -> None:
         if self.corpus_state() != self.seen:
@@ -147,7 +155,7 @@ class Searches:
             if left < 1 <= waited:  # the wait for a turn took the time: the server is busy, not the term costly
                 raise Busy(f"the server is busy with other searches and {what} waited {SEARCH_SECONDS:.0f} s "
                            "for its turn: try again in a few seconds")
-            args = (self.db_path, term, lang, limit, SEARCH_MOST, SEARCH_SAMPLE, left, what)
+            args = (self.db_path, term, lang, limit, SEARCH_MOST, SEARCH_SAMPLE, left, time.time(), what)
             if self.pool is None:
                 return await run_in_threadpool(search, *args)
             pool = self.pool
@@ -163,8 +171,9 @@ class Searches:
         """A search, computed once for identical concurrent requests, and kept until the corpus changes:
         200 clients asking for "the" cost one search, not 200."""
         key = (term, lang, limit, self.current_generation())
-        if key in self.cache:
-            return self.cache[key]
+        cache = self.cache
+        if key in cache:
+            return cache[key]
         if key in self.in_flight:
             return await asyncio.shield(self.in_flight[key])
         future: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -178,8 +187,9 @@ class Searches:
         finally:
             self.in_flight.pop(key, None)
         future.set_result(result)
+        cache = self.cache
         if key[-1] == self.generation:  # not a search that a change overtook
-            if len(self.cache) >= SEARCH_CACHE_SIZE:
-                self.cache.pop(next(iter(self.cache)))
-            self.cache[key] = result
+            if len(cache) >= SEARCH_CACHE_SIZE:
+                cache.pop(next(iter(cache)), None)
+            cache[key] = result
         return result
