@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from duizhao.check import check
+from duizhao.check import CheckConfig, check
 from duizhao.errors import ConfigError
 from duizhao.glossary import Term
 from duizhao.model import Alignment, Bead, Document, Flag, Sentence
@@ -327,3 +327,19 @@ def test_a_known_persons_name_with_a_part_swapped_for_another_known_persons_is_f
     assert set(flags) == {0, 6}
     assert set(flags_by_link(LINKS, glossary=glossary)) == {0}
     assert 6 not in flags_by_link(links)
+
+
+@pytest.mark.slow
+def test_a_short_member_folded_into_its_neighbour_is_found_by_the_member_model(encoders):
+    # 简报 ("READOUT" deleted) joined to the title's link: one dictionary word, too short for every rule but
+    # the member model (closer to the links around than to its own link's English, adding nothing to it).
+    links = copy.deepcopy(LINKS)
+    links[1]["zh"] += links[2]["zh"]
+    del links[2]
+    flags, checked = with_encoders(links, encoders)
+    assert flags[1] == [Flag("omission", "Chinese sentence 2 of this link has no counterpart of its own in the English.",
+                             "简报 ↔ —")]
+    assert set(flags) == {0, 1}
+    assert checked.beads[1].score <= 0.5
+    off = CheckConfig(member_model_at=float("inf"))
+    assert set(with_encoders(links, encoders, config=off)[0]) == {0}  # the rules alone miss it

@@ -43,6 +43,13 @@ class CheckConfig:
     member_gain_min_words: int = 3  # ... with at least this many dictionary words (or English content words)
     member_gain_lopsided: float = 0.02  # a member adding less than this to the link's cosine, in a link ...
     member_length_z: float = 1.0  # ... this many length spreads longer on the member's side than expected
+    # The member model (`members.member_score`): weights of `members.member_features` and the intercept last,
+    # fitted on chapters 001–003 of MAC-Dev; a member scoring above `member_model_at` has no counterpart.
+    # (benchmarks/checks_bench.py's merged deletions; the threshold: the lowest with at most 2 new false
+    # omission/addition flags per 100 unmodified links of 001–003.)
+    member_model: tuple[float, ...] = (-5.8105, -5.5462, 2.1917, 0.3388, -0.359, -2.3168, -1.268, 0.5249, -0.2295,
+                                       0.1109, -1.6913)
+    member_model_at: float = -1.25
     # negation: by default only a negated word whose translation stands un-negated on the other side; True
     # also flags a negation on one side with no trace of one on the other (more recall, many more false flags)
     negation_presence: bool = False

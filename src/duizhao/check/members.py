@@ -41,6 +41,25 @@ def lone_sentence_flags(zh: str, en: str, source: Lang | None) -> list[Flag]:
     return []
 
 
+def member_features(gain: tuple[float, ...], near: tuple[tuple[float, float, float], ...], length_z: float,
+                    chars: int, z: tuple[float, ...]) -> list[float]:
+    """What the member model reads of one member of a several-sentence side (every value over the encoders):
+    the least and most gain, own cosine with the other side, own cosine less the best near one, own cosine
+    less the mean near one; how much longer the member's side is than the document's ratio predicts; the
+    member's length (log characters); the link's least z."""
+    own = [m[0] for m in near]
+    best = [m[0] - m[1] for m in near]
+    mean = [m[0] - m[2] for m in near]
+    return [min(gain), max(gain), min(own), max(own), min(best), max(best), min(mean), length_z,
+            math.log(chars + 1), min(z)]
+
+
+def member_score(features: list[float], config: CheckConfig) -> float:
+    """The member model's score (a logistic regression's logit, fitted on MAC-Dev chapters 001–003: the
+    members a deleted sentence's counterpart became against the members of the unmodified links)."""
+    return config.member_model[-1] + sum(w * x for w, x in zip(config.member_model, features, strict=False))
+
+
 def member_flags(zh: list[str], en: list[str], source: Lang | None, config: CheckConfig,
                   evidence: LinkEvidence | None = None, length_z: float = 0.0) -> list[Flag]:
     """Members of a several-sentence side with no evidence of their own: not one dictionary word or anchor
@@ -75,8 +94,10 @@ def member_flags(zh: list[str], en: list[str], source: Lang | None, config: Chec
             own_keys = (zh_keys[k] & all_en_keys) - other_keys
             gain = evidence.zh_gain[k] if evidence is not None and evidence.zh_gain else ()
             lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and -length_z >= config.member_length_z
-            if not own_keys and (lopsided or (not own and (len(zh_words[k]) >= config.member_min_words or (
-                    gain and len(zh_words[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)))):
+            modelled = bool(gain) and evidence is not None and bool(evidence.zh_member) and member_score(
+                member_features(gain, evidence.zh_member[k], -length_z, len(text), evidence.z), config) > config.member_model_at
+            if modelled or (not own_keys and (lopsided or (not own and (len(zh_words[k]) >= config.member_min_words or (
+                    gain and len(zh_words[k]) >= config.member_gain_min_words and max(gain) < config.member_gain))))):
                 flags.append(Flag(_missing_side_type("en", source),
                                   f"Chinese sentence {k + 1} of this link has no counterpart of its own in the English.",
                                   f"{_snippet(text)} ↔ —"))
@@ -88,8 +109,10 @@ def member_flags(zh: list[str], en: list[str], source: Lang | None, config: Chec
             own_keys = (en_keys[k] & all_zh_keys) - other_keys
             gain = evidence.en_gain[k] if evidence is not None and evidence.en_gain else ()
             lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and length_z >= config.member_length_z
-            if not own_keys and (lopsided or (not own and (len(en_stems[k]) >= config.member_min_words or (
-                    gain and len(en_stems[k]) >= config.member_gain_min_words and max(gain) < config.member_gain)))):
+            modelled = bool(gain) and evidence is not None and bool(evidence.en_member) and member_score(
+                member_features(gain, evidence.en_member[k], length_z, len(text), evidence.z), config) > config.member_model_at
+            if modelled or (not own_keys and (lopsided or (not own and (len(en_stems[k]) >= config.member_min_words or (
+                    gain and len(en_stems[k]) >= config.member_gain_min_words and max(gain) < config.member_gain))))):
                 flags.append(Flag(_missing_side_type("zh", source),
                                   f"English sentence {k + 1} of this link has no counterpart of its own in the Chinese.",
                                   f"— ↔ {_snippet(text)}"))
