@@ -22,7 +22,9 @@
 With the encoders (`check(..., encoders=...)`; the pipeline passes the aligner's, whose cache holds every
 sentence), `evidence.link_evidence` adds what every encoder must agree on: a link far below the document's
 typical similarity whose side matches another link's other side clearly better is a ``mismatch`` naming that
-link; a member of a several-sentence side that adds nothing to the link's similarity is an omission/addition.
+link; a member of a several-sentence side that adds nothing to the link's similarity, or that the member model
+(`members.member_score`: its gains, its cosine with its own link's other side against the links around, the
+link's length) finds closer to its neighbours than to its own link, is an omission/addition.
 
 A link flagged ``untranslated``, or with a member that has no evidence of its own, is not a confident
 translation whatever the aligner's score: its score is capped at `CheckConfig.doubtful_score` (0.5).
