@@ -54,19 +54,6 @@ def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], 
     mixed = _mixed_name(en, {w.lower() for w in unexplained}, known, known_people, people)
     if mixed:
         return [Flag("name", "A name differs between the two sides.", mixed)]
-    # A place the English names that nothing in the Chinese renders (上海 absent, "Shanghai" present): a place
-    # is not a pronoun's stand-in the way a person's name is.
-    placed = [w for w in unexplained if w.lower() not in people and w.lower() in (_place_words(index) | (places or set()))
-              and not _rendered_by_a_character(w, zh, index)]
-    # A title made a name: "Her Ladyship" is a title, "Her Nanking" is not.
-    placed += [m.group(1) for m in _TITLE_NAME.finditer(en) if m.group(1).lower() in {w.lower() for w in unexplained}
-               and not _SENTENCE_START.search(en[:m.start()])]
-    if placed:
-        return [Flag("name", "A name in the English has no counterpart in the Chinese.",
-                     "; ".join(f"— ↔ {w}" for w in dict.fromkeys(placed)))]
-    halved = _half_rendered(zh, en, index, config, {w.lower() for w in unexplained})
-    if halved:
-        return [Flag("name", "A name differs between the two sides.", halved)]
     # People the document's glossary knows (韦小宝 ↔ Trinket) moved between sentences or became "he": only
     # names it never pairs can show two different people, unless both sides name a known person the other
     # lacks (韦小宝 ↔ Wu: one name swapped for another).
@@ -103,7 +90,7 @@ def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], 
         elif missing_en:
             message = "A name in the English has no counterpart in the Chinese."
         else:
-            return []
+            return _fallback_flags(zh, en, index, config, people, places, unexplained)
     zh_side = list(dict.fromkeys(n.text for n in missing_zh))
     en_side = list(dict.fromkeys(missing_en))
     pairs = [f"{zh_side[i] if i < len(zh_side) else '—'} ↔ {en_side[i] if i < len(en_side) else '—'}"
@@ -176,6 +163,25 @@ def _place_words_of(index_id: int) -> frozenset[str]:
 def _place_words(index: NameIndex) -> frozenset[str]:
     """First words of the English names CC-CEDICT gives places and organisations: shanghai, nanjing, manchu."""
     return _place_words_of(id(index))
+
+
+def _fallback_flags(zh: str, en: str, index: NameIndex, config: CheckConfig, people: set[str],
+                    places: set[str] | None, unexplained: list[str]) -> list[Flag]:
+    """What the other rules leave unflagged: an English place, a title made a name, half a foreign name."""
+    # A place the English names that nothing in the Chinese renders (上海 absent, "Shanghai" present): a place
+    # is not a pronoun's stand-in the way a person's name is.
+    placed = [w for w in unexplained if w.lower() not in people and w.lower() in (_place_words(index) | (places or set()))
+              and not _rendered_by_a_character(w, zh, index)]
+    # A title made a name: "Her Ladyship" is a title, "Her Nanking" is not.
+    placed += [m.group(1) for m in _TITLE_NAME.finditer(en) if m.group(1).lower() in {w.lower() for w in unexplained}
+               and not _SENTENCE_START.search(en[:m.start()])]
+    if placed:
+        return [Flag("name", "A name in the English has no counterpart in the Chinese.",
+                     "; ".join(f"— ↔ {w}" for w in dict.fromkeys(placed)))]
+    halved = _half_rendered(zh, en, index, config, {w.lower() for w in unexplained})
+    if halved:
+        return [Flag("name", "A name differs between the two sides.", halved)]
+    return []
 
 
 def _with_known_people(names: list[ZhName], zh: str, known_people: Iterable[str]) -> list[ZhName]:
