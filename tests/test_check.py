@@ -343,3 +343,16 @@ def test_a_short_member_folded_into_its_neighbour_is_found_by_the_member_model(e
     assert checked.beads[1].score <= 0.5
     off = CheckConfig(member_model_at=float("inf"))
     assert set(with_encoders(links, encoders, config=off)[0]) == {0}  # the rules alone miss it
+
+
+@pytest.mark.slow
+def test_a_clause_dropped_from_the_chinese_is_found_by_the_clause_model(encoders):
+    # Link 15 without its last clause 包括努力增加两国之间的直航航班数量。: the English clause "including working
+    # to increase the number of direct flights" has no dictionary match left, and the link is short on the Chinese.
+    links = replaced(15, "zh", "包括努力增加两国之间的直航航班数量。", "")
+    flags, _ = with_encoders(links, encoders)
+    assert flags[15] == [Flag("omission", "Part of the English may be missing from the Chinese.",
+                              "— ↔ including working to increase the numbe…")]
+    assert set(flags) == {0, 15}
+    off = CheckConfig(clause_model_at=float("inf"))
+    assert set(with_encoders(links, encoders, config=off)[0]) == {0}  # the length flag alone misses it

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from ..encoders import Encoder
     from ..evidence import LinkEvidence
 from .config import FLAG_TYPES, CheckConfig
-from .members import LengthModel, elsewhere_flags, lone_sentence_flags, member_flags, mismatch_flags
+from .members import LengthModel, clause_flags, elsewhere_flags, lone_sentence_flags, member_flags, mismatch_flags
 from .names import name_flags
 from .negation import negation_flags
 from .numbers import anchor_flags
@@ -128,6 +128,8 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
             flags += unfounded
             if not unfounded:
                 flags += length_model.flags(zh, en, source, config)
+            if not any(f.type in ("omission", "addition") for f in flags):
+                flags += clause_flags(zh, en, source, config, evidence[number], length_model.z(zh, en))
             if not flags:
                 flags += mismatch_flags(zh, en, config)
             if not any(f.type == "mismatch" for f in flags):
