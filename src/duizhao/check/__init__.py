@@ -24,7 +24,9 @@ sentence), `evidence.link_evidence` adds what every encoder must agree on: a lin
 typical similarity whose side matches another link's other side clearly better is a ``mismatch`` naming that
 link; a member of a several-sentence side that adds nothing to the link's similarity, or that the member model
 (`members.member_score`: its gains, its cosine with its own link's other side against the links around, the
-link's length) finds closer to its neighbours than to its own link, is an omission/addition.
+link's length) finds closer to its neighbours than to its own link, is an omission/addition; so is a link the
+clause model (`members.clause_flags`: link z, length z, the dictionary coverage of each side's least covered
+clause) finds missing part of one side.
 
 A link flagged ``untranslated``, or with a member that has no evidence of its own, is not a confident
 translation whatever the aligner's score: its score is capped at `CheckConfig.doubtful_score` (0.5).
