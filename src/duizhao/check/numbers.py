@@ -186,7 +186,6 @@ def _estimate_groups_en(en: str, anchors: list[Anchor]) -> list[frozenset[float]
     return [frozenset({x, y}) for (a, x), (b, y) in pairwise(numbers) if _EN_PAIR_GAP.fullmatch(en[a.span[1]:b.span[0]])]
 
 
-
 def _within(anchor: Anchor, ranges: list[tuple[float, float]]) -> bool:
     value = _value(anchor)
     return any((lo == 0.0 and hi == math.inf) or (value is not None and lo <= value <= hi) for lo, hi in ranges)
@@ -208,7 +207,7 @@ def anchor_flags(zh: str, en: str) -> list[Flag]:
     estimates_differ = bool(zh_groups and en_groups and not set(zh_groups) & set(en_groups))
     # A side that gives an estimate (二十几两, 一二十个, seventeen or eighteen) may be rendered by any number
     # on the other side: its unmatched counts prove nothing.
-    # A Chinese estimate bounds what it may be rendered by: 三十多 "thirty-odd" is 30 to 60, not twenty; 八九
+    # A Chinese estimate bounds what it may be rendered by: 三十多 "thirty-odd" is 30 to 39, not twenty or forty; 八九
     # "eight or nine" is 7 to 10; a set phrase (千方百计) or an estimate of another shape excuses any number.
     zh_ranges = _estimate_ranges(zh, zh_anchors)
     en_estimates = any(a.vague or _figurative(en, a, False) for a in en_anchors if a.kind != "date")
