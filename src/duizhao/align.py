@@ -12,7 +12,9 @@ the gold links.
 2. Second pass: every link type, inside a narrow corridor around the first path. Memory is linear in the
    document length: only the band's cells are stored.
 3. Confidence: each link's posterior probability under the same scores (forward–backward over the
-   corridor), so a link that wins narrowly scores low and one with no rival scores high.
+   corridor), so a link that wins narrowly scores low and one with no rival scores high. Its rivals include
+   1-k / k-1 links a little longer than the search may return (`POSTERIOR_EDGE`), so that a link is not
+   sure merely because the right one was out of the search's reach.
 """
 from __future__ import annotations
 
@@ -522,12 +524,13 @@ def search(document: Document, scorer: Scorer, config: AlignConfig, band1: Band,
     # the largest link the search can make, and the pieces it leaves unpaired beside it, are not certain
     # merely because the right link was out of reach.
     edge = [(1, k) for k in range(config.max_split + 1, config.max_split + POSTERIOR_EDGE + 1)]
-    edge = [t for pair in edge for t in (pair, pair[::-1])]
+    edge = [t for pair in edge for t in (pair, pair[::-1]) if t not in types]
     wide = build_lattice(scorer, band2, types[:-2] + edge + types[-2:])
     keep = [*range(len(types) - 2), len(wide.types) - 2, len(wide.types) - 1]
     second = Lattice(band2, types, [wide.scores[t] for t in keep])
     wide_posteriors = link_posteriors(wide, config.posterior_temperature())
     posteriors = [wide_posteriors[t] for t in keep]
+    del wide, wide_posteriors  # the edge links' scores and posteriors are not needed any more
     if config.decode == "posterior":
         # Minimum-Bayes-risk decoding: the path with the most expected right links, each link paying
         # `link_cost` so that splitting a sure link into unsure pieces does not pay.
