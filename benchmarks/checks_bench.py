@@ -287,6 +287,7 @@ def mutation_recall(documents: list[tuple[str, list[Link], str]], per_doc: int, 
     for kind, expected in MUTATIONS.items():
         caught = total = 0
         missed: list[dict] = []
+        by_doc: dict[str, list[int]] = {}
         for name, links, source in documents:
             rng = random.Random(f"{seed}/{kind}/{name}")
             mutated, targets = mutate(kind, links, source, document_names(links), rng, per_doc)
@@ -296,11 +297,13 @@ def mutation_recall(documents: list[tuple[str, list[Link], str]], per_doc: int, 
                 hit = bool(flags) if expected is None else bool(flags & expected)
                 caught += hit
                 total += 1
-                if not hit and len(missed) < 20:
+                by_doc.setdefault(name, [0, 0])[0] += hit
+                by_doc[name][1] += 1
+                if not hit:
                     missed.append({"doc": name, "link": t, "flags": sorted(flags),
                                    "zh": checked.zh_text(checked.beads[t]), "en": checked.en_text(checked.beads[t])})
         result[kind] = {"mutated": total, "caught": caught, "recall": round(caught / total, 3) if total else None,
-                        "missed": missed}
+                        "per_doc": by_doc, "missed": missed}
         print(f"  {kind}: {caught}/{total}", flush=True)
     return result
 

@@ -75,11 +75,13 @@ def timed(run: Callable[[], object]) -> tuple[object, float, float]:
 
 
 def as_document(doc: peers.MacDocument) -> Document:
-    # Gold segmentation: one sentence per <s>, as `duizhao align --zh-xml --en-xml` reads a MAC chapter.
+    # Gold segmentation: one sentence per <s>, each in its <p>, as `duizhao align --zh-xml --en-xml` reads a
+    # MAC chapter (the paragraphs matter on the press set, whose headings are paragraphs of their own).
     from duizhao.model import Paragraph, Source
     from duizhao.segment import segment
 
-    source = Source([Paragraph(t) for t in doc.zh], [Paragraph(t) for t in doc.en], presegmented=True)
+    source = Source([Paragraph(t) for t in doc.zh], [Paragraph(t) for t in doc.en], presegmented=True,
+                    sentence_paragraphs=(list(doc.zh_paragraphs), list(doc.en_paragraphs)))
     document = segment(source)
     assert [s.text for s in document.zh] == doc.zh and [s.text for s in document.en] == doc.en
     return document

@@ -22,7 +22,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Sequence
@@ -45,6 +45,9 @@ class MacDocument:
     zh: list[str]
     en: list[str]
     gold: list[Bead]
+    # The <p> each sentence sits in, per side (as `duizhao align --zh-xml` reads them); empty: unknown.
+    zh_paragraphs: list[int] = field(default_factory=list)
+    en_paragraphs: list[int] = field(default_factory=list)
 
 
 _MAC_LINKS = re.compile(r"^(?P<base>.+)\.(?P<zh>[^.]+_zh)\.(?P<en>[^.]+_en)\.xml$")
@@ -63,7 +66,8 @@ def load_mac(folder: str | os.PathLike) -> list[MacDocument]:
         gold = read_links(links, zh_path, en_path)
         # MAC puts the English ids first in xtargets: the ids must cover each file exactly once.
         check_cover(gold, len(zh.sentences), len(en.sentences), where=links.name)
-        docs.append(MacDocument(links.name[: -len(".xml")], zh.sentences, en.sentences, gold))
+        docs.append(MacDocument(links.name[: -len(".xml")], zh.sentences, en.sentences, gold, zh.paragraphs,
+                                en.paragraphs))
     if not docs:
         raise SystemExit(f"{folder}: no MAC link files (*_zh.*_en.xml): give --data the MAC-Dev folder")
     return docs

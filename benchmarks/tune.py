@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/tune.py eval  [--fast] [--mac ../shared/data/mac-dev] [--weights FILE]
     .venv/bin/python benchmarks/tune.py train [--fast] [--epochs 30] [--cost 1] [--hold NAME[=VALUE],…] [--out FILE]
     .venv/bin/python benchmarks/tune.py train --method crf [--l2 0.001]
-    .venv/bin/python benchmarks/tune.py calibrate [--fast] [--temperature T …]
+    .venv/bin/python benchmarks/tune.py calibrate [--fast] [--temperature T …] [--by-type]
     .venv/bin/python benchmarks/tune.py crossval [--fast] [--epochs 40] [--cost 1] [--hold …]
     .venv/bin/python benchmarks/tune.py memory [--size 100000]
     .venv/bin/python benchmarks/tune.py speed
@@ -32,7 +32,9 @@ press texts (one at a time, or in K groups), MAC-Dev always being learned on.
 
 `memory` aligns a synthetic pair of --size sentences a side in fast mode and prints time and peak RSS.
 
-`calibrate` fits the posterior temperature and prints the confidence calibration table for BENCHMARKS.md.
+`calibrate` fits the posterior temperature and prints the confidence calibration table for BENCHMARKS.md;
+with `--by-type`, also the table per link type and what Platt scaling per link type (fitted leaving one
+document out) would do to it (docs/experiments.md, "per-type calibration").
 """
 from __future__ import annotations
 
@@ -330,6 +332,84 @@ def calibration(alignments, pairs, config: AlignConfig) -> None:
     print(f"log-loss {loss:.4f}  mean confidence {scores.mean():.3f}  accuracy {right.mean():.3f}")
 
 
+# Link groups for the per-type view: 1-1, three sentences (1-2, 2-1), four, five or more, and 1-0 / 0-1.
+def link_group(bead: Bead) -> str:
+    size = len(bead.zh) + len(bead.en)
+    if not bead.zh or not bead.en:
+        return "null"
+    return {2: "1-1", 3: "3 sentences", 4: "4 sentences"}.get(size, "5+ sentences")
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def platt(scores: np.ndarray, right: np.ndarray, l2: float = 1.0) -> tuple[float, float]:
+    """Platt scaling of posteriors: (a, b) of sigmoid(a·logit(p) + b), by Newton's method on the log-loss
+    with an L2 pull of `l2` toward the identity (a = 1, b = 0), so that a small group stays near it."""
+    x = _logit(scores)
+    w = np.array([1.0, 0.0])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(w[0] * x + w[1])))
+        grad = np.array([np.sum((p - right) * x), np.sum(p - right)]) + 2 * l2 * (w - [1.0, 0.0])
+        h = p * (1 - p)
+        hess = np.array([[np.sum(h * x * x), np.sum(h * x)], [np.sum(h * x), np.sum(h)]]) + 2 * l2 * np.eye(2)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return float(w[0]), float(w[1])
+
+
+def calibration_by_type(labels: list[str], pairs, only: str = "") -> None:
+    """Per link group: links, share right, links scored ≥ 0.9 and their share right; then Platt scaling per
+    group, fitted on all documents but one and applied to that one (leave one document out), against the
+    raw posteriors: does a per-type calibration make the scores truer on text it was not fitted on? With
+    `only`, it is fitted once on the documents whose label does not start with it and measured on those that
+    do (`--mac ../shared/data/mac-dev benchmarks/data/press --only press.`: fitted on MAC-Dev, press held out)."""
+    if only:
+        labels = [label if label.startswith(only) else "" for label in labels]
+    rows = []  # (document, group, score, right)
+    for label, (gold, pred) in zip(labels, pairs, strict=True):
+        for bead, hit in zip(pred, strict_hits(gold, pred), strict=True):
+            rows.append((label, link_group(bead), bead.score, float(hit)))
+    groups = ["1-1", "3 sentences", "4 sentences", "5+ sentences", "null"]
+    print("| link | links | right | scored ≥ 0.9 | right |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for group in groups:
+        sel = [r for r in rows if r[1] == group]
+        high = [r for r in sel if r[2] >= 0.9]
+        if sel:
+            share = f"{np.mean([r[3] for r in high]):.3f}" if high else "—"
+            print(f"| {group} | {len(sel)} | {np.mean([r[3] for r in sel]):.3f} | {len(high)} | {share} |")
+
+    def summary(scores: np.ndarray, right: np.ndarray) -> str:
+        high = scores >= 0.9
+        loss = -np.mean(right * np.log(scores + 1e-6) + (1 - right) * np.log(1 - scores + 1e-6))
+        return f"≥ 0.9: {int(right[high].sum())} / {int(high.sum())} = {right[high].mean():.3f}, log-loss {loss:.4f}"
+
+    scores = np.array([r[2] for r in rows])
+    right = np.array([r[3] for r in rows])
+    held = np.full(len(rows), np.nan)
+    for label in dict.fromkeys(labels):
+        if only and not label:
+            continue
+        train = [r for r in rows if not r[0]] if only else [r for r in rows if r[0] != label]
+        for group in groups:
+            fit = [r for r in train if r[1] == group]
+            a, b = platt(np.array([r[2] for r in fit]), np.array([r[3] for r in fit])) if fit else (1.0, 0.0)
+            at = [k for k, r in enumerate(rows) if r[0] == label and r[1] == group]
+            held[at] = 1 / (1 + np.exp(-(a * _logit(scores[at]) + b)))
+    if only:
+        test = ~np.isnan(held)
+        print(f"documents {only}…, raw posteriors: {summary(scores[test], right[test])}")
+        print(f"documents {only}…, Platt per link group fitted on the others: {summary(held[test], right[test])}")
+        return
+    print(f"raw posteriors: {summary(scores, right)}")
+    print(f"Platt per link group, leave one document out: {summary(held, right)}")
+
+
 def synthetic_pair(size: int, seed: int = 0) -> tuple[Document, list[Bead]]:
     """`size` sentences a side built from CC-CEDICT words and their glosses, numbers and a few 1-2 / 2-1 links:
     the shape of a long book pair, for memory and speed (its accuracy is not the point)."""
@@ -407,6 +487,8 @@ def main(argv=None) -> int:
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--radius", type=int, default=8)
     parser.add_argument("--temperature", type=float, nargs="*")
+    parser.add_argument("--by-type", action="store_true", help="calibrate: also per link type, and Platt scaling "
+                        "per link type measured leaving one document out")
     parser.add_argument("--method", choices=["perceptron", "crf"], default="perceptron")
     parser.add_argument("--l2", type=float, default=0.001, help="crf: L2 penalty toward the shipped weights")
     parser.add_argument("--iterations", type=int, default=200, help="crf: most L-BFGS iterations")
@@ -463,6 +545,8 @@ def main(argv=None) -> int:
             print(f"temperature {temperature}")
             _, alignments, pairs = evaluate(chapters, replace(config, temperature=temperature), verbose=False)
             calibration(alignments, pairs, config)
+            if args.by_type:
+                calibration_by_type([label for label, _, _ in chapters], pairs, args.only)
     return 0
 
 

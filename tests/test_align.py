@@ -273,6 +273,48 @@ def test_a_bad_weight_file_is_refused_with_the_reason(tmp_path, content, message
         read_weights(table, AlignConfig(fast=True))
 
 
+# Three press-set texts (benchmarks/data/press, public domain and Hong Kong Government texts, see its README),
+# aligned from their InterText files as `duizhao align --zh-xml --en-xml` reads them: paragraphs included.
+PRESS = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "press"
+
+
+def press_alignment(name: str, config: AlignConfig | None = None):
+    from duizhao.ingest.intertext import load_intertext, read_links
+    from duizhao.segment import segment
+
+    zh, en = PRESS / f"press.{name}_zh.xml", PRESS / f"press.{name}_en.xml"
+    gold = [(b.zh, b.en) for b in read_links(PRESS / f"press.{name}_zh.{name}_en.xml", zh, en)]
+    # The aligner's own confidences (the whole pipeline's checks may lower a score further).
+    return align(segment(load_intertext(zh, en)), config), gold
+
+
+@pytest.mark.parametrize("name, heading", [("students-2021", 0), ("visas-return-2021", 4)])
+def test_an_untranslated_english_heading_is_left_unpaired(name, heading):
+    # Each heading is a paragraph of its own that restates the sentence beside it; joined to that sentence,
+    # it crosses a paragraph break and is a heading joined (the `paragraphs` signal).
+    alignment, gold = press_alignment(name)
+    assert links(alignment) == gold
+    assert ((), (heading,)) in gold
+
+
+def test_a_chinese_list_split_at_every_semicolon_is_one_eight_to_one_link():
+    alignment, gold = press_alignment("hk-cfs-report-2021-07")
+    assert links(alignment) == gold
+    eight = next(b for b in alignment.beads if b.type == "8-1")
+    assert eight.zh == tuple(range(10, 18)) and eight.en == (6,) and eight.score > 0.9
+
+
+def test_links_the_search_cannot_make_leave_the_nearest_it_can_unsure():
+    # Where one sentence may be split over at most 6 (max_split), the 8-1 link is out of the search's
+    # reach: it links six pieces and leaves two unpaired, but the confidences weigh the 8-1 link too, so
+    # none of those three links is scored as sure.
+    alignment, gold = press_alignment("hk-cfs-report-2021-07", AlignConfig(max_split=6))
+    wrong = [b for b in alignment.beads if (b.zh, b.en) not in gold]
+    assert [(b.zh, b.en) for b in wrong] == [(tuple(range(10, 16)), (6,)), ((16,), ()), ((17,), ())]
+    assert max(b.score for b in wrong) < 0.1
+    assert min(b.score for b in alignment.beads if (b.zh, b.en) in gold) > 0.9
+
+
 # The example page's English sentence the issue-17 trial deleted: its Chinese sentence was then folded into the
 # next link (on Israel) as a 2-1 link at score 0.896, with no flag.
 DELETED = "The Secretary detailed U.S. efforts to enable humanitarian assistance and protect civilian lives."

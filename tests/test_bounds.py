@@ -190,3 +190,20 @@ def test_a_line_of_many_dates_is_cut_in_linear_time() -> None:
     pieces = cut_at_datelines("2023-10-27 10:00 " * 20_000)
     assert len(pieces) == 20_000
     assert time.process_time() - started < 2.0  # quadratic: about 5 s here
+
+
+def test_hard_wrapped_chinese_is_joined_in_linear_time() -> None:
+    # Each wrapped line was checked against the whole paragraph joined so far (a search anchored at its end,
+    # and a copy of it): 20,000 wrapped lines of the example page took 218 s.
+    import time
+
+    from duizhao.ingest.layout import paragraph_texts
+
+    # 33 characters of the example page's first Chinese paragraph, without its punctuation, as a wrapped line
+    example = (Path(__file__).parents[1] / "examples" / "readout.txt").read_text(encoding="utf-8")
+    line = "".join(ch for ch in next(p for p in example.splitlines() if len(p) > 60) if "\u4e00" <= ch <= "\u9fff")[:33]
+    assert len(line) == 33
+    started = time.process_time()
+    paragraphs = paragraph_texts("\n".join([line] * 20_000))
+    assert paragraphs == [line * 20_000]
+    assert time.process_time() - started < 10.0  # quadratic: about 200 s here

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from duizhao.check import check
+from duizhao.check import CheckConfig, check
 from duizhao.errors import ConfigError
 from duizhao.glossary import Term
 from duizhao.model import Alignment, Bead, Document, Flag, Sentence
@@ -264,16 +264,18 @@ def test_with_the_encoders_the_unmodified_page_still_raises_only_the_extra_headl
 @pytest.mark.slow
 def test_an_english_sentence_from_elsewhere_on_the_page_is_a_mismatch_naming_where_it_belongs(encoders):
     # The Taiwan Strait sentence put in place of the military channels one: they share 国务卿 ↔ Secretary and
-    # 重要性 ↔ importance, so the dictionary sees nothing wrong; both encoders see it belongs to link 26.
+    # 重要性 ↔ importance, so the dictionary sees only a place the Chinese does not name; both encoders see it
+    # belongs to link 26.
     links = copy.deepcopy(LINKS)
     links[MILITARY_LINK]["en"] = list(LINKS[TAIWAN_LINK]["en"])
     flags, _ = with_encoders(links, encoders)
     assert set(flags) == {0, MILITARY_LINK}
-    [flag] = flags[MILITARY_LINK]
+    name, flag = flags[MILITARY_LINK]
+    assert name == Flag("name", "A name in the English has no counterpart in the Chinese.", "— ↔ Taiwan")
     assert (flag.type, flag.message) == (
         "mismatch", "The English side matches the Chinese of link 26 better than its own: it may belong elsewhere.")
     assert flag.evidence.endswith("more with link 26: 国务卿强调了维护台湾海峡两岸和平稳定的重要性。")
-    assert flags_by_link(links) == {0: flags[0]}  # without the encoders: unseen
+    assert flags_by_link(links) == {0: flags[0], MILITARY_LINK: [name]}  # without the encoders: the name only
 
 
 @pytest.mark.slow
@@ -325,3 +327,32 @@ def test_a_known_persons_name_with_a_part_swapped_for_another_known_persons_is_f
     assert set(flags) == {0, 6}
     assert set(flags_by_link(LINKS, glossary=glossary)) == {0}
     assert 6 not in flags_by_link(links)
+
+
+@pytest.mark.slow
+def test_a_short_member_folded_into_its_neighbour_is_found_by_the_member_model(encoders):
+    # 简报 ("READOUT" deleted) joined to the title's link: one dictionary word, too short for every rule but
+    # the member model (closer to the links around than to its own link's English, adding nothing to it).
+    links = copy.deepcopy(LINKS)
+    links[1]["zh"] += links[2]["zh"]
+    del links[2]
+    flags, checked = with_encoders(links, encoders)
+    assert flags[1] == [Flag("omission", "Chinese sentence 2 of this link has no counterpart of its own in the English.",
+                             "简报 ↔ —")]
+    assert set(flags) == {0, 1}
+    assert checked.beads[1].score <= 0.5
+    off = CheckConfig(member_model_at=float("inf"))
+    assert set(with_encoders(links, encoders, config=off)[0]) == {0}  # the rules alone miss it
+
+
+@pytest.mark.slow
+def test_a_clause_dropped_from_the_chinese_is_found_by_the_clause_model(encoders):
+    # Link 15 without its last clause 包括努力增加两国之间的直航航班数量。: the English clause "including working
+    # to increase the number of direct flights" has no dictionary match left, and the link is short on the Chinese.
+    links = replaced(15, "zh", "包括努力增加两国之间的直航航班数量。", "")
+    flags, _ = with_encoders(links, encoders)
+    assert flags[15] == [Flag("omission", "Part of the English may be missing from the Chinese.",
+                              "— ↔ including working to increase the numbe…")]
+    assert set(flags) == {0, 15}
+    off = CheckConfig(clause_model_at=float("inf"))
+    assert set(with_encoders(links, encoders, config=off)[0]) == {0}  # the length flag alone misses it

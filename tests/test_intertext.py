@@ -153,3 +153,12 @@ def test_cli_wants_both_xml_sides(trio, capsys):
 
     assert run(["align", "--zh-xml", str(trio[0])]) == 2
     assert capsys.readouterr().err.strip() == "Error: --zh-xml and --en-xml go together: give both sides"
+
+
+def test_load_intertext_keeps_the_paragraph_of_each_sentence(trio):
+    from duizhao.segment import segment
+
+    document = segment(load_intertext(trio[0], trio[1]))
+    assert [s.paragraph for s in document.zh] == [0, 0, 1, 1]
+    assert [s.paragraph for s in document.en] == [0, 0, 0, 1, 1, 1]
+    assert [s.text for s in document.en][3] == 'I said, "If you think so, why did you believe me?"'

@@ -21,14 +21,13 @@ _IGNORED = regex.compile(r"[\s*`]+")
 
 # What still goes wrong, page by page (measured; see BENCHMARKS.md, layout corpus).
 KNOWN = {
-    "blocks_zh_en_us_embassy_hrc.txt": "a dataset viewer's page: the English title, byline and first sentence "
-                                       "run together on one line with no punctuation between them",
     "inline_cameron_speech.txt": "subtitle chunks split a Chinese clause over two English chunks (gold 2-2, "
                                  "aligned 1-1 twice)",
-    "interleaved_en_liu_xin_speech_hant.txt": "a mojibake '?' inside a Chinese sentence is read as its end",
-    # Held-out pages (added after the rules were written):
-    "heldout_interleaved_en_houston_facts.txt": "an untranslated paragraph at the head is folded into the first "
-                                                "pair, and a long 【…】相关文章 line is not seen as chrome",
+    # Held-out pages (added after the rules were written; first run at fa2076f):
+    "heldout_interleaved_zh_wang_wenbin_press.txt": "first run F1 0.714 (its title, wrapped over two lines, "
+                                                    "aligned 1-1 twice: fixed since): an image's alt text "
+                                                    "between the title and the first question is kept as an "
+                                                    "unpaired line",
 }
 
 
@@ -102,8 +101,14 @@ def _swapped(page: Path, gold: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+# Pages whose swap would not be a page: the dataset viewer's column labels ("zh" … "en" …) name the columns in
+# their order, and its "DOS Seal" chrome sits inside the Chinese line, so swapped they would label the wrong side.
+NOT_SWAPPABLE = {"blocks_zh_en_us_embassy_hrc.txt"}
+# A page with content left untranslated is not swappable either: the swap trades runs pair by pair from the
+# first, so an unpaired run would trade places with the run that its neighbour translates.
 SWAPPABLE = [p for p in pages() if p.suffix == ".txt" and gold_of(p)["layout"] in ("blocks", "interleaved")
-             and p.name not in KNOWN and all(script_of(line) != "none" or not line.strip()
+             and p.name not in KNOWN and p.name not in NOT_SWAPPABLE
+             and all(zh and en for zh, en in gold_of(p)["links"]) and all(script_of(line) != "none" or not line.strip()
                                              for line in p.read_text(encoding="utf-8").splitlines()
                                              if line.strip() not in {c.strip() for c in gold_of(p)["chrome"]})]
 
@@ -125,6 +130,9 @@ def test_the_other_language_first_gives_the_same_links(page: Path, tmp_path: Pat
      + "China to Close Consulate-General in Houston",
      [("美國(guó)就單方面要求中方關(guān)閉駐休斯敦總領(lǐng)館散布的謊言與事實(shí)真相", "zh"),
       ("Reality Check of US Unilateral Demand for China to Close Consulate-General in Houston", "en")]),
+    # A short Chinese sentence ended by a half-width "!" stands alone (the Zhang Yan page).
+    ("Secretary of the Ministry of Youth Affairs and Sports,Ladies and Gentlemen,下午好!",
+     [("Secretary of the Ministry of Youth Affairs and Sports,Ladies and Gentlemen,", "en"), ("下午好!", "zh")]),
     # Latin tokens inside Chinese stay Chinese; so do URLs and readings in Latin letters.
     ("Claude Code 是一个代理式编码环境。", [("Claude Code 是一个代理式编码环境。", "zh")]),
     ("MemU是一个为24/7主动智能体设计的记忆管理框架，能够大幅降低长期运行的LLM token成本。",
@@ -202,6 +210,12 @@ def test_a_flattened_line_comes_apart_at_its_dateline_and_viewer_labels_are_chro
     assert [p.kind for p in source.zh][:2] == ["title", "heading"]
     assert source.meta.dateline == "2021年2月8日 美国东部标准时间上午07:12"
     assert source.meta.title_zh == "美国决定重新与联合国人权理事会接触"
+    # The English side has no dateline: its Title Case headline, its byline "Name, Office" and its first sentence
+    # come apart at the byline.
+    assert [p.text for p in source.en][:2] == gold["en"][:2]
+    assert [p.kind for p in source.en][:2] == ["title", "heading"]
+    assert source.en[2].text.startswith(gold["en"][2])
+    assert source.meta.title_en == "U.S. Decision to Reengage with the UN Human Rights Council"
     assert {"zh", "en", "stringlengths", "62.7k", "344k", "DOS Seal"} <= set(source.meta.chrome)
     # A line that is a dateline as a whole, with its site first, is not cut.
     reality = load(PAGES / "interleaved_en_reality_check_hant.txt")
@@ -214,6 +228,28 @@ def test_an_untranslated_markdown_sub_heading_is_chrome():
     source = load(PAGES / "headings_md_edge_tts_readme.md")
     assert "step 1" in source.meta.chrome
     assert [p.text for p in source.en][-2:] == ["Usage", "Move the files to the main directory of the diff-svc repository."]
+
+
+def test_a_dateline_under_a_long_title_is_not_joined_to_it():
+    """The Zhang Yan page: a 30-character title without a final 。 over its dateline (a date, a space, a place);
+    Chinese prose going on from a date puts no space after it, and still joins."""
+    from duizhao.ingest.layout import paragraph_texts
+
+    lines = (PAGES / "heldout_inline_zhang_yan_india.txt").read_text(encoding="utf-8").splitlines()[:2]
+    assert paragraph_texts("\n".join(lines)) == lines
+    wrapped = [lines[0].split(" ")[0], "2011年9月19日在新德里举行。"]
+    assert paragraph_texts("\n".join(wrapped)) == ["".join(wrapped)]
+
+
+def test_an_english_line_ending_in_a_possessive_goes_on():
+    """The Wang Wenbin page's English title, wrapped after "Wang Wenbin’s"; a heading over a capitalised line
+    still stands alone."""
+    from duizhao.ingest.layout import paragraph_texts
+
+    gold = gold_of(PAGES / "heldout_interleaved_zh_wang_wenbin_press.txt")
+    assert paragraph_texts("\n".join(gold["en"][:2])) == [" ".join(gold["en"][:2])]
+    headings = gold_of(PAGES / "interleaved_zh_xie_feng_speech.txt")["en"][2:4]
+    assert paragraph_texts("\n".join(headings)) == headings  # "President Allen," / "Ladies and Gentlemen,"
 
 
 def test_a_language_label_line_is_not_joined_to_the_line_under_it():
@@ -264,6 +300,85 @@ def test_a_date_and_time_inside_a_running_sentence_is_not_cut():
     flattened = "布林肯国务卿与中共中央外办主任兼外长王毅举行会晤 2023年10月30日 04:43 发言人办公室"
     assert cut_at_datelines(flattened) == ["布林肯国务卿与中共中央外办主任兼外长王毅举行会晤", "2023年10月30日 04:43",
                                            "发言人办公室"]
+
+
+def test_a_byline_inside_a_running_sentence_is_not_cut():
+    from duizhao.ingest.chrome import cut_at_byline
+
+    line = (PAGES / "blocks_zh_en_us_embassy_hrc.txt").read_text(encoding="utf-8").splitlines()[9]
+    assert cut_at_byline(line)[:2] == ["U.S. Decision to Reengage with the UN Human Rights Council",
+                                       "Antony J. Blinken, Secretary of State"]
+    # The same words after a lower-case word of a sentence: no headline before the byline.
+    running = "The statement was issued by " + line[len("U.S. Decision to Reengage with the UN Human Rights Council "):]
+    assert cut_at_byline(running) == [running]
+
+
+def test_a_widget_label_under_a_bracketed_title_is_chrome():
+    """The Houston page's last line: the article's title in 【】 and "相关文章:" over a list of links."""
+    from duizhao.ingest import load
+    from duizhao.ingest.chrome import is_chrome_label
+
+    page = PAGES / "heldout_interleaved_en_houston_facts.txt"
+    line = page.read_text(encoding="utf-8").splitlines()[-1]
+    assert line == "【美国就单方面要求中方关闭驻休斯敦总领馆散布的谎言与事实真相】相关文章:"
+    assert line in load(page).meta.chrome
+    assert not is_chrome_label("【美国就单方面要求中方关闭驻休斯敦总领馆散布的谎言与事实真相】")  # a tagged title alone is not
+
+
+def test_a_reposting_sites_head_is_chrome():
+    """The Liu Xiaoming page's head: a nav bar of items between hyphens, a "双语对照:" headline that repeats the
+    speech's title, and a posting line (site, date, source, view count)."""
+    from duizhao.ingest import load
+    from duizhao.ingest.chrome import is_navigation
+
+    source = load(PAGES / "heldout_interleaved_zh_liu_xiaoming_chatham.txt")
+    assert {"CATTI-题库-真题-模拟-课程-直播", "当前位置: 首页 > 英语笔译", "双语对照:",
+            "刘晓明在皇家国际问题研究所的主旨演讲"} <= set(source.meta.chrome)
+    assert (source.meta.dateline, source.meta.site, source.meta.date) == (
+        "天之聪教育 2020-03-03 中国驻英国大使馆 1512次", "天之聪教育", "2020-03-03")
+    assert source.meta.title_zh.startswith("驻英国大使刘晓明")
+    assert [p.text for p in source.en][:2] == ["Keynote Speech by H.E. Ambassador Liu Xiaoming at the Chatham House: Pull "
+                                               "in the Same Direction and Build a Community with a Shared Future for "
+                                               "Mankind", "Chatham House, 2 March 2020"]
+    # A source credit is chrome too (the Wang Yi page).
+    wang_yi = load(PAGES / "heldout_interleaved_zh_wang_yi_press_hant.txt")
+    assert "來源:人民網、中國政府網、外交部網 整理:福建啟航翻譯公司" in wang_yi.meta.chrome
+    # A name with a hyphen has too few items to be a nav bar.
+    assert not is_navigation("中国-东盟博览会")
+
+
+def test_captions_nav_bars_and_paginated_headlines_are_chrome():
+    """The Branstad and Eton pages' heads: image captions, a nav bar of space-separated words, and a paginated
+    repost's headline "…的演讲(5)" over the speech's title; a reposting site's lead with a sentence's end inside is
+    body text, split into its sentences, not a title."""
+    from duizhao.ingest import load
+    from duizhao.ingest.chrome import is_navigation
+
+    branstad = load(PAGES / "heldout_blocks_zh_en_branstad_letter.txt")
+    assert {"美国驻华大使馆网站截图", "(图:美国驻华大使布兰斯塔德)"} <= set(branstad.meta.chrome)
+    assert branstad.zh[0].kind == "body"
+    eton = load(PAGES / "heldout_interleaved_en_liu_xiaoming_eton.txt")
+    assert {"首页 诗词 字典 板报 句子 名言 友答 励志 学校 网站地图", "当前位置: 首页 > 外语考试 > 口译笔译 > 业界新闻 >",
+            "驻英国大使刘晓明在英国伊顿公学的演讲(5)"} <= set(eton.meta.chrome)
+    # A title over its subtitle, with a space between them, is not a nav bar: too few items, too long.
+    assert not is_navigation("相互尊重、和平共处、合作共赢 探索新时期中美正确相处之道")
+
+
+def test_an_untranslated_run_beside_a_pair_is_left_unpaired_by_the_dictionary():
+    """Houston: zh, en, zh runs whose sizes make the wrong Chinese run the cheaper pair; CC-CEDICT covers the
+    English far better with the second (0.51 against 0.27), so the first stays a section of its own. Eton: the
+    English block whose Chinese is on the previous page pairs with nothing."""
+    from duizhao.ingest import load
+    from duizhao.ingest.lexical import lexical_reading
+
+    houston = load(PAGES / "heldout_interleaved_en_houston_facts.txt")
+    assert (houston.meta.layout, houston.sections) == ("interleaved", [(1, 0), (1, 1)])
+    eton = load(PAGES / "heldout_interleaved_en_liu_xiaoming_eton.txt")
+    assert (eton.meta.layout, eton.sections) == ("interleaved", [(0, 8), (1, 4)])
+    assert "驻英国大使刘晓明在英国伊顿公学的演讲" in eton.meta.chrome  # the title, unpaired at the page's edge
+    # Runs with too few content words for the dictionary to weigh (salutations) give no reading.
+    gold = gold_of(PAGES / "heldout_interleaved_zh_liu_xiaoming_chatham.txt")
+    assert lexical_reading([gold["zh"][2], gold["en"][2], gold["zh"][3]], ["zh", "en", "zh"]) is None
 
 
 def test_word_html_lang_runs_inside_chinese_sentences_stay_in_them() -> None:

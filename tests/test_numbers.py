@@ -127,3 +127,12 @@ def test_numeral_words_are_the_words_of_a_whole_text_cut():
         assert [word for word in _numeral_words(text) if _ZH_NUM_RE.search(word[0])] == whole
     # 〇 and ○ lie outside jieba's Han range; a lone one is still a number.
     assert keys(anchors_zh("比分是一比〇。")) == ["num:0"] and keys(anchors_zh("第○号")) == ["num:0"]
+
+
+def test_measures_ranges_moments_and_months_of_a_year():
+    # MAC-Dev 006: 五十米口径 "fifty meters", "between one and five percent", "November of 1989"; 005: "one second"
+    assert [(a.key, a.surface) for a in anchors_zh("两台高大的五十米口径射电望远镜")] == [("num:2", "两"), ("num:50", "五十")]
+    assert keys(anchors_en("between one and five percent")) == ["pct:1", "pct:5"]
+    assert keys(anchors_en("launched in November of 1989 and about to be retired")) == ["date:1989-11"]
+    assert anchors_en("watch their heads one second and their feet another") == []
+    assert parse_en_number("one second") is None

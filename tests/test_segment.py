@@ -99,6 +99,11 @@ def test_sentences_are_slices_of_their_paragraph(document):
     ("双方——包括美国——表示满意。", ["双方——包括美国——表示满意。"]),
     ("第一行没有句号\n第二行。", ["第一行没有句号", "第二行。"]),
     ("他道：“你不会摔交。 ”我说：“会。”", ["他道：“你不会摔交。 ”", "我说：“会。”"]),
+    # A "?" glued to a Latin letter or a comma/semicolon stands for a lost character (the Liu Xin page of the
+    # layout corpus), not for a question: the sentence goes on. A real "?" still ends one.
+    ("我最清晰的記憶是他們?yōu)榱斯ぷ髟绯鐾須w。我們自己的夢(mèng)想?;旧?,我們正在擴(kuò)展自己的世界。你去吗?我不去。",
+     ["我最清晰的記憶是他們?yōu)榱斯ぷ髟绯鐾須w。", "我們自己的夢(mèng)想?;旧?,我們正在擴(kuò)展自己的世界。", "你去吗?",
+      "我不去。"]),
     ("", []),
     ("   ", []),
 ])
@@ -124,6 +129,12 @@ def test_split_zh(text, want):
     ("the end. lower case goes on", ["the end. lower case goes on"]),
     ('"No. Since you ask, the answer is No. 5." He left.', ['"No.', 'Since you ask, the answer is No. 5."',
                                                            "He left."]),
+    # Sentences glued without a space, as the Zhang Yan page of the layout corpus has them (a PDF's text); titles,
+    # initials and acronyms glued to a name stay whole.
+    ("I am very glad to welcome you all to the Chinese Embassy.I must say this is the first time for us.",
+     ["I am very glad to welcome you all to the Chinese Embassy.", "I must say this is the first time for us."]),
+    ("Your Excellency Mr.Ajay Maken, Remarks by H.E.Ambassador Zhang Yan, e.g.Missouri, Prof.Smith and Acme Inc.The end.",
+     ["Your Excellency Mr.Ajay Maken, Remarks by H.E.Ambassador Zhang Yan, e.g.Missouri, Prof.Smith and Acme Inc.The end."]),
     ("", []),
 ])
 def test_split_en(text, want):

@@ -81,6 +81,38 @@ def test_paragraph_breaks_inside_a_link_are_counted():
     assert out.tolist() == [0.0, 1.0, 2.0]
 
 
+def test_a_heading_joined_to_another_sentence_is_counted():
+    # The press set's students-2021 (U.S. Mission China, public domain): an English heading, a paragraph of
+    # its own with no full stop, restating the sentence below it; the last paragraph is one long sentence.
+    from pathlib import Path
+
+    from duizhao.ingest.intertext import read_text
+
+    press = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "press"
+    zh, en = read_text(press / "press.students-2021_zh.xml"), read_text(press / "press.students-2021_en.xml")
+    document = doc(zh.sentences, en.sentences, zh.paragraphs, en.paragraphs)
+    assert en.sentences[0] == "We proudly welcome Chinese students back to the USA!"
+    spans = [((0, 1), (0, 2)), ((0, 1), (1, 2)), ((0, 1), (0, 1)), ((2, 4), (2, 4)), ((1, 2), (2, 4))]
+    out = features("paragraphs", document, spans)
+    assert out[:, 2].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]  # a heading alone on its side is no heading joined
+    assert out[0].tolist() == [1.0, 0.0, 1.0]  # it also crosses the break after it
+
+
+def test_a_salutation_leading_into_the_next_line_is_no_heading():
+    # A real speech page (tests/data/layouts, see its README): ingest marks "Ladies and Gentlemen," and
+    # "Dear Friends," as headings, but lines ending in a comma or colon lead into the next: one 1-2 link.
+    from pathlib import Path
+
+    from duizhao.ingest import load
+    from duizhao.segment import segment
+
+    page = Path(__file__).resolve().parent / "data" / "layouts" / "interleaved_zh_xie_feng_speech.txt"
+    document = segment(load(page))
+    assert [s.text for s in document.en[3:5]] == ["Ladies and Gentlemen,", "Dear Friends,"]
+    assert document.zh[3].text == "女士们,先生们,朋友们:"
+    assert features("paragraphs", document, [((3, 4), (3, 5))]).tolist() == [[1.0, 0.0, 0.0]]
+
+
 def test_one_sentence_per_paragraph_means_no_structure():
     document = doc(["甲。", "乙。"], ["A.", "B."])
     assert features("paragraphs", document, [((0, 2), (0, 2))])[:, 0].tolist() == [0.0]

@@ -401,10 +401,7 @@ def search(
     time_limit: float | None = typer.Option(None, "--time-limit", metavar="SECONDS", min=0.1, help="Stop a search that takes longer, with a message and exit 2 (default: no limit)."),
 ) -> None:
     """A bilingual concordance: the links containing TERM, with the term and its likely rendering marked."""
-    import json
-
-    from .store import Store, parse_lang
-    from .store.search import CLI_SEARCH_ADVICE
+    from .store import CLI_SEARCH_ADVICE, Store, parse_lang
 
     with Store(db, create=False, readonly=True) as store, \
             store.time_limit(time_limit, f"the search for {term[:40]!r}", CLI_SEARCH_ADVICE):

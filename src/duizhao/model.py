@@ -56,6 +56,9 @@ class Source:
     en: list[Paragraph]
     meta: Metadata = field(default_factory=Metadata)
     presegmented: bool = False  # each paragraph is already one sentence: do not re-split
+    # Presegmented sources only: the paragraph of the original each sentence sat in (an InterText file's
+    # <p>), per side, so that the aligner sees the text's paragraphs; empty: each sentence is its own.
+    sentence_paragraphs: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
     # Hard boundaries known before alignment (a table's rows, a book's paired chapters, a CAT file's units):
     # (Chinese paragraphs, English paragraphs) per section, in order, covering both sides. Each section is
     # aligned on its own; empty means one section.

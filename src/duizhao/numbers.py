@@ -68,7 +68,7 @@ _ZH_NUMERAL = "〇零○一二两兩三四五六七八九十拾百佰千仟万�
 # What may follow a numeral inside one jieba word for the word to still be a count: classifiers and units.
 _ZH_CLASSIFIERS = set("个個多余餘名位次年月日天号號人项項条條件场場届屆周週岁歲倍元家国國架艘枚辆輛座部本篇份种種类類批轮輪"
                       "章节節层層点點时時分秒处處方队隊组組期季度所间間只隻张張台臺幅座颗顆粒支根块塊片头頭匹首句步趟遍钟鐘"
-                      "斤里尺寸丈亩畝桶碗杯瓶盘盤户戶排串封滴双雙对對套")
+                      "斤里尺寸丈亩畝桶碗杯瓶盘盤户戶排串封滴双雙对對套米")
 # Whole words that look like counts but are not (千万 "by all means", 十分 "very", 万一 "in case").
 _ZH_NOT_NUMBERS = {"千万", "萬一", "万一", "十分", "一一", "一度", "一时", "一时间", "一方", "一家", "一点", "一个个",
                    "一次性", "一口", "一手", "一半", "三国", "一体", "一期", "百年", "千年", "万年", "一部分", "一国",
@@ -373,7 +373,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 _EN_DATE_RE = regex.compile(
     rf"\b(?P<month>{_MONTH_RE})\b\.?"
     rf"(?:\s+(?P<day>\d{{1,2}}){_ORD}(?:\s*(?:[-–—]|to|through)\s*(?P<day2>\d{{1,2}}){_ORD})?\b)?"
-    rf"(?:,?\s+(?P<year>\d{{4}})\b)?"
+    rf"(?:,?\s+(?:of\s+)?(?P<year>\d{{4}})\b)?"  # "November 2023", "November of 1989"
     rf"|\b(?P<dday>\d{{1,2}}){_ORD}(?:\s*[-–—]\s*(?P<dday2>\d{{1,2}}){_ORD})?\s+(?:of\s+)?(?P<dmonth>{_MONTH_RE})\b\.?"
     rf"(?:,?\s+(?P<dyear>\d{{4}})\b)?",
     regex.I,
@@ -408,6 +408,8 @@ def parse_en_number(words: str) -> Decimal | None:
         elif tok in _EN_TENS:
             current += _EN_TENS[tok]
         elif tok in _EN_ORDINALS:
+            if _EN_ORDINALS[tok] < 10 and current % 10:
+                return None  # "one second" (a moment), "five first": not one ordinal
             current += _EN_ORDINALS[tok] if _EN_ORDINALS[tok] < 100 else 0
             if _EN_ORDINALS[tok] >= 100:
                 current = max(current, 1) * _EN_ORDINALS[tok]
@@ -420,6 +422,20 @@ def parse_en_number(words: str) -> Decimal | None:
             return None
         seen = True
     return Decimal(total + current)
+
+
+def _spelled_parts(words: str, offset: int) -> list[tuple[Decimal, int, int]]:
+    """The numbers of a run of number words that is no one number, split at "and": "one and five" → 1, 5."""
+    parts = []
+    start = 0
+    for m in [*regex.finditer(r"\s+and\s+", words, flags=regex.I), None]:
+        end = m.start() if m else len(words)
+        value = parse_en_number(words[start:end])
+        if value is None:
+            return []
+        parts.append((value, offset + start, offset + end))
+        start = m.end() if m else end
+    return parts if len(parts) > 1 else []
 
 
 def _en_dates(text: str) -> list[Anchor]:
@@ -470,6 +486,9 @@ def anchors_en(text: str) -> list[Anchor]:
         if value is not None:
             found.append(Anchor("percent", f"pct:{_key_number(value)}", m.group(0), m.span(),
                                 spelled=bool(m.group("words"))))
+        elif m.group("words"):  # "between one and five percent": a range, each end a percentage
+            found += [Anchor("percent", f"pct:{_key_number(v)}", text[s:e], (s, e), spelled=True)
+                      for v, s, e in _spelled_parts(m.group("words"), m.start("words"))]
     heading = _is_heading(text)
     shouted = [m.span() for m in regex.finditer(r"\b\p{Lu}{2,}(?:\s+\p{Lu}{2,}){2,}\b", text)]
     latin = []
@@ -488,6 +507,9 @@ def anchors_en(text: str) -> list[Anchor]:
             continue
         value = parse_en_number(m.group(0))
         if value is None:
+            # "between one and five": two numbers joined by "and", each its own
+            found += [Anchor("number", f"num:{_key_number(v)}", text[s:e], (s, e), spelled=True)
+                      for v, s, e in _spelled_parts(m.group(0), m.start())]
             continue
         last = regex.split(r"[\s\-]+", m.group(0).lower())[-1]
         kind: AnchorKind = "ordinal" if last in _EN_ORDINALS else "number"

@@ -13,7 +13,7 @@ from .chinese import HAN as _HAN
 from .model import Document, Paragraph, Sentence, Source
 
 # Recorded in every output's reproducibility signature; bump when a rule changes what is split.
-SEGMENTER = "duizhao-rules-1"
+SEGMENTER = "duizhao-rules-2"
 
 # ---------------------------------------------------------------------------------------------- Chinese
 
@@ -91,8 +91,18 @@ def _skip_spaces(text: str, i: int) -> int:
     return i
 
 
+# What never follows a real question mark directly: where an ASCII "?" is glued to a Latin letter or to a
+# comma, semicolon or colon, it stands for a character lost in a bad conversion (a page saved through a
+# codepage that lacks it: 他們?yōu)榱斯ぷ髟绯鐾須w, 夢(mèng)想?;旧?,), not for the end of a sentence.
+_ZH_LOST_CHARACTER_NEXT = regex.compile(r"[A-Za-z,;:，；：、]")
+
+
 def _zh_terminal_at(text: str, i: int) -> bool:
     ch = text[i]
+    if ch == "?" and i + 1 < len(text) and _ZH_LOST_CHARACTER_NEXT.match(text[i + 1]):
+        return False
+    if ch in ";；" and i > 0 and text[i - 1] == "?":
+        return False  # the rest of the "?;" above
     if ch in _ZH_TERMINALS:
         return True
     if ch in _ZH_ASCII_TERMINALS and i > 0 and _HAN.match(text[i - 1]):
@@ -151,6 +161,14 @@ my your since because although though now yes well oh instead still
 """.split())
 
 
+# Two sentences glued without a space, as a PDF's text often has them ("…to the Chinese Embassy.I must say…"): a
+# full stop right after a lower-case word of two letters or more and right before a capitalised word ("I", or a
+# capital and lower case letters, then a space). Initials and acronyms (H.E.Ambassador, e.g.Missouri), decimals,
+# URLs and file names (state.gov, a.b, README.md) never have that shape; titles and abbreviations (Mr.Ajay,
+# Prof.Smith, Inc.The) are left whole.
+_EN_GLUED = regex.compile(r"(?<=(?:^|[^\p{L}.])(?P<word>\p{Lu}?\p{Ll}{2,})[.!?])(?=(?:I|\p{Lu}\p{Ll}+)\s)")
+
+
 def split_en(text: str) -> list[str]:
     """Split English text after . ! ? (and …) followed by a space and a capital, digit or quote.
 
@@ -164,10 +182,22 @@ def split_en(text: str) -> list[str]:
         start = 0
         for match in _EN_CANDIDATE.finditer(line):
             if _en_boundary(line, match):
-                _emit(sentences, line[start:match.start("space")])
+                _emit_glued(sentences, line[start:match.start("space")])
                 start = match.end("space")
-        _emit(sentences, line[start:])
+        _emit_glued(sentences, line[start:])
     return sentences
+
+
+def _emit_glued(sentences: list[str], piece: str) -> None:
+    """`piece`, cut where two sentences are glued without a space (see _EN_GLUED)."""
+    start = 0
+    for match in _EN_GLUED.finditer(piece):
+        word = match.group("word").lower()
+        if word in _NEVER_FINAL or word in _BEFORE_NUMBER or word in _AMBIGUOUS:
+            continue
+        _emit(sentences, piece[start:match.start()])
+        start = match.start()
+    _emit(sentences, piece[start:])
 
 
 def _en_boundary(line: str, match: regex.Match) -> bool:
@@ -203,18 +233,27 @@ def _emit(sentences: list[str], piece: str) -> None:
 def segment(source: Source) -> Document:
     """Split both sides into sentences. Titles, headings, dates and bylines stay whole; presegmented
     sources keep one sentence per paragraph exactly."""
+    zh_groups, en_groups = source.sentence_paragraphs if source.presegmented else ([], [])
     return Document(
-        zh=_split_side(source.zh, split_zh, source.presegmented),
-        en=_split_side(source.en, split_en, source.presegmented),
+        zh=_split_side(source.zh, split_zh, source.presegmented, zh_groups),
+        en=_split_side(source.en, split_en, source.presegmented, en_groups),
         meta=source.meta,
     )
 
 
 def _split_side(paragraphs: list[Paragraph], split: Callable[[str], list[str]],
-                presegmented: bool) -> list[Sentence]:
+                presegmented: bool, groups: list[int] | None = None) -> list[Sentence]:
+    """Sentences of one side; `groups` (presegmented only) gives each sentence its original paragraph."""
+    if groups and len(groups) != len(paragraphs):
+        raise RuntimeError(f"{len(groups)} paragraph numbers for {len(paragraphs)} sentences (a bug, not user error)")
     sentences: list[Sentence] = []
     for index, paragraph in enumerate(paragraphs):
         if presegmented:
+            if groups:
+                if paragraph.text:
+                    sentences.append(Sentence(text=paragraph.text, paragraph=groups[index], kind=paragraph.kind,
+                                              time=paragraph.time))
+                continue
             pieces = [paragraph.text]
         elif paragraph.kind == "body":
             pieces = split(paragraph.text)

@@ -22,7 +22,11 @@
 With the encoders (`check(..., encoders=...)`; the pipeline passes the aligner's, whose cache holds every
 sentence), `evidence.link_evidence` adds what every encoder must agree on: a link far below the document's
 typical similarity whose side matches another link's other side clearly better is a ``mismatch`` naming that
-link; a member of a several-sentence side that adds nothing to the link's similarity is an omission/addition.
+link; a member of a several-sentence side that adds nothing to the link's similarity, or that the member model
+(`members.member_score`: its gains, its cosine with its own link's other side against the links around, the
+link's length) finds closer to its neighbours than to its own link, is an omission/addition; so is a link the
+clause model (`members.clause_flags`: link z, length z, the dictionary coverage of each side's least covered
+clause) finds missing part of one side.
 
 A link flagged ``untranslated``, or with a member that has no evidence of its own, is not a confident
 translation whatever the aligner's score: its score is capped at `CheckConfig.doubtful_score` (0.5).
@@ -50,7 +54,7 @@ if TYPE_CHECKING:
     from ..encoders import Encoder
     from ..evidence import LinkEvidence
 from .config import FLAG_TYPES, CheckConfig
-from .members import LengthModel, elsewhere_flags, lone_sentence_flags, member_flags, mismatch_flags
+from .members import LengthModel, clause_flags, elsewhere_flags, lone_sentence_flags, member_flags, mismatch_flags
 from .names import name_flags
 from .negation import negation_flags
 from .numbers import anchor_flags
@@ -84,6 +88,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
     known: dict[str, list[str]] = {}
     people: set[str] = set()  # English words of the people the glossary knows
     known_people: list[str] = []  # ... and their Chinese names, longest first
+    places: set[str] = set()  # English words of the places and organisations the glossary knows
     if glossary is None and len(alignment.beads) >= config.learn_names_from:
         # A long document teaches its own renderings (韦小宝 ↔ Trinket) by co-occurrence over its links.
         glossary = extract([alignment], terms=False, max_links=config.learn_names_max)
@@ -92,6 +97,8 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
         if term.kind == "person":
             known_people.append(term.zh)
             people.update(w.lower() for w in regex.findall(r"\p{Latin}+", term.en))
+        elif term.kind in ("place", "org"):
+            places.update(w.lower() for w in regex.findall(r"\p{Latin}+", term.en))
     index = NameIndex.get()
     length_model = LengthModel.fit(alignment)
     evidence: list[LinkEvidence | None] = [None] * len(alignment.beads)
@@ -115,7 +122,7 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
         elif not untranslated:  # an untranslated side has no numbers, names or length to compare
             flags += anchor_flags(zh, en)
             flags += name_flags(zh, en, index, known, people, config,
-                                 sorted(set(known_people), key=len, reverse=True))
+                                 sorted(set(known_people), key=len, reverse=True), places)
             flags += negation_flags(zh, en, config)
             unfounded = member_flags([alignment.document.zh[i].text for i in bead.zh],
                                       [alignment.document.en[i].text for i in bead.en], source, config,
@@ -123,6 +130,8 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
             flags += unfounded
             if not unfounded:
                 flags += length_model.flags(zh, en, source, config)
+            if not any(f.type in ("omission", "addition") for f in flags):
+                flags += clause_flags(zh, en, source, config, evidence[number], length_model.z(zh, en))
             if not flags:
                 flags += mismatch_flags(zh, en, config)
             if not any(f.type == "mismatch" for f in flags):

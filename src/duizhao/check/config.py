@@ -43,6 +43,20 @@ class CheckConfig:
     member_gain_min_words: int = 3  # ... with at least this many dictionary words (or English content words)
     member_gain_lopsided: float = 0.02  # a member adding less than this to the link's cosine, in a link ...
     member_length_z: float = 1.0  # ... this many length spreads longer on the member's side than expected
+    # The member model (`members.member_score`): weights of `members.member_features` and the intercept last,
+    # fitted on chapters 001–003 of MAC-Dev; a member scoring above `member_model_at` has no counterpart.
+    # (benchmarks/checks_bench.py's merged deletions; the threshold: the lowest with at most 2 new false
+    # omission/addition flags per 100 unmodified links of 001–003.)
+    member_model: tuple[float, ...] = (-5.8105, -5.5462, 2.1917, 0.3388, -0.359, -2.3168, -1.268, 0.5249, -0.2295,
+                                       0.1109, -1.6913)
+    member_model_at: float = -1.25
+    # The clause model (`members.clause_flags`): weights of `members.clause_features`, intercept last, fitted on
+    # chapters 001–003 (links with a clause dropped against the unmodified links); a link scoring above
+    # `clause_model_at` lacks part of one side (the threshold: the lowest with at most 1 new false omission/
+    # addition flag per 100 unmodified links of 001–003).
+    clause_model: tuple[float, ...] = (0.1009, -0.2781, 0.1996, 0.9274, -0.7626, -0.2866, 0.5933, -1.0641, 0.1473,
+                                       -0.045, -1.234, 0.3131, -3.2335)
+    clause_model_at: float = -1.0
     # negation: by default only a negated word whose translation stands un-negated on the other side; True
     # also flags a negation on one side with no trace of one on the other (more recall, many more false flags)
     negation_presence: bool = False

@@ -1,6 +1,7 @@
 """``name`` flags: a person, place or organisation on one side with no counterpart on the other."""
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Iterable
 
 import regex
@@ -21,7 +22,7 @@ def _acronyms(en: str) -> list[str]:
 
 
 def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], people: set[str],
-                config: CheckConfig, known_people: Iterable[str] = ()) -> list[Flag]:
+                config: CheckConfig, known_people: Iterable[str] = (), places: set[str] | None = None) -> list[Flag]:
     """A name on one side with no counterpart on the other.
 
     A place or organisation CC-CEDICT lists (以色列, Hamas) is flagged when the other side lacks it. A
@@ -47,8 +48,12 @@ def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], 
         missing_zh = [n for n in missing_zh if n.kind not in ("org", "term")]
     # A name matched by one of its parts (米勒 ↔ Miller) accounts for the rest of its English run (Matthew).
     accounted = {w.lower() for run in _capitalised_runs(en) if set(run) & used for w in run}
-    missing_en = [w for w in _english_names_without_counterpart(zh, en, index, known, config, people, known_people)
-                  if w.lower() not in accounted]
+    known_people = list(known_people)
+    unexplained = _english_names_without_counterpart(zh, en, index, known, config, people, known_people)
+    missing_en = [w for w in unexplained if w.lower() not in accounted]
+    mixed = _mixed_name(en, {w.lower() for w in unexplained}, known, known_people, people)
+    if mixed:
+        return [Flag("name", "A name differs between the two sides.", mixed)]
     # People the document's glossary knows (韦小宝 ↔ Trinket) moved between sentences or became "he": only
     # names it never pairs can show two different people, unless both sides name a known person the other
     # lacks (韦小宝 ↔ Wu: one name swapped for another).
@@ -85,12 +90,98 @@ def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], 
         elif missing_en:
             message = "A name in the English has no counterpart in the Chinese."
         else:
-            return []
+            return _fallback_flags(zh, en, index, config, people, places, unexplained)
     zh_side = list(dict.fromkeys(n.text for n in missing_zh))
     en_side = list(dict.fromkeys(missing_en))
     pairs = [f"{zh_side[i] if i < len(zh_side) else '—'} ↔ {en_side[i] if i < len(en_side) else '—'}"
              for i in range(max(len(zh_side), len(en_side)))]
     return [Flag("name", message, "; ".join(pairs))]
+
+
+_TITLE_NAME = regex.compile(r"\b(?:Her|His|Your)\s+(\p{Lu}\p{Ll}+)\b")
+
+
+def _half_rendered(zh: str, en: str, index: NameIndex, config: CheckConfig, unexplained: set[str]) -> str | None:
+    """A foreign name of several parts (马修·米勒) of which the English spells one part in a run whose other
+    word spells none of the others ("Thomas Miller"): a first name swapped."""
+    words = [w for run in _name_runs(en) for w in run]
+    for name in zh_names(zh, index):
+        if name.kind != "person" or not regex.search("[·•・‧]", name.text):
+            continue
+        parts = [p for p in index.romanised(name.text) if len(p) >= 2]
+        if len(parts) < 2:
+            continue
+        heard = [max((sounds_like(p, w) for w in words), default=0.0) for p in parts]
+        # one part spelt, another not even close (马修 "maxiu" is 0.6 like Matthew, 0.2 like Thomas)
+        if max(heard) >= config.transliteration and min(heard) < config.transliteration - 0.25:
+            for run in _name_runs(en):
+                if any(sounds_like(p, w) >= config.transliteration for p in parts for w in run) \
+                        and set(run) & unexplained:
+                    return f"{name.text} ↔ {' '.join(w.capitalize() for w in run)}"
+    return None
+
+
+def _rendered_by_a_character(word: str, zh: str, index: NameIndex) -> bool:
+    """Whether a character of the Chinese is CC-CEDICT's short form of the place: 俄式 "Russian-style"."""
+    stem = word.lower()[:5]
+    return any(r.split()[0].lower()[:5] == stem for ch in set(_HAN.findall(zh)) for r in index.renderings.get(ch, ())
+               if r.split())
+
+
+def _mixed_name(en: str, unexplained: set[str], known: dict[str, list[str]], known_people: list[str],
+                people: set[str]) -> str | None:
+    """A run of capitalised words joining part of a known person's name to a name nothing in the Chinese
+    renders, that no one known person's rendering holds ("Wang Shanghai", "Chen Buddha", "Wu Yingtai"):
+    one name turned into another."""
+    persons = [{w.lower() for r in known.get(p, ()) for w in regex.findall(r"\p{Latin}+", r)} for p in known_people]
+    for run in _name_runs(en):
+        words = [w for w in run if w not in _HONORIFICS]
+        if len(words) < 2 or any(set(words) <= own for own in persons):
+            continue
+        for x in words:
+            if x not in people:
+                continue
+            for y in words:
+                if y != x and y in unexplained and not any(x in own and y in own for own in persons):
+                    return "— ↔ " + " ".join(w.capitalize() for w in run)
+    return None
+
+
+@functools.cache
+def _place_words_of(index_id: int) -> frozenset[str]:
+    index = NameIndex.get()
+    words: set[str] = set()
+    for word, phrases in index.renderings.items():
+        if word in index.proper and index.kinds.get(word) in ("place", "org"):
+            for phrase in phrases:
+                first = phrase.split()[0] if phrase.split() else ""
+                if regex.fullmatch(r"\p{Lu}\p{Ll}{3,}", first) and not index.is_common_english(first):
+                    words.add(first.lower())
+    return frozenset(words)
+
+
+def _place_words(index: NameIndex) -> frozenset[str]:
+    """First words of the English names CC-CEDICT gives places and organisations: shanghai, nanjing, manchu."""
+    return _place_words_of(id(index))
+
+
+def _fallback_flags(zh: str, en: str, index: NameIndex, config: CheckConfig, people: set[str],
+                    places: set[str] | None, unexplained: list[str]) -> list[Flag]:
+    """What the other rules leave unflagged: an English place, a title made a name, half a foreign name."""
+    # A place the English names that nothing in the Chinese renders (上海 absent, "Shanghai" present): a place
+    # is not a pronoun's stand-in the way a person's name is.
+    placed = [w for w in unexplained if w.lower() not in people and w.lower() in (_place_words(index) | (places or set()))
+              and not _rendered_by_a_character(w, zh, index)]
+    # A title made a name: "Her Ladyship" is a title, "Her Nanking" is not.
+    placed += [m.group(1) for m in _TITLE_NAME.finditer(en) if m.group(1).lower() in {w.lower() for w in unexplained}
+               and not _SENTENCE_START.search(en[:m.start()])]
+    if placed:
+        return [Flag("name", "A name in the English has no counterpart in the Chinese.",
+                     "; ".join(f"— ↔ {w}" for w in dict.fromkeys(placed)))]
+    halved = _half_rendered(zh, en, index, config, {w.lower() for w in unexplained})
+    if halved:
+        return [Flag("name", "A name differs between the two sides.", halved)]
+    return []
 
 
 def _with_known_people(names: list[ZhName], zh: str, known_people: Iterable[str]) -> list[ZhName]:

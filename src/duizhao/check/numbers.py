@@ -2,12 +2,24 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import regex
 
 from ..model import Flag
-from ..numbers import Anchor, anchors_en, anchors_zh, unmatched
+from ..numbers import (
+    _ZH_BIG,
+    _ZH_DIGITS,
+    _ZH_NUM_RE,
+    _ZH_UNITS,
+    Anchor,
+    anchors_en,
+    anchors_zh,
+    parse_en_number,
+    parse_zh_numeral,
+    unmatched,
+)
 
 if TYPE_CHECKING:
     pass
@@ -50,7 +62,26 @@ def _figurative(text: str, anchor: Anchor, zh: bool) -> bool:
         if _ZH_NUMERAL_END.search(text[start:end]) and text[end:end + 1] in ("几", "多", "余", "来"):
             return True
         return text[max(start - 1, 0):start] in ("几", "数")
-    return bool(_EN_ESTIMATE.search(text[end:end + 16]) or _EN_ESTIMATE.search(text[max(start - 16, 0):start]))
+    after, before = _EN_ESTIMATE.search(text[end:end + 16]), _EN_ESTIMATE.search(text[max(start - 16, 0):start])
+    if not (after or before):
+        return False
+    # "eight or nine" rises; "ten to one" (a clock) and "four or four" are no estimate.
+    value = _value(anchor)
+    if value is not None:
+        for match, rising in ((after, lambda v: v > value), (before, lambda v: v < value)):
+            word = match and regex.search(r"[\w\-]+", regex.sub(r"^\s*(?:or|to)\s+|\s+(?:or|to)\s*$", "", match.group(0)))
+            other = parse_en_number(word.group(0)) if word and not word.group(0)[0].isdigit() else (
+                _float(word.group(0)) if word else None)
+            if other is not None and not rising(float(other)):
+                return False
+    return True
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _value(anchor: Anchor) -> float | None:
@@ -73,15 +104,86 @@ def _estimate_ranges(zh: str, anchors: list[Anchor]) -> list[tuple[float, float]
         idiom = any(m.start() <= start < m.end() for m in _ZH_NUMBER_IDIOMS.finditer(zh))
         if value and not idiom and zh[end:end + 1] in ("多", "余", "来") and not _ZH_RANGE.search(zh[start:end]) \
                 and zh[end + 1:end + 2] not in ("十", "百", "千", "万", "亿"):  # 一百多亿: a larger unit follows
-            ranges.append((value, 2 * value))  # 三十多 "over thirty"
+            ranges.append((value, value + _place(zh[start:end]) - 0.5))  # 三十多 "over thirty": 30 to 39; 三百余: 300 to 399
         elif value and not idiom and regex.fullmatch(r"[一二三四五六七八九]{2}", zh[start:end]):
             ranges.append((value - 1, value + 1))  # 八九 "eight or nine"
+        elif value and not idiom and regex.fullmatch(r"[一二三四五六七八九]{2}十", zh[start:end]):
+            ranges.append((value - 10, value + 10))  # 一二十 "ten or twenty", "a dozen"
         else:
             ranges.append((0.0, math.inf))
-    for m in (*_ZH_NUMBER_IDIOMS.finditer(zh), *_ZH_ESTIMATE_TEXT.finditer(zh)):
+    for m in _ZH_NUMBER_IDIOMS.finditer(zh):
+        # A set phrase rendered word for word keeps its own numbers (千般 "of a thousand kinds"), no other.
+        if not any(s <= m.start() < e for s, e in covered):
+            ranges += [(v, v) for v in _literal_values(m.group(0))]
+    for m in _ZH_ESTIMATE_TEXT.finditer(zh):
         if not any(s <= m.start() < e for s, e in covered):
             ranges.append((0.0, math.inf))
     return ranges
+
+
+def _place(numeral: str) -> float:
+    """The place of a numeral's last digit: 三十 → 10, 三百 → 100, 三 → 1, 3.5万 → 10,000."""
+    last = numeral[-1:]
+    return float(_ZH_UNITS.get(last) or _ZH_BIG.get(last) or 1)
+
+
+def _literal_values(text: str) -> set[float]:
+    """Every value the Chinese numerals of `text` spell, whole runs and single digits and units:
+    十万八千里 → 108000, 10, 100000, 8, 1000."""
+    values: set[float] = set()
+    for run in _ZH_NUM_RE.finditer(text):
+        whole = parse_zh_numeral(run.group(0))
+        if whole is not None:
+            values.add(float(whole))
+        for ch in run.group(0):
+            single = _ZH_DIGITS.get(ch) or _ZH_UNITS.get(ch) or _ZH_BIG.get(ch)
+            if single:
+                values.add(float(single))
+        for i in range(len(run.group(0))):  # 十万 in 十万八千
+            for j in range(i + 2, len(run.group(0)) + 1):
+                part = parse_zh_numeral(run.group(0)[i:j])
+                if part is not None:
+                    values.add(float(part))
+    return values
+
+
+_ZH_UNIT_WORDS = {"十", "百", "千", "万", "亿"}  # alone, mostly "very" (十分), "all kinds" (百般), not counts
+_EN_DECADES = regex.compile(r"^\s+(?:decades?|centuries|century)\b", regex.IGNORECASE)
+_EN_DOZEN = regex.compile(r"\b(?:a|one)\s+dozen\b(?!s)", regex.IGNORECASE)
+
+
+def _en_extra(en: str) -> list[Anchor]:
+    """Numbers the anchor finder leaves as words: "a dozen" is twelve."""
+    return [Anchor("number", "num:12", m.group(0), m.span(), spelled=True) for m in _EN_DOZEN.finditer(en)]
+
+
+def _scaled(anchor: Anchor, en: str) -> Anchor:
+    """"four decades" is forty years, "two centuries" two hundred."""
+    value = _value(anchor)
+    unit = _EN_DECADES.match(en[anchor.span[1]:anchor.span[1] + 12])
+    if value is None or not unit:
+        return anchor
+    factor = 100 if unit.group(0).strip().lower().startswith("centur") else 10
+    return Anchor(anchor.kind, f"num:{int(value * factor)}", anchor.surface, anchor.span, anchor.spelled, anchor.vague)
+
+
+def _estimate_groups_zh(anchors: list[Anchor]) -> list[frozenset[float]]:
+    """The values of each Chinese estimate of two numbers: 五六岁 → {5, 6}, 十七八 → {17, 18}."""
+    groups: dict[tuple[int, int], set[float]] = {}
+    for anchor in anchors:
+        value = _value(anchor)
+        if anchor.kind == "number" and anchor.vague and value is not None:
+            groups.setdefault(anchor.span, set()).add(value)
+    return [frozenset(g) for g in groups.values() if len(g) == 2]
+
+
+_EN_PAIR_GAP = regex.compile(r"\s+(?:or|to)\s+")
+
+
+def _estimate_groups_en(en: str, anchors: list[Anchor]) -> list[frozenset[float]]:
+    """The values of each English "X or Y" / "X to Y" of numbers: "eight or nine" → {8, 9}."""
+    numbers = [(a, value) for a in anchors if a.kind == "number" and (value := _value(a)) is not None]
+    return [frozenset({x, y}) for (a, x), (b, y) in pairwise(numbers) if _EN_PAIR_GAP.fullmatch(en[a.span[1]:b.span[0]])]
 
 
 def _within(anchor: Anchor, ranges: list[tuple[float, float]]) -> bool:
@@ -91,11 +193,21 @@ def _within(anchor: Anchor, ranges: list[tuple[float, float]]) -> bool:
 
 def anchor_flags(zh: str, en: str) -> list[Flag]:
     zh_anchors = [a for a in anchors_zh(zh) if a.kind != "latin"]
-    en_anchors = [a for a in anchors_en(en) if a.kind != "latin"]
+    en_anchors = sorted([_scaled(a, en) for a in anchors_en(en) if a.kind != "latin"] + _en_extra(en),
+                        key=lambda a: a.span)
     left_zh, left_en = unmatched(zh_anchors, en_anchors)
+    # A numeral inside a Chinese word the anchor finder does not count (四菜一汤 "four dishes and a soup",
+    # 三面墙 "three walls", 一家四口 "the four of them") may stand for an English number of its value.
+    latent = {float(_ZH_DIGITS[ch]) for ch in zh if ch in _ZH_DIGITS} | {
+        float(v) for m in _ZH_NUM_RE.finditer(zh)
+        if m.group(0) not in _ZH_UNIT_WORDS and (v := parse_zh_numeral(m.group(0))) is not None}
+    left_en = [a for a in left_en if a.kind not in ("number", "ordinal") or _value(a) not in latent]
+    # Two estimates, one on each side, must give the same two numbers (五六岁 ↔ "five or six").
+    zh_groups, en_groups = _estimate_groups_zh(zh_anchors), _estimate_groups_en(en, en_anchors)
+    estimates_differ = bool(zh_groups and en_groups and not set(zh_groups) & set(en_groups))
     # A side that gives an estimate (二十几两, 一二十个, seventeen or eighteen) may be rendered by any number
     # on the other side: its unmatched counts prove nothing.
-    # A Chinese estimate bounds what it may be rendered by: 三十多 "thirty-odd" is 30 to 60, not twenty; 八九
+    # A Chinese estimate bounds what it may be rendered by: 三十多 "thirty-odd" is 30 to 39, not twenty or forty; 八九
     # "eight or nine" is 7 to 10; a set phrase (千方百计) or an estimate of another shape excuses any number.
     zh_ranges = _estimate_ranges(zh, zh_anchors)
     en_estimates = any(a.vague or _figurative(en, a, False) for a in en_anchors if a.kind != "date")
@@ -105,6 +217,9 @@ def anchor_flags(zh: str, en: str) -> list[Flag]:
                    and not (a.kind != "date" and en_estimates)]
         only_en = [a for a in left_en if a.kind in kinds and not _weak(a) and not _figurative(en, a, False)
                    and not (a.kind != "date" and _within(a, zh_ranges))]
+        if flag_type == "number" and estimates_differ and not only_zh and not only_en:
+            only_zh = [a for a in zh_anchors if a.vague and a.kind == "number"][:1]
+            only_en = [a for a in en_anchors if a.kind == "number" and _EN_ESTIMATE.search(en[a.span[1]:a.span[1] + 16])][:1]
         if not only_zh and not only_en:
             continue
         noun = "date" if flag_type == "date" else "number"

@@ -34,6 +34,11 @@ _SOURCE_MARK = r"(?:来源|來源|Source)\s*[:：]"
 _POSTED_LABEL = regex.compile(
     r"(?:发布时间|發布時間|发布日期|發布日期|时间|時間|日期|Posted(?:\s+on)?|Published(?:\s+on)?|Updated)\s*[:：]?\s*",
     regex.IGNORECASE)
+# A view counter at the end of a posting line: "1512次", "阅读：3021", "1,024 views".
+_VIEW_COUNT = regex.compile(
+    r"(?:(?:阅读|閱讀|浏览|瀏覽|点击|點擊)(?:量|数|數|次数|次數)?\s*[:：]?\s*[\d,]+|[\d,]+\s*(?:次(?:阅读|閱讀|浏览|瀏覽)?"
+    r"|(?:views|reads|hits)))\s*$", regex.IGNORECASE)
+_POSTING_MAX_CHARS = 80
 # A time may carry its zone and half of the day in words before it: "2021年2月8日 美国东部标准时间上午07:12".
 _TIME_WORDS = r"(?:[\p{L}]{1,12}\s*)?"
 _DATELINE_STARTS = [regex.compile(rf"(?:{date.pattern})\s*{_TIME_WORDS}(?P<mark>{_TIME}|{_SOURCE_MARK})?",
@@ -75,7 +80,7 @@ _WIDGET_MAX_WORDS = 16  # Han characters and Latin words together
 # Language and translation labels: a line that only names a language or a version ("English", "中文 (Chinese)",
 # "【英文】", "译文：") is chrome; the same label opening a line of text ("翻译: …", "Translation: …") is cut off.
 _LANGUAGE_NAMES = (r"(?:English|Chinese|英文|中文|英語|英语|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文|简体|簡體|繁体|繁體"
-                   r"|双语|雙語|中英(?:文)?对照|中英(?:文)?對照|中英双语|中英雙語|Translation|Original|翻译|翻譯|译文|譯文|原文"
+                   r"|双语对照|雙語對照|双语阅读|雙語閱讀|双语|雙語|中英(?:文)?对照|中英(?:文)?對照|中英双语|中英雙語|Translation|Original|翻译|翻譯|译文|譯文|原文"
                    r"|(?:English|Chinese) (?:Version|Translation|Text)|英文版|中文版|中文翻译|中文翻譯)")
 _LANGUAGE_CODES = r"(?:zh|en|cn|zh[-_](?:cn|tw|hk|hans|hant)|en[-_](?:us|gb))"
 LANGUAGE_LABEL = regex.compile(
@@ -88,6 +93,11 @@ _LINK_LINE = regex.compile(r"[^\s:：]{1,12}(?: [^\s:：]{1,12}){0,2}\s*[:：]\s
 # "当前位置:搜档网 › 卡梅伦英语演讲稿").
 # A middle dot counts only with spaces around it: inside a name ("马修·米勒") it is not a separator.
 _NAV_SEPARATOR = regex.compile(r"\s*[|｜›»]\s*|\s+[·•>＞/]\s+")
+_NAV_HYPHEN = regex.compile(r"(?<=\p{Han})-|-(?=\p{Han})")
+_NAV_SPACE = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
+# (items at least, Han characters at most per item): spaces need more and shorter items than hyphens, so that a
+# line of verse ("床前明月光 疑是地上霜 …": five or seven characters) or of four-character idioms stays text.
+_NAV_BARE = {"hyphen": (4, 6), "space": (5, 4)}
 # A line opening with a 【tag】 that is not a sentence: print and share bars ("【打印】 【关闭】"), a reposting
 # site's series tag over a headline ("【中英文演講稿】…").
 _BRACKET_TAG = regex.compile(r"\s*【[^】]{1,12}】")
@@ -95,9 +105,23 @@ _NAV_ITEM_MAX_HAN = 12
 _NAV_ITEM_MAX_WORDS = 5
 
 
+# An image's caption: "(图:美国驻华大使布兰斯塔德)", "Photo: …", "美国驻华大使馆网站截图".
+_CAPTION = regex.compile(
+    r"[(（]?\s*(?:图|圖|图片|圖片|照片|配图|配圖|Photo|Image|Picture)\s*[:：].{0,60}|.{0,40}(?:截图|截圖|示意图|示意圖)[)）]?",
+    regex.IGNORECASE)
+
+
+# A credit line: "來源:人民網、中國政府網 整理:福建啟航翻譯公司", "责任编辑: 王五", "Source: Xinhua".
+_CREDIT_LINE = regex.compile(
+    r"\s*[\[【(（]?\s*(?:来源|來源|出处|出處|稿源|整理|编辑|編輯|责任编辑|責任編輯|责编|責編|Source|Editor|Edited by)\s*[:：]",
+    regex.IGNORECASE)
+_CREDIT_MAX_CHARS = 80
+
+
 def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
     """Move the block `text` (of script `script`) into `meta` if it is page chrome; say whether it was."""
     if LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or is_navigation(text) \
+            or (_CAPTION.fullmatch(text) and not is_prose(text)) \
             or (_BRACKET_TAG.match(text) and not is_prose(text)):
         meta.chrome.append(text)
         return True
@@ -109,7 +133,7 @@ def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
         return True
     if dateline(text, meta):
         return True
-    if is_chrome_label(text):
+    if (_CREDIT_LINE.match(text) and len(text) <= _CREDIT_MAX_CHARS and not is_prose(text)) or is_chrome_label(text):
         meta.chrome.append(text)
         return True
     if script == "none" and not regex.search(r"\p{N}", text):
@@ -121,6 +145,15 @@ def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
 def is_navigation(text: str) -> bool:
     """Short items between separators, none of them a sentence: a navigation bar or a breadcrumb."""
     items = [item for item in _NAV_SEPARATOR.split(text) if item.strip()]
+    if len(items) < 2:
+        # Hyphens touching Chinese ("CATTI-题库-真题-模拟-课程-直播"), or spaces between Chinese words ("首页 诗词 字典
+        # 板报 …": Chinese prose puts no spaces between its words); a name such as "中国-东盟博览会" or a title over
+        # its subtitle ("相互尊重、和平共处、合作共赢 探索新时期…") has fewer items or longer ones.
+        for separator, (min_items, max_han) in ((_NAV_HYPHEN, _NAV_BARE["hyphen"]), (_NAV_SPACE, _NAV_BARE["space"])):
+            split = [item for item in separator.split(text) if item.strip()]
+            if len(split) >= min_items and all(han_count(item) <= max_han for item in split):
+                items = split
+                break
     if len(items) < 2 or ENDS_SENTENCE.search(text):
         return False
     return all(han_count(item) <= _NAV_ITEM_MAX_HAN and latin_words(item) <= _NAV_ITEM_MAX_WORDS
@@ -130,7 +163,18 @@ def is_navigation(text: str) -> bool:
 def dateline(text: str, meta: Metadata) -> bool:
     """A posting line: "2023年10月30日 04:43  美国驻华大使馆网", "发布时间：2023-10-30 04:43",
     "Oct. 30, 2023 4:43 PM | U.S. Embassy". A date with a time, a source mark or a posting label, and at
-    most a short site name after it. The first one is the dateline; any later one is chrome."""
+    most a short site name after it; or a short line with a date that ends in a view count ("天之聪教育
+    2020-03-03 中国驻英国大使馆 1512次"). The first one is the dateline; any later one is chrome."""
+    if len(text) <= _POSTING_MAX_CHARS and _VIEW_COUNT.search(text) and not is_prose(text):
+        date = next((match for pattern in _DATES if (match := pattern.search(text))), None)
+        if date:
+            if meta.dateline:
+                meta.chrome.append(text)
+            else:
+                meta.dateline = _WHITESPACE.sub(" ", text)
+                meta.site = meta.site or text[:date.start()].strip()
+                meta.date = meta.date or parse_date(text)
+            return True
     label = _POSTED_LABEL.match(text)
     rest = text[label.end():] if label else text
     # The site may come first: "外交部官網 2020-07-29 10:44".
@@ -188,8 +232,43 @@ def cut_at_datelines(line: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
+# A flattened English head: a headline in Title Case, a byline "Name, Office" and the first sentence run together
+# on one line ("U.S. Decision to Reengage with the UN Human Rights Council Antony J. Blinken, Secretary of State
+# The Biden administration has …"). The headline is Title Case from the line's start (small words in lower case),
+# the name is a first name, an optional initial and a last name right before the comma, the office is Title Case
+# again (headline and office bounded in words, so that a long line costs linear time), and the sentence opens with a capitalised common sentence start followed by a lower-case word.
+_TITLE_SMALL = r"(?:a|an|the|and|or|but|of|to|in|on|at|by|for|from|with|as|vs\.?|into|over|after|before)"
+_TITLE_WORD = rf"(?:[\p{{Lu}}\p{{N}}][\p{{L}}\p{{N}}.'’&-]*|{_TITLE_SMALL})"
+_PERSON = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
+_OFFICE_WORD = r"(?:\p{Lu}[\p{L}.'’-]*|of|for|and|the|on|to)"
+_STARTS = ("The|A|An|He|She|It|We|They|I|You|This|That|These|Those|There|In|On|At|But|And|So|If|When|While|After|"
+           "Before|As|For|Today|Yesterday|Since|Because|Although|Now|Our|Their|His|Her|Its|Last|Earlier|Over")
+_FLATTENED_BYLINE = regex.compile(
+    rf"(?P<title>\p{{Lu}}\S*(?:\s+{_TITLE_WORD}){{1,30}}?)\s+(?P<byline>{_PERSON},\s+\p{{Lu}}\p{{L}}+(?:\s+{_OFFICE_WORD}){{0,8}}?)"
+    rf"\s+(?=(?:{_STARTS})\s+(?:\S+\s+)?\p{{Ll}})")
+
+
+def cut_at_byline(line: str) -> list[str]:
+    """`line` cut after its Title Case headline and after the byline that follows it, where an English page's
+    head was flattened onto one line with its first sentence (see _FLATTENED_BYLINE); otherwise [line]. A byline
+    inside a running sentence ("…said Antony J. Blinken, Secretary of State, …") has lower-case words before
+    it and is not cut."""
+    match = _FLATTENED_BYLINE.match(line)
+    if not match or ENDS_SENTENCE.search(match.group("title")):
+        return [line]
+    return [match.group("title"), match.group("byline"), line[match.end():].strip()]
+
+
+# A widget label under the article's own title in brackets: "【美国就…事实真相】相关文章:" heads a list of links.
+_TITLED_WIDGET = regex.compile(r"\s*(?:【[^】]{1,80}】|《[^》]{1,80}》|\[[^\]]{1,160}\])\s*")
+
+
 def is_chrome_label(text: str) -> bool:
-    """Widget labels only ("分享按钮", "Share Tweet Email"), or a label and its prompt ("评论 请在下方…")."""
+    """Widget labels only ("分享按钮", "Share Tweet Email"), a label and its prompt ("评论 请在下方…"), or a
+    label after a bracketed title ("【…】相关文章:")."""
+    titled = _TITLED_WIDGET.match(text)
+    if titled and titled.end() < len(text) and _WIDGET_LINE.fullmatch(text, titled.end()):
+        return True
     if len(text) > _WIDGET_MAX_CHARS or han_count(text) + latin_words(text) > _WIDGET_MAX_WORDS:
         return False
     if _WIDGET_LINE.fullmatch(text):
@@ -214,6 +293,15 @@ def parse_date(text: str) -> str:
 
 def is_prose(text: str) -> bool:
     return bool(ENDS_SENTENCE.search(text))
+
+
+_DATE_AND_SPACE = regex.compile(rf"(?:{_ANY_DATE})[ \t\u3000]", regex.IGNORECASE)
+
+
+def opens_with_date(text: str) -> bool:
+    """A date and a space at the start: a dateline's shape ("2011年9月19日 印度新德里"). Chinese prose that
+    goes on from a date puts no space after it ("2020年7月24日通知…")."""
+    return bool(_DATE_AND_SPACE.match(text))
 
 
 def is_date(text: str) -> bool:

@@ -88,7 +88,7 @@ def load_intertext(zh_xml: str | os.PathLike, en_xml: str | os.PathLike) -> Sour
     """Both sides of an InterText pair as a pre-segmented `Source`: one `Paragraph` per ``<s>``.
 
     The sentences are taken as they are (``presegmented``), so a MAC chapter is aligned on its gold
-    segmentation. Which ``<p>`` each sentence came from is available from `read_text`.
+    segmentation; each keeps the number of the ``<p>`` it sits in (`Source.sentence_paragraphs`).
     """
     zh, en = read_text(zh_xml), read_text(en_xml)
     _check_languages(zh, en)
@@ -103,6 +103,9 @@ def load_intertext(zh_xml: str | os.PathLike, en_xml: str | os.PathLike) -> Sour
         en=[Paragraph(text) for text in en.sentences],
         meta=meta,
         presegmented=True,
+        # The <p> of each sentence: the aligner's paragraph signal keeps a heading (a <p> of its own) from
+        # being joined to the sentence after it.
+        sentence_paragraphs=(list(zh.paragraphs), list(en.paragraphs)),
     )
 
 

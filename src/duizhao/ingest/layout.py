@@ -10,39 +10,39 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
 
 import regex
 
 from ..errors import InputError
 from ..model import Kind, Metadata, Paragraph, Source
+from ..segment import split_en, split_zh
 from .chrome import (
     ENDS_SENTENCE,
     LABEL_PREFIX,
     LANGUAGE_LABEL,
-    URL,
-    cut_at_datelines,
-    is_chrome_label,
     is_date,
     is_prose,
     parse_date,
     take_chrome,
 )
+from .lexical import lexical_reading
 from .limits import MAX_BLOCKS, MAX_SIDE_PARAGRAPHS, refuse_many
+from .paragraphs import ENDS_WITH_COLON as _ENDS_WITH_COLON
+from .paragraphs import Block as _Block
+from .paragraphs import blocks as _blocks
+from .paragraphs import paragraph_texts as paragraph_texts  # re-exported: part of the readers' API
+from .paragraphs import split_lines
 from .script import (
     Script,
     block_script,
     han_count,
-    language_runs,
     latin_words,
     zh_script,
 )
 
-_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
-_ASCII_WORD_CHAR = regex.compile(r"[A-Za-z0-9]")
-
-_ENDS_WITH_COLON = regex.compile(r"[:：]$")
-
+# A salutation ("尊敬的…勋爵,") ends in a comma, and a line in brackets ("(2020年3月2日,英国皇家国际问题研究所)") is an
+# aside: neither is a title, however long; nor is a line of more than one sentence ("…感谢中国帮助。全文如下:").
+_NEVER_TITLE = regex.compile(r"[,，、]\s*$|^\s*[(（].*[)）]\s*$")
 # Paragraphs of the head (before the first prose paragraph) longer than this are titles, shorter ones
 # headings: a headline names the event, a heading names a section or an office.
 _TITLE_MIN_HAN = 12
@@ -60,24 +60,6 @@ _BYLINE_MAX_WORDS = 20
 _HAN_PER_WORD = 1.5
 _MIN_SIDE_SHARE = 0.1
 _MIN_SIZE_FOR_BALANCE = 60
-# Hard-wrapped Chinese: a line of this many Han characters (or more) that stops mid-sentence goes on in
-# the next line.
-_WRAP_MIN_HAN = 20
-_WRAP_SLACK = 2  # characters a wrapped line may fall short of the next one (a closing quote, a half-width pair)
-# Hard-wrapped English blocks: lines at least this long, varying by at most this share of the longest.
-_WRAP_MIN_WIDTH = 50
-_WRAP_WIDTH_SPREAD = 0.35
-
-
-@dataclass
-class _Block:
-    """One paragraph candidate while the layout is being worked out."""
-
-    text: str
-    script: Script
-    lines: list[str] = field(default_factory=list)
-    bilingual_line: bool = False  # cut from a line that held both languages: its script is certain
-    line: int = -1  # the number of the input line it started on
 
 
 LAYOUTS = ("auto", "blocks", "interleaved", "inline", "table")
@@ -161,7 +143,12 @@ def infer_layout(blocks: list[_Block], forced: str = "auto", *, table: bool = Fa
     pairs = [(a, n) for a, n in chosen if n == 2]
     cost = sum(abs(math.log((sizes[a] + 1) / (sizes[a + 1] + 1))) for a, _ in pairs) / max(len(pairs), 1)
     if forced == "auto" and (len(pairs) < 2 or cost > math.log(_PAIR_RATIO)):
-        return ("blocks" if len(pairs) <= 1 else "mixed"), []
+        starts = list(itertools.accumulate((len(indices) for _, indices in runs), initial=0))
+        lexical = lexical_reading([" ".join(b.text for b in blocks[starts[k]:starts[k + 1]]) for k in range(len(runs))],
+                                  [script for script, _ in runs])
+        if lexical is None:
+            return ("blocks" if len(pairs) <= 1 else "mixed"), []
+        chosen = lexical
     groups: list[tuple[tuple[int, int], tuple[int, int]]] = []
     zh_end = en_end = 0
     for a, n in chosen:
@@ -200,12 +187,14 @@ def _reading(blocks: list[_Block]) -> tuple[list[tuple[Script, list[int]]], list
             run_lines.append(block.line)
         previous_bilingual = block.bilingual_line
     sizes = []
+    labels = []  # runs that hold no sentence: the two halves of a bilingual heading ("简介 / Introduction")
     position = 0
     for run_script, indices in runs:
         units = blocks[position:position + len(indices)]
         position += len(indices)
         text = "".join(b.text for b in units)
         sizes.append(han_count(text) if run_script == "zh" else latin_words(text) * _HAN_PER_WORD)
+        labels.append(not any(is_prose(b.text) for b in units))
     if not runs:
         return runs, run_lines, sizes, []
     # Pair neighbouring runs of the two languages, in either order, or leave a run unpaired (a headline, a
@@ -221,8 +210,10 @@ def _reading(blocks: list[_Block]) -> tuple[list[tuple[Script, list[int]]], list
         if skip < best[k + 1]:
             best[k + 1], step[k + 1] = skip, 1
         if k + 1 < len(runs) and runs[k][0] != runs[k + 1][0]:
-            # Two pieces of one bilingual line ("简介 / Introduction") pair at no cost.
-            same_line = run_lines[k] >= 0 and run_lines[k] == run_lines[k + 1]
+            # Two pieces of one bilingual line ("简介 / Introduction") pair at no cost; where one of them is a
+            # sentence, their sizes tell as between lines (a page may put a paragraph's translation at the
+            # start of the next line: "Ladies and Gentlemen,下午好!" / "Good afternoon!欢迎你们…").
+            same_line = run_lines[k] >= 0 and run_lines[k] == run_lines[k + 1] and labels[k] and labels[k + 1]
             pair = best[k] + (0.0 if same_line else abs(math.log((sizes[k] + 1) / (sizes[k + 1] + 1))))
             if pair < best[k + 2]:
                 best[k + 2], step[k + 2] = pair, 2
@@ -322,7 +313,8 @@ def classify(texts: list[str], lang: str) -> list[Paragraph]:
         elif is_prose(text):
             kind = "body"
             in_head = False
-        elif in_head and title_run and (index == 0 or _long_title(text, lang)):
+        elif in_head and title_run and (index == 0 or _long_title(text, lang)) and not _NEVER_TITLE.search(text) \
+                and len((split_zh if lang == "zh" else split_en)(text)) == 1:
             kind = "title"
         elif _short(text, lang, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) or _all_caps(text):
             kind = "heading"
@@ -352,89 +344,6 @@ def fill_metadata(meta: Metadata, zh: list[Paragraph], en: list[Paragraph]) -> N
     meta.zh_script = zh_script("".join(p.text for p in zh))
 
 
-def split_lines(text: str) -> list[str]:
-    r"""Lines ended by \n, \r\n or \r only (str.splitlines also cuts at U+2028, \x1c, \x85, ...)."""
-    return _LINE_BREAK.split(text)
-
-
-def paragraph_texts(text: str) -> list[str]:
-    """The paragraphs of a one-language text: blank lines separate them, and inside a block a line that
-    continues a hard-wrapped sentence is joined to it while other lines (headings, dates) stand alone."""
-    return [block.text for block in _blocks(text)]
-
-
-def _blocks(text: str) -> list[_Block]:
-    """Non-empty lines, with a hard-wrapped line joined to the line it continues."""
-    blocks: list[_Block] = []
-    for group in _blank_separated(text):
-        wrapped = _looks_wrapped(group)
-        for index, (line, script, line_number) in enumerate(group):
-            bilingual = line_number >= 0
-            last = blocks[-1] if index else None
-            if last is not None and not bilingual and not last.bilingual_line \
-                    and (wrapped or _continues(last, line, script)):
-                # Chinese lines join with nothing, unless the break falls between two Latin words or numbers.
-                between_words = _ASCII_WORD_CHAR.match(last.text[-1]) and _ASCII_WORD_CHAR.match(line[0])
-                joiner = " " if script == "en" or between_words else ""
-                last.text = f"{last.text}{joiner}{line}"
-                last.lines.append(line)
-            else:
-                blocks.append(_Block(text=line, script=script, lines=[line], bilingual_line=bilingual,
-                                     line=line_number))
-    return blocks
-
-
-def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
-    """Groups of consecutive non-empty lines (stripped, cut into runs of one language, each with its script
-    and its line's number if that line held both languages, else -1), split at blank lines."""
-    groups: list[list[tuple[str, Script, int]]] = [[]]
-    for number, raw in enumerate(split_lines(text)):
-        line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
-        pieces = cut_at_datelines(line)
-        if len(pieces) > 1:  # a flattened page: each piece is a block of its own
-            if groups[-1]:
-                groups.append([])
-            for piece in pieces:
-                runs = language_runs(piece)
-                groups[-1].extend((run, script, number if len(runs) > 1 else -1) for run, script in runs)
-                groups.append([])
-        elif line:
-            runs = language_runs(line)  # a line holding both languages is cut into runs
-            groups[-1].extend((run, script, number if len(runs) > 1 else -1) for run, script in runs)
-        elif groups[-1]:
-            groups.append([])
-    return [group for group in groups if group]
-
-
-def _looks_wrapped(group: list[tuple[str, Script, int]]) -> bool:
-    """English prose hard-wrapped at a fixed width: three or more lines, all but the last long and of
-    about the same length. Such lines join even where the next one starts with a capital ("...met with
-    / PRC Director..."); a title over headings never has that shape."""
-    if len(group) < 3 or any(script != "en" or number >= 0 for _, script, number in group):
-        return False
-    widths = [len(line) for line, _, _ in group[:-1]]
-    return (min(widths) >= _WRAP_MIN_WIDTH and max(widths) - min(widths) <= _WRAP_WIDTH_SPREAD * max(widths)
-            and len(group[-1][0]) <= max(widths) + 2)
-
-
-def _continues(last: _Block, line: str, script: Script) -> bool:
-    """Whether `line` goes on with the paragraph of the line just above it (no blank line between)."""
-    if script != last.script or script == "none":
-        return False
-    if ENDS_SENTENCE.search(last.text) or _ENDS_WITH_COLON.search(last.text):
-        return False
-    if is_date(line) or URL.fullmatch(line) or URL.fullmatch(last.text) or is_chrome_label(last.text):
-        return False
-    # A language label ("zh", "English", "中文") names what follows: it is never a wrapped sentence's start or end.
-    if LANGUAGE_LABEL.fullmatch(last.text) or LANGUAGE_LABEL.fullmatch(line):
-        return False
-    if script == "en":  # a wrapped sentence goes on in lower case; a heading is never followed so
-        return bool(regex.match(r"\p{Ll}", line))
-    # A wrapped line is at least about as wide as the line that goes on from it; a heading over a longer
-    # line is not wrapped ("谢锋大使在…主旨演讲" over "相互尊重、…相处之道").
-    return han_count(last.lines[-1]) >= _WRAP_MIN_HAN and len(last.lines[-1]) + _WRAP_SLACK >= len(line)
-
-
 def strip_labels(text: str, meta: Metadata) -> str:
     """Cut language and translation labels off the start of lines ("翻译: …", "【英文】…"), keeping them
     as chrome."""
@@ -448,11 +357,15 @@ def strip_labels(text: str, meta: Metadata) -> str:
     return "\n".join(lines)
 
 
+_PAGE_NUMBER = regex.compile(r"\s*[(（\[]\s*\d{1,3}\s*[)）\]]\s*$")
+
+
 def _drop_repeated_head(blocks: list[_Block], meta: Metadata) -> None:
     """A line at the head of the page whose words come again in a later line (a reposting site's
     headline over the document's own title) is chrome."""
     def key(text: str) -> str:
-        return regex.sub(r"[^\p{L}\p{N}]+", "", text).lower()
+        # a page number after a paginated repost's headline ("…的演讲(5)") is not part of the words
+        return regex.sub(r"[^\p{L}\p{N}]+", "", _PAGE_NUMBER.sub("", text)).lower()
 
     for i in range(min(3, len(blocks))):
         own = key(blocks[i].text)
@@ -542,11 +455,13 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
     """A line of a few words between two lines of the other language belongs to their side.
 
     A Chinese page that keeps an English heading ("READOUT") between Chinese lines keeps it on the
-    Chinese side, so the two sides' structures still match.
+    Chinese side, so the two sides' structures still match. An English line with a date is never moved.
     """
     def is_short(block: _Block) -> bool:
         if block.script == "en":
-            return latin_words(block.text) <= 3 and not is_prose(block.text)
+            # A dateline ("Chatham House, 2 March 2020") under the Chinese one is its translation, not a heading
+            # that the Chinese page kept in English.
+            return latin_words(block.text) <= 3 and not is_prose(block.text) and not parse_date(block.text)
         return han_count(block.text) <= 2 and not is_prose(block.text)
 
     # The nearest anchor (a line that is not short) on each side of every line, in two linear passes.

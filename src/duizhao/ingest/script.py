@@ -57,8 +57,9 @@ _LETTER = regex.compile(r"(?P<zh>\p{Han}+)|(?P<en>\p{Latin}+)")
 # A run stands alone with this many Latin words, or this many Han characters.
 _STRONG_WORDS = 4
 _STRONG_HAN = 4
-# Shorter runs stand alone when they end a sentence of their own ("你好。Hello there.").
-_ENDS_ZH = regex.compile(r"[。！？；…][”’」』）》]*\s*$")
+# Shorter runs stand alone when they end a sentence of their own ("你好。Hello there.", "Ladies and Gentlemen,下午好!").
+# ASCII ! and ? end a Chinese sentence too, as pages typed with half-width punctuation have them ("下午好!").
+_ENDS_ZH = regex.compile(r"[。！？；…!?][”’」』）》]*\s*$")
 _ENDS_EN = regex.compile(r"[.!?][\"'”’)\]]*\s*$")
 # A bilingual heading: "简介 / Introduction", "Privacy Policy | 隐私政策".
 _HEADING_SEPARATOR = regex.compile(r"\s+[/|｜]\s+|\s*｜\s*")

@@ -23,11 +23,21 @@ from .concordance import Concordance, Hit, concordance, likely_rendering
 from .connection import Transaction, open_corpus
 from .edits import Change, StoredLink, review_state
 from .schema import MIGRATIONS, SCHEMA_VERSION, schema_version
-from .search import Searching, _index_sentences, cjk_bigrams, find_spans, guess_lang, mark, parse_lang, search_key
+from .search import (
+    CLI_SEARCH_ADVICE,
+    Searching,
+    _index_sentences,
+    cjk_bigrams,
+    find_spans,
+    guess_lang,
+    mark,
+    parse_lang,
+    search_key,
+)
 
 __all__ = [
     "DEFAULT_DB", "LANGS", "MIGRATIONS", "SCHEMA_VERSION", "Change", "Concordance", "DocumentSummary", "EditError",
-    "Hit", "NotFoundError", "StaleEditError", "Store", "StoreError", "StoredDocument", "StoredLink", "TimeLimitError",
+    "CLI_SEARCH_ADVICE", "Hit", "NotFoundError", "StaleEditError", "Store", "StoreError", "StoredDocument", "StoredLink", "TimeLimitError",
     "cjk_bigrams", "concordance", "content_hash", "find_spans", "guess_lang", "likely_rendering", "mark", "parse_lang",
     "review_state", "search_key",
 ]
@@ -319,11 +329,6 @@ class Store(Searching):
             self._replace(doc_id, before["start"], len(after["links"]), restored, before["doc_reviewed"])
             self._db.execute("DELETE FROM edits WHERE id = ?", (row["id"],))
             return str(row["action"])
-
-    def data_version(self) -> int:
-        """A number that changes when another connection (another program, another request) commits to the
-        corpus while this one is open; this connection's own writes leave it as it is."""
-        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     def search(self, term: str, lang: Lang | None = None, limit: int = 20, *, most: int | None = None,
                sample: int | None = None) -> Concordance:

@@ -140,6 +140,12 @@ class Searching:
 
     _db: sqlite3.Connection
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another program, another request) commits to the
+        corpus while this one is open; this connection's own writes leave it as it is. The web app's search
+        cache is kept or dropped by it."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     @contextmanager
     def time_limit(self, seconds: float | None, what: str = "this search",
                    advice: str = WEB_SEARCH_ADVICE) -> Iterator[None]:

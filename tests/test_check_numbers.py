@@ -1,0 +1,71 @@
+"""The number check on real sentence pairs of MAC-Dev (chapter and link in each comment) and their mutations
+by `benchmarks/checks_bench.py`: a clean pair raises no number flag, the mutated one raises exactly this one."""
+from __future__ import annotations
+
+from duizhao.check.numbers import anchor_flags
+
+
+def numbers(zh: str, en: str) -> list[tuple[str, str]]:
+    return [(f.type, f.evidence) for f in anchor_flags(zh, en)]
+
+
+def test_a_numeral_inside_a_chinese_word_accounts_for_the_english_number():
+    # 002/141 四菜一汤, 003/23 一家四口, 004/44 三表新, 005/65 三面墙: no count the anchor finder takes, but the value
+    assert numbers("只见桌上放着碗筷，四菜一汤，没人动过", "four dishes and a soup, all untouched.") == []
+    assert numbers("一家四口，以务农为业。", "The four of them depended on agriculture for their living") == []
+    assert numbers("那三面墙的房间看起来是布景", "That three-walled bedroom seemed to be the set") == []
+    # ... and not a different number
+    assert numbers("那三面墙的房间看起来是布景", "That five-walled bedroom seemed to be the set") == [
+        ("number", "— ↔ five")]
+
+
+def test_decades_are_tens_of_years():
+    # 005/1
+    assert numbers("四十年的故事都是从去片厂这一天开始的。", "FOUR DECADES THE story spans") == []
+    assert numbers("三十年的故事都是从去片厂这一天开始的。", "FOUR DECADES THE story spans") == [
+        ("number", "三十 ↔ FOUR")]
+
+
+def test_a_clock_time_is_no_estimate():
+    # 006/65: 差十分钟凌晨一点 ↔ "ten to one"; "eleven to one" is a different time, not a range of numbers
+    zh = "直到差十分钟凌晨一点时，沙瑞山才接受了汪淼的多次提议，起身返回实验室。"
+    assert numbers(zh, "It was only at ten to one in the morning that Sha finally gave in") == []
+    assert numbers(zh, "It was only at eleven to one in the morning that Sha finally gave in") == [
+        ("number", "十 ↔ eleven")]
+
+
+def test_two_estimates_must_give_the_same_numbers():
+    # 003/134 八九下 ↔ "eight or nine"; 005/53 三四点 ↔ "three or four"
+    zh = "接着一连又是八九下，欲待问时"
+    assert numbers(zh, "The dong! was followed in rapid succession by eight or nine others") == []
+    assert numbers(zh, "The dong! was followed in rapid succession by eight or ten others") == [
+        ("number", "八九 ↔ eight")]
+    assert numbers("下午三四点的太阳有点人意阑珊的", "It was three or four o'clock, the sunlight was waning") == []
+    assert numbers("下午三四点的太阳有点人意阑珊的", "It was four or four o'clock, the sunlight was waning") == [
+        ("number", "三四 ↔ four")]
+
+
+def test_over_three_hundred_is_below_four_hundred_and_a_dozen_is_twelve():
+    # 003/16: 三百余 "more than three hundred", 一二十件 "a dozen or more"
+    zh = "且说荣府中合算起来，从上至下，也有三百余口人，一天也有一二十件事"
+    en = "numbered more than {} hundred souls, who produced between them a dozen or more incidents in a single day."
+    assert numbers(zh, en.format("three")) == []
+    assert numbers(zh, en.format("four")) == [("number", "— ↔ four hundred")]
+
+
+def test_a_set_phrase_rendered_word_for_word_keeps_its_numbers():
+    # 004/68: 千般的温存，万种的风流 ↔ "of a thousand kinds, ... ten thousand varieties"
+    zh = "这一张桃腮杏脸，千般的温存，万种的风流，难道真要由一个麻风病人去消受？"
+    en = "a face as fresh as peaches and apricots, gentility of a thousand kinds, and {} thousand varieties of elegance"
+    assert numbers(zh, en.format("ten")) == []
+    assert numbers(zh, en.format("eleven")) == [("number", "— ↔ eleven thousand")]
+
+
+def test_a_range_of_percentages_and_a_month_of_a_year():
+    # 006/10 百分之一至百分之五 ↔ "between one and five percent"; 006/2 1989年11月 ↔ "November of 1989"
+    assert numbers("振幅在百分之一至百分之五之间。", "between one and five percent,\" he said") == []
+    assert numbers("振幅在百分之一至百分之六之间。", "between one and five percent,\" he said") == [
+        ("number", "百分之六 ↔ five")]
+    assert numbers("1989年11月升空、即将淘汰的微波背景探测卫星COBE", "COBE, launched in November of 1989") == []
+    assert numbers("1989年11月升空、即将淘汰的微波背景探测卫星COBE", "COBE, launched in November of 1988") == [
+        ("date", "1989年11月 ↔ November of 1988")]
