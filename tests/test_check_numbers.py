@@ -69,3 +69,15 @@ def test_a_range_of_percentages_and_a_month_of_a_year():
     assert numbers("1989年11月升空、即将淘汰的微波背景探测卫星COBE", "COBE, launched in November of 1989") == []
     assert numbers("1989年11月升空、即将淘汰的微波背景探测卫星COBE", "COBE, launched in November of 1988") == [
         ("date", "1989年11月 ↔ November of 1988")]
+
+
+def test_an_estimate_in_digits_spans_its_last_digits_place():
+    # tests/data/layouts/heldout_interleaved_zh_wang_yi_press_hant (the MFA, Wang Yi's press conference):
+    # 30多個 "over 30" is 30 to 39, as 三十多 is; 100多 would be 100 to 199 (the place of the last non-zero digit)
+    zh = "30多個國家同我們簽署了共建“一帶一路”合作協議。"
+    en = "over {} countries have signed agreements with us to jointly build the Belt and Road."
+    assert numbers(zh, en.format("30")) == []
+    assert numbers(zh, en.format("35")) == []
+    assert numbers(zh, en.format("40")) == [("number", "— ↔ 40")]
+    assert numbers(zh.replace("30", "100"), en.format("150")) == []
+    assert numbers(zh.replace("30", "100"), en.format("200")) == [("number", "— ↔ 200")]

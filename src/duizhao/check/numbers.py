@@ -122,9 +122,17 @@ def _estimate_ranges(zh: str, anchors: list[Anchor]) -> list[tuple[float, float]
 
 
 def _place(numeral: str) -> float:
-    """The place of a numeral's last digit: 三十 → 10, 三百 → 100, 三 → 1, 3.5万 → 10,000."""
+    """The place of a numeral's last non-zero digit: 三十 → 10, 三百 → 100, 三 → 1, 3.5万 → 10,000, 30 → 10,
+    100 → 100, 35 → 1."""
     last = numeral[-1:]
-    return float(_ZH_UNITS.get(last) or _ZH_BIG.get(last) or 1)
+    unit = _ZH_UNITS.get(last) or _ZH_BIG.get(last)
+    if unit:
+        return float(unit)
+    digits = regex.search(r"[0-9０-９]+$", numeral)
+    if digits is None or "." in numeral or "．" in numeral:
+        return 1.0
+    significant = digits.group(0).rstrip("0０")
+    return float(10 ** (len(digits.group(0)) - len(significant))) if significant else 1.0
 
 
 def _literal_values(text: str) -> set[float]:
