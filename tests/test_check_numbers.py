@@ -81,3 +81,17 @@ def test_an_estimate_in_digits_spans_its_last_digits_place():
     assert numbers(zh, en.format("40")) == [("number", "— ↔ 40")]
     assert numbers(zh.replace("30", "100"), en.format("150")) == []
     assert numbers(zh.replace("30", "100"), en.format("200")) == [("number", "— ↔ 200")]
+
+
+def test_a_count_of_centuries_is_either_the_count_or_the_years_and_an_ordinal_is_never_scaled():
+    # 005/1 as in test_decades_are_tens_of_years, its count of decades made one of centuries on both sides:
+    # 两个世纪 and 两百年 are both "two centuries"; 三百年 is not
+    en = "TWO CENTURIES THE story spans"
+    assert numbers("两个世纪的故事都是从去片厂这一天开始的。", en) == []
+    assert numbers("两百年的故事都是从去片厂这一天开始的。", en) == []
+    assert numbers("三百年的故事都是从去片厂这一天开始的。", en) == [("number", "三百 ↔ TWO")]
+    # The official name of the Belt and Road's sea route (Belt and Road Portal, yidaiyilu.gov.cn): the 21st century
+    # is the 21st, not the 2100th
+    zh, en = "丝绸之路经济带和21世纪海上丝绸之路", "the Silk Road Economic Belt and the 21st Century Maritime Silk Road"
+    assert numbers(zh, en) == []
+    assert numbers(zh.replace("21", "20"), en) == [("number", "20 ↔ 21st")]

@@ -165,12 +165,13 @@ def _en_extra(en: str) -> list[Anchor]:
     return [Anchor("number", "num:12", m.group(0), m.span(), spelled=True) for m in _EN_DOZEN.finditer(en)]
 
 
-def _scaled(anchor: Anchor, en: str) -> Anchor:
-    """"four decades" is forty years, "two centuries" two hundred."""
+def _scaled(anchor: Anchor, en: str) -> Anchor | None:
+    """The other reading of a count of decades or centuries: "four decades" is forty years, "two centuries"
+    two hundred; None for any other anchor. An ordinal ("the 21st century") is never scaled."""
     value = _value(anchor)
     unit = _EN_DECADES.match(en[anchor.span[1]:anchor.span[1] + 12])
-    if value is None or not unit:
-        return anchor
+    if value is None or not unit or anchor.kind != "number":
+        return None
     factor = 100 if unit.group(0).strip().lower().startswith("centur") else 10
     return Anchor(anchor.kind, f"num:{int(value * factor)}", anchor.surface, anchor.span, anchor.spelled, anchor.vague)
 
@@ -201,15 +202,20 @@ def _within(anchor: Anchor, ranges: list[tuple[float, float]]) -> bool:
 
 def anchor_flags(zh: str, en: str) -> list[Flag]:
     zh_anchors = [a for a in anchors_zh(zh) if a.kind != "latin"]
-    en_anchors = sorted([_scaled(a, en) for a in anchors_en(en) if a.kind != "latin"] + _en_extra(en),
-                        key=lambda a: a.span)
-    left_zh, left_en = unmatched(zh_anchors, en_anchors)
+    en_anchors = sorted([a for a in anchors_en(en) if a.kind != "latin"] + _en_extra(en), key=lambda a: a.span)
+    # "two centuries" may be 两个世纪 or 两百年: the scaled reading pairs first, the count itself after.
+    scaled = {a: s for a in en_anchors if (s := _scaled(a, en)) is not None}
+    unscaled = {s: a for a, s in scaled.items()}
+    left_zh, left_en = unmatched(zh_anchors, [scaled.get(a, a) for a in en_anchors])
+    left_zh, left_en = unmatched(left_zh, [unscaled.get(a, a) for a in left_en])
+    left_en = [scaled.get(a, a) for a in left_en]
     # A numeral inside a Chinese word the anchor finder does not count (四菜一汤 "four dishes and a soup",
     # 三面墙 "three walls", 一家四口 "the four of them") may stand for an English number of its value.
     latent = {float(_ZH_DIGITS[ch]) for ch in zh if ch in _ZH_DIGITS} | {
         float(v) for m in _ZH_NUM_RE.finditer(zh)
         if m.group(0) not in _ZH_UNIT_WORDS and (v := parse_zh_numeral(m.group(0))) is not None}
-    left_en = [a for a in left_en if a.kind not in ("number", "ordinal") or _value(a) not in latent]
+    left_en = [a for a in left_en if a.kind not in ("number", "ordinal")
+               or not {_value(a), _value(scaled.get(a, a))} & latent]
     # Two estimates, one on each side, must give the same two numbers (五六岁 ↔ "five or six").
     zh_groups, en_groups = _estimate_groups_zh(zh_anchors), _estimate_groups_en(en, en_anchors)
     estimates_differ = bool(zh_groups and en_groups and not set(zh_groups) & set(en_groups))
@@ -224,7 +230,7 @@ def anchor_flags(zh: str, en: str) -> list[Flag]:
         only_zh = [a for a in left_zh if a.kind in kinds and not _weak(a) and not _figurative(zh, a, True)
                    and not (a.kind != "date" and en_estimates)]
         only_en = [a for a in left_en if a.kind in kinds and not _weak(a) and not _figurative(en, a, False)
-                   and not (a.kind != "date" and _within(a, zh_ranges))]
+                   and not (a.kind != "date" and (_within(a, zh_ranges) or _within(scaled.get(a, a), zh_ranges)))]
         if flag_type == "number" and estimates_differ and not only_zh and not only_en:
             only_zh = [a for a in zh_anchors if a.vague and a.kind == "number"][:1]
             only_en = [a for a in en_anchors if a.kind == "number" and _EN_ESTIMATE.search(en[a.span[1]:a.span[1] + 16])][:1]
