@@ -95,3 +95,12 @@ def test_a_count_of_centuries_is_either_the_count_or_the_years_and_an_ordinal_is
     zh, en = "丝绸之路经济带和21世纪海上丝绸之路", "the Silk Road Economic Belt and the 21st Century Maritime Silk Road"
     assert numbers(zh, en) == []
     assert numbers(zh.replace("21", "20"), en) == [("number", "20 ↔ 21st")]
+
+
+def test_half_a_dozen_is_six():
+    # 006/1:193 ↔ 1:134 (上面还有十几副 ↔ "I have a dozen more pairs upstairs."), its estimate made a count on both
+    # sides: 六 is "half a dozen" or "a half-dozen", 十二 is "a dozen" and not half of one
+    assert numbers("上面还有六副", "I have half a dozen more pairs upstairs.") == []
+    assert numbers("上面还有六副", "I have a half-dozen more pairs upstairs.") == []
+    assert numbers("上面还有十二副", "I have a dozen more pairs upstairs.") == []
+    assert numbers("上面还有十二副", "I have half a dozen more pairs upstairs.") == [("number", "十二 ↔ half a dozen")]

@@ -157,12 +157,13 @@ def _literal_values(text: str) -> set[float]:
 
 _ZH_UNIT_WORDS = {"十", "百", "千", "万", "亿"}  # alone, mostly "very" (十分), "all kinds" (百般), not counts
 _EN_DECADES = regex.compile(r"^\s+(?:decades?|centuries|century)\b", regex.IGNORECASE)
-_EN_DOZEN = regex.compile(r"\b(?:a|one)\s+dozen\b(?!s)", regex.IGNORECASE)
+_EN_DOZEN = regex.compile(r"\b(?:(half\s+a\s+|(?:a\s+)?half-)|a\s+|one\s+)dozen\b(?!s)", regex.IGNORECASE)
 
 
 def _en_extra(en: str) -> list[Anchor]:
-    """Numbers the anchor finder leaves as words: "a dozen" is twelve."""
-    return [Anchor("number", "num:12", m.group(0), m.span(), spelled=True) for m in _EN_DOZEN.finditer(en)]
+    """Numbers the anchor finder leaves as words: "a dozen" is twelve, "half a dozen" six."""
+    return [Anchor("number", "num:6" if m.group(1) else "num:12", m.group(0), m.span(), spelled=True)
+            for m in _EN_DOZEN.finditer(en)]
 
 
 def _scaled(anchor: Anchor, en: str) -> Anchor | None:
