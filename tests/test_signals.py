@@ -187,3 +187,16 @@ def test_shared_dots_equal_the_dot_product_of_summed_rows(n, m, band):
         links = Links.of(chosen)
         want = [float(zh[z0:z1].sum(0, dtype=np.int64) @ en[e0:e1].sum(0, dtype=np.int64)) for (z0, z1), (e0, e1) in chosen]
         assert shared_dots(Bags(zh, en, bags.zh_size, bags.en_size), links).tolist() == want
+
+
+def test_a_line_of_quoted_speech_is_no_heading():
+    # MAC-Dev 004 zh 1:180-182 ↔ en 1:194-196 and 006 zh 1:14-15 ↔ en 1:23-24, each quote a paragraph of its own:
+    # the full stop, "!" or "?" inside the closing quote ends a sentence, so joining it to the next is no heading
+    zh = ["“下轿！”", "奶奶欠起身，大大方方地跨过轿杆，站在烂漫的矢车菊里。", "奶奶右眼看着吃拤饼的人，左眼看着轿夫和吹鼓手。"]
+    en = ["'Climb down, I said!'", "She rose from the seat, stepped grandly onto the pole, and alit in a tuft of cornflowers.",
+          "Her gaze travelled from the man to the bearers and musicians."]
+    document = doc(zh, en, [0, 1, 1], [0, 1, 1])
+    assert features("paragraphs", document, [((0, 2), (0, 2))]).tolist() == [[2.0, 0.0, 0.0]]
+    document = doc(["“我搞纳米材料。”", "“哦，那就对了。"] + zh[1:], ['"I work in nanotech."', '"Ah, makes sense.'] + en[1:],
+                   [0, 1, 2, 2], [0, 1, 2, 2])
+    assert features("paragraphs", document, [((0, 2), (0, 2))]).tolist() == [[2.0, 0.0, 0.0]]

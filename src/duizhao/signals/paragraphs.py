@@ -6,7 +6,8 @@ Gale & Church aligned paragraphs before sentences for this reason. Here boundari
 - `heading`: each heading joined to another sentence on its side of a link. A heading is a sentence that
   ingest marked as a title or heading, or a short paragraph of its own (an English line of at most
   HEADING_WORDS words, a Chinese one of at most HEADING_CHARS characters), that does not end in a full
-  stop, comma or colon (a salutation such as "Ladies and Gentlemen," leads into the next line): a heading
+  stop, comma or colon (a salutation such as "Ladies and Gentlemen," leads into the next line), closing quotes
+  and brackets looked through, nor is quoted speech ending in "!" or "?" (“下轿！”): a heading
   often restates the sentence below it, so its words alone can pull it into that sentence's link, while a
   translator who leaves a heading untranslated leaves it unpaired (the press set's two English headings).
 A side whose every sentence is its own paragraph (one sentence per line, gold-segmented files) has no
@@ -28,6 +29,10 @@ HEADING_CHARS = 30
 # A heading ends in no punctuation, or in "!" or "?": a line ending in a full stop is a sentence, one ending
 # in a comma or colon ("Ladies and Gentlemen," "女士们，先生们：") leads into the next line.
 _NOT_HEADING_ENDS = tuple(".。．,，:：;；、")
+# Closing quotes and brackets are looked through: “Come here.” and (It was late.) end in a full stop. A line
+# that ends in "!" or "?" inside them is quoted speech (“下轿！”, 'Climb down, I said!'), not a heading.
+_CLOSERS = "”’\"')）」』》]"
+_SPEECH_ENDS = tuple("!?！？…")
 _HEADING_KINDS = frozenset({"title", "heading"})
 
 
@@ -51,8 +56,17 @@ def headings(sentences: list[Sentence], chinese: bool) -> np.ndarray:
         return len(text) <= HEADING_CHARS if chinese else len(text.split()) <= HEADING_WORDS
 
     flags = [(s.kind in _HEADING_KINDS or (size[s.paragraph] == 1 and short(s.text.strip())))
-             and not s.text.rstrip().endswith(_NOT_HEADING_ENDS) for s in sentences]
+             and _heading_end(s.text) for s in sentences]
     return prefix_sums(np.array(flags, dtype=np.float64))
+
+
+def _heading_end(text: str) -> bool:
+    """Whether a line may end a heading (see `_NOT_HEADING_ENDS`, `_CLOSERS`)."""
+    text = text.rstrip()
+    inner = text.rstrip(_CLOSERS + " \t\u3000")
+    if inner.endswith(_NOT_HEADING_ENDS):
+        return False
+    return inner == text or not inner.endswith(_SPEECH_ENDS)
 
 
 class ParagraphSignal(Signal):
