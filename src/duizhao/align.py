@@ -30,7 +30,7 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
-from .bands import Band, block_bounds, band_links, corridor, diagonal_band
+from .bands import Band, band_links, block_bounds, corridor, diagonal_band
 from .encoders import get_encoders
 from .errors import ConfigError
 from .model import Alignment, Bead, Document
