@@ -409,3 +409,26 @@ def test_xhtml_with_an_xml_declaration_is_read_by_its_lang_elements() -> None:
     declared = '<?xml version="1.0" encoding="UTF-8"?>\n' + page
     assert lang_blocks(declared) == lang_blocks(page) != []
 
+
+
+@pytest.mark.parametrize("line", [
+    "富强 民主 文明 和谐 自由 平等 公正 法治 爱国 敬业 诚信 友善",  # the core socialist values (official slogan)
+    "关关雎鸠 在河之洲 窈窕淑女 君子好逑 参差荇菜 左右流之",  # 诗经·周南·关雎 (public domain)
+    "李强 赵乐际 王沪宁 蔡奇 丁薛祥 李希",  # the 20th Politburo Standing Committee after Xi Jinping (public record)
+])
+def test_a_line_of_short_spaced_items_between_prose_paragraphs_is_text(line):
+    """A slogan, a line of verse or a list of names between two prose paragraphs of the example page is text,
+    not a nav bar: only a place in the page's head or foot, or beside other chrome, makes such a line chrome."""
+    from duizhao.ingest.chrome import is_navigation
+    from duizhao.ingest.layout import split_bilingual
+
+    text = (Path(__file__).parent.parent / "examples" / "readout.txt").read_text(encoding="utf-8")
+    anchor = "布林肯国务卿强调,解决美国公民在中国被不当拘押或被禁止离境的案件仍然是美国的一项首要任务。\n"
+    assert anchor in text
+    source = split_bilingual(text.replace(anchor, anchor + "\n" + line + "\n"))
+    assert line not in source.meta.chrome
+    zh = [p.text for p in source.zh]
+    assert zh[zh.index(anchor.strip()) + 1] == line
+    assert not is_navigation(line, spaced=False)
+    # At the page's head the same shape is a nav bar (the Eton page's "首页 诗词 字典 … 网站地图"), verse excepted.
+    assert is_navigation(line) == (not line.startswith("关关"))

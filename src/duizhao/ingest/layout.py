@@ -21,6 +21,7 @@ from .chrome import (
     LABEL_PREFIX,
     LANGUAGE_LABEL,
     is_date,
+    is_navigation,
     is_prose,
     parse_date,
     take_chrome,
@@ -77,7 +78,7 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
     refuse_many(len(blocks), MAX_BLOCKS, "paragraphs", name)  # before the per-paragraph rules below
-    content = [block for block in blocks if not take_chrome(block.text, block.script, meta)]
+    content = _take_chrome_blocks(blocks, meta)
     _keep_one_variant(content, meta, zh_variant)
     _drop_repeated_head(content, meta)
     _drop_repeated_lines(content, meta)
@@ -296,6 +297,26 @@ def _check_balance(zh_texts: list[str], en_texts: list[str], name: str) -> None:
         raise InputError(f"found only Chinese text in {name} (the English is {en_words} words in "
                          f"{len(en_texts)} line{'s' * (len(en_texts) > 1)}): give a file that holds both languages, "
                          "or the English side as a file of its own (align --zh FILE --en FILE)")
+
+
+def _take_chrome_blocks(blocks: list[_Block], meta: Metadata) -> list[_Block]:
+    """The blocks that are not page chrome; the chrome goes to `meta`. A line of short Chinese items between
+    spaces is a nav bar only with evidence from its place: in the page's head or foot (before the first prose
+    paragraph or after the last) or next to other chrome; between prose paragraphs it is a slogan, a list of
+    names or a line of verse, and stays text."""
+    prose = [index for index, block in enumerate(blocks) if is_prose(block.text)]
+    first, last = (prose[0], prose[-1]) if prose else (len(blocks), -1)
+    content: list[_Block] = []
+    after_chrome = False
+    for index, block in enumerate(blocks):
+        spaced = index < first or index > last or after_chrome
+        if not spaced and is_navigation(block.text) and not is_navigation(block.text, spaced=False):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            spaced = following is not None and take_chrome(following.text, following.script, Metadata(), spaced=False)
+        after_chrome = take_chrome(block.text, block.script, meta, spaced=spaced)
+        if not after_chrome:
+            content.append(block)
+    return content
 
 
 def classify(texts: list[str], lang: str) -> list[Paragraph]:
