@@ -313,6 +313,24 @@ def test_a_byline_inside_a_running_sentence_is_not_cut():
     assert cut_at_byline(running) == [running]
 
 
+def test_a_sentence_shaped_like_a_flattened_head_is_not_cut():
+    """The byline's office ends in a capitalised word and "I" opens no sentence after it, so "…Chancellor Olaf Scholz,
+    President Macron and I agreed…" is one paragraph (the second-reading review's reproduction); and a flattened
+    head is looked for only in a page's first line or a page flattened around a dateline."""
+    from duizhao.ingest.chrome import cut_at_byline
+    from duizhao.ingest.layout import paragraph_texts
+
+    sentence = "Last Friday Chancellor Olaf Scholz, President Macron and I agreed on a common plan for Ukraine."
+    assert cut_at_byline(sentence) == [sentence]
+    assert paragraph_texts(sentence) == [sentence]
+    head = (PAGES / "blocks_zh_en_us_embassy_hrc.txt").read_text(encoding="utf-8").splitlines()[9]
+    assert paragraph_texts(head)[:2] == ["U.S. Decision to Reengage with the UN Human Rights Council",
+                                         "Antony J. Blinken, Secretary of State"]
+    # Below a paragraph of the example page the same line is no page's head: it stays whole.
+    first = (Path(__file__).parent.parent / "examples" / "readout.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert paragraph_texts(first + "\n\n" + head) == [first, head]
+
+
 def test_a_widget_label_under_a_bracketed_title_is_chrome():
     """The Houston page's last line: the article's title in 【】 and "相关文章:" over a list of links."""
     from duizhao.ingest import load

@@ -249,15 +249,19 @@ def cut_at_datelines(line: str) -> list[str]:
 # on one line ("U.S. Decision to Reengage with the UN Human Rights Council Antony J. Blinken, Secretary of State
 # The Biden administration has …"). The headline is Title Case from the line's start (small words in lower case),
 # the name is a first name, an optional initial and a last name right before the comma, the office is Title Case
-# again (headline and office bounded in words, so that a long line costs linear time), and the sentence opens with a capitalised common sentence start followed by a lower-case word.
+# again and ends in a capitalised word (headline and office bounded in words, so that a long line costs linear
+# time), and the sentence opens with a capitalised common sentence start followed by a lower-case word. "I" is no
+# such start: "…Chancellor Olaf Scholz, President Macron and I agreed…" is one sentence.
 _TITLE_SMALL = r"(?:a|an|the|and|or|but|of|to|in|on|at|by|for|from|with|as|vs\.?|into|over|after|before)"
 _TITLE_WORD = rf"(?:[\p{{Lu}}\p{{N}}][\p{{L}}\p{{N}}.'’&-]*|{_TITLE_SMALL})"
 _PERSON = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
-_OFFICE_WORD = r"(?:\p{Lu}[\p{L}.'’-]*|of|for|and|the|on|to)"
-_STARTS = ("The|A|An|He|She|It|We|They|I|You|This|That|These|Those|There|In|On|At|But|And|So|If|When|While|After|"
+_OFFICE_CAPITAL = r"\p{Lu}[\p{L}.'’-]*"
+_OFFICE_WORD = rf"(?:{_OFFICE_CAPITAL}|of|for|and|the|on|to)"
+_STARTS = ("The|A|An|He|She|It|We|They|You|This|That|These|Those|There|In|On|At|But|And|So|If|When|While|After|"
            "Before|As|For|Today|Yesterday|Since|Because|Although|Now|Our|Their|His|Her|Its|Last|Earlier|Over")
 _FLATTENED_BYLINE = regex.compile(
-    rf"(?P<title>\p{{Lu}}\S*(?:\s+{_TITLE_WORD}){{1,30}}?)\s+(?P<byline>{_PERSON},\s+\p{{Lu}}\p{{L}}+(?:\s+{_OFFICE_WORD}){{0,8}}?)"
+    rf"(?P<title>\p{{Lu}}\S*(?:\s+{_TITLE_WORD}){{1,30}}?)\s+(?P<byline>{_PERSON},\s+\p{{Lu}}\p{{L}}+"
+    rf"(?:(?:\s+{_OFFICE_WORD}){{0,7}}?\s+{_OFFICE_CAPITAL})?)"
     rf"\s+(?=(?:{_STARTS})\s+(?:\S+\s+)?\p{{Ll}})")
 
 
@@ -265,7 +269,8 @@ def cut_at_byline(line: str) -> list[str]:
     """`line` cut after its Title Case headline and after the byline that follows it, where an English page's
     head was flattened onto one line with its first sentence (see _FLATTENED_BYLINE); otherwise [line]. A byline
     inside a running sentence ("…said Antony J. Blinken, Secretary of State, …") has lower-case words before
-    it and is not cut."""
+    it and is not cut. Callers apply it only where a page's head may stand: its first line, or the lines of a
+    page whose head was flattened around a dateline (see `cut_at_datelines`)."""
     match = _FLATTENED_BYLINE.match(line)
     if not match or ENDS_SENTENCE.search(match.group("title")):
         return [line]
