@@ -450,3 +450,16 @@ def test_a_line_of_short_spaced_items_between_prose_paragraphs_is_text(line):
     assert not is_navigation(line, spaced=False)
     # At the page's head the same shape is a nav bar (the Eton page's "首页 诗词 字典 … 网站地图"), verse excepted.
     assert is_navigation(line) == (not line.startswith("关关"))
+
+
+def test_a_headline_with_a_question_inside_is_a_title():
+    """A question or an exclamation inside a headline leaves it a title (the second-reading review's
+    reproduction); a line whose first sentence ends in a full stop is still none (the Chatham House page's
+    "…感谢中国帮助。全文如下:", see _NEVER_TITLE)."""
+    from duizhao.ingest.layout import classify
+
+    body = "双方以近期两国间的高级别会议为基础,在两天内举行了七个多小时的会晤并进行了建设性的深入讨论。"  # examples/readout.txt
+    kinds = [p.kind for p in classify(["中国经济怎么了?专家这样说:前景依然光明", body], "zh")]
+    assert kinds == ["title", "body"]
+    kinds = [p.kind for p in classify(["国务卿强调,美国将继续利用外交手段推进美国的利益和价值观。他指出", body], "zh")]
+    assert kinds == ["heading", "body"]

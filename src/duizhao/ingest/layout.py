@@ -42,8 +42,11 @@ from .script import (
 )
 
 # A salutation ("尊敬的…勋爵,") ends in a comma, and a line in brackets ("(2020年3月2日,英国皇家国际问题研究所)") is an
-# aside: neither is a title, however long; nor is a line of more than one sentence ("…感谢中国帮助。全文如下:").
+# aside: neither is a title, however long; nor is a line of more than one sentence where one before the last ends
+# in a full stop ("…感谢中国帮助。全文如下:"): a headline may hold a question or an exclamation before its last
+# clause ("中国经济怎么了?专家这样说:前景依然光明").
 _NEVER_TITLE = regex.compile(r"[,，、]\s*$|^\s*[(（].*[)）]\s*$")
+_ENDS_WITH_FULL_STOP = regex.compile(r"[。．.][\"'”’」』）)\]》]*\s*$")
 # Paragraphs of the head (before the first prose paragraph) longer than this are titles, shorter ones
 # headings: a headline names the event, a heading names a section or an office.
 _TITLE_MIN_HAN = 12
@@ -335,7 +338,8 @@ def classify(texts: list[str], lang: str) -> list[Paragraph]:
             kind = "body"
             in_head = False
         elif in_head and title_run and (index == 0 or _long_title(text, lang)) and not _NEVER_TITLE.search(text) \
-                and len((split_zh if lang == "zh" else split_en)(text)) == 1:
+                and not any(_ENDS_WITH_FULL_STOP.search(sentence)
+                            for sentence in (split_zh if lang == "zh" else split_en)(text)[:-1]):
             kind = "title"
         elif _short(text, lang, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) or _all_caps(text):
             kind = "heading"
