@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"duizhao", "errors", "model", "io", "chinese"},
     {"lexicon", "names", "numbers", "encoders", "segment", "ingest"},
     {"signals"},
-    {"align"},
+    {"align", "bands", "member_split"},
     {"glossary"},
     {"check", "evidence"},
     {"formats", "evaluate", "store"},

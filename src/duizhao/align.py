@@ -30,6 +30,7 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
+from .bands import Band, band_links, block_bounds, corridor, diagonal_band
 from .encoders import get_encoders
 from .errors import ConfigError
 from .model import Alignment, Bead, Document
@@ -256,59 +257,6 @@ class Scorer:
 
 # -------------------------------------------------------------------------------------------- bands
 
-@dataclass
-class Band:
-    """For each Chinese prefix length i (0..n), the English prefix lengths [lo[i], hi[i]) searched."""
-
-    lo: np.ndarray
-    hi: np.ndarray
-
-    def __post_init__(self) -> None:
-        self.offset = np.concatenate([[0], np.cumsum(self.hi - self.lo)]).astype(np.int64)
-
-    @property
-    def cells(self) -> int:
-        return int(self.offset[-1])
-
-
-def diagonal_band(n: int, m: int, max_cells: int) -> Band:
-    """The whole grid if it is small enough, else a band around the diagonal as wide as the budget allows."""
-    rows = np.arange(n + 1)
-    if (n + 1) * (m + 1) <= max_cells:
-        return Band(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64))
-    half = max(max_cells // (2 * (n + 1)), 16)
-    centre = np.round(rows * (m / max(n, 1))).astype(np.int64)
-    lo = np.clip(centre - half, 0, m)
-    hi = np.clip(centre + half + 1, 1, m + 1)
-    lo[0], hi[-1] = 0, m + 1
-    # Each row must share a column with the row before, or no path could cross (very lopsided documents).
-    lo[1:] = np.minimum(lo[1:], hi[:-1] - 1)
-    return Band(lo, hi)
-
-
-def corridor(path: list[tuple[int, int]], n: int, m: int, radius: int) -> Band:
-    """A band of `radius` sentences around a path of grid points (prefix lengths), monotone by construction."""
-    low = np.full(n + 1, m, dtype=np.int64)
-    high = np.zeros(n + 1, dtype=np.int64)
-    for i, j in path:
-        low[i] = min(low[i], j)
-        high[i] = max(high[i], j)
-    # Rows a link skipped over (a 2-1 link jumps a row) take their neighbours' range.
-    for i in range(1, n + 1):
-        if low[i] > high[i]:
-            low[i], high[i] = high[i - 1], high[i - 1]
-    lo = low.copy()
-    hi = high.copy()
-    for shift in range(1, radius + 1):
-        lo[shift:] = np.minimum(lo[shift:], low[:-shift])
-        lo[:-shift] = np.minimum(lo[:-shift], low[shift:])
-        hi[shift:] = np.maximum(hi[shift:], high[:-shift])
-        hi[:-shift] = np.maximum(hi[:-shift], high[shift:])
-    lo = np.clip(lo - radius, 0, m)
-    hi = np.clip(hi + radius + 1, 1, m + 1)
-    return Band(lo, hi)
-
-
 def course_band(scorer: Scorer, n: int, m: int, max_cells: int) -> Band:
     """The first pass's band for a document too long for the whole grid: around its rough course.
 
@@ -325,8 +273,8 @@ def course_band(scorer: Scorer, n: int, m: int, max_cells: int) -> Band:
         return diagonal_band(n, m, max_cells)  # the whole grid
     path: list[tuple[int, int]] | None = None  # grid points in sentences
     for size in reversed(sizes[1:]):
-        zh_bounds = _block_bounds(n, size)
-        en_bounds = _block_bounds(m, max(1, round(size * m / n)))
+        zh_bounds = block_bounds(n, size)
+        en_bounds = block_bounds(m, max(1, round(size * m / n)))
         blocks_zh, blocks_en = len(zh_bounds) - 1, len(en_bounds) - 1
         if path is None:
             band = diagonal_band(blocks_zh, blocks_en, (blocks_zh + 1) * (blocks_en + 1))
@@ -342,25 +290,6 @@ def course_band(scorer: Scorer, n: int, m: int, max_cells: int) -> Band:
     if path is None:
         raise RuntimeError("the coarse pass found no path (a bug, not user error)")
     return corridor(path, n, m, COARSE_RADIUS * sizes[1])
-
-
-def _block_bounds(count: int, size: int) -> np.ndarray:
-    return np.unique(np.concatenate([np.arange(0, count, size), [count]])).astype(np.int64)
-
-
-def band_links(band: Band, a: int, b: int) -> tuple[np.ndarray, Links]:
-    """All links of type a-b whose end cell and start cell both lie in the band: their flat end-cell index
-    and their spans."""
-    rows = np.arange(a, len(band.lo))
-    j0 = np.maximum(band.lo[rows], band.lo[rows - a] + b)
-    j1 = np.minimum(band.hi[rows], band.hi[rows - a] + b)
-    count = np.maximum(j1 - j0, 0)
-    total = int(count.sum())
-    row = np.repeat(rows, count)
-    first = np.repeat(np.cumsum(count) - count, count)
-    j = np.repeat(j0, count) + (np.arange(total) - first)
-    cell = band.offset[row] + (j - band.lo[row])
-    return cell, Links(row - a, row, j - b, j)
 
 
 # ---------------------------------------------------------------------------------------------- search
@@ -565,184 +494,9 @@ def search(document: Document, scorer: Scorer, config: AlignConfig, band1: Band,
         a, b = types[t]
         p = float(min(1.0, posteriors[t][band2.offset[i] + j - band2.lo[i]]))
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(p, 4)))
+    from .member_split import split_unfounded
+
     return split_unfounded(beads, scorer, config)
-
-
-# -------------------------------------------------------------------------------- per-member evidence
-
-@dataclass(frozen=True)
-class Member:
-    """An edge member of a link's several-sentence side (its first or last sentence) and its own evidence."""
-
-    side: str  # "zh" or "en"
-    index: int  # the sentence's id on its side
-    first: bool  # the side's first member (else its last)
-    gains: tuple[float, ...]  # the link's cosine less its cosine without the member, one per encoder
-    own: int  # dictionary stems and anchor keys it shares with the other side that no other member holds
-    words: int = 0  # dictionary stems and anchor keys it holds that could match anything in the document
-    length_gain: float = 0.0  # the length feature of the link without it, less the link's (> 0: fits better)
-    margin: float = 0.0  # the link's score less the split's (the rest's link and the member's 1-0 / 0-1)
-    run_gains: tuple[float, ...] = ()  # gains with the sides encoded whole, for encoders that encoded them
-    alone: tuple[float, ...] = ()  # the member's own cosine with the other side, per encoder
-
-    def unfounded(self, gains: tuple[float, ...], own: int) -> bool:
-        """No evidence of its own: each encoder's gain below its threshold in `gains` (a gain with the side
-        encoded whole below half of it), and at most `own` dictionary stems or anchors of its own."""
-        if self.own > own or len(self.gains) != len(gains):
-            return False
-        whole = self.run_gains and max(self.run_gains) >= 0.5 * gains[-1]
-        return not whole and all(g < t for g, t in zip(self.gains, gains, strict=True))
-
-
-def _unit_vector(row: np.ndarray) -> np.ndarray:
-    return row / max(float(np.linalg.norm(row)), 1e-9)
-
-
-def edge_members(scorer: Scorer, zh: tuple[int, int], en: tuple[int, int], scored: bool = True) -> list[Member]:
-    """The edge members of each several-sentence side of the link zh[0]:zh[1] ↔ en[0]:en[1], with their gains
-    (as `duizhao.evidence` computes them: centred sentence vectors, a side is its members' sum) and their own
-    dictionary and anchor matches, from the vectors and bags the signals prepared for the search (nothing is
-    encoded or tokenised again). `scored`: also how the search scored the link against the split
-    (`with_margin`)."""
-    from .signals.bags import Bags
-    from .signals.embedding import Embeddings
-
-    views = [p for p in scorer.prepared if isinstance(p, Embeddings)]
-    bags = [p for s, p in zip(scorer.signals, scorer.prepared, strict=True)
-            if s.name in ("lexical", "anchors") and isinstance(p, Bags)]
-    out = []
-    for side, (s0, s1), (o0, o1) in (("zh", zh, en), ("en", en, zh)):
-        if s1 - s0 < 2 or o1 <= o0:
-            continue
-        for index, first in ((s0, True), (s1 - 1, False)):
-            gains, run_gains, alone = [], [], []
-            for view in views:
-                rows, other = (view.zh, view.en) if side == "zh" else (view.en, view.zh)
-                total = rows[s0:s1].sum(0, dtype=np.float64)
-                opposite = _unit_vector(other[o0:o1].sum(0, dtype=np.float64))
-                gains.append(float(_unit_vector(total) @ opposite - _unit_vector(total - rows[index]) @ opposite))
-                alone.append(float(rows[index] @ opposite))
-                runs, other_runs = (view.zh_runs, view.en_runs) if side == "zh" else (view.en_runs, view.zh_runs)
-                if s1 - s0 in runs:
-                    if o1 - o0 in other_runs:
-                        opposite = _unit_vector(other_runs[o1 - o0][o0].astype(np.float64))
-                    rest_start = s0 + 1 if first else s0
-                    rest = rows[rest_start] if s1 - s0 == 2 else runs[s1 - s0 - 1][rest_start]
-                    run_gains.append(float(runs[s1 - s0][s0] @ opposite - rest @ opposite))
-            own = words = 0
-            for bag in bags:
-                rows, other = (bag.zh, bag.en) if side == "zh" else (bag.en, bag.zh)
-                rest = np.delete(rows[s0:s1], index - s0, axis=0).any(0)
-                own += int(np.count_nonzero((rows[index] > 0) & other[o0:o1].any(0) & ~rest))
-                words += int(np.count_nonzero(rows[index]))
-            member = Member(side, index, first, tuple(gains), own, words, run_gains=tuple(run_gains), alone=tuple(alone))
-            out.append(with_margin(scorer, zh, en, member) if scored else member)
-    return out
-
-
-def with_margin(scorer: Scorer, zh: tuple[int, int], en: tuple[int, int], member: Member) -> Member:
-    """`member` with its `margin` and `length_gain`: the search's scores of the link and of the split."""
-    return with_margins(scorer, [(zh, en, member)])[0]
-
-
-def with_margins(scorer: Scorer, items: list[tuple[tuple[int, int], tuple[int, int], Member]]) -> list[Member]:
-    """Each (link, member) pair's member with its `margin` (the link's score less the split's: the rest's
-    link plus the member's 1-0 / 0-1 prior) and `length_gain`, scored in one batch per link type."""
-    if not items:
-        return []
-    wholes, rests = [], []
-    for zh, en, member in items:
-        s0, s1 = zh if member.side == "zh" else en
-        span = (s0 + 1, s1) if member.first else (s0, s1 - 1)
-        wholes.append((zh, en))
-        rests.append((span, en) if member.side == "zh" else (zh, span))
-    whole_scores, rest_scores = _score_spans(scorer, wholes), _score_spans(scorer, rests)
-    length_gain = np.zeros(len(items))
-    for signal, prepared in zip(scorer.signals, scorer.prepared, strict=True):
-        if signal.name == "length":
-            length_gain = signal.score(prepared, Links.of(rests))[:, 0] - signal.score(prepared, Links.of(wholes))[:, 0]
-    out = []
-    for k, (_, _, member) in enumerate(items):
-        null = scorer.type_prior(1, 0) if member.side == "zh" else scorer.type_prior(0, 1)
-        margin = float(whole_scores[k] - rest_scores[k] - null)
-        out.append(replace(member, length_gain=float(length_gain[k]), margin=margin))
-    return out
-
-
-def _score_spans(scorer: Scorer, spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> np.ndarray:
-    """The search's score of each link ((zh_start, zh_end), (en_start, en_end)), one call per link type."""
-    out = np.zeros(len(spans))
-    by_type: dict[tuple[int, int], list[int]] = {}
-    for k, (zh, en) in enumerate(spans):
-        by_type.setdefault((zh[1] - zh[0], en[1] - en[0]), []).append(k)
-    for (a, b), ks in by_type.items():
-        out[ks] = scorer.score(Links.of([spans[k] for k in ks]), a, b)
-    return out
-
-
-def split_unfounded(beads: list[Bead], scorer: Scorer, config: AlignConfig) -> list[Bead]:
-    """The search's links with every member that has no evidence of its own split off as a 1-0 / 0-1 link.
-
-    The search scores a link as a whole, so a sentence whose counterpart is missing is often cheaper inside
-    its neighbour's link than alone. Here each edge member of a several-sentence side is judged by itself
-    (`AlignConfig.member_gains`): a member with no evidence of its own (`Member.unfounded`) whose split the
-    search rejected by less than `member_margin` is split off, the closest call first, and the rest is
-    judged again. The pieces of a split link, and a link that keeps a member with no gain and no word of its
-    own, score at most `doubtful_score`. Without the encoder set the thresholds were tuned for (`--fast`, one
-    encoder) the links are left as they are.
-    """
-    from .signals.embedding import Embeddings
-
-    views = sum(isinstance(p, Embeddings) for p in scorer.prepared)
-    if config.member_gains is None or views != len(config.member_gains):
-        return beads
-    doubtful_gains = (config.doubtful_gain,) * views
-    # The links being judged: position in `beads` -> [z0, z1, e0, e1, pieces before, pieces after, doubtful].
-    open_links: dict[int, list] = {
-        k: [b.zh[0], b.zh[-1] + 1, b.en[0], b.en[-1] + 1, [], [], False]
-        for k, b in enumerate(beads) if b.zh and b.en and (len(b.zh) > 1 or len(b.en) > 1)}
-    judging = list(open_links)
-    while judging:  # one round per member split off; every round's margins are scored in one batch
-        members = {k: edge_members(scorer, (open_links[k][0], open_links[k][1]), (open_links[k][2], open_links[k][3]),
-                                   scored=False) for k in judging}
-        items = [((z0, z1), (e0, e1), m) for k in judging
-                 for z0, z1, e0, e1, *_ in [open_links[k]]
-                 for m in members[k] if m.unfounded(config.member_gains, config.member_own)]
-        owners = [k for k in judging for m in members[k] if m.unfounded(config.member_gains, config.member_own)]
-        scored = with_margins(scorer, items)
-        chosen: dict[int, Member] = {}
-        for k, candidate in zip(owners, scored, strict=True):
-            if candidate.margin < config.member_margin and (k not in chosen or candidate.margin < chosen[k].margin):
-                chosen[k] = candidate
-        next_round = []
-        for k in judging:
-            state = open_links[k]
-            if k not in chosen:
-                state[6] = any(m.unfounded(doubtful_gains, 0) for m in members[k])
-                continue
-            member = chosen[k]
-            capped = min(beads[k].score, config.doubtful_score)
-            piece = Bead((member.index,), (), capped) if member.side == "zh" else Bead((), (member.index,), capped)
-            if member.first:
-                state[4].append(piece)
-            else:
-                state[5].insert(0, piece)
-            if member.side == "zh":
-                state[0], state[1] = (state[0] + 1, state[1]) if member.first else (state[0], state[1] - 1)
-            else:
-                state[2], state[3] = (state[2] + 1, state[3]) if member.first else (state[2], state[3] - 1)
-            if state[1] - state[0] >= 2 or state[3] - state[2] >= 2:
-                next_round.append(k)
-        judging = next_round
-    out: list[Bead] = []
-    for k, bead in enumerate(beads):
-        if k not in open_links:
-            out.append(bead)
-            continue
-        z0, z1, e0, e1, before, after, doubtful = open_links[k]
-        score = min(bead.score, config.doubtful_score) if before or after or doubtful else bead.score
-        out.extend([*before, Bead(tuple(range(z0, z1)), tuple(range(e0, e1)), score, list(bead.flags)), *after])
-    return out
 
 
 def align(document: Document, config: AlignConfig | None = None, encoder=None,
