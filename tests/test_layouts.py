@@ -313,6 +313,24 @@ def test_a_byline_inside_a_running_sentence_is_not_cut():
     assert cut_at_byline(running) == [running]
 
 
+def test_a_sentence_shaped_like_a_flattened_head_is_not_cut():
+    """The byline's office ends in a capitalised word and "I" opens no sentence after it, so "…Chancellor Olaf Scholz,
+    President Macron and I agreed…" is one paragraph (the second-reading review's reproduction); and a flattened
+    head is looked for only in a page's first line or a page flattened around a dateline."""
+    from duizhao.ingest.chrome import cut_at_byline
+    from duizhao.ingest.layout import paragraph_texts
+
+    sentence = "Last Friday Chancellor Olaf Scholz, President Macron and I agreed on a common plan for Ukraine."
+    assert cut_at_byline(sentence) == [sentence]
+    assert paragraph_texts(sentence) == [sentence]
+    head = (PAGES / "blocks_zh_en_us_embassy_hrc.txt").read_text(encoding="utf-8").splitlines()[9]
+    assert paragraph_texts(head)[:2] == ["U.S. Decision to Reengage with the UN Human Rights Council",
+                                         "Antony J. Blinken, Secretary of State"]
+    # Below a paragraph of the example page the same line is no page's head: it stays whole.
+    first = (Path(__file__).parent.parent / "examples" / "readout.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert paragraph_texts(first + "\n\n" + head) == [first, head]
+
+
 def test_a_widget_label_under_a_bracketed_title_is_chrome():
     """The Houston page's last line: the article's title in 【】 and "相关文章:" over a list of links."""
     from duizhao.ingest import load
@@ -409,3 +427,39 @@ def test_xhtml_with_an_xml_declaration_is_read_by_its_lang_elements() -> None:
     declared = '<?xml version="1.0" encoding="UTF-8"?>\n' + page
     assert lang_blocks(declared) == lang_blocks(page) != []
 
+
+
+@pytest.mark.parametrize("line", [
+    "富强 民主 文明 和谐 自由 平等 公正 法治 爱国 敬业 诚信 友善",  # the core socialist values (official slogan)
+    "关关雎鸠 在河之洲 窈窕淑女 君子好逑 参差荇菜 左右流之",  # 诗经·周南·关雎 (public domain)
+    "李强 赵乐际 王沪宁 蔡奇 丁薛祥 李希",  # the 20th Politburo Standing Committee after Xi Jinping (public record)
+])
+def test_a_line_of_short_spaced_items_between_prose_paragraphs_is_text(line):
+    """A slogan, a line of verse or a list of names between two prose paragraphs of the example page is text,
+    not a nav bar: only a place in the page's head or foot, or beside other chrome, makes such a line chrome."""
+    from duizhao.ingest.chrome import is_navigation
+    from duizhao.ingest.layout import split_bilingual
+
+    text = (Path(__file__).parent.parent / "examples" / "readout.txt").read_text(encoding="utf-8")
+    anchor = "布林肯国务卿强调,解决美国公民在中国被不当拘押或被禁止离境的案件仍然是美国的一项首要任务。\n"
+    assert anchor in text
+    source = split_bilingual(text.replace(anchor, anchor + "\n" + line + "\n"))
+    assert line not in source.meta.chrome
+    zh = [p.text for p in source.zh]
+    assert zh[zh.index(anchor.strip()) + 1] == line
+    assert not is_navigation(line, spaced=False)
+    # At the page's head the same shape is a nav bar (the Eton page's "首页 诗词 字典 … 网站地图"), verse excepted.
+    assert is_navigation(line) == (not line.startswith("关关"))
+
+
+def test_a_headline_with_a_question_inside_is_a_title():
+    """A question or an exclamation inside a headline leaves it a title (the second-reading review's
+    reproduction); a line whose first sentence ends in a full stop is still none (the Chatham House page's
+    "…感谢中国帮助。全文如下:", see _NEVER_TITLE)."""
+    from duizhao.ingest.layout import classify
+
+    body = "双方以近期两国间的高级别会议为基础,在两天内举行了七个多小时的会晤并进行了建设性的深入讨论。"  # examples/readout.txt
+    kinds = [p.kind for p in classify(["中国经济怎么了?专家这样说:前景依然光明", body], "zh")]
+    assert kinds == ["title", "body"]
+    kinds = [p.kind for p in classify(["国务卿强调,美国将继续利用外交手段推进美国的利益和价值观。他指出", body], "zh")]
+    assert kinds == ["heading", "body"]

@@ -104,6 +104,11 @@ def test_sentences_are_slices_of_their_paragraph(document):
     ("我最清晰的記憶是他們?yōu)榱斯ぷ髟绯鐾須w。我們自己的夢(mèng)想?;旧?,我們正在擴(kuò)展自己的世界。你去吗?我不去。",
      ["我最清晰的記憶是他們?yōu)榱斯ぷ髟绯鐾須w。", "我們自己的夢(mèng)想?;旧?,我們正在擴(kuò)展自己的世界。", "你去吗?",
       "我不去。"]),
+    # Without a bad conversion's traces (bracketed tone-marked pinyin) a half-width "?" before a Latin word or a
+    # ";" is a real question mark (the reproductions of the second-reading review, fixes_review defect 1).
+    ("你用过ChatGPT吗?ChatGPT是一个聊天机器人。为什么?iPhone卖得好。",
+     ["你用过ChatGPT吗?", "ChatGPT是一个聊天机器人。", "为什么?", "iPhone卖得好。"]),
+    ("他为什么不来?;因为下雨。", ["他为什么不来?;", "因为下雨。"]),
     ("", []),
     ("   ", []),
 ])

@@ -41,6 +41,7 @@ def split_zh(text: str) -> list[str]:
     across paragraphs) are not tracked, so one stray mark cannot glue a paragraph into one sentence.
     """
     tracked = _balanced_pairs(text)
+    garbled = bool(_CONVERSION_TRACE.search(text))
     closer_to_opener = {_ZH_PAIRS[o]: o for o in tracked}
     open_marks: list[tuple[str, int]] = []  # (opening mark, its position), innermost last
     sentences: list[str] = []
@@ -58,7 +59,7 @@ def split_zh(text: str) -> list[str]:
             open_marks.append((ch, i))
         elif ch in closer_to_opener and open_marks:
             open_marks.pop()
-        if not _zh_terminal_at(text, i):
+        if not _zh_terminal_at(text, i, garbled):
             i += 1
             continue
         j = i + 1
@@ -91,17 +92,24 @@ def _skip_spaces(text: str, i: int) -> int:
     return i
 
 
-# What never follows a real question mark directly: where an ASCII "?" is glued to a Latin letter or to a
-# comma, semicolon or colon, it stands for a character lost in a bad conversion (a page saved through a
-# codepage that lacks it: 他們?yōu)榱斯ぷ髟绯鐾須w, 夢(mèng)想?;旧?,), not for the end of a sentence.
+# What never follows a real question mark directly in a badly converted page: where an ASCII "?" is glued to a
+# Latin letter or to a comma, semicolon or colon, it stands for a character lost in the conversion (a page saved
+# through a codepage that lacks it: 他們?yōu)榱斯ぷ髟绯鐾須w, 夢(mèng)想?;旧?,), not for the end of a sentence. Only
+# where the text shows the conversion's traces (_CONVERSION_TRACE): elsewhere "你用过ChatGPT吗?ChatGPT是…" and
+# "他为什么不来?;因为下雨。" end their sentences at the "?".
 _ZH_LOST_CHARACTER_NEXT = regex.compile(r"[A-Za-z,;:，；：、]")
+# A tone-marked pinyin syllable in brackets right after a Han character ("中國(guó)", "開(kāi)"), or right after
+# a "?" ("們?yōu)"): what such a conversion leaves; running Chinese text never writes it.
+_TONE_VOWEL = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_CONVERSION_TRACE = regex.compile(
+    rf"\p{{Han}}[(（][a-zü]*[{_TONE_VOWEL}][a-zü]*[)）]|\?[a-zü]*[{_TONE_VOWEL}]")
 
 
-def _zh_terminal_at(text: str, i: int) -> bool:
+def _zh_terminal_at(text: str, i: int, garbled: bool = False) -> bool:
     ch = text[i]
-    if ch == "?" and i + 1 < len(text) and _ZH_LOST_CHARACTER_NEXT.match(text[i + 1]):
+    if garbled and ch == "?" and i + 1 < len(text) and _ZH_LOST_CHARACTER_NEXT.match(text[i + 1]):
         return False
-    if ch in ";；" and i > 0 and text[i - 1] == "?":
+    if garbled and ch in ";；" and i > 0 and text[i - 1] == "?":
         return False  # the rest of the "?;" above
     if ch in _ZH_TERMINALS:
         return True

@@ -98,6 +98,11 @@ _NAV_SPACE = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
 # (items at least, Han characters at most per item): spaces need more and shorter items than hyphens, so that a
 # line of verse ("床前明月光 疑是地上霜 …": five or seven characters) or of four-character idioms stays text.
 _NAV_BARE = {"hyphen": (4, 6), "space": (5, 4)}
+# Space-separated items must also be short on average ("首页 诗词 … 网站地图": two characters, one of four), so that a
+# line of four-character verse ("关关雎鸠 在河之洲 窈窕淑女 …", 诗经·周南·关雎) stays text. A slogan or a list of names
+# ("富强 民主 文明 和谐 …", "李强 赵乐际 王沪宁 …") has that shape too: only its place on the page tells it from a nav
+# bar (see `is_navigation`'s `spaced`).
+_NAV_SPACE_MEAN_HAN = 3
 # A line opening with a 【tag】 that is not a sentence: print and share bars ("【打印】 【关闭】"), a reposting
 # site's series tag over a headline ("【中英文演講稿】…").
 _BRACKET_TAG = regex.compile(r"\s*【[^】]{1,12}】")
@@ -118,9 +123,10 @@ _CREDIT_LINE = regex.compile(
 _CREDIT_MAX_CHARS = 80
 
 
-def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
-    """Move the block `text` (of script `script`) into `meta` if it is page chrome; say whether it was."""
-    if LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or is_navigation(text) \
+def take_chrome(text: str, script: Script, meta: Metadata, *, spaced: bool = True) -> bool:
+    """Move the block `text` (of script `script`) into `meta` if it is page chrome; say whether it was.
+    `spaced`: whether a line of short Chinese items between spaces may be a nav bar (see `is_navigation`)."""
+    if LANGUAGE_LABEL.fullmatch(text) or _LINK_LINE.fullmatch(text) or is_navigation(text, spaced=spaced) \
             or (_CAPTION.fullmatch(text) and not is_prose(text)) \
             or (_BRACKET_TAG.match(text) and not is_prose(text)):
         meta.chrome.append(text)
@@ -142,16 +148,23 @@ def take_chrome(text: str, script: Script, meta: Metadata) -> bool:
     return False
 
 
-def is_navigation(text: str) -> bool:
-    """Short items between separators, none of them a sentence: a navigation bar or a breadcrumb."""
+def is_navigation(text: str, *, spaced: bool = True) -> bool:
+    """Short items between separators, none of them a sentence: a navigation bar or a breadcrumb.
+
+    `spaced=False`: short Chinese items between bare spaces are not taken for a nav bar. The caller says so where
+    the line's place on the page gives no evidence of chrome (between prose paragraphs, away from the page's
+    head and foot): there such a line is a slogan, a list of names or a line of verse."""
     items = [item for item in _NAV_SEPARATOR.split(text) if item.strip()]
     if len(items) < 2:
         # Hyphens touching Chinese ("CATTI-题库-真题-模拟-课程-直播"), or spaces between Chinese words ("首页 诗词 字典
         # 板报 …": Chinese prose puts no spaces between its words); a name such as "中国-东盟博览会" or a title over
         # its subtitle ("相互尊重、和平共处、合作共赢 探索新时期…") has fewer items or longer ones.
-        for separator, (min_items, max_han) in ((_NAV_HYPHEN, _NAV_BARE["hyphen"]), (_NAV_SPACE, _NAV_BARE["space"])):
+        bare = [(_NAV_HYPHEN, _NAV_BARE["hyphen"], 0)] + [(_NAV_SPACE, _NAV_BARE["space"], _NAV_SPACE_MEAN_HAN)] * spaced
+        for separator, (min_items, max_han), max_mean in bare:
             split = [item for item in separator.split(text) if item.strip()]
-            if len(split) >= min_items and all(han_count(item) <= max_han for item in split):
+            sizes = [han_count(item) for item in split]
+            if len(split) >= min_items and max(sizes) <= max_han \
+                    and (not max_mean or sum(sizes) <= max_mean * len(sizes)):
                 items = split
                 break
     if len(items) < 2 or ENDS_SENTENCE.search(text):
@@ -236,15 +249,19 @@ def cut_at_datelines(line: str) -> list[str]:
 # on one line ("U.S. Decision to Reengage with the UN Human Rights Council Antony J. Blinken, Secretary of State
 # The Biden administration has …"). The headline is Title Case from the line's start (small words in lower case),
 # the name is a first name, an optional initial and a last name right before the comma, the office is Title Case
-# again (headline and office bounded in words, so that a long line costs linear time), and the sentence opens with a capitalised common sentence start followed by a lower-case word.
+# again and ends in a capitalised word (headline and office bounded in words, so that a long line costs linear
+# time), and the sentence opens with a capitalised common sentence start followed by a lower-case word. "I" is no
+# such start: "…Chancellor Olaf Scholz, President Macron and I agreed…" is one sentence.
 _TITLE_SMALL = r"(?:a|an|the|and|or|but|of|to|in|on|at|by|for|from|with|as|vs\.?|into|over|after|before)"
 _TITLE_WORD = rf"(?:[\p{{Lu}}\p{{N}}][\p{{L}}\p{{N}}.'’&-]*|{_TITLE_SMALL})"
 _PERSON = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
-_OFFICE_WORD = r"(?:\p{Lu}[\p{L}.'’-]*|of|for|and|the|on|to)"
-_STARTS = ("The|A|An|He|She|It|We|They|I|You|This|That|These|Those|There|In|On|At|But|And|So|If|When|While|After|"
+_OFFICE_CAPITAL = r"\p{Lu}[\p{L}.'’-]*"
+_OFFICE_WORD = rf"(?:{_OFFICE_CAPITAL}|of|for|and|the|on|to)"
+_STARTS = ("The|A|An|He|She|It|We|They|You|This|That|These|Those|There|In|On|At|But|And|So|If|When|While|After|"
            "Before|As|For|Today|Yesterday|Since|Because|Although|Now|Our|Their|His|Her|Its|Last|Earlier|Over")
 _FLATTENED_BYLINE = regex.compile(
-    rf"(?P<title>\p{{Lu}}\S*(?:\s+{_TITLE_WORD}){{1,30}}?)\s+(?P<byline>{_PERSON},\s+\p{{Lu}}\p{{L}}+(?:\s+{_OFFICE_WORD}){{0,8}}?)"
+    rf"(?P<title>\p{{Lu}}\S*(?:\s+{_TITLE_WORD}){{1,30}}?)\s+(?P<byline>{_PERSON},\s+\p{{Lu}}\p{{L}}+"
+    rf"(?:(?:\s+{_OFFICE_WORD}){{0,7}}?\s+{_OFFICE_CAPITAL})?)"
     rf"\s+(?=(?:{_STARTS})\s+(?:\S+\s+)?\p{{Ll}})")
 
 
@@ -252,7 +269,8 @@ def cut_at_byline(line: str) -> list[str]:
     """`line` cut after its Title Case headline and after the byline that follows it, where an English page's
     head was flattened onto one line with its first sentence (see _FLATTENED_BYLINE); otherwise [line]. A byline
     inside a running sentence ("…said Antony J. Blinken, Secretary of State, …") has lower-case words before
-    it and is not cut."""
+    it and is not cut. Callers apply it only where a page's head may stand: its first line, or the lines of a
+    page whose head was flattened around a dateline (see `cut_at_datelines`)."""
     match = _FLATTENED_BYLINE.match(line)
     if not match or ENDS_SENTENCE.search(match.group("title")):
         return [line]

@@ -21,6 +21,7 @@ from .chrome import (
     LABEL_PREFIX,
     LANGUAGE_LABEL,
     is_date,
+    is_navigation,
     is_prose,
     parse_date,
     take_chrome,
@@ -41,8 +42,11 @@ from .script import (
 )
 
 # A salutation ("尊敬的…勋爵,") ends in a comma, and a line in brackets ("(2020年3月2日,英国皇家国际问题研究所)") is an
-# aside: neither is a title, however long; nor is a line of more than one sentence ("…感谢中国帮助。全文如下:").
+# aside: neither is a title, however long; nor is a line of more than one sentence where one before the last ends
+# in a full stop ("…感谢中国帮助。全文如下:"): a headline may hold a question or an exclamation before its last
+# clause ("中国经济怎么了?专家这样说:前景依然光明").
 _NEVER_TITLE = regex.compile(r"[,，、]\s*$|^\s*[(（].*[)）]\s*$")
+_ENDS_WITH_FULL_STOP = regex.compile(r"[。．.][\"'”’」』）)\]》]*\s*$")
 # Paragraphs of the head (before the first prose paragraph) longer than this are titles, shorter ones
 # headings: a headline names the event, a heading names a section or an office.
 _TITLE_MIN_HAN = 12
@@ -77,7 +81,7 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
     refuse_many(len(blocks), MAX_BLOCKS, "paragraphs", name)  # before the per-paragraph rules below
-    content = [block for block in blocks if not take_chrome(block.text, block.script, meta)]
+    content = _take_chrome_blocks(blocks, meta)
     _keep_one_variant(content, meta, zh_variant)
     _drop_repeated_head(content, meta)
     _drop_repeated_lines(content, meta)
@@ -298,6 +302,26 @@ def _check_balance(zh_texts: list[str], en_texts: list[str], name: str) -> None:
                          "or the English side as a file of its own (align --zh FILE --en FILE)")
 
 
+def _take_chrome_blocks(blocks: list[_Block], meta: Metadata) -> list[_Block]:
+    """The blocks that are not page chrome; the chrome goes to `meta`. A line of short Chinese items between
+    spaces is a nav bar only with evidence from its place: in the page's head or foot (before the first prose
+    paragraph or after the last) or next to other chrome; between prose paragraphs it is a slogan, a list of
+    names or a line of verse, and stays text."""
+    prose = [index for index, block in enumerate(blocks) if is_prose(block.text)]
+    first, last = (prose[0], prose[-1]) if prose else (len(blocks), -1)
+    content: list[_Block] = []
+    after_chrome = False
+    for index, block in enumerate(blocks):
+        spaced = index < first or index > last or after_chrome
+        if not spaced and is_navigation(block.text) and not is_navigation(block.text, spaced=False):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            spaced = following is not None and take_chrome(following.text, following.script, Metadata(), spaced=False)
+        after_chrome = take_chrome(block.text, block.script, meta, spaced=spaced)
+        if not after_chrome:
+            content.append(block)
+    return content
+
+
 def classify(texts: list[str], lang: str) -> list[Paragraph]:
     """Give each paragraph of one side its kind, from position, length and punctuation."""
     paragraphs: list[Paragraph] = []
@@ -314,7 +338,8 @@ def classify(texts: list[str], lang: str) -> list[Paragraph]:
             kind = "body"
             in_head = False
         elif in_head and title_run and (index == 0 or _long_title(text, lang)) and not _NEVER_TITLE.search(text) \
-                and len((split_zh if lang == "zh" else split_en)(text)) == 1:
+                and not any(_ENDS_WITH_FULL_STOP.search(sentence)
+                            for sentence in (split_zh if lang == "zh" else split_en)(text)[:-1]):
             kind = "title"
         elif _short(text, lang, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) or _all_caps(text):
             kind = "heading"

@@ -90,9 +90,17 @@ def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
     """Groups of consecutive non-empty lines (stripped, cut into runs of one language, each with its script
     and its line's number if that line held both languages, else -1), split at blank lines."""
     groups: list[list[tuple[str, Script, int]]] = [[]]
+    # A byline flattened into a headline is looked for only where a page's head stands: its first non-empty line,
+    # and every line once a line was cut at a dateline (a page flattened side by side, one line a side); elsewhere
+    # "Last Friday Chancellor Olaf Scholz, President Macron and …" is a sentence.
+    first = True  # the page's first non-empty line is still to come
+    flattened = False  # a line was cut at a dateline
     for number, raw in enumerate(split_lines(text)):
         line = raw.strip()  # also strips no-break and ideographic spaces: layout, not content
-        pieces = [cut for piece in cut_at_datelines(line) for cut in cut_at_byline(piece)]
+        dated = cut_at_datelines(line)
+        flattened = flattened or len(dated) > 1
+        pieces = [cut for piece in dated for cut in cut_at_byline(piece)] if first or flattened else dated
+        first = first and not line
         if len(pieces) > 1:  # a flattened page: each piece is a block of its own
             if groups[-1]:
                 groups.append([])
