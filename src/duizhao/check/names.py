@@ -133,10 +133,12 @@ def _mixed_name(en: str, unexplained: set[str], known: dict[str, list[str]], kno
     """A run of capitalised words joining part of a known person's name to a name nothing in the Chinese
     renders, that no one known person's rendering holds ("Wang Shanghai", "Chen Buddha", "Wu Yingtai"):
     one name turned into another."""
+    runs = [(run, words) for run in _name_runs(en) if len(words := [w for w in run if w not in _HONORIFICS]) >= 2]
+    if not runs:
+        return None  # most links: the known people's words (O(people) per link) are not needed
     persons = [{w.lower() for r in known.get(p, ()) for w in regex.findall(r"\p{Latin}+", r)} for p in known_people]
-    for run in _name_runs(en):
-        words = [w for w in run if w not in _HONORIFICS]
-        if len(words) < 2 or any(set(words) <= own for own in persons):
+    for run, words in runs:
+        if any(set(words) <= own for own in persons):
             continue
         for x in words:
             if x not in people:
