@@ -200,3 +200,21 @@ def test_a_line_of_quoted_speech_is_no_heading():
     document = doc(["“我搞纳米材料。”", "“哦，那就对了。"] + zh[1:], ['"I work in nanotech."', '"Ah, makes sense.'] + en[1:],
                    [0, 1, 2, 2], [0, 1, 2, 2])
     assert features("paragraphs", document, [((0, 2), (0, 2))]).tolist() == [[2.0, 0.0, 0.0]]
+
+
+def test_a_title_wrapped_over_two_lines_is_no_heading_joined_but_a_heading_joined_to_a_sentence_is():
+    # tests/data/layouts/heldout_interleaved_zh_wang_wenbin_press.txt: the Chinese title in two paragraphs, the
+    # English title in one, then the first question. The title's two lines belong in one link with the English
+    # title; the title's last line joined to the question is a heading joined to a sentence.
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parent / "data" / "layouts" / "heldout_interleaved_zh_wang_wenbin_press.txt"
+    lines = [line for line in page.read_text(encoding="utf-8").split("\n\n") if line.strip()]
+    question, answer = lines[4].split("。")[0] + "。", lines[5].split(". ")[0] + "."
+    zh = [lines[0], lines[1], question, lines[4][len(question):]]  # the title's two lines, the question's sentences
+    en = [" ".join(lines[2].split()), answer, lines[5][len(answer):].strip()]
+    assert zh[:2] == ["2022年8月19日外交部发言人汪文斌", "主持例行记者会"] and en[0].endswith("August 19, 2022")
+    assert zh[3].startswith("你可否") and en[2].startswith("Can you")
+    document = doc(zh, en, [0, 1, 2, 2], [0, 1, 1])
+    wrapped, glued = features("paragraphs", document, [((0, 2), (0, 1)), ((1, 3), (1, 2))])
+    assert wrapped[2] == 0.0 and glued[2] == 1.0

@@ -3,7 +3,8 @@
 Gale & Church aligned paragraphs before sentences for this reason. Here boundaries are soft penalties:
 - `crossings`: each paragraph break inside one side of a link counts once;
 - `start_mismatch`: 1 when one side of a link starts a paragraph and the other does not;
-- `heading`: each heading joined to another sentence on its side of a link. A heading is a sentence that
+- `heading`: each heading joined to a sentence that is no heading on its side of a link (the two lines of a
+  wrapped title may go together). A heading is a sentence that
   ingest marked as a title or heading, or a short paragraph of its own (an English line of at most
   HEADING_WORDS words, a Chinese one of at most HEADING_CHARS characters), that does not end in a full
   stop, comma or colon (a salutation such as "Ladies and Gentlemen," leads into the next line), closing quotes
@@ -82,8 +83,9 @@ class ParagraphSignal(Signal):
         zh, en, zh_heads, en_heads = prepared
         # Breaks strictly inside the span: those before its 2nd, 3rd, … sentence.
         inside = (zh[links.zh_end] - zh[links.zh_start + 1]) + (en[links.en_end] - en[links.en_start + 1])
-        # Headings on a side of more than one sentence.
-        joined = sum(np.where(end - start > 1, heads[end] - heads[start], 0.0)
+        # Headings joined to a sentence that is no heading, on a side of more than one sentence (a title wrapped
+        # over two lines is two headings that belong together).
+        joined = sum(np.where((end - start > 1) & (heads[end] - heads[start] < end - start), heads[end] - heads[start], 0.0)
                      for heads, start, end in ((zh_heads, links.zh_start, links.zh_end),
                                                (en_heads, links.en_start, links.en_end)))
         if zh[-1] == 0 or en[-1] == 0:
