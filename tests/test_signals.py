@@ -210,9 +210,9 @@ def test_a_title_wrapped_over_two_lines_is_no_heading_joined_but_a_heading_joine
 
     page = Path(__file__).resolve().parent / "data" / "layouts" / "heldout_interleaved_zh_wang_wenbin_press.txt"
     lines = [line for line in page.read_text(encoding="utf-8").split("\n\n") if line.strip()]
-    question, answer = lines[4].split("。")[0] + "。", lines[5].split(". ")[0] + "."
-    zh = [lines[0], lines[1], question, lines[4][len(question):]]  # the title's two lines, the question's sentences
-    en = [" ".join(lines[2].split()), answer, lines[5][len(answer):].strip()]
+    first_zh, first_en = lines[4].split("。")[0] + "。", lines[5].split(". ")[0] + "."
+    zh = [lines[0], lines[1], first_zh, lines[4][len(first_zh):]]  # the title's two lines, the question's sentences
+    en = [" ".join(lines[2].split()), first_en, lines[5][len(first_en):].strip()]
     assert zh[:2] == ["2022年8月19日外交部发言人汪文斌", "主持例行记者会"] and en[0].endswith("August 19, 2022")
     assert zh[3].startswith("你可否") and en[2].startswith("Can you")
     document = doc(zh, en, [0, 1, 2, 2], [0, 1, 1])
