@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         zh_file.write_text("".join(s + "\n" for s in zh), encoding="utf-8", newline="\n")
         en_file.write_text("".join(s + "\n" for s in en), encoding="utf-8", newline="\n")
         command = [sys.executable, "-m", "duizhao.cli", "align", "--zh", str(zh_file), "--en", str(en_file),
-                   "--sentences", "--fast", "--format", "vecalign", "--output", str(links)]
+                   "--sentences", "--fast", "--format", "vecalign", "--output", str(links),
+                   # past the default 50,000 sentences a side, which keeps any input under 2 GB: this measures the cost
+                   "--max-sentences", str(2 * args.sentences)]
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True)
         wall = time.perf_counter() - started

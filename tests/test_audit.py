@@ -459,9 +459,17 @@ def test_R_A36_a_document_over_the_sentence_limit_is_refused(monkeypatch, capsys
     assert run(["align", str(README), "--fast", "-o", str(tmp_path / "out.jsonl")]) == 2
     assert capsys.readouterr().err.strip() == (
         f"Error: {README} has 28 Chinese sentences, over the limit of 20 for one document (memory grows "
-        "with it): split it into documents (one per article or chapter) and align them with `duizhao batch`"
+        "with it): split it into documents (one per article or chapter) and align them with `duizhao batch`, or "
+        "raise the limit with `duizhao align --max-sentences N` where the machine has the memory"
     )
     assert list(tmp_path.iterdir()) == []
+    # The limit is the user's to raise (a book on a machine with the memory) or lower, for this run only
+    assert run(["align", str(README), "--fast", "--max-sentences", "10", "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert "has 16 Chinese paragraphs, over the limit of 10 for one document" in capsys.readouterr().err
+    assert run(["align", str(README), "--fast", "--max-sentences", "30", "-o", str(tmp_path / "out.jsonl")]) == 0
+    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == 28
+    capsys.readouterr()
+    assert run(["align", str(README), "--fast", "-o", str(tmp_path / "again.jsonl")]) == 2  # the default again
 
 
 # --- A: inputs that are not a Chinese–English page ------------------------------------------------------

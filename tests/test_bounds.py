@@ -58,7 +58,8 @@ def test_html_bomb_refused_before_html_reader(monkeypatch: pytest.MonkeyPatch) -
     assert str(err.value) == (
         f"bomb.html has {limits.MAX_HTML_BLOCKS + 2:,} HTML text blocks (<p>, <li>, <td>, <br>…), over the limit "
         f"of {limits.MAX_HTML_BLOCKS:,} for one document (the work grows with them): split it into documents "
-        "(one per article or chapter) and align them with `duizhao batch`")
+        "(one per article or chapter) and align them with `duizhao batch`, or raise the limit with `duizhao align "
+        "--max-sentences N` where the machine has the memory")
 
 
 def test_html_just_under_block_limit_is_not_refused_by_count() -> None:

@@ -152,12 +152,16 @@ MAX_SENTENCES = 50_000
 
 
 def _refuse_too_many(document, source: Source) -> None:
+    from .ingest.limits import chosen_limit
+
+    limit = chosen_limit() or MAX_SENTENCES
     for lang, sentences in (("Chinese", document.zh), ("English", document.en)):
-        if len(sentences) > MAX_SENTENCES:
+        if len(sentences) > limit:
             name = printable_path(source.meta.path) if source.meta.path not in ("", "-") else "the input"
             raise InputError(f"{name} has {len(sentences):,} {lang} sentences, over the limit of "
-                             f"{MAX_SENTENCES:,} for one document (memory grows with it): split it into "
-                             "documents (one per article or chapter) and align them with `duizhao batch`")
+                             f"{limit:,} for one document (memory grows with it): split it into documents (one "
+                             "per article or chapter) and align them with `duizhao batch`, or raise the limit with "
+                             "`duizhao align --max-sentences N` where the machine has the memory")
 
 
 def align_sections(document: Document, sections: list[tuple[int, int]], *, config=None, encoder=None,

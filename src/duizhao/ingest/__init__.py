@@ -29,7 +29,7 @@ from .layout import (
     split_bilingual,
     split_lines,
 )
-from .limits import MAX_SIDE_PARAGRAPHS, check_html, check_lines, refuse_many
+from .limits import check_html, check_lines, refuse_many, side_paragraphs
 from .markdown import looks_like_markdown, render_markdown_blocks
 from .script import han_count, latin_words
 from .types import TYPES, Side, reader, sniff
@@ -217,8 +217,8 @@ def _pair_of_documents(texts: dict[str, str], documents: dict[str, Side], senten
 
 def _refuse_many_paragraphs(zh: list[Paragraph], en: list[Paragraph], label: str) -> None:
     """A side of more paragraphs than the pipeline takes sentences is refused now, before it is split."""
-    refuse_many(len(zh), MAX_SIDE_PARAGRAPHS, "Chinese paragraphs", label)
-    refuse_many(len(en), MAX_SIDE_PARAGRAPHS, "English paragraphs", label)
+    refuse_many(len(zh), side_paragraphs(), "Chinese paragraphs", label)
+    refuse_many(len(en), side_paragraphs(), "English paragraphs", label)
 
 
 def _refuse_other_languages(source: Source, label: str) -> None:

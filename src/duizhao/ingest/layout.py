@@ -27,7 +27,8 @@ from .chrome import (
     take_chrome,
 )
 from .lexical import lexical_reading
-from .limits import MAX_BLOCKS, MAX_SIDE_PARAGRAPHS, refuse_many
+from .limits import blocks as block_limit
+from .limits import refuse_many, side_paragraphs
 from .paragraphs import ENDS_WITH_COLON as _ENDS_WITH_COLON
 from .paragraphs import Block as _Block
 from .paragraphs import blocks as _blocks
@@ -80,7 +81,7 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     `headings`: the texts that the markup marks as headings (Markdown's `#`), where it tells."""
     meta = Metadata()
     blocks = _blocks(strip_labels(text, meta))
-    refuse_many(len(blocks), MAX_BLOCKS, "paragraphs", name)  # before the per-paragraph rules below
+    refuse_many(len(blocks), block_limit(), "paragraphs", name)  # before the per-paragraph rules below
     content = _take_chrome_blocks(blocks, meta)
     _keep_one_variant(content, meta, zh_variant)
     _drop_repeated_head(content, meta)
@@ -101,8 +102,8 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     if not zh_texts:
         raise InputError(f"found only English text in {name}: give a file that holds both languages, "
                          "or the Chinese side as a file of its own (align --zh FILE --en FILE)")
-    refuse_many(len(zh_texts), MAX_SIDE_PARAGRAPHS, "Chinese paragraphs", name)
-    refuse_many(len(en_texts), MAX_SIDE_PARAGRAPHS, "English paragraphs", name)
+    refuse_many(len(zh_texts), side_paragraphs(), "Chinese paragraphs", name)
+    refuse_many(len(en_texts), side_paragraphs(), "English paragraphs", name)
     _check_balance(zh_texts, en_texts, name)
     meta.layout, groups = infer_layout(content, layout, table=table)
     groups = _unpaired_edges_are_chrome(groups, zh_texts, en_texts, meta)

@@ -9,6 +9,10 @@ minutes, before the costly stages, with the same fix.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import regex
 
 from ..errors import InputError
@@ -29,7 +33,43 @@ _HTML_BLOCK_TAG = regex.compile(r"<(?:p|li|td|th|dd|dt|h[1-6]|br|pre|blockquote|
                                 regex.IGNORECASE)
 _NON_EMPTY_LINE = regex.compile(r"^[^\S\n]*\S", regex.MULTILINE)
 
-_FIX = "split it into documents (one per article or chapter) and align them with `duizhao batch`"
+_FIX = ("split it into documents (one per article or chapter) and align them with `duizhao batch`, or raise the "
+        "limit with `duizhao align --max-sentences N` where the machine has the memory")
+# A larger (or smaller) limit for the work inside `document_limit`: `duizhao align --max-sentences`.
+_CHOSEN: ContextVar[int | None] = ContextVar("duizhao_document_sentences", default=None)
+
+
+@contextmanager
+def document_limit(sentences: int | None) -> Iterator[None]:
+    """Documents of up to `sentences` sentences (and paragraphs) a side inside the block (None: the defaults),
+    the other structural limits scaled with it. Memory grows with the sentences: 100,000 a side took 2.9 GB with --fast
+    (BENCHMARKS.md, "Memory")."""
+    token = _CHOSEN.set(sentences)
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
+def chosen_limit() -> int | None:
+    """The sentences a side that `document_limit` allows here, or None for the defaults."""
+    return _CHOSEN.get()
+
+
+def side_paragraphs() -> int:
+    return _CHOSEN.get() or MAX_SIDE_PARAGRAPHS
+
+
+def blocks() -> int:
+    return MAX_BLOCKS if _CHOSEN.get() is None else 2 * side_paragraphs() + 20_000
+
+
+def lines() -> int:
+    return 4 * blocks()
+
+
+def html_blocks() -> int:
+    return 2 * blocks()
 
 
 def refuse_many(count: int, limit: int, what: str, label: str) -> None:
@@ -42,12 +82,12 @@ def refuse_many(count: int, limit: int, what: str, label: str) -> None:
 def check_lines(text: str, label: str) -> None:
     """Refuse a text of more non-empty lines than any document under the sentence limit has (a million
     one-word lines), before the layout is read line by line."""
-    if text.count("\n") >= MAX_LINES:  # only then count the non-empty ones (blank lines cost nothing later)
-        refuse_many(sum(1 for _ in _NON_EMPTY_LINE.finditer(text)), MAX_LINES, "lines", label)
+    if text.count("\n") >= lines():  # only then count the non-empty ones (blank lines cost nothing later)
+        refuse_many(sum(1 for _ in _NON_EMPTY_LINE.finditer(text)), lines(), "lines", label)
 
 
 def check_html(html: str, label: str) -> None:
     """Refuse an HTML page of more text blocks than any document under the sentence limit has (an "HTML
     bomb" of tiny paragraphs), before the HTML reader parses it."""
     count = sum(1 for _ in _HTML_BLOCK_TAG.finditer(html))
-    refuse_many(count, MAX_HTML_BLOCKS, "HTML text blocks (<p>, <li>, <td>, <br>…)", label)
+    refuse_many(count, html_blocks(), "HTML text blocks (<p>, <li>, <td>, <br>…)", label)
