@@ -25,6 +25,7 @@ import numpy as np
 
 from .encoders import Encoder
 from .model import Alignment
+from .signals.embedding import centred, member_gains, unit
 
 WINDOW = 500  # links either side among which a link's side is looked for elsewhere (bounds the work)
 MIN_SPREAD = 0.05  # the least spread of link cosines a z-score divides by (a short or uniform document)
@@ -49,10 +50,6 @@ class LinkEvidence:
     en_member: tuple[tuple[tuple[float, float, float], ...], ...] = ()
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
-    return rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-9)
-
-
 def _best_elsewhere(rows: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row, its best cosine with a row of `others` other than its own (within `WINDOW`), and where."""
     n = len(rows)
@@ -70,14 +67,8 @@ def _best_elsewhere(rows: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, n
     return best, arg
 
 
-def _gains(members: np.ndarray, total: np.ndarray, other: np.ndarray, cosine: float) -> np.ndarray:
-    """The link's cosine less its cosine without each member (`total` is the members' unnormalised sum)."""
-    return cosine - _unit(total[None, :] - members) @ other
-
-
 def link_evidence(alignment: Alignment, encoders: Sequence[Encoder]) -> list[LinkEvidence | None]:
     """Evidence for each link of `alignment` with both sides (None for a 1-0 / 0-1 link)."""
-    from .signals.embedding import centred
 
     beads = alignment.beads
     paired = [k for k, b in enumerate(beads) if b.zh and b.en]
@@ -90,13 +81,13 @@ def link_evidence(alignment: Alignment, encoders: Sequence[Encoder]) -> list[Lin
         en = centred(np.asarray(encoder.encode([s.text for s in alignment.document.en]), dtype=np.float32))
         zh_raw = np.stack([zh[list(beads[k].zh)].sum(0) for k in paired])
         en_raw = np.stack([en[list(beads[k].en)].sum(0) for k in paired])
-        zh_side, en_side = _unit(zh_raw), _unit(en_raw)
+        zh_side, en_side = unit(zh_raw), unit(en_raw)
         cosine = np.einsum("ij,ij->i", zh_side, en_side)
         centre = float(np.median(cosine))
         spread = max(1.4826 * float(np.median(np.abs(cosine - centre))), MIN_SPREAD)
-        zh_gain = {n: _gains(zh[list(beads[k].zh)], zh_raw[n], en_side[n], float(cosine[n]))
+        zh_gain = {n: member_gains(zh[list(beads[k].zh)], zh_raw[n], en_side[n], float(cosine[n]))
                    for n, k in enumerate(paired) if len(beads[k].zh) > 1}
-        en_gain = {n: _gains(en[list(beads[k].en)], en_raw[n], zh_side[n], float(cosine[n]))
+        en_gain = {n: member_gains(en[list(beads[k].en)], en_raw[n], zh_side[n], float(cosine[n]))
                    for n, k in enumerate(paired) if len(beads[k].en) > 1}
         views.append((cosine, (cosine - centre) / spread, zh_gain, en_gain,
                       _best_elsewhere(en_side, zh_side), _best_elsewhere(zh_side, en_side)))
@@ -135,7 +126,7 @@ def _members_near(alignment: Alignment, zh: np.ndarray, en: np.ndarray, side: st
 
     def other_side(k: int) -> np.ndarray | None:
         idx = beads[k].en if side == "zh" else beads[k].zh
-        return _unit(others[list(idx)].sum(0)) if idx else None
+        return unit(others[list(idx)].sum(0)) if idx else None
 
     out: dict[int, list[tuple[float, float, float]]] = {}
     for k in range(len(beads)):

@@ -14,6 +14,7 @@ import numpy as np
 
 from .model import Bead
 from .signals import Links
+from .signals.embedding import member_gains, unit
 
 
 class LinkScorer(Protocol):
@@ -67,10 +68,6 @@ class Member:
         return not whole and all(g < t for g, t in zip(self.gains, gains, strict=True))
 
 
-def _unit_vector(row: np.ndarray) -> np.ndarray:
-    return row / max(float(np.linalg.norm(row)), 1e-9)
-
-
 def edge_members(scorer: LinkScorer, zh: tuple[int, int], en: tuple[int, int], scored: bool = True) -> list[Member]:
     """The edge members of each several-sentence side of the link zh[0]:zh[1] ↔ en[0]:en[1], with their gains
     (as `duizhao.evidence` computes them: centred sentence vectors, a side is its members' sum) and their own
@@ -92,13 +89,13 @@ def edge_members(scorer: LinkScorer, zh: tuple[int, int], en: tuple[int, int], s
             for view in views:
                 rows, other = (view.zh, view.en) if side == "zh" else (view.en, view.zh)
                 total = rows[s0:s1].sum(0, dtype=np.float64)
-                opposite = _unit_vector(other[o0:o1].sum(0, dtype=np.float64))
-                gains.append(float(_unit_vector(total) @ opposite - _unit_vector(total - rows[index]) @ opposite))
+                opposite = unit(other[o0:o1].sum(0, dtype=np.float64))
+                gains.append(float(member_gains(rows[index][None, :], total, opposite, float(unit(total) @ opposite))[0]))
                 alone.append(float(rows[index] @ opposite))
                 runs, other_runs = (view.zh_runs, view.en_runs) if side == "zh" else (view.en_runs, view.zh_runs)
                 if s1 - s0 in runs:
                     if o1 - o0 in other_runs:
-                        opposite = _unit_vector(other_runs[o1 - o0][o0].astype(np.float64))
+                        opposite = unit(other_runs[o1 - o0][o0].astype(np.float64))
                     rest_start = s0 + 1 if first else s0
                     rest = rows[rest_start] if s1 - s0 == 2 else runs[s1 - s0 - 1][rest_start]
                     run_gains.append(float(runs[s1 - s0][s0] @ opposite - rest @ opposite))

@@ -83,6 +83,18 @@ def typical_similarity(zh: np.ndarray, en: np.ndarray, lo: np.ndarray, hi: np.nd
     return zh_top, en_top
 
 
+def unit(rows: np.ndarray) -> np.ndarray:
+    """Rows (or one vector) scaled to unit length; a zero row stays zero."""
+    return rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-9)
+
+
+def member_gains(members: np.ndarray, total: np.ndarray, other: np.ndarray, cosine: float) -> np.ndarray:
+    """Each member's gain: a link's `cosine` less its cosine without that member (`total` is the side's
+    unnormalised sum of `members`, `other` the other side's unit vector). Used by the aligner's member pass
+    and by the checks' evidence."""
+    return cosine - unit(total[None, :] - members) @ other
+
+
 def centred(rows: np.ndarray) -> np.ndarray:
     """Subtract the side's mean embedding (shrunk toward zero for short documents) and re-normalise.
 
