@@ -85,37 +85,35 @@ def member_flags(zh: list[str], en: list[str], source: Lang | None, config: Chec
     en_keys = [{a.key for a in anchors_en(t)} for t in en]
     all_en, all_glosses = set().union(*en_stems), set().union(*zh_glosses)
     all_en_keys, all_zh_keys = set().union(*en_keys), set().union(*zh_keys)
+    zh_gain, en_gain = (evidence.zh_gain, evidence.en_gain) if evidence is not None else ((), ())
+    zh_member, en_member = (evidence.zh_member, evidence.en_member) if evidence is not None else ((), ())
+    # Per side: its sentences, the words that count toward judging one, its own words (glosses or stems) and
+    # what of them the other side shows, its anchors and the other side's, its gains and member features,
+    # how much longer than predicted it is, and the flag's kind and words.
+    sides = (
+        (zh, zh_words, zh_glosses, all_en, zh_keys, all_en_keys, zh_gain, zh_member, -length_z, _missing_side_type("en", source),
+         "Chinese sentence {k} of this link has no counterpart of its own in the English.", "{text} ↔ —"),
+        (en, en_stems, en_stems, all_glosses, en_keys, all_zh_keys, en_gain, en_member, length_z, _missing_side_type("zh", source),
+         "English sentence {k} of this link has no counterpart of its own in the Chinese.", "— ↔ {text}"),
+    )
     flags = []
-    if len(zh) >= 2:
-        for k, text in enumerate(zh):
-            others = set().union(*(g for i, g in enumerate(zh_glosses) if i != k))
-            other_keys = set().union(*(g for i, g in enumerate(zh_keys) if i != k))
-            own = (zh_glosses[k] & all_en) - others
-            own_keys = (zh_keys[k] & all_en_keys) - other_keys
-            gain = evidence.zh_gain[k] if evidence is not None and evidence.zh_gain else ()
-            lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and -length_z >= config.member_length_z
-            modelled = bool(gain) and evidence is not None and bool(evidence.zh_member) and member_score(
-                member_features(gain, evidence.zh_member[k], -length_z, len(text), evidence.z), config) > config.member_model_at
-            if modelled or (not own_keys and (lopsided or (not own and (len(zh_words[k]) >= config.member_min_words or (
-                    gain and len(zh_words[k]) >= config.member_gain_min_words and max(gain) < config.member_gain))))):
-                flags.append(Flag(_missing_side_type("en", source),
-                                  f"Chinese sentence {k + 1} of this link has no counterpart of its own in the English.",
-                                  f"{_snippet(text)} ↔ —"))
-    if len(en) >= 2:
-        for k, text in enumerate(en):
-            others = set().union(*(g for i, g in enumerate(en_stems) if i != k))
-            other_keys = set().union(*(g for i, g in enumerate(en_keys) if i != k))
-            own = (en_stems[k] & all_glosses) - others
-            own_keys = (en_keys[k] & all_zh_keys) - other_keys
-            gain = evidence.en_gain[k] if evidence is not None and evidence.en_gain else ()
-            lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and length_z >= config.member_length_z
-            modelled = bool(gain) and evidence is not None and bool(evidence.en_member) and member_score(
-                member_features(gain, evidence.en_member[k], length_z, len(text), evidence.z), config) > config.member_model_at
-            if modelled or (not own_keys and (lopsided or (not own and (len(en_stems[k]) >= config.member_min_words or (
-                    gain and len(en_stems[k]) >= config.member_gain_min_words and max(gain) < config.member_gain))))):
-                flags.append(Flag(_missing_side_type("zh", source),
-                                  f"English sentence {k + 1} of this link has no counterpart of its own in the Chinese.",
-                                  f"— ↔ {_snippet(text)}"))
+    for texts, words, ownable, shown, keys, shown_keys, gains, members, longer, kind, message, shape in sides:
+        if len(texts) < 2:
+            continue
+        for k, text in enumerate(texts):
+            others = set().union(*(g for i, g in enumerate(ownable) if i != k))
+            other_keys = set().union(*(g for i, g in enumerate(keys) if i != k))
+            own = (ownable[k] & shown) - others
+            own_keys = (keys[k] & shown_keys) - other_keys
+            gain = gains[k] if gains else ()
+            lopsided = bool(gain) and max(gain) < config.member_gain_lopsided and longer >= config.member_length_z
+            modelled = bool(gain) and evidence is not None and bool(members) and member_score(
+                member_features(gain, members[k], longer, len(text), evidence.z), config) > config.member_model_at
+            weak = gain and len(words[k]) >= config.member_gain_min_words and max(gain) < config.member_gain
+            if modelled or (not own_keys and (lopsided or (not own and (len(words[k]) >= config.member_min_words
+                                                                        or weak)))):
+                flags.append(Flag(kind, message.format(k=k + 1),
+                                  shape.format(text=_snippet(text))))
     return flags
 
 
