@@ -68,12 +68,11 @@ class Member:
         return not whole and all(g < t for g, t in zip(self.gains, gains, strict=True))
 
 
-def edge_members(scorer: LinkScorer, zh: tuple[int, int], en: tuple[int, int], scored: bool = True) -> list[Member]:
+def edge_members(scorer: LinkScorer, zh: tuple[int, int], en: tuple[int, int]) -> list[Member]:
     """The edge members of each several-sentence side of the link zh[0]:zh[1] ↔ en[0]:en[1], with their gains
-    (as `duizhao.evidence` computes them: centred sentence vectors, a side is its members' sum) and their own
-    dictionary and anchor matches, from the vectors and bags the signals prepared for the search (nothing is
-    encoded or tokenised again). `scored`: also how the search scored the link against the split
-    (`with_margin`)."""
+    (`signals.embedding.member_gains`, as the checks' evidence has them) and their own dictionary and anchor
+    matches, from the vectors and bags the signals prepared for the search (nothing is encoded or tokenised
+    again); `with_margins` adds how the search scored the link against the split."""
     from .signals.bags import Bags
     from .signals.embedding import Embeddings
 
@@ -106,13 +105,8 @@ def edge_members(scorer: LinkScorer, zh: tuple[int, int], en: tuple[int, int], s
                 own += int(np.count_nonzero((rows[index] > 0) & other[o0:o1].any(0) & ~rest))
                 words += int(np.count_nonzero(rows[index]))
             member = Member(side, index, first, tuple(gains), own, words, run_gains=tuple(run_gains), alone=tuple(alone))
-            out.append(with_margin(scorer, zh, en, member) if scored else member)
+            out.append(member)
     return out
-
-
-def with_margin(scorer: LinkScorer, zh: tuple[int, int], en: tuple[int, int], member: Member) -> Member:
-    """`member` with its `margin` and `length_gain`: the search's scores of the link and of the split."""
-    return with_margins(scorer, [(zh, en, member)])[0]
 
 
 def with_margins(scorer: LinkScorer, items: list[tuple[tuple[int, int], tuple[int, int], Member]]) -> list[Member]:
@@ -173,8 +167,8 @@ def split_unfounded(beads: list[Bead], scorer: LinkScorer, config: MemberSetting
         for k, b in enumerate(beads) if b.zh and b.en and (len(b.zh) > 1 or len(b.en) > 1)}
     judging = list(open_links)
     while judging:  # one round per member split off; every round's margins are scored in one batch
-        members = {k: edge_members(scorer, (open_links[k][0], open_links[k][1]), (open_links[k][2], open_links[k][3]),
-                                   scored=False) for k in judging}
+        members = {k: edge_members(scorer, (open_links[k][0], open_links[k][1]), (open_links[k][2], open_links[k][3]))
+                   for k in judging}
         items = [((z0, z1), (e0, e1), m) for k in judging
                  for z0, z1, e0, e1, *_ in [open_links[k]]
                  for m in members[k] if m.unfounded(config.member_gains, config.member_own)]
