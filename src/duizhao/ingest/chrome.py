@@ -62,7 +62,7 @@ _WIDGET_TERMS = sorted([
     "分享到", "分享", "转发", "轉發", "评论", "評論", "发表评论", "發表評論", "留言", "内容", "內容", "提交",
     "打印", "列印", "收藏", "点赞", "點讚", "关闭", "關閉", "返回顶部", "返回頂部", "返回", "登录", "登錄",
     "注册", "註冊", "上一篇", "下一篇", "相关阅读", "相關閱讀", "相关文章", "相關文章", "复制链接", "複製連結",
-    "扫一扫", "掃一掃", "微信", "微博", "按钮", "按鈕", "字号", "字號", "取消", "发送", "發送",
+    "扫一扫", "掃一掃", "微信", "微博", "按钮", "按鈕", "字号", "字號", "取消", "发送", "發送", "人气", "人氣",
     "share", "share this", "shares", "comment", "comments", "leave a comment", "post a comment", "submit",
     "print", "print this page", "email", "e-mail", "tweet", "like", "reply", "subscribe", "follow", "follow us",
     "back to top", "top", "login", "log in", "sign in", "sign up", "register", "related", "related articles",
@@ -70,8 +70,8 @@ _WIDGET_TERMS = sorted([
     "weibo", "close", "menu", "search", "home", "skip to content", "cancel", "post", "send", "button",
     "buttons", "on", "this", "page", "article",
 ], key=len, reverse=True)
-_WIDGET_LINE = regex.compile(
-    r"(?:(?:" + "|".join(map(regex.escape, _WIDGET_TERMS)) + r")[\s\p{P}\p{S}]*)+", regex.IGNORECASE)
+_WIDGET_LINE = regex.compile(  # an icon's placeholder may come first: "? 人氣"
+    r"[\s\p{P}\p{S}]*(?:(?:" + "|".join(map(regex.escape, _WIDGET_TERMS)) + r")[\s\p{P}\p{S}]*)+", regex.IGNORECASE)
 # The prompt a comment box shows after its label: "评论 请在下方区域中输入……", "Comment: Enter your text".
 _WIDGET_PROMPT = regex.compile(r"[\s\p{P}]*(?:请|請|(?:enter|type|write|add|leave)\b)", regex.IGNORECASE)
 _WIDGET_MAX_CHARS = 80

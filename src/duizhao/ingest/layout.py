@@ -84,11 +84,13 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     refuse_many(len(blocks), block_limit(), "paragraphs", name)  # before the per-paragraph rules below
     content = _take_chrome_blocks(blocks, meta)
     _keep_one_variant(content, meta, zh_variant)
+    _drop_tagged_headline(content, meta)
     _drop_repeated_head(content, meta)
     _drop_repeated_lines(content, meta)
     _attach_scriptless(content)
     _smooth_short_lines(content)
     if layout == "auto":
+        _drop_foot_widgets(content, meta)
         _drop_unpaired_edge_runs(content, meta)
         _drop_unpaired_headings(content, meta, headings)
 
@@ -233,6 +235,12 @@ def _reading(blocks: list[_Block]) -> tuple[list[tuple[Script, list[int]]], list
 
 # An unpaired run at the page's edge is chrome when it is this small next to the runs that do pair.
 _EDGE_RUN_SHARE = 0.25
+# Short lines at least this many in a row at the page's edge are a widget's, whatever their punctuation.
+_WIDGET_CLUSTER = 3
+# A reposting site's headline tags the repost as a translation: "…政策演說(全文/中英對照)", "…【双语】".
+_TRANSLATION_TAG = regex.compile(
+    r"[(（【\[][^()（）【】\[\]]{0,12}(?:中英|英中|双语|雙語|对照|對照|全文|bilingual)[^()（）【】\[\]]{0,12}[)）】\]]\s*$",
+    regex.IGNORECASE)
 
 
 def _drop_unpaired_edge_runs(blocks: list[_Block], meta: Metadata) -> None:
@@ -255,8 +263,13 @@ def _drop_unpaired_edge_runs(blocks: list[_Block], meta: Metadata) -> None:
         if n != 1 or sizes[a] > limit:
             continue
         units = blocks[starts[a]:starts[a] + len(runs[a][1])]
-        if any(is_prose(b.text) or b.bilingual_line
-               or not _short(b.text, b.script, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) for b in units):
+        if any(b.bilingual_line or not (_short(b.text, b.script, _HEADING_MAX_HAN, _HEADING_MAX_WORDS)
+                                        or _TRANSLATION_TAG.search(b.text)) for b in units):
+            continue
+        # A cluster of short lines at the edge (a donation box, a newsletter prompt, a share bar: "喜歡這篇文章嗎?",
+        # "告訴我這篇文章寫得真棒!") is chrome though one of them is a question or an exclamation; a short sentence
+        # alone is content left untranslated.
+        if len(units) < _WIDGET_CLUSTER and any(is_prose(b.text) for b in units):
             continue
         dropped.update(range(starts[a], starts[a] + len(units)))
     meta.chrome.extend(blocks[i].text for i in sorted(dropped))
@@ -265,6 +278,23 @@ def _drop_unpaired_edge_runs(blocks: list[_Block], meta: Metadata) -> None:
 
 # A sub-heading left untranslated is chrome only where the page pairs this many runs around it.
 _MIN_PAIRS_AROUND_HEADING = 2
+
+
+def _drop_foot_widgets(blocks: list[_Block], meta: Metadata) -> None:
+    """Short lines, at least `_WIDGET_CLUSTER` of them and all of one language, that end the page after its last
+    paragraph of prose (a donation box, a newsletter prompt, a keyword list: "喜歡這篇文章嗎?" / "告訴我這篇文章寫得
+    真棒!" / "本週最多人贊助文章") are a widget's, even where they run on from a paragraph of their own language:
+    chrome."""
+    start = len(blocks)
+    while start > 0 and not blocks[start - 1].bilingual_line \
+            and _short(blocks[start - 1].text, blocks[start - 1].script, _HEADING_MAX_HAN, _HEADING_MAX_WORDS):
+        start -= 1
+    tail = blocks[start:]
+    if len(tail) < _WIDGET_CLUSTER or start == 0 or len({b.script for b in tail}) != 1 \
+            or not is_prose(blocks[start - 1].text):
+        return
+    meta.chrome.extend(b.text for b in tail)
+    del blocks[start:]
 
 
 def _drop_unpaired_headings(blocks: list[_Block], meta: Metadata, headings: frozenset[str]) -> None:
@@ -386,6 +416,16 @@ def strip_labels(text: str, meta: Metadata) -> str:
 _PAGE_NUMBER = regex.compile(r"\s*[(（\[]\s*\d{1,3}\s*[)）\]]\s*$")
 
 
+def _drop_tagged_headline(blocks: list[_Block], meta: Metadata) -> None:
+    """A line at the head of the page that tags the page as a translation ("…政策演說(全文/中英對照)") is the
+    reposting site's headline, not the document's title: chrome."""
+    for block in blocks[:3]:
+        if _TRANSLATION_TAG.search(block.text) and not is_prose(block.text) and not block.bilingual_line:
+            meta.chrome.append(block.text)
+            block.script = "none"
+    blocks[:] = [b for b in blocks if b.script != "none"]
+
+
 def _drop_repeated_head(blocks: list[_Block], meta: Metadata) -> None:
     """A line at the head of the page whose words come again in a later line (a reposting site's
     headline over the document's own title) is chrome."""
@@ -454,7 +494,10 @@ def _drop_repeated_lines(blocks: list[_Block], meta: Metadata) -> None:
     counts: dict[str, int] = {}
     for block in blocks:
         counts[block.text] = counts.get(block.text, 0) + 1
-    repeated = {text for text, n in counts.items() if n > 1 and not ENDS_SENTENCE.search(text)}
+    # A line already taken as chrome (a headline that repeats the title below it) is chrome where it comes again.
+    taken = set(meta.chrome)
+    repeated = {text for text, n in counts.items()
+                if (n > 1 or text in taken) and not ENDS_SENTENCE.search(text)}
     for text in repeated:
         meta.chrome.append(text)
     blocks[:] = [b for b in blocks if b.text not in repeated]

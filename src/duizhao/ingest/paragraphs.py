@@ -3,6 +3,7 @@ continues and other lines (headings, dates, labels, nav bars) standing alone; a 
 is cut into its runs first."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import regex
@@ -65,12 +66,12 @@ def blocks(text: str) -> list[Block]:
     found: list[Block] = []
     pieces: list[list[str]] = []  # each block's lines with their joiners, joined once at the end (linear time)
     for group in _blank_separated(text):
-        wrapped = _looks_wrapped(group)
+        wrapped = _wrapped_lines(group)
         for index, (line, script, line_number) in enumerate(group):
             bilingual = line_number >= 0
             last = found[-1] if index else None
             if last is not None and not bilingual and not last.bilingual_line \
-                    and (wrapped or _continues(last, line, script)):
+                    and (index in wrapped or _continues(last, line, script)):
                 # Chinese lines join with nothing, unless the break falls between two Latin words or numbers.
                 between_words = _ASCII_WORD_CHAR.match(last.lines[-1][-1]) and _ASCII_WORD_CHAR.match(line[0])
                 pieces[-1].append(" " if script == "en" or between_words else "")
@@ -116,15 +117,44 @@ def _blank_separated(text: str) -> list[list[tuple[str, Script, int]]]:
     return [group for group in groups if group]
 
 
-def _looks_wrapped(group: list[tuple[str, Script, int]]) -> bool:
-    """English prose hard-wrapped at a fixed width: three or more lines, all but the last long and of
-    about the same length. Such lines join even where the next one starts with a capital ("...met with
-    / PRC Director..."); a title over headings never has that shape."""
-    if len(group) < 3 or any(script != "en" or number >= 0 for _, script, number in group):
+def _wrapped_lines(group: list[tuple[str, Script, int]]) -> set[int]:
+    """The indices of the lines in `group` that go on from the line above as hard-wrapped prose: each run of
+    consecutive lines of one language (English prose wrapped over several lines, each paragraph followed by its
+    Chinese on a line of its own, with no blank line anywhere; or a Chinese paragraph wrapped as a PDF's
+    lines) that `_looks_wrapped`."""
+    if all(script == "en" and number < 0 for _, script, number in group):
+        return set(range(1, len(group))) if _looks_wrapped(group) else set()
+    found: set[int] = set()
+    start = 0
+    for end in range(1, len(group) + 1):
+        if end < len(group) and group[end][1] == group[start][1] and group[end][2] < 0 and group[start][2] < 0:
+            continue
+        stretch = group[start:end]
+        # Inside a page of both languages, lines that each end a sentence are paragraphs one a line, however
+        # alike their widths: wrapped lines stop mid-sentence, but for the odd one.
+        ends = sum(bool(ENDS_SENTENCE.search(line)) for line, _, _ in stretch[:-1])
+        if stretch[0][1] in ("en", "zh") and stretch[0][2] < 0 and _looks_wrapped(stretch, stretch[0][1]) \
+                and ends * 3 <= len(stretch) - 1:
+            found.update(range(start + 1, end))
+        start = end
+    return found
+
+
+def _width(line: str) -> int:
+    """A line's width in columns: a Han character (or any wide or full-width one) takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _looks_wrapped(group: list[tuple[str, Script, int]], script: Script = "en") -> bool:
+    """Prose hard-wrapped at a fixed width: three or more lines, all but the last long and of about the same
+    width (in columns, a Han character two). Such lines join even where the next one starts with a capital
+    ("...met with / PRC Director...") or a bracket; a title over headings never has that shape."""
+    if len(group) < 3 or any(s != script or number >= 0 for _, s, number in group):
         return False
-    widths = [len(line) for line, _, _ in group[:-1]]
-    return (min(widths) >= _WRAP_MIN_WIDTH and max(widths) - min(widths) <= _WRAP_WIDTH_SPREAD * max(widths)
-            and len(group[-1][0]) <= max(widths) + 2)
+    widths = [_width(line) for line, _, _ in group[:-1]]
+    minimum = _WRAP_MIN_WIDTH if script == "en" else 2 * _WRAP_MIN_HAN
+    return (min(widths) >= minimum and max(widths) - min(widths) <= _WRAP_WIDTH_SPREAD * max(widths)
+            and _width(group[-1][0]) <= max(widths) + 2)
 
 
 def _continues(last: Block, line: str, script: Script) -> bool:

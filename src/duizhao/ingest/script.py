@@ -77,7 +77,23 @@ def language_runs(line: str) -> list[tuple[str, Script]]:
         scripts = (script_of(left), script_of(right))
         if {scripts[0], scripts[1]} == {"zh", "en"} and all(len(_runs(p)) == 1 for p in (left, right)):
             return [(left, scripts[0]), (right, scripts[1])]
+    term = _TERM_PAIR.fullmatch(line.strip())
+    if term:
+        left, right = term.group("left").strip(), term.group("right").strip()
+        scripts = (script_of(left), script_of(right))
+        if {scripts[0], scripts[1]} == {"zh", "en"} and all(len(_runs(p)) == 1 for p in (left, right)) \
+                and han_count(left if scripts[0] == "zh" else right) <= _TERM_MAX_HAN \
+                and latin_words(right if scripts[1] == "en" else left) <= _TERM_MAX_WORDS \
+                and not _ENDS_EN.search(line):
+            return [(left, scripts[0]), (right, scripts[1])]
     return _runs(line)
+
+
+# A glossary line, a term and its translation on either side of a colon: "政府工作报告:Government Work Report",
+# "总理:premier". The colon separates them and belongs to neither.
+_TERM_PAIR = regex.compile(r"(?P<left>[^:：]+?)\s*[:：]\s*(?P<right>[^:：]+)")
+_TERM_MAX_HAN = 30
+_TERM_MAX_WORDS = 12
 
 
 def _runs(line: str) -> list[tuple[str, Script]]:
@@ -87,13 +103,20 @@ def _runs(line: str) -> list[tuple[str, Script]]:
     # Maximal stretches of one script: [start, end, script, han characters, Latin words].
     stretches: list[list] = []
     for start, end, script in letters:
-        if stretches and stretches[-1][2] == script:
+        # A bracket between Latin words parts them: "发展[gāo zhǎn]:quality growth" holds a reading, then English.
+        if stretches and stretches[-1][2] == script and not (script == "en" and _BRACKET.search(masked, stretches[-1][1], start)):
             stretches[-1][1] = end
             stretches[-1][3 if script == "zh" else 4] += end - start if script == "zh" else 1
         else:
             stretches.append([start, end, script, end - start if script == "zh" else 0, int(script == "en")])
     if len(stretches) <= 1:
         return [(line.strip(), script_of(line))] if line.strip() else []
+
+    # A reading in pinyin ("政府工作报告(zhèng fǔ gōng zuò bào gào)", "高质量发展[gāo zhì liàng fā zhǎn]") is
+    # Chinese written in Latin letters: it never stands alone, and goes with the Chinese it is written against.
+    for stretch in stretches:
+        if stretch[2] == "en" and _is_pinyin(masked[stretch[0]:stretch[1]]):
+            stretch[4] = 0
 
     def strong(i: int) -> bool:
         _, end, script, han, words = stretches[i]
@@ -144,19 +167,39 @@ def _runs(line: str) -> list[tuple[str, Script]]:
 
 
 def _cut_point(line: str, start: int, end: int, before: Script) -> int:
-    """Where the text between two runs is cut: at its first space; without one, after the punctuation
-    that belongs to the run before (full-width after Chinese, ASCII after English)."""
+    """Where the text between two runs is cut: after the last sentence end of the run before that a space
+    follows ("…March 5, 2021. 国务院…": the date ends the English sentence); else at its first space; without
+    one, after the closing brackets and the punctuation that belong to the run before (full-width after
+    Chinese, ASCII after English)."""
     gap = line[start:end]
+    ends = list((_GAP_ENDS_ZH if before == "zh" else _GAP_ENDS_EN).finditer(gap))
+    if ends:
+        return start + ends[-1].end()
     space = regex.search(r"\s", gap)
     if space:
         return start + space.start()
     index = 0
     for ch in gap:
         full = bool(_FULL_WIDTH.match(ch))
-        if full != (before == "zh"):
+        if full != (before == "zh") and ch not in _CLOSING:
             break
         index += 1
     return start + index
+
+
+# A sentence's end inside the text between two runs, where a space follows it.
+_GAP_ENDS_EN = regex.compile(r"[.!?][\"'”’)\]]*(?=\s)")
+_GAP_ENDS_ZH = regex.compile(r"[。！？!?][”’」』）》]*(?=\s)")
+# A closing bracket or quote closes what the run before opened.
+_CLOSING = frozenset(")]}）］」』】》〉”’")
+_BRACKET = regex.compile(r"[()\[\]（）【】]")
+# Pinyin: most of a stretch's words carry a tone mark.
+_TONE_MARKED = regex.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", regex.IGNORECASE)
+
+
+def _is_pinyin(text: str) -> bool:
+    words = _LATIN_WORD.findall(text)
+    return bool(words) and 2 * sum(bool(_TONE_MARKED.search(w)) for w in words) >= len(words)
 
 
 def block_script(text: str) -> Literal["Hans", "Hant", ""]:
