@@ -56,3 +56,15 @@ def test_a_place_the_chinese_does_not_name_is_flagged():
     assert names(zh, en, {"杨冬": "Yang Dong"}) == []
     assert names(zh, en.replace("Indian", "Tsinghua"), {"杨冬": "Yang Dong"}) == [
         ("A name in the English has no counterpart in the Chinese.", "— ↔ Tsinghua")]
+
+
+def test_a_hyphenated_rendering_is_found_by_its_parts():
+    # The MFA's "Reality Check" page (tests/data/layouts): 中美 is "China-USA" in CC-CEDICT, "China-US" in the
+    # English; before, every link naming 中美 was flagged.
+    page = json.loads((Path(__file__).parent / "data" / "layouts" / "interleaved_en_reality_check_hant.json")
+                      .read_text(encoding="utf-8"))
+    zh, en = page["zh"][1], " ".join(page["en"][1:3])
+    assert "中美" in zh and "China-US relations" in en
+    assert names(zh, en) == []
+    assert names(zh, en.replace("Houston", "Chicago")) == [
+        ("A name differs between the two sides.", "休斯敦 ↔ Chicago")]

@@ -325,10 +325,12 @@ def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: di
         if acronym and acronym in english.keys:
             return Match("dictionary", acronym.upper(), (acronym,))
     for rendering in renderings:
-        # Spelling variants: Anthony ↔ Antony, the Philippines ↔ Philippine.
-        if strict and len(rendering.split()) > 1:
+        # Spelling variants: Anthony ↔ Antony, the Philippines ↔ Philippine; a hyphenated rendering's parts
+        # (中美 "China-USA" ↔ "China-US relations").
+        words = regex.split(r"[\s\-‐]+", rendering)
+        if strict and len(words) > 1:
             continue
-        for word in rendering.split():
+        for word in words:
             if len(word) >= 4 and word[:1].isupper():
                 best = max(english.capitalised, key=lambda w: similarity(word.lower(), w.lower()), default="")
                 if best and similarity(word.lower(), best.lower()) >= 0.8:
