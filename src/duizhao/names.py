@@ -327,10 +327,10 @@ def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: di
     for rendering in renderings:
         # Spelling variants: Anthony ↔ Antony, the Philippines ↔ Philippine; a hyphenated rendering's parts
         # (中美 "China-USA" ↔ "China-US relations").
-        words = regex.split(r"[\s\-‐]+", rendering)
-        if strict and len(words) > 1:
+        pieces = regex.split(r"[\s\-‐]+", rendering)
+        if strict and len(pieces) > 1:
             continue
-        for word in words:
+        for word in pieces:
             if len(word) >= 4 and word[:1].isupper():
                 best = max(english.capitalised, key=lambda w: similarity(word.lower(), w.lower()), default="")
                 if best and similarity(word.lower(), best.lower()) >= 0.8:
