@@ -68,3 +68,17 @@ def test_a_hyphenated_rendering_is_found_by_its_parts():
     assert names(zh, en) == []
     assert names(zh, en.replace("Houston", "Chicago")) == [
         ("A name differs between the two sides.", "休斯敦 ↔ Chicago")]
+
+
+def test_a_latin_word_kept_in_the_chinese_and_an_accented_name_are_counterparts():
+    # The W3C's clreq (Unicode written in the Chinese as in the English) and the MFA's press conference of
+    # 19 August 2022 (艾莎塔, "aishata" in pinyin, ↔ Aïssata Tall Sall): no name flag.
+    layouts = Path(__file__).parent / "data" / "layouts"
+    w3c = json.loads((layouts / "trilingual_html_w3c_clreq.json").read_text(encoding="utf-8"))
+    wang = json.loads((layouts / "heldout_interleaved_zh_wang_wenbin_press.json").read_text(encoding="utf-8"))
+    zh = next(z for z in w3c["zh"] if "Unicode" in z)
+    en = next(e for e in w3c["en"] if "Unicode" in e)
+    assert names(zh, en) == []
+    zh = next(z for z in wang["zh"] if "艾莎塔" in z)
+    en = next(e for e in wang["en"] if "Aïssata" in e)
+    assert [f for f in names(zh, en) if "艾莎塔" in f[1]] == []
