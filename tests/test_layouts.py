@@ -40,9 +40,6 @@ KNOWN = {
                                                     "the Chinese after it: fixed since); a document preview's "
                                                     "chrome lines are glued into one unit and paired, and "
                                                     "'各位代表:Fellow Deputies,' stays one Chinese unit",
-    "heldout_blocks_en_zh_md_cc_license.md": "first run 0.947: the last line of each side, a label and a URL, "
-                                             "is taken for a source link (chrome), though each has its "
-                                             "counterpart on the other side",
 }
 
 
