@@ -109,6 +109,8 @@ def split_bilingual(text: str, *, name: str = "the input", layout: str = "auto",
     _check_balance(zh_texts, en_texts, name)
     meta.layout, groups = infer_layout(content, layout, table=table)
     groups = _unpaired_edges_are_chrome(groups, zh_texts, en_texts, meta)
+    if layout == "auto":
+        groups = _untranslated_headings_are_chrome(groups, zh_texts, en_texts, meta)
     zh = classify(zh_texts, "zh")
     en = classify(en_texts, "en")
     fill_metadata(meta, zh, en)
@@ -464,6 +466,43 @@ def _unpaired_edges_are_chrome(groups: list[tuple[tuple[int, int], tuple[int, in
                             for k, (a, b) in enumerate(g)) for g in groups]
             break
     return groups
+
+
+def _heading_line(text: str, lang: str) -> bool:
+    """A short line that names a section or a site ("談經濟", "思而思學網"): no sentence, no salutation (",")
+    and no lead-in (":")."""
+    return (_short(text, lang, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) and not is_prose(text)
+            and not _NEVER_TITLE.search(text) and not _ENDS_WITH_COLON.search(text))
+
+
+def _untranslated_headings_are_chrome(groups: list[tuple[tuple[int, int], tuple[int, int]]], zh_texts: list[str],
+                                      en_texts: list[str], meta: Metadata
+                                      ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the layout pairs paragraphs, headings on one side of a pairing whose other side has none (section
+    headings the page left untranslated, "談經濟" over numbered sentence pairs; a site name over the first one)
+    have no counterpart: chrome. A pairing that is all headings is a bilingual heading, and stays."""
+    if sum(bool(zh[1] - zh[0] and en[1] - en[0]) for zh, en in groups) < _MIN_PAIRS_AROUND_HEADING:
+        return groups
+    sides = (zh_texts, en_texts)
+    dropped: tuple[set[int], set[int]] = (set(), set())
+    for group in groups:
+        if any(stop == start for start, stop in group):
+            continue
+        heads = [[i for i in range(start, stop) if _heading_line(sides[s][i], ("zh", "en")[s])]
+                 for s, (start, stop) in enumerate(group)]
+        for s in (0, 1):
+            start, stop = group[s]
+            if heads[s] and not heads[1 - s] and len(heads[s]) < stop - start:
+                dropped[s].update(heads[s])
+    if not dropped[0] and not dropped[1]:
+        return groups
+    before = [list(itertools.accumulate((i in dropped[s] for i in range(len(sides[s]) + 1)), initial=0))
+              for s in (0, 1)]
+    for s in (0, 1):
+        meta.chrome.extend(sides[s][i] for i in sorted(dropped[s]))
+        sides[s][:] = [text for i, text in enumerate(sides[s]) if i not in dropped[s]]
+    return [tuple((start - before[s][start], stop - before[s][stop])  # type: ignore[misc]
+                  for s, (start, stop) in enumerate(group)) for group in groups]
 
 
 def _keep_one_variant(blocks: list[_Block], meta: Metadata, zh_variant: str) -> None:
