@@ -29,6 +29,13 @@ KNOWN = {
                                                          "readings split into the wrong sides: fixed since); an "
                                                          "English sentence pair and the glossary lines under it "
                                                          "are aligned across each other's runs",
+    # Fifth round, the held-out measure of this pass's final rules (first run at 3076b42, mean F1 0.812):
+    "heldout_inline_en_huntsman_expo.txt": "first run 0.667: a document site's metadata lines (格式:doc, 大小:32.50 "
+                                           "KB) are cut as glossary pairs, and an untranslated lead sentence is "
+                                           "merged into the first pair",
+    "heldout_interleaved_en_locke_residence_hant.txt": "first run 0.769: a Chinese title over two lines "
+                                                       "against a one-line English title is aligned 1-1, "
+                                                       "leaving its first line unpaired",
     "heldout_inline_gov_report_2021_flattened.txt": "first run 0.286 (a date ending an English sentence went to "
                                                     "the Chinese after it: fixed since); a document preview's "
                                                     "chrome lines are glued into one unit and paired, and "
@@ -111,7 +118,10 @@ def _swapped(page: Path, gold: dict) -> str:
 NOT_SWAPPABLE = {"blocks_zh_en_us_embassy_hrc.txt",
                  # Known limit: swapped, the image's alt text follows the Chinese title with no blank line between and
                  # falls in the title's pairing, where both sides hold headings, so it is not told untranslated.
-                 "heldout_interleaved_zh_wang_wenbin_press.txt"}
+                 "heldout_interleaved_zh_wang_wenbin_press.txt",
+                 # Known limit: swapped, the "更新时间:…" line falls in the Chinese title's run, which pairs, and is
+                 # kept as an unpaired line (unswapped it is an unpaired run at the page's edge: chrome).
+                 "heldout_interleaved_en_locke_bfsu.txt"}
 # A page with content left untranslated is not swappable either: the swap trades runs pair by pair from the
 # first, so an unpaired run would trade places with the run that its neighbour translates.
 SWAPPABLE = [p for p in pages() if p.suffix == ".txt" and gold_of(p)["layout"] in ("blocks", "interleaved")
