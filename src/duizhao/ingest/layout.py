@@ -14,18 +14,19 @@ import math
 import regex
 
 from ..errors import InputError
-from ..model import Kind, Metadata, Paragraph, Source
-from ..segment import split_en, split_zh
+from ..model import Metadata, Source
 from .chrome import (
     ENDS_SENTENCE,
     LABEL_PREFIX,
     LANGUAGE_LABEL,
-    is_date,
     is_navigation,
     is_prose,
     parse_date,
     take_chrome,
 )
+from .kinds import HEADING_MAX_HAN, HEADING_MAX_WORDS, NEVER_TITLE, short
+from .kinds import classify as classify  # re-exported: part of the readers' API
+from .kinds import fill_metadata as fill_metadata
 from .lexical import lexical_reading
 from .limits import blocks as block_limit
 from .limits import refuse_many, side_paragraphs
@@ -39,27 +40,8 @@ from .script import (
     block_script,
     han_count,
     latin_words,
-    zh_script,
 )
 
-# A salutation ("尊敬的…勋爵,") ends in a comma, and a line in brackets ("(2020年3月2日,英国皇家国际问题研究所)") is an
-# aside: neither is a title, however long; nor is a line of more than one sentence where one before the last ends
-# in a full stop ("…感谢中国帮助。全文如下:"): a headline may hold a question or an exclamation before its last
-# clause ("中国经济怎么了?专家这样说:前景依然光明").
-_NEVER_TITLE = regex.compile(r"[,，、]\s*$|^\s*[(（].*[)）]\s*$")
-_ENDS_WITH_FULL_STOP = regex.compile(r"[。．.][\"'”’」』）)\]》]*\s*$")
-# Paragraphs of the head (before the first prose paragraph) longer than this are titles, shorter ones
-# headings: a headline names the event, a heading names a section or an office.
-_TITLE_MIN_HAN = 12
-_TITLE_MIN_WORDS = 6
-# Unpunctuated paragraphs at most this long are headings anywhere in a document.
-_HEADING_MAX_HAN = 30
-_HEADING_MAX_WORDS = 12
-# A byline ("以下来自发言人…:", "The following is attributable to …:", "By Jane Doe", "记者：王五") is a
-# short line in the head that ends in a colon or starts with an author mark.
-_BYLINE_START = regex.compile(r"By\s+\p{Lu}|(?:作者|记者|記者|撰文|编译|編譯)\s*[:：]")
-_BYLINE_MAX_HAN = 40
-_BYLINE_MAX_WORDS = 20
 # A translation runs to about 1.5 Chinese characters per English word. A side under a tenth of the other
 # (in those units) is a stray line, not a translation, once the other side is big enough to tell.
 _HAN_PER_WORD = 1.5
@@ -265,7 +247,7 @@ def _drop_unpaired_edge_runs(blocks: list[_Block], meta: Metadata) -> None:
         if n != 1 or sizes[a] > limit:
             continue
         units = blocks[starts[a]:starts[a] + len(runs[a][1])]
-        if any(b.bilingual_line or not (_short(b.text, b.script, _HEADING_MAX_HAN, _HEADING_MAX_WORDS)
+        if any(b.bilingual_line or not (short(b.text, b.script, HEADING_MAX_HAN, HEADING_MAX_WORDS)
                                         or _TRANSLATION_TAG.search(b.text)) for b in units):
             continue
         # A cluster of short lines at the edge (a donation box, a newsletter prompt, a share bar: "喜歡這篇文章嗎?",
@@ -289,7 +271,7 @@ def _drop_foot_widgets(blocks: list[_Block], meta: Metadata) -> None:
     chrome."""
     start = len(blocks)
     while start > 0 and not blocks[start - 1].bilingual_line \
-            and _short(blocks[start - 1].text, blocks[start - 1].script, _HEADING_MAX_HAN, _HEADING_MAX_WORDS):
+            and short(blocks[start - 1].text, blocks[start - 1].script, HEADING_MAX_HAN, HEADING_MAX_WORDS):
         start -= 1
     tail = blocks[start:]
     if len(tail) < _WIDGET_CLUSTER or start == 0 or len({b.script for b in tail}) != 1 \
@@ -353,53 +335,6 @@ def _take_chrome_blocks(blocks: list[_Block], meta: Metadata) -> list[_Block]:
         if not after_chrome:
             content.append(block)
     return content
-
-
-def classify(texts: list[str], lang: str) -> list[Paragraph]:
-    """Give each paragraph of one side its kind, from position, length and punctuation."""
-    paragraphs: list[Paragraph] = []
-    in_head = True  # until the first prose paragraph: where titles, headings and bylines live
-    title_run = True  # still in the leading run of unpunctuated lines, before any heading or date
-    for index, text in enumerate(texts):
-        kind: Kind
-        if is_date(text):
-            kind = "date"
-        elif in_head and (_ENDS_WITH_COLON.search(text) or _BYLINE_START.match(text)) \
-                and _short(text, lang, _BYLINE_MAX_HAN, _BYLINE_MAX_WORDS):
-            kind = "byline"
-        elif is_prose(text):
-            kind = "body"
-            in_head = False
-        elif in_head and title_run and (index == 0 or _long_title(text, lang)) and not _NEVER_TITLE.search(text) \
-                and not any(_ENDS_WITH_FULL_STOP.search(sentence)
-                            for sentence in (split_zh if lang == "zh" else split_en)(text)[:-1]):
-            kind = "title"
-        elif _short(text, lang, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) or _all_caps(text):
-            kind = "heading"
-        else:
-            kind = "body"
-            in_head = False
-        if kind != "title":
-            title_run = False
-        paragraphs.append(Paragraph(text=text, kind=kind))
-    return paragraphs
-
-
-def fill_metadata(meta: Metadata, zh: list[Paragraph], en: list[Paragraph]) -> None:
-    """Titles, the document date and the script of the Chinese side, read from the content."""
-    # Of several leading titles (a reposting site's headline, then the document's own title) the last is
-    # the one the other side translates.
-    for side, attr in ((zh, "title_zh"), (en, "title_en")):
-        titles = [p.text for p in side if p.kind == "title"]
-        if titles and not getattr(meta, attr):
-            setattr(meta, attr, titles[-1])
-    for paragraph in [*en, *zh]:
-        if paragraph.kind == "date":
-            iso = parse_date(paragraph.text)
-            if iso:
-                meta.date = iso
-                break
-    meta.zh_script = zh_script("".join(p.text for p in zh))
 
 
 def strip_labels(text: str, meta: Metadata) -> str:
@@ -471,8 +406,8 @@ def _unpaired_edges_are_chrome(groups: list[tuple[tuple[int, int], tuple[int, in
 def _heading_line(text: str, lang: str) -> bool:
     """A short line that names a section or a site ("談經濟", "思而思學網"): no sentence, no salutation (",")
     and no lead-in (":")."""
-    return (_short(text, lang, _HEADING_MAX_HAN, _HEADING_MAX_WORDS) and not is_prose(text)
-            and not _NEVER_TITLE.search(text) and not _ENDS_WITH_COLON.search(text))
+    return (short(text, lang, HEADING_MAX_HAN, HEADING_MAX_WORDS) and not is_prose(text)
+            and not NEVER_TITLE.search(text) and not _ENDS_WITH_COLON.search(text))
 
 
 def _untranslated_headings_are_chrome(groups: list[tuple[tuple[int, int], tuple[int, int]]], zh_texts: list[str],
@@ -565,7 +500,7 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
     A Chinese page that keeps an English heading ("READOUT") between Chinese lines keeps it on the
     Chinese side, so the two sides' structures still match. An English line with a date is never moved.
     """
-    def is_short(block: _Block) -> bool:
+    def isshort(block: _Block) -> bool:
         if block.script == "en":
             # A dateline ("Chatham House, 2 March 2020") under the Chinese one is its translation, not a heading
             # that the Chinese page kept in English.
@@ -573,7 +508,7 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
         return han_count(block.text) <= 2 and not is_prose(block.text)
 
     # The nearest anchor (a line that is not short) on each side of every line, in two linear passes.
-    short = [is_short(block) and not block.bilingual_line for block in blocks]
+    short = [isshort(block) and not block.bilingual_line for block in blocks]
     # Only a lone short line is smoothed: several short lines in a row ("President Allen," / "Ladies and
     # Gentlemen," / "Dear Friends,") are a passage of their own language.
     short = [flag and not (i > 0 and short[i - 1]) and not (i + 1 < len(short) and short[i + 1])
@@ -592,18 +527,3 @@ def _smooth_short_lines(blocks: list[_Block]) -> None:
                 block.script = following
         else:
             following = block.script
-
-
-def _short(text: str, lang: str, max_han: int, max_words: int) -> bool:
-    return han_count(text) <= max_han if lang == "zh" else latin_words(text) <= max_words
-
-
-def _long_title(text: str, lang: str) -> bool:
-    if lang == "zh":
-        return han_count(text) > _TITLE_MIN_HAN
-    return latin_words(text) > _TITLE_MIN_WORDS and not _all_caps(text)
-
-
-def _all_caps(text: str) -> bool:
-    letters = regex.findall(r"\p{Latin}", text)
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
