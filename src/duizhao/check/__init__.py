@@ -54,7 +54,15 @@ if TYPE_CHECKING:
     from ..encoders import Encoder
     from ..evidence import LinkEvidence
 from .config import FLAG_TYPES, CheckConfig
-from .members import LengthModel, clause_flags, elsewhere_flags, lone_sentence_flags, member_flags, mismatch_flags
+from .members import (
+    LengthModel,
+    clause_flags,
+    clause_length_flags,
+    elsewhere_flags,
+    lone_sentence_flags,
+    member_flags,
+    mismatch_flags,
+)
 from .names import name_flags
 from .negation import negation_flags
 from .numbers import anchor_flags
@@ -132,6 +140,8 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
                 flags += length_model.flags(zh, en, source, config)
             if not any(f.type in ("omission", "addition") for f in flags):
                 flags += clause_flags(zh, en, source, config, evidence[number], length_model.z(zh, en))
+            if not any(f.type in ("omission", "addition") for f in flags):
+                flags += clause_length_flags(zh, en, source, config, length_model)
             if not flags:
                 flags += mismatch_flags(zh, en, config)
             if not any(f.type == "mismatch" for f in flags):
