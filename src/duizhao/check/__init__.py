@@ -26,7 +26,9 @@ link; a member of a several-sentence side that adds nothing to the link's simila
 (`members.member_score`: its gains, its cosine with its own link's other side against the links around, the
 link's length) finds closer to its neighbours than to its own link, is an omission/addition; so is a link the
 clause model (`members.clause_flags`: link z, length z, the dictionary coverage of each side's least covered
-clause) finds missing part of one side.
+clause) finds missing part of one side. Without encoders too, so is a link the clause-length model
+(`members.clause_length_flags`: Gale and Church's length delta, which weighs a long link's length ratio more
+than a short one's, and the link's clause counts against the document's) finds too short on one side.
 
 A link flagged ``untranslated``, or with a member that has no evidence of its own, is not a confident
 translation whatever the aligner's score: its score is capped at `CheckConfig.doubtful_score` (0.5).
