@@ -311,6 +311,20 @@ def test_a_negation_removed_from_the_chinese_is_flagged_with_the_negated_word():
     assert set(flags) == {0, CONTAIN_LINK}
 
 
+# The U.S. Embassy's statement on the Human Rights Council (tests/data/layouts/blocks_zh_en_us_embassy_hrc.txt,
+# public domain): its second sentence of each side.
+HRC_ZH = "然而,我们在2018年6月退出该机构的做法并不能鼓励有意义的变革,反而导致了美国领导力的真空,而具有威权议程的国家利用了这一真空。"
+HRC_EN = ("However, our withdrawal in June 2018 did nothing to encourage meaningful change, but instead created a "
+          "vacuum of U.S. leadership, which countries with authoritarian agendas have used to their advantage.")
+
+
+def test_a_negation_removed_from_the_chinese_is_flagged_on_another_page():
+    assert flags_by_link([{"zh": [HRC_ZH], "en": [HRC_EN]}]) == {}
+    flags = flags_by_link([{"zh": [HRC_ZH.replace("并不能鼓励", "并能鼓励")], "en": [HRC_EN]}])
+    assert flags == {0: [Flag("negation", "The English negates a word the Chinese renders without negation: the "
+                              "meaning may be reversed.", "鼓励 ↔ nothing … encourage")]}
+
+
 def test_negations_inside_words_and_lexicalised_ones_are_not_flagged():
     # 不当 ↔ wrongfully, 不公平 ↔ unfair, 非市场 ↔ nonmarket, 非法 ↔ unlawful: the page as it is raises none.
     assert not any(f.type == "negation" for flags in flags_by_link(LINKS).values() for f in flags)
