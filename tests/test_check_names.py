@@ -56,3 +56,29 @@ def test_a_place_the_chinese_does_not_name_is_flagged():
     assert names(zh, en, {"杨冬": "Yang Dong"}) == []
     assert names(zh, en.replace("Indian", "Tsinghua"), {"杨冬": "Yang Dong"}) == [
         ("A name in the English has no counterpart in the Chinese.", "— ↔ Tsinghua")]
+
+
+def test_a_hyphenated_rendering_is_found_by_its_parts():
+    # The MFA's "Reality Check" page (tests/data/layouts): 中美 is "China-USA" in CC-CEDICT, "China-US" in the
+    # English; before, every link naming 中美 was flagged.
+    page = json.loads((Path(__file__).parent / "data" / "layouts" / "interleaved_en_reality_check_hant.json")
+                      .read_text(encoding="utf-8"))
+    zh, en = page["zh"][1], " ".join(page["en"][1:3])
+    assert "中美" in zh and "China-US relations" in en
+    assert names(zh, en) == []
+    assert names(zh, en.replace("Houston", "Chicago")) == [
+        ("A name differs between the two sides.", "休斯敦 ↔ Chicago")]
+
+
+def test_a_latin_word_kept_in_the_chinese_and_an_accented_name_are_counterparts():
+    # The W3C's clreq (Unicode written in the Chinese as in the English) and the MFA's press conference of
+    # 19 August 2022 (艾莎塔, "aishata" in pinyin, ↔ Aïssata Tall Sall): no name flag.
+    layouts = Path(__file__).parent / "data" / "layouts"
+    w3c = json.loads((layouts / "trilingual_html_w3c_clreq.json").read_text(encoding="utf-8"))
+    wang = json.loads((layouts / "heldout_interleaved_zh_wang_wenbin_press.json").read_text(encoding="utf-8"))
+    zh = next(z for z in w3c["zh"] if "Unicode" in z)
+    en = next(e for e in w3c["en"] if "Unicode" in e)
+    assert names(zh, en) == []
+    zh = next(z for z in wang["zh"] if "艾莎塔" in z)
+    en = next(e for e in wang["en"] if "Aïssata" in e)
+    assert [f for f in names(zh, en) if "艾莎塔" in f[1]] == []

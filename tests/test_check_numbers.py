@@ -104,3 +104,26 @@ def test_half_a_dozen_is_six():
     assert numbers("上面还有六副", "I have a half-dozen more pairs upstairs.") == []
     assert numbers("上面还有十二副", "I have a dozen more pairs upstairs.") == []
     assert numbers("上面还有十二副", "I have half a dozen more pairs upstairs.") == [("number", "十二 ↔ half a dozen")]
+
+
+def _layout_page(name: str) -> dict:
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).parent / "data" / "layouts" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _linked(page: dict) -> list[tuple[str, str]]:
+    """The gold links' two sides, joined."""
+    return [("".join(page["zh"][i] for i in zh), " ".join(page["en"][i] for i in en)) for zh, en in page["links"]]
+
+
+def test_a_latin_name_kept_in_the_chinese_may_be_joined_or_inflected_in_the_english():
+    # Real READMEs (tests/data/layouts): Python ↔ Python-based, Qt6 ↔ Qt6-based, Mapper ↔ Mappers, HUD ↔ HUDs
+    lanchat, fceux = _layout_page("heldout_interleaved_md_lanchat_readme"), _layout_page("table_md_fceux11_readme")
+    pairs = [(lanchat["zh"][1], lanchat["en"][1])] + [
+        (z, e) for z, e in _linked(fceux) if any(w in z for w in ("Qt6", "Mapper", "HUD"))]
+    assert len(pairs) == 4
+    assert [numbers(z, e) for z, e in pairs] == [[], [], [], []]
+    # the name itself gone from the English is still seen
+    assert numbers(pairs[0][0], pairs[0][1].replace("Python-based", "desktop")) == [("name", "Python ↔ —")]

@@ -186,6 +186,7 @@ def test_a_trilingual_page_keeps_one_chinese_version():
     """English, Simplified and Traditional paragraphs in turn, built from three real pages of the same MFA
     statement (blocks_zh_en_mfa_chengdu.txt, interleaved_zh_mfa_chengdu_hant.txt)."""
     from duizhao.ingest import load_text
+    from duizhao.ingest.script import strip_readings
 
     simplified = (PAGES / "blocks_zh_en_mfa_chengdu.txt").read_text(encoding="utf-8").splitlines()
     traditional = (PAGES / "interleaved_zh_mfa_chengdu_hant.txt").read_text(encoding="utf-8").splitlines()
@@ -195,8 +196,9 @@ def test_a_trilingual_page_keeps_one_chinese_version():
     assert [p.text for p in source.zh] == [simplified[1], simplified[2]]
     assert (source.meta.zh_other_variant, source.meta.layout) == ("Hant", "interleaved")
     kept = load_text(page, zh_variant="traditional")
-    assert [p.text for p in kept.zh] == [traditional[0], traditional[2]]
-    assert kept.meta.zh_other_variant == "Hans"
+    # that page's reading annotations, 國(guó), are removed
+    assert [p.text for p in kept.zh] == [strip_readings(traditional[0])[0], strip_readings(traditional[2])[0]]
+    assert (kept.meta.zh_other_variant, kept.meta.readings_removed) == ("Hans", 31)
 
 
 def test_a_flattened_line_comes_apart_at_its_dateline_and_viewer_labels_are_chrome():
@@ -219,7 +221,7 @@ def test_a_flattened_line_comes_apart_at_its_dateline_and_viewer_labels_are_chro
     assert {"zh", "en", "stringlengths", "62.7k", "344k", "DOS Seal"} <= set(source.meta.chrome)
     # A line that is a dateline as a whole, with its site first, is not cut.
     reality = load(PAGES / "interleaved_en_reality_check_hant.txt")
-    assert reality.meta.dateline == "外交部官網(wǎng) 2020-07-29 10:44"
+    assert reality.meta.dateline == "外交部官網 2020-07-29 10:44"
 
 
 def test_an_untranslated_markdown_sub_heading_is_chrome():
@@ -463,3 +465,20 @@ def test_a_headline_with_a_question_inside_is_a_title():
     assert kinds == ["title", "body"]
     kinds = [p.kind for p in classify(["国务卿强调,美国将继续利用外交手段推进美国的利益和价值观。他指出", body], "zh")]
     assert kinds == ["heading", "body"]
+
+
+def test_pinyin_reading_annotations_are_removed_from_a_converted_page():
+    """A reposting site that converts to Traditional follows some characters with their reading, 關(guān)閉:
+    removed before the split, counted in the metadata; a "?" glued to a comma there still stands for a lost
+    character (the Liu Xin page's 夢想?;旧?, stays one sentence)."""
+    from duizhao.ingest import load
+    from duizhao.ingest.script import strip_readings
+
+    raw = (PAGES / "interleaved_en_reality_check_hant.txt").read_text(encoding="utf-8")
+    assert "關(guān)閉" in raw
+    source = load(PAGES / "interleaved_en_reality_check_hant.txt")
+    assert source.meta.title_zh == "美國就單方面要求中方關閉駐休斯敦總領館散布的謊言與事實真相"
+    assert source.meta.readings_removed == len(regex.findall(r"\p{Han}\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)", raw)) == 33
+    # a numbered question, 問(2), is no reading
+    wang_yi = (PAGES / "heldout_interleaved_zh_wang_yi_press_hant.txt").read_text(encoding="utf-8")
+    assert strip_readings(wang_yi) == (wang_yi, 0)

@@ -113,6 +113,7 @@ def render_table(alignment: Alignment, console: Console = stdout) -> None:
         ("layout", meta.layout + (f" (a {'Traditional' if meta.zh_other_variant == 'Hant' else 'Simplified'} "
                                   "version was set aside: --zh-variant)" if meta.zh_other_variant else "")),
         ("chrome", f"{len(removed)} lines kept out of the bitext: " + " | ".join(removed) if removed else ""),
+        ("readings", f"{meta.readings_removed} pinyin annotations removed: 關(guān) → 關" if meta.readings_removed else ""),
     ]
     header = Table.grid(padding=(0, 2))
     header.add_column(style="dim", justify="right", no_wrap=True)

@@ -43,6 +43,9 @@ class Metadata:
     layout: str = ""  # how the page holds its languages: blocks, interleaved, inline or table (ingest decides)
     # A trilingual page's other Chinese version, set aside ("Hant" when the Traditional text was left out).
     zh_other_variant: str = ""
+    # Pinyin reading annotations removed from the Chinese (關(guān)閉 → 關閉): the page went through a lossy
+    # conversion to Traditional, so a "?" glued to a comma or a letter stands for a lost character.
+    readings_removed: int = 0
 
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}

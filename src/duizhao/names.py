@@ -68,7 +68,8 @@ def sounds_like(romanised: str, english: str) -> float:
     """Similarity of a romanised Chinese name to an English spelling, after evening out the commonest
     spelling differences (Miller ↔ mile, Matthew ↔ maxiu, Xinjiang ↔ xinjiang)."""
     pinyin = regex.sub(r"zh", "j", romanised.replace("x", "s").replace("q", "ch"))
-    spelt = english.lower()
+    # accents fold away: 艾莎塔 "aishata" ~ Aïssata
+    spelt = "".join(c for c in unicodedata.normalize("NFKD", english.lower()) if not unicodedata.combining(c))
     for old, new in (("th", "t"), ("ph", "f"), ("ck", "k"), ("y", "i"), ("w", "u"), ("x", "s"), ("q", "ch")):
         spelt = spelt.replace(old, new)
     spelt = regex.sub(r"(.)\1", r"\1", spelt)
@@ -228,6 +229,18 @@ class NameIndex:
                 out.append(part.lower())
         return [p for p in out if p]
 
+    def other_readings(self, zh: str, limit: int = 8) -> list[str]:
+        """The romanisations of a name outside CC-CEDICT with its characters' other readings, beyond the one
+        `romanised` gives: 艾伦 is "yilun" there and "ailun" (Allen) here. At most `limit`."""
+        if not regex.fullmatch(r"\p{Han}{1,4}", zh) or zh in self.pinyin:
+            return []
+        spellings = [""]
+        for ch in zh:
+            options = self.char_readings.get(ch) or [self.char_pinyin.get(ch, "")]
+            spellings = [s + o for s in spellings for o in options][:limit * 4]
+        first = "".join(self.char_pinyin.get(ch, "") for ch in zh)
+        return [s for s in dict.fromkeys(spellings) if s != first][:limit]
+
     def romanised_spans(self, zh: str) -> list[str]:
         """Romanisations of every stretch of two to four characters of a name: 王琦瑶 → wangqi, qiyao, …
         (English often keeps only the given name: Qiyao)."""
@@ -325,10 +338,12 @@ def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: di
         if acronym and acronym in english.keys:
             return Match("dictionary", acronym.upper(), (acronym,))
     for rendering in renderings:
-        # Spelling variants: Anthony ↔ Antony, the Philippines ↔ Philippine.
-        if strict and len(rendering.split()) > 1:
+        # Spelling variants: Anthony ↔ Antony, the Philippines ↔ Philippine; a hyphenated rendering's parts
+        # (中美 "China-USA" ↔ "China-US relations").
+        pieces = regex.split(r"[\s\-‐]+", rendering)
+        if strict and len(pieces) > 1:
             continue
-        for word in rendering.split():
+        for word in pieces:
             if len(word) >= 4 and word[:1].isupper():
                 best = max(english.capitalised, key=lambda w: similarity(word.lower(), w.lower()), default="")
                 if best and similarity(word.lower(), best.lower()) >= 0.8:
@@ -338,7 +353,7 @@ def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: di
                     derived = [w for w in english.capitalised if w.lower().startswith(stem) and len(w) - len(word) <= 3]
                     if derived:
                         return Match("dictionary", derived[0], (word_key(derived[0]),))
-    parts = [p for p in index.romanised(zh_name) if len(p) >= 2]
+    parts = [p for p in index.romanised(zh_name) if len(p) >= 2] + index.other_readings(zh_name)
     if strict and len(parts) > 1:
         parts = ["".join(parts)] + parts  # a whole name first: 王毅 → "wangyi"
     for part in parts:

@@ -5,6 +5,7 @@ never change a character: a sentence is a slice of its paragraph with the surrou
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 import regex
@@ -31,7 +32,7 @@ _ZH_TITLE_MARKS = frozenset("《")
 _ZH_CLOSERS = frozenset("”」』）)》】〕’\"'")
 
 
-def split_zh(text: str) -> list[str]:
+def split_zh(text: str, converted: bool = False) -> list[str]:
     """Split Chinese text after 。！？；…… (and their runs, e.g. ！？), closing marks kept with their sentence.
 
     A sentence ends at final punctuation outside every quote and bracket, or at final punctuation followed
@@ -41,7 +42,7 @@ def split_zh(text: str) -> list[str]:
     across paragraphs) are not tracked, so one stray mark cannot glue a paragraph into one sentence.
     """
     tracked = _balanced_pairs(text)
-    garbled = bool(_CONVERSION_TRACE.search(text))
+    garbled = converted or bool(_CONVERSION_TRACE.search(text))
     closer_to_opener = {_ZH_PAIRS[o]: o for o in tracked}
     open_marks: list[tuple[str, int]] = []  # (opening mark, its position), innermost last
     sentences: list[str] = []
@@ -243,7 +244,9 @@ def segment(source: Source) -> Document:
     sources keep one sentence per paragraph exactly."""
     zh_groups, en_groups = source.sentence_paragraphs if source.presegmented else ([], [])
     return Document(
-        zh=_split_side(source.zh, split_zh, source.presegmented, zh_groups),
+        # a page whose reading annotations were removed (ingest) still shows a lossy conversion's traces
+        zh=_split_side(source.zh, partial(split_zh, converted=source.meta.readings_removed > 0),
+                       source.presegmented, zh_groups),
         en=_split_side(source.en, split_en, source.presegmented, en_groups),
         meta=source.meta,
     )

@@ -233,12 +233,15 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
     knows (Xiaosi) must be rendered by a Chinese name, not by any word that happens to sound like it
     (小路 "xiaolu")."""
     candidates = []
+    zh_latin = {w.casefold() for w in regex.findall(r"\p{Latin}+", zh)}
     for m in _EN_NAME.finditer(en):
         word = regex.sub(r"['’]s$", "", m.group(0))
         if word.lower() in _CALENDAR or word.lower() in _HONORIFICS or index.is_common_english(word):
             continue  # dates are the date check's business; ordinary words are not names
         if _SENTENCE_START.search(en[:m.start()]):
             continue  # any word is capitalised at the start of a sentence
+        if word.casefold() in zh_latin:
+            continue  # kept as written in the Chinese: (如Unicode) ↔ (such as Unicode)
         candidates.append(word)
     if not candidates:
         return []
@@ -248,7 +251,7 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
     for name in list(zh_words):
         zh_words.update(_pieces(name, index))
     romanised: list[str] = [r for name in names for r in index.romanised_spans(name)]
-    of_names = list(romanised) + [r for name in names for r in index.romanised(name)]
+    of_names = list(romanised) + [r for name in names for r in index.romanised(name) + index.other_readings(name)]
     rendered: set[str] = set()
     for word in zh_words:
         if not _HAN.search(word):

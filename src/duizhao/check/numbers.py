@@ -246,7 +246,10 @@ def anchor_flags(zh: str, en: str) -> list[Flag]:
             message = f"A {noun} in the English is missing from the Chinese."
         flags.append(Flag(flag_type, message, _evidence(only_zh, only_en)))
     # Latin-script tokens kept in a Chinese sentence (COP28, iPhone) are names the English must show as well.
-    en_keys = {regex.sub(r"[.\-'’]", "", w).casefold() for w in regex.findall(r"[\p{Latin}0-9.\-'’]+", en)}
+    # The English may join the name to a word or inflect it: Qt6-based, Python's, HUDs, Mappers.
+    en_keys = {key.removesuffix(end) for w in regex.findall(r"[\p{Latin}0-9.\-'’]+", en)
+               for part in [w, *regex.split(r"[\-'’]", w)] for key in [regex.sub(r"[.\-'’]", "", part).casefold()]
+               for end in ("", "s", "es")}
     # Lower-case abbreviations (7cm, kg) are units the English may spell out: "seven centimeters".
     missing = [a for a in anchors_zh(zh) if a.kind == "latin" and len(a.surface) > 1
                and not regex.fullmatch(r"\p{Ll}{1,3}", a.surface) and a.key.removeprefix("latin:") not in en_keys]

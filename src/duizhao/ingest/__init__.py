@@ -31,7 +31,7 @@ from .layout import (
 )
 from .limits import check_html, check_lines, refuse_many, side_paragraphs
 from .markdown import looks_like_markdown, render_markdown_blocks
-from .script import han_count, latin_words
+from .script import han_count, latin_words, strip_readings
 from .types import TYPES, Side, reader, sniff
 
 __all__ = ["DEFAULT_MAX_BYTES", "decode", "load", "load_bytes", "load_intertext", "load_pair", "load_sentences",
@@ -88,6 +88,7 @@ def load_text(text: str, *, name: str = "-", layout: str = "auto", zh_variant: s
     from .language import refuse_other_scripts
 
     refuse_other_scripts(text, label)  # before the split, which would call a Japanese page "only Chinese"
+    text, readings = strip_readings(text)
     if not looks_like_html(text) and _XML_START.match(text[:4096]):
         raise InputError(f"{label} is an XML file, not a bilingual page: give InterText files with "
                          "--zh-xml and --en-xml, or the page's text or HTML")
@@ -104,6 +105,7 @@ def load_text(text: str, *, name: str = "-", layout: str = "auto", zh_variant: s
         source = split_bilingual(text, name=label, layout=layout, zh_variant=zh_variant)
     _refuse_other_languages(source, label)
     source.meta.path = name
+    source.meta.readings_removed = readings
     return source
 
 
@@ -157,18 +159,21 @@ def load_texts(zh_text: str, en_text: str, *, sentences: bool = False) -> Source
 
 def _pair_source(texts: dict[str, str], sentences: bool, zh_label: str, en_label: str) -> Source:
     _check_languages(texts, zh_label, en_label)
+    readings = 0
     if sentences:
         # Only \n, \r\n and \r end a line: str.splitlines would also cut at U+2028 or a form feed inside a
         # sentence and shift every id after it against the gold file.
         zh = [Paragraph(line.strip()) for line in split_lines(texts["zh"]) if line.strip()]
         en = [Paragraph(line.strip()) for line in split_lines(texts["en"]) if line.strip()]
     else:
-        zh = classify(paragraph_texts(texts["zh"]), "zh")
+        zh_text, readings = strip_readings(texts["zh"])
+        zh = classify(paragraph_texts(zh_text), "zh")
         en = classify(paragraph_texts(texts["en"]), "en")
     _refuse_many_paragraphs(zh, en, f"{zh_label} + {en_label}")
     source = Source(zh=zh, en=en, presegmented=sentences)
     _refuse_other_languages(source, f"{zh_label} + {en_label}")
     fill_metadata(source.meta, zh, en)
+    source.meta.readings_removed = 0 if sentences else readings
     return source
 
 

@@ -170,3 +170,21 @@ def block_script(text: str) -> Literal["Hans", "Hant", ""]:
     if to_simplified == to_traditional:
         return ""
     return "Hant" if to_simplified > to_traditional else "Hans"
+
+
+# Sites that convert a page to Traditional characters often follow a converted character with its reading in
+# parentheses, 關(guān)閉 for 關閉: a reading aid, not text (it leaks into the bitext and reads as a Latin-script
+# name to the checks). Dropped only where the parentheses hold one lower-case pinyin syllable with a tone mark,
+# right after a Han character: a name's romanisation is capitalised (李(Lǐ)), an English word has no tone mark.
+_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_READING = regex.compile(
+    rf"(?<=\p{{Han}})[(（](?=[a-zü{_TONE_MARKS}]*[{_TONE_MARKS}])"
+    rf"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouüv{_TONE_MARKS}]{{1,3}}(?:ng|n|r)?[)）]")
+
+
+def strip_readings(text: str) -> tuple[str, int]:
+    """The text without pinyin reading annotations after single characters (關(guān)閉 → 關閉), and how many
+    were removed."""
+    if "(" not in text and "（" not in text:
+        return text, 0
+    return _READING.subn("", text)
