@@ -1,6 +1,7 @@
 """Translation checks and glossary on MAC-Dev's gold links: how often each flag fires, and name precision/recall.
 
     .venv/bin/python benchmarks/checks_bench.py [--data ../shared/data/mac-dev] [--out benchmarks/results/checks_mac.json]
+        [--classes negation,drop_clause]  # some mutation classes only (about a minute for two)
 
 MAC-Dev is literary translation (Chinese novels and their published English translations), so the checks run
 with ``source="zh"``; every link is a gold link, so every flag is either a real divergence of the translation
