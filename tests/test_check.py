@@ -311,6 +311,20 @@ def test_a_negation_removed_from_the_chinese_is_flagged_with_the_negated_word():
     assert set(flags) == {0, CONTAIN_LINK}
 
 
+# The U.S. Embassy's statement on the Human Rights Council (tests/data/layouts/blocks_zh_en_us_embassy_hrc.txt,
+# public domain): its second sentence of each side.
+HRC_ZH = "然而,我们在2018年6月退出该机构的做法并不能鼓励有意义的变革,反而导致了美国领导力的真空,而具有威权议程的国家利用了这一真空。"
+HRC_EN = ("However, our withdrawal in June 2018 did nothing to encourage meaningful change, but instead created a "
+          "vacuum of U.S. leadership, which countries with authoritarian agendas have used to their advantage.")
+
+
+def test_a_negation_removed_from_the_chinese_is_flagged_on_another_page():
+    assert flags_by_link([{"zh": [HRC_ZH], "en": [HRC_EN]}]) == {}
+    flags = flags_by_link([{"zh": [HRC_ZH.replace("并不能鼓励", "并能鼓励")], "en": [HRC_EN]}])
+    assert flags == {0: [Flag("negation", "The English negates a word the Chinese renders without negation: the "
+                              "meaning may be reversed.", "鼓励 ↔ nothing … encourage")]}
+
+
 def test_negations_inside_words_and_lexicalised_ones_are_not_flagged():
     # 不当 ↔ wrongfully, 不公平 ↔ unfair, 非市场 ↔ nonmarket, 非法 ↔ unlawful: the page as it is raises none.
     assert not any(f.type == "negation" for flags in flags_by_link(LINKS).values() for f in flags)
@@ -354,5 +368,39 @@ def test_a_clause_dropped_from_the_chinese_is_found_by_the_clause_model(encoders
     assert flags[15] == [Flag("omission", "Part of the English may be missing from the Chinese.",
                               "— ↔ including working to increase the numbe…")]
     assert set(flags) == {0, 15}
-    off = CheckConfig(clause_model_at=float("inf"))
+    off = CheckConfig(clause_model_at=float("inf"), clause_length_at=float("inf"))
     assert set(with_encoders(links, encoders, config=off)[0]) == {0}  # the length flag alone misses it
+
+
+# The clause-length model (Gale and Church's length delta, no encoder): a clause dropped from a long sentence.
+NO_CLAUSE_LENGTH = CheckConfig(clause_length_at=float("inf"))
+
+
+def test_a_clause_dropped_from_a_long_chinese_sentence_is_found_by_its_length():
+    # Link 27 without 包括军备控制、海事、政策规划和残障问题在内。: the English is too long for the Chinese
+    # left, and the flag names the English clause the dictionary finds least of in the Chinese.
+    links = replaced(27, "zh", "包括军备控制、海事、政策规划和残障问题在内。", "")
+    flags = flags_by_link(links)
+    assert flags[27] == [Flag("omission", "Part of the English may be missing from the Chinese.",
+                              "— ↔ to include arms control")]
+    assert set(flags) == {0, 27}
+    assert set(flags_by_link(links, config=NO_CLAUSE_LENGTH)) == {0}  # no other check sees it
+
+
+def test_a_clause_dropped_from_an_english_sentence_is_found_by_its_length():
+    # Link 16 without "as well as individual cases of concern." (令人关注的个案 is left without a counterpart).
+    links = replaced(16, "en", " as well as individual cases of concern.", "")
+    flags = flags_by_link(links)
+    assert flags[16] == [Flag("omission", "Part of the Chinese may be missing from the English.",
+                              "国务卿对中华人民共和国在新疆、西藏和香港的侵犯人权行为以及令人关注的个案提出关… ↔ —")]
+    assert set(flags) == {0, 16}
+    assert set(flags_by_link(links, config=NO_CLAUSE_LENGTH)) == {0}
+
+
+def test_the_clause_length_model_leaves_the_unmodified_page_alone_at_every_drop_elsewhere():
+    # A clause dropped from one link moves the page's own length figures; no other link may tip over.
+    for position, side, clause in ((7, "zh", "这是就一系列广泛问题持续努力保持沟通渠道开放,"),
+                                   (15, "zh", "欢迎加强学生、学者和企业间的人民间交流,"),
+                                   (23, "en", " as well as the DPRK’s missile launches ")):
+        flags = flags_by_link(replaced(position, side, clause, ""))
+        assert set(flags) <= {0, position}, (position, sorted(flags))

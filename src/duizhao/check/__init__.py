@@ -26,7 +26,9 @@ link; a member of a several-sentence side that adds nothing to the link's simila
 (`members.member_score`: its gains, its cosine with its own link's other side against the links around, the
 link's length) finds closer to its neighbours than to its own link, is an omission/addition; so is a link the
 clause model (`members.clause_flags`: link z, length z, the dictionary coverage of each side's least covered
-clause) finds missing part of one side.
+clause) finds missing part of one side. Without encoders too, so is a link the clause-length model
+(`members.clause_length_flags`: Gale and Church's length delta, which weighs a long link's length ratio more
+than a short one's, and the link's clause counts against the document's) finds too short on one side.
 
 A link flagged ``untranslated``, or with a member that has no evidence of its own, is not a confident
 translation whatever the aligner's score: its score is capped at `CheckConfig.doubtful_score` (0.5).
@@ -54,7 +56,15 @@ if TYPE_CHECKING:
     from ..encoders import Encoder
     from ..evidence import LinkEvidence
 from .config import FLAG_TYPES, CheckConfig
-from .members import LengthModel, clause_flags, elsewhere_flags, lone_sentence_flags, member_flags, mismatch_flags
+from .members import (
+    LengthModel,
+    clause_flags,
+    clause_length_flags,
+    elsewhere_flags,
+    lone_sentence_flags,
+    member_flags,
+    mismatch_flags,
+)
 from .names import name_flags
 from .negation import negation_flags
 from .numbers import anchor_flags
@@ -132,6 +142,8 @@ def check(alignment: Alignment, source: Lang | None = None, glossary: Iterable[T
                 flags += length_model.flags(zh, en, source, config)
             if not any(f.type in ("omission", "addition") for f in flags):
                 flags += clause_flags(zh, en, source, config, evidence[number], length_model.z(zh, en))
+            if not any(f.type in ("omission", "addition") for f in flags):
+                flags += clause_length_flags(zh, en, source, config, length_model)
             if not flags:
                 flags += mismatch_flags(zh, en, config)
             if not any(f.type == "mismatch" for f in flags):

@@ -37,6 +37,9 @@ _MAX_NEGATIONS = 50  # negations looked at per link
 _MAX_SIDE_CHARS = 1000  # Chinese characters beyond which a side is not judged for negation
 _SCOPE_CHARS = 24  # Chinese characters after a negation that may hold what it negates (four times that in English)
 _ZH_MODAL = set("是会能要得可敢肯用必该想再曾")
+_ZH_MODAL_MEANING = set("能要敢肯想")  # modals whose own meaning is what the negation denies (不肯 "unwilling")
+# English adverbs between a negation and what it negates (stems): "no longer virgin", "not even look"
+_EN_GRADING = {"longer", "even", "yet", "quit", "realli", "alway", "entir", "necessarili", "much", "ever", "exact"}
 # prepositions and conjunctions between a negation and what it negates (不是为了遏制: 遏制 is negated)
 _ZH_FUNCTION = {"为了", "为", "因为", "由于", "对于", "关于", "把", "被", "给", "在", "让", "使", "跟", "和", "与", "向", "对"}
 _ZH_TRACE = regex.compile("[不没无未非别莫勿休免否拒禁难缺失]")
@@ -97,7 +100,10 @@ def negation_flags(zh: str, en: str, config: CheckConfig) -> list[Flag]:
             after = zh_plain[end:end + _SCOPE_CHARS]
             first = regex.match(r"[\p{Han}]+", after)  # the negated clause runs to the next punctuation
             # (a modal or the copula after the negation, 不是 不会 不能, is not what is negated: what follows is)
-            scope = [word[1:]] if len(word) >= 2 and word not in _ZH_ALONE and word[1:] not in _ZH_MODAL else []
+            # (a modal that carries a meaning of its own, 不肯 不敢 不想, is negated itself: "did agree" ↔ 不肯)
+            rest = word[1:]
+            scope = [rest] if len(word) >= 2 and word not in _ZH_ALONE and (
+                rest not in _ZH_MODAL or rest in _ZH_MODAL_MEANING) else []
             scope += [w for w in lex.tokens_zh(first.group(0)) if w not in _ZH_FUNCTION][:1] if first else []
             for target in scope:
                 glosses = lex.entries.get(lex.zh_key(target), frozenset())
@@ -118,7 +124,8 @@ def negation_flags(zh: str, en: str, config: CheckConfig) -> list[Flag]:
         zh_words = [w for w in lex.tokens_zh(zh) if 0 < len(lex.entries.get(w, ())) <= _MAX_GLOSSES]
         for m in en_neg[:_MAX_NEGATIONS]:
             clause = regex.match(r"[^.,;:!?—–]*", en_clean[m.end():m.end() + 4 * _SCOPE_CHARS])
-            following = lex.tokens_en(clause.group(0) if clause else "")
+            # the negated word, past an adverb that only grades the negation ("no longer", "not even")
+            following = [stem for stem in lex.tokens_en(clause.group(0) if clause else "") if stem not in _EN_GRADING]
             for stem in following[:1]:
                 hit = next((w for w in zh_words if stem in lex.entries[w]), None)
                 if hit:
