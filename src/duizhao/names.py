@@ -87,10 +87,11 @@ def sounds_like(romanised: str, english: str) -> float:
     plain = spelt.replace("r", "l")
     score = max(score, similarity(clipped, plain))
     # The vowels of a transliteration are the least certain part (艾伦 "ailun" ↔ Allen, 泰里 ↔ Terry): the
-    # same consonants in the same order, vowels as one, count a little less; the first sound must agree.
+    # short names with the same consonants in the same order, vowels as one, count a little less; the first
+    # sound must agree (a longer word's vowels carry its identity: 生活 "shenghuo" is not Shanghai).
     folded, english_folded = _VOWELS.sub("a", clipped), _VOWELS.sub("a", plain)
     consonants = regex.sub(r"[aeiou]", "", plain)
-    if len(consonants) >= 2 and consonants == regex.sub(r"[aeiou]", "", clipped) and folded[:1] == english_folded[:1]:
+    if 2 <= len(consonants) <= 3 and consonants == regex.sub(r"[aeiou]", "", clipped) and folded[:1] == english_folded[:1]:
         score = max(score, similarity(folded, english_folded) - 0.1)
     return score
 
