@@ -52,6 +52,7 @@ def flags(set_name: str, doc: str, link: int, types: tuple[str, ...] = ("number"
     ("press", "moving-forward-2020", 2, "COVID-19 ↔ combatCOVID-19; 郑泽光 ↔ MinisterZheng Zeguang"),
     ("press", "moving-forward-2020", 3, "美国 ↔ UnitedStates"),
     ("press", "national-day-2017", 0, "第六十八个 ↔ 68th: jieba cuts 第六 + 十八"),
+    ("press", "visas-return-2021", 2, "米德伟(David Meale) ↔ CDA Meale, 魏子萱(Sharon Weber) ↔ Weber"),
     ("press-heldout", "hk-cfs-lny-2009", 0, "五百一十六個 ↔ 516"),
     ("press-heldout", "hk-cfs-lny-2009", 4, "百萬分之二千八百 ↔ 2,800ppm"),
     ("press-heldout", "hk-cfs-report-2022-01", 1, "一千一百 / 三千一百 ↔ 1,100 / 3,100"),
@@ -62,6 +63,7 @@ def flags(set_name: str, doc: str, link: int, types: tuple[str, ...] = ("number"
     ("press-heldout", "blinken-china-policy-2022", 0, "Traditional 美國 ↔ American"),
     ("press-heldout", "wang-yi-press-2021", 2, "疫情 ↔ COVID-19"),
     ("layouts", "interleaved_zh_xie_feng_speech", 2, "艾伦 ↔ Allen"),
+    ("layouts", "heldout_inline_zhang_yan_india", 1, "印度新德里 ↔ New Delhi: the country before its capital"),
     ("layouts", "heldout_interleaved_zh_wang_wenbin_press", 3, "中非合作论坛 ↔ FOCAC"),
     ("layouts", "heldout_interleaved_zh_liu_xiaoming_chatham", 5, "奥尼尔 ↔ O’Neill"),
     ("layouts", "heldout_interleaved_zh_wang_yi_press_hant", 7, "亞洲基礎設施投資銀行 ↔ AIIB"),
@@ -90,5 +92,7 @@ def test_chinese_numbers_that_jieba_cuts_are_one_number() -> None:
 
 def test_vowels_of_a_long_word_still_count() -> None:
     # MAC-Dev 005: "Wang Shanghai" swapped in for 王琦瑶 must stay flagged: 生活 "shenghuo" is no Shanghai.
-    assert sounds_like("shenghuo", "shanghai") < 0.72
-    assert sounds_like("ailun", "allen") >= 0.72 and sounds_like("bulansitade", "branstad") >= 0.72
+    assert sounds_like("shenghuo", "shanghai", loose=True) < 0.72
+    assert sounds_like("ailun", "allen", loose=True) >= 0.72 and sounds_like("bulansitade", "branstad", loose=True) >= 0.72
+    # The glossary stays strict: it must not pair a name with the wrong rendering (贾琏 ↔ Lian).
+    assert sounds_like("ailun", "allen") < 0.72

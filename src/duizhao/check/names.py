@@ -35,14 +35,19 @@ def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], 
     english = EnglishText(en)
     missing_zh: list[ZhName] = []
     used: set[str] = set()
+    found_places: set[int] = set()  # where a place the English names starts
     for name in _with_known_people(zh_names(zh, index), zh, known_people):
         if any(word in index.ordinary for word in name.lookup) and name.text not in known:
             continue  # 红光 "red light" (also a place), 平坝 "flat land": too ambiguous to call missing
         matches = [find_name(word, english, index, known, config.transliteration) for word in name.lookup]
         if all(matches):
             used |= {w for m in matches if m for w in m.words}
+            if all(index.kinds.get(word) != "person" for word in name.lookup):  # 新德里, whatever jieba's tag
+                found_places.add(name.span[0])
         else:
             missing_zh.append(name)
+    # Chinese names a city with its country before it (印度新德里, 美国纽约) where English says "New Delhi".
+    missing_zh = [n for n in missing_zh if not (n.kind == "place" and n.span[1] in found_places)]
     # English abbreviates organisations and events (第28届联合国气候变化大会 ↔ COP28): an acronym that no
     # Chinese name accounts for may stand for an organisation that seems missing.
     spare_acronyms = [a for a in _acronyms(en) if a.lower().replace(".", "") not in {u.replace(".", "") for u in used}]
@@ -274,7 +279,7 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
         if any(_derived(low, r) for r in rendered if len(r) >= 4):
             continue  # the adjective of a name: Islamic (伊斯兰 "Islam"), Indian, Pakistani, Chinese
         spellings = of_names if people and low in people else romanised
-        if any(sounds_like(r, low) >= config.transliteration for r in spellings if len(r) >= 2):
+        if any(sounds_like(r, low, loose=True) >= config.transliteration for r in spellings if len(r) >= 2):
             continue
         missing.append(word)
     return missing

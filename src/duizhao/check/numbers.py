@@ -270,6 +270,11 @@ def anchor_flags(zh: str, en: str) -> list[Flag]:
                and not regex.fullmatch(r"\p{Ll}{1,3}", a.surface) and a.key.removeprefix("latin:") not in en_keys
                and not (len(a.surface) >= 3 and regex.search(r"\p{Lu}", a.surface) and a.surface in en)
                and not any(s <= a.span[0] < e for s, e in urls)]
+    # A name in Latin script after its Chinese form (米德伟(David Meale)) is there when the English gives one
+    # of its words ("CDA Meale"): the English keeps the surname.
+    present = [a.span for a in anchors_zh(zh) if a.kind == "latin" and a not in missing]
+    missing = [a for a in missing if not any(regex.fullmatch(r" ", zh[e:a.span[0]]) or regex.fullmatch(r" ", zh[a.span[1]:s])
+                                             for s, e in present)]
     missing += [Anchor("latin", "url", m.group(1), m.span(1)) for m in _URL.finditer(zh)
                 if m.group(1).rstrip("/.").casefold() not in en_text]
     if missing:
