@@ -30,7 +30,6 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from checks_bench import build, chapters  # noqa: E402
-
 from duizhao.check import FLAG_TYPES, check  # noqa: E402
 from duizhao.encoders import get_encoders  # noqa: E402
 from duizhao.io import atomic_write  # noqa: E402
@@ -68,7 +67,7 @@ def read_judged(path: Path) -> dict[tuple[str, str, int, str], tuple[str, str]]:
         return {(r["set"], r["doc"], int(r["link"]), r["type"]): (r["verdict"], r["note"]) for r in csv.DictReader(handle)}
 
 
-def measure(names: list[str], encoders, judged: dict) -> dict:
+def measure(names: list[str], encoders: object, judged: dict) -> dict:
     result: dict = {"sets": {}, "flags": []}
     for name in names:
         golds = gold_set(name)

@@ -52,6 +52,8 @@ def flags(set_name: str, doc: str, link: int, types: tuple[str, ...] = ("number"
     ("press", "moving-forward-2020", 2, "COVID-19 ↔ combatCOVID-19; 郑泽光 ↔ MinisterZheng Zeguang"),
     ("press", "moving-forward-2020", 3, "美国 ↔ UnitedStates"),
     ("press", "national-day-2017", 0, "第六十八个 ↔ 68th: jieba cuts 第六 + 十八"),
+    ("press", "students-2021", 1, "美国驻华大使馆 ↔ U.S. Embassy Beijing"),
+    ("press", "visas-return-2021", 0, "米德伟(David Meale) ↔ CDA Meale; 美国驻华大使馆 ↔ Embassy Beijing"),
     ("press", "visas-return-2021", 2, "米德伟(David Meale) ↔ CDA Meale, 魏子萱(Sharon Weber) ↔ Weber"),
     ("press-heldout", "hk-cfs-lny-2009", 0, "五百一十六個 ↔ 516"),
     ("press-heldout", "hk-cfs-lny-2009", 4, "百萬分之二千八百 ↔ 2,800ppm"),

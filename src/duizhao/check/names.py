@@ -253,6 +253,8 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
             continue  # any word is capitalised at the start of a sentence
         if word.casefold() in zh_latin:
             continue  # kept as written in the Chinese: (如Unicode) ↔ (such as Unicode)
+        if _MISSION.search(en[:m.start()]) and _ZH_MISSION.search(zh):
+            continue  # 美国驻华大使馆 ↔ "U.S. Embassy Beijing": the city is part of the mission's English name
         candidates.append(word)
     if not candidates:
         return []
@@ -285,6 +287,8 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
     return missing
 
 
+_MISSION = regex.compile(r"\b(?:Embassy|Consulate(?:[\s\-]General)?|Mission)\s+$")
+_ZH_MISSION = regex.compile(r"使馆|领馆|领事馆|使团")
 _DEMONYM = regex.compile(r"(?:n|an|ian|ic|i|ese|ish|ean|ite)")
 
 
