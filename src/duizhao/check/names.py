@@ -253,7 +253,7 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
             continue  # any word is capitalised at the start of a sentence
         if word.casefold() in zh_latin:
             continue  # kept as written in the Chinese: (如Unicode) ↔ (such as Unicode)
-        if _MISSION.search(en[:m.start()]) and _ZH_MISSION.search(zh):
+        if _MISSION.search(en[max(0, m.start() - 40):m.start()]) and _ZH_MISSION.search(zh):
             continue  # 美国驻华大使馆 ↔ "U.S. Embassy Beijing": the city is part of the mission's English name
         candidates.append(word)
     if not candidates:

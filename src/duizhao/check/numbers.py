@@ -283,7 +283,7 @@ def anchor_flags(zh: str, en: str) -> list[Flag]:
     return flags
 
 
-_URL = regex.compile(r"\p{Latin}*((?:https?://|www\.)[\p{Latin}0-9./\-_~%?#=&:+]+)")
+_URL = regex.compile(r"\p{Latin}{0,20}((?:https?://|www\.)[\p{Latin}0-9./\-_~%?#=&:+]+)")
 
 
 def _evidence(zh: list, en: list) -> str:
