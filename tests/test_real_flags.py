@@ -65,6 +65,7 @@ def flags(set_name: str, doc: str, link: int, types: tuple[str, ...] = ("number"
     ("press-heldout", "blinken-china-policy-2022", 0, "Traditional 美國 ↔ American"),
     ("press-heldout", "wang-yi-press-2021", 2, "疫情 ↔ COVID-19"),
     ("layouts", "interleaved_zh_xie_feng_speech", 2, "艾伦 ↔ Allen"),
+    ("layouts", "heldout_interleaved_en_houston_facts", 3, "中国驻休斯敦总领馆 ↔ the Consulate-General in Houston"),
     ("layouts", "heldout_inline_zhang_yan_india", 1, "印度新德里 ↔ New Delhi: the country before its capital"),
     ("layouts", "heldout_interleaved_zh_wang_wenbin_press", 3, "中非合作论坛 ↔ FOCAC"),
     ("layouts", "heldout_interleaved_zh_liu_xiaoming_chatham", 5, "奥尼尔 ↔ O’Neill"),

@@ -48,6 +48,10 @@ def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], 
             missing_zh.append(name)
     # Chinese names a city with its country before it (印度新德里, 美国纽约) where English says "New Delhi".
     missing_zh = [n for n in missing_zh if not (n.kind == "place" and n.span[1] in found_places)]
+    # 中国驻休斯敦总领馆 ↔ "the Consulate-General in Houston": the country a mission belongs to (X驻…) goes
+    # without saying in its English name.
+    if _MISSION_WORD.search(en):
+        missing_zh = [n for n in missing_zh if not (n.kind == "place" and zh[n.span[1]:n.span[1] + 1] == "驻")]
     # English abbreviates organisations and events (第28届联合国气候变化大会 ↔ COP28): an acronym that no
     # Chinese name accounts for may stand for an organisation that seems missing.
     spare_acronyms = [a for a in _acronyms(en) if a.lower().replace(".", "") not in {u.replace(".", "") for u in used}]
@@ -288,6 +292,7 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
 
 
 _MISSION = regex.compile(r"\b(?:Embassy|Consulate(?:[\s\-]General)?|Mission)\s+$")
+_MISSION_WORD = regex.compile(r"\b(?:Embass(?:y|ies)|Consulates?|Consul|Mission|Ambassadors?)\b")
 _ZH_MISSION = regex.compile(r"使馆|领馆|领事馆|使团")
 _DEMONYM = regex.compile(r"(?:n|an|ian|ic|i|ese|ish|ean|ite)")
 
