@@ -62,14 +62,16 @@ from duizhao.numbers import anchors_en, anchors_zh  # noqa: E402
 from duizhao.segment import segment  # noqa: E402
 
 
-def chapters(data: Path) -> list[Alignment]:
+def chapters(data: Path, prefix: str = "dev-anno", source: str | None = "zh") -> list[Alignment]:
+    """The gold alignments of a folder in MAC's InterText layout (`PREFIX.NAME_zh.xml`, `PREFIX.NAME_en.xml`,
+    `PREFIX.NAME_zh.NAME_en.xml`): MAC-Dev's chapters, or `benchmarks/data/press*` with prefix "press"."""
     out = []
-    for links in sorted(data.glob("dev-anno.*_zh.*_en.xml")):
-        number = links.name.split(".")[1].split("_")[0]
-        zh_xml, en_xml = data / f"dev-anno.{number}_zh.xml", data / f"dev-anno.{number}_en.xml"
+    for links in sorted(data.glob(f"{prefix}.*_zh.*_en.xml")):
+        number = links.name[len(prefix) + 1:].split("_zh.")[0]
+        zh_xml, en_xml = data / f"{prefix}.{number}_zh.xml", data / f"{prefix}.{number}_en.xml"
         document = segment(load_intertext(zh_xml, en_xml))
         beads = read_links(links, zh_xml, en_xml)
-        out.append(Alignment(document, beads, {"source_lang": "zh", "chapter": number}))
+        out.append(Alignment(document, beads, {"source_lang": source, "chapter": number}))
     return out
 
 

@@ -25,7 +25,7 @@ TermKind = Literal["person", "place", "org", "term"]
 _EN_WORD = regex.compile(r"[\p{Latin}0-9]+(?:['’]\p{Latin}+)?")
 _DEF_PHRASE = regex.compile(r"\p{Lu}[\p{Latin}'’\-]*(?:\s+(?:of|the|and|for|de|al|on)?\s*\p{Lu}[\p{Latin}'’\-]*)*")
 _NAME_TAGS: dict[str, TermKind] = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org", "nz": "term"}
-_INDEX_FORMAT = 7  # bump when NameIndex's contents change, so cached copies are rebuilt
+_INDEX_FORMAT = 8  # bump when NameIndex's contents change, so cached copies are rebuilt
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "a"}
 
 # Acronyms and short forms that official English uses for a few very frequent names but CC-CEDICT does not
@@ -43,6 +43,11 @@ _EXTRA_RENDERINGS = {
     "安理会": ["UNSC", "Security Council"],
     "北约": ["NATO"],
     "东盟": ["ASEAN"],
+    # official English of the two governments' press releases
+    "韩国": ["ROK", "Republic of Korea", "South Korea"],
+    "韩方": ["ROK", "South Korea"],
+    "外交部": ["Foreign Ministry", "Ministry of Foreign Affairs", "Foreign Minister"],
+    "中非": ["China-Africa", "FOCAC"],
 }
 
 
@@ -64,16 +69,37 @@ def similarity(a: str, b: str) -> float:
     return 1.0 - previous[-1] / max(len(a), len(b))
 
 
-def sounds_like(romanised: str, english: str) -> float:
+def sounds_like(romanised: str, english: str, loose: bool = False) -> float:
     """Similarity of a romanised Chinese name to an English spelling, after evening out the commonest
-    spelling differences (Miller ↔ mile, Matthew ↔ maxiu, Xinjiang ↔ xinjiang)."""
+    spelling differences (Miller ↔ mile, Matthew ↔ maxiu, Xinjiang ↔ xinjiang). `loose` (for the checks, where
+    a missed match costs a false flag) also evens out the vowels a transliteration adds or changes
+    (布兰斯塔德 ↔ Branstad, 梅尔 ↔ Mel, 艾伦 ↔ Allen); the glossary, which must not pair the wrong name, does not."""
     pinyin = regex.sub(r"zh", "j", romanised.replace("x", "s").replace("q", "ch"))
     # accents fold away: 艾莎塔 "aishata" ~ Aïssata
     spelt = "".join(c for c in unicodedata.normalize("NFKD", english.lower()) if not unicodedata.combining(c))
     for old, new in (("th", "t"), ("ph", "f"), ("ck", "k"), ("y", "i"), ("w", "u"), ("x", "s"), ("q", "ch")):
         spelt = spelt.replace(old, new)
-    spelt = regex.sub(r"(.)\1", r"\1", spelt)
-    return max(similarity(romanised, english.lower()), similarity(pinyin, spelt))
+    spelt = regex.sub(r"(.)\1", r"\1", regex.sub(r"[^\p{Latin}]", "", spelt))
+    score = max(similarity(romanised, english.lower()), similarity(pinyin, spelt))
+    if score >= 0.72 or not loose:
+        return score
+    # Chinese puts a vowel after a consonant the English runs on (布兰斯塔德 bu-lan-si-ta-de ↔ Branstad), writes a
+    # final l or r as 尔 er (梅尔 ↔ Mel, 奥尼尔 ↔ O'Neill) and has one l for English l and r.
+    clipped = regex.sub(r"er$", "l", _EPENTHETIC.sub("", pinyin)).replace("r", "l")
+    plain = spelt.replace("r", "l")
+    score = max(score, similarity(clipped, plain))
+    # The vowels of a transliteration are the least certain part (艾伦 "ailun" ↔ Allen, 泰里 ↔ Terry): the
+    # short names with the same consonants in the same order, vowels as one, count a little less; the first
+    # sound must agree (a longer word's vowels carry its identity: 生活 "shenghuo" is not Shanghai).
+    folded, english_folded = _VOWELS.sub("a", clipped), _VOWELS.sub("a", plain)
+    consonants = regex.sub(r"[aeiou]", "", plain)
+    if 2 <= len(consonants) <= 3 and consonants == regex.sub(r"[aeiou]", "", clipped) and folded[:1] == english_folded[:1]:
+        score = max(score, similarity(folded, english_folded) - 0.1)
+    return score
+
+
+_EPENTHETIC = regex.compile(r"(?<=[bpdtkgfszc])(?:u|e|i)(?=[bpdtkgfszcmnlhjw]|$)")
+_VOWELS = regex.compile(r"[aeiou]+")
 
 
 def transliteration(index: NameIndex, zh: str, english: str) -> float:
@@ -282,12 +308,20 @@ def word_key(word: str) -> str:
     return regex.sub(r"['’]s$", "", _key(word)).replace(".", "")
 
 
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu}\p{Ll})|(?<=\p{Ll})(?=https?:)")
+
+
 class EnglishText:
     """An English text prepared for name look-ups: word keys, acronym keys, capitalised words."""
 
     def __init__(self, text: str):
         self.text = text
         self.words = [m.group(0) for m in _EN_WORD.finditer(text)]
+        # Words run together by a PDF or a page's markup ("UnitedStates", "andChinese", "visithttps") are
+        # looked up apart as well.
+        apart = _CAMEL.sub(" ", text)
+        if apart != text:
+            self.words += [m.group(0) for m in _EN_WORD.finditer(apart)]
         self.keys = {word_key(w) for w in self.words}
         # "U.S." and "U.N." are one token for matching purposes.
         self.keys |= {regex.sub(r"\.", "", m.group(0)).lower() for m in regex.finditer(r"\b(?:\p{Lu}\.){2,}", text)}
@@ -359,8 +393,8 @@ def find_name(zh_name: str, english: EnglishText, index: NameIndex, glossary: di
     for part in parts:
         candidates: dict[str, tuple[str, ...]] = {w.lower(): (word_key(w),) for w in english.capitalised}
         candidates.update(english.joined)
-        best = max(candidates, key=lambda w: sounds_like(part, w), default="")
-        if best and sounds_like(part, best) >= threshold:
+        best = max(candidates, key=lambda w: sounds_like(part, w, not strict), default="")
+        if best and sounds_like(part, best, not strict) >= threshold:
             return Match("transliteration", best, candidates[best])
     return None
 
@@ -449,15 +483,22 @@ def zh_names(text: str, index: NameIndex | None = None) -> list[ZhName]:
         if merged:
             last_word, last_flag, last_start = merged[-1]
             joined_by_dot = last_word[-1:] in _NAME_JOINERS or word in _NAME_JOINERS
+            # a transliteration jieba half tags as a place it does not know (布兰 + 斯塔德 "Branstad")
+            half_place = ((last_flag in _PERSON_TAGS and flag == "ns") or (last_flag == "ns" and flag in _PERSON_TAGS)) \
+                and all(len(w) == 1 or w not in index.pinyin for w in (last_word, word))  # not 曲阜县 + 孔夫子
             if last_start + len(last_word) == start and (
-                (last_flag in _PERSON_TAGS and flag in _PERSON_TAGS)
+                (last_flag in _PERSON_TAGS and flag in _PERSON_TAGS) or half_place
                 or (joined_by_dot and (last_flag in _PERSON_TAGS or flag in _PERSON_TAGS or word in _NAME_JOINERS))
             ):
                 merged[-1] = (last_word + word, "nr", last_start)
                 continue
         merged.append((word, flag, start))
     found = []
-    for word, flag, start in merged:
+    for number, (word, flag, start) in enumerate(merged):
+        after = merged[number + 1] if number + 1 < len(merged) else None
+        if flag == "ns" and after and after[1] in _PERSON_TAGS and after[2] == start + len(word) and start > 0 \
+                and text[start - 1:start + 1] in index.ordinary:
+            continue  # 外交部长沙阿: 部长 "minister" and 沙阿 "Shah", not 长沙 "Changsha"
         word = word.strip(_NAME_JOINERS)
         if flag not in _NAME_TAGS or flag == "nz" or len(word) < 2 or not _HAN.search(word):
             continue

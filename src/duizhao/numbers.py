@@ -132,9 +132,9 @@ def _small_zh(text: str) -> int | None:
 
 
 _ZH_DATE_RE = regex.compile(
-    rf"(?:(?P<year>[0-9０-９]{{4}}|[〇零○一二三四五六七八九]{{4}})年)?"
-    rf"(?:(?P<month>{_ZH_DIGIT_OR_NUM})月(?:份)?)?"
-    rf"(?:(?P<day>{_ZH_DIGIT_OR_NUM})[日号號])?"
+    rf"(?:(?P<year>[0-9０-９]{{4}}|[〇零○一二三四五六七八九]{{4}}) ?年 ?)?"
+    rf"(?:(?P<month>{_ZH_DIGIT_OR_NUM}) ?月(?:份)? ?)?"
+    rf"(?:(?P<day>{_ZH_DIGIT_OR_NUM}) ?[日号號])?"
     rf"(?:[至到~～\-－—–]+(?:(?P<month2>{_ZH_DIGIT_OR_NUM})月)?(?P<day2>{_ZH_DIGIT_OR_NUM})[日号號])?"
 )
 
@@ -146,6 +146,11 @@ def _date_key(year: int | None, month: int | None, day: int | None) -> str:
     if day is None:
         return f"date:{y or '-'}-{month:02d}"
     return f"date:{y or '-'}-{month:02d}-{day:02d}"
+
+
+def _after(text: str, position: int) -> int:
+    """The position after the 月 / 日 that follows a figure ending at `position`, a space allowed before it."""
+    return position + 1 + (text[position:position + 1] == " ")
 
 
 def _zh_dates(text: str) -> list[Anchor]:
@@ -166,7 +171,9 @@ def _zh_dates(text: str) -> list[Anchor]:
         if month is None and m.group("year") and regex.match(r"[前后後来來间間代]", text[m.end():m.end() + 1]):
             continue  # 三年前 is a duration, but the regex only takes four-digit years anyway
         # The first date ends after its 日 / 月 (a range's second day follows 至).
-        end_first = m.end("day") + 1 if m.group("day") else m.end("month") + 1 if m.group("month") else m.end()
+        # (a space may stand between a figure and its 年 / 月 / 日: "4 月 26 日", as some pages typeset it)
+        end_first = (_after(text, m.end("day")) if m.group("day")
+                     else _after(text, m.end("month")) if m.group("month") else len(text[:m.end()].rstrip()))
         if m.group("month") and not m.group("day") and text[end_first:end_first + 1] == "份":
             end_first += 1
         start = m.start()
@@ -177,6 +184,19 @@ def _zh_dates(text: str) -> list[Anchor]:
             if month2 and day2 and 1 <= month2 <= 12 and 1 <= day2 <= 31:
                 s2 = m.start("month2") if m.group("month2") else m.start("day2")
                 found.append(Anchor("date", _date_key(year, month2, day2), text[s2:m.end()], (s2, m.end())))
+    return found
+
+
+_ZH_PPM_RE = regex.compile(rf"百[万萬]分之(?P<zh>[{_ZH_NUMERAL}]+|{_ARABIC})")
+
+
+def _zh_ppm(text: str) -> list[Anchor]:
+    """百万分之二千八百 "2,800 ppm": a count of parts per million, the number the English writes."""
+    found = []
+    for m in _ZH_PPM_RE.finditer(text):
+        value = _zh_value(m.group("zh"))
+        if value is not None:
+            found.append(Anchor("number", f"num:{_key_number(value)}", m.group(0), m.span(), spelled=True))
     return found
 
 
@@ -215,8 +235,28 @@ def _numeral_words(text: str) -> list[tuple[str, int, int]]:
     words = [(m.group(), m.start(), m.end()) for m in _ZH_ZERO_SIGN.finditer(text)]
     for run in jieba.re_han_default.finditer(text):
         if _ZH_NUM_RE.search(run.group()):
-            words.extend((w, run.start() + s, run.start() + e) for w, s, e in jieba.tokenize(run.group()))
+            words.extend(_joined_numerals([(w, run.start() + s, run.start() + e) for w, s, e in jieba.tokenize(run.group())]))
     return sorted(words, key=lambda word: word[1])
+
+
+_ZH_NUMERAL_WORD = regex.compile(rf"第?[{_ZH_NUMERAL}]+")
+_ZH_NUMERAL_HEAD = regex.compile(rf"[{_ZH_NUMERAL}]+")
+
+
+def _joined_numerals(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """jieba cuts one number into words (五百 + 一十六, 第六 + 十八个, 四千 + 二百个): a word of numerals followed
+    by one that starts with numerals is one number when together they parse as one (五百一十六)."""
+    out: list[tuple[str, int, int]] = []
+    for word, start, end in words:
+        if out:
+            last, last_start, last_end = out[-1]
+            head = _ZH_NUMERAL_HEAD.match(word)
+            if last_end == start and head and _ZH_NUMERAL_WORD.fullmatch(last) \
+                    and (last[-1] in _ZH_UNITS or last[-1] in _ZH_BIG or word[0] in _ZH_UNITS) and parse_zh_numeral(last.lstrip("第") + head.group(0)) is not None:
+                out[-1] = (last + word, last_start, end)
+                continue
+        out.append((word, start, end))
+    return out
 
 
 _ZH_ZERO_SIGN = regex.compile(r"[〇○]")
@@ -280,6 +320,9 @@ def _inside_title(text: str, position: int) -> bool:
     return text.rfind("《", 0, position) > text.rfind("》", 0, position)
 
 
+_COMPACT_DATE = regex.compile(r"((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])")
+
+
 def _arabic_numbers(text: str, taken: list[tuple[int, int]], zh: bool) -> list[Anchor]:
     found = []
     for m in _ARABIC_RE.finditer(text):
@@ -287,6 +330,12 @@ def _arabic_numbers(text: str, taken: list[tuple[int, int]], zh: bool) -> list[A
             continue
         value = _decimal(m.group(0))
         if value is None:
+            continue
+        compact = _COMPACT_DATE.fullmatch(m.group(0))
+        if compact and not regex.match(r"[0-9０-９]", text[m.end():m.end() + 1]):
+            # 20110919: a date written yyyymmdd (a page's dateline or a title's suffix), not a count
+            found.append(Anchor("date", _date_key(int(compact.group(1)), int(compact.group(2)), int(compact.group(3))),
+                                m.group(0), m.span()))
             continue
         end = m.end()
         after = text[end:end + 2]
@@ -330,6 +379,7 @@ def anchors_zh(text: str) -> list[Anchor]:
     """Anchors of a Chinese text, in reading order. Latin-script tokens left in it are anchors too."""
     found = _zh_dates(text)
     found += _zh_percents(text)
+    found += [a for a in _zh_ppm(text) if not _overlaps(a.span, [b.span for b in found])]
     taken = [a.span for a in found]
     latin = []
     for m in _LATIN_ZH_RE.finditer(text):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterable
 import regex
 
 from ..chinese import HAN as _HAN
-from ..chinese import quiet_jieba
+from ..chinese import quiet_jieba, to_simplified
 from ..model import Flag
 from ..names import EnglishText, NameIndex, ZhName, find_name, similarity, sounds_like, zh_names
 
@@ -30,22 +30,37 @@ def name_flags(zh: str, en: str, index: NameIndex, known: dict[str, list[str]], 
     沙利文 ↔ Blinken): translations, literary ones above all, name people where the original says "he" and
     the reverse, which is no error.
     """
+    # CC-CEDICT and jieba know names in Simplified: 美國 is 美国 (Traditional pages, Hong Kong releases).
+    zh = to_simplified(zh)
     english = EnglishText(en)
     missing_zh: list[ZhName] = []
     used: set[str] = set()
+    found_places: set[int] = set()  # where a place the English names starts
     for name in _with_known_people(zh_names(zh, index), zh, known_people):
         if any(word in index.ordinary for word in name.lookup) and name.text not in known:
             continue  # 红光 "red light" (also a place), 平坝 "flat land": too ambiguous to call missing
         matches = [find_name(word, english, index, known, config.transliteration) for word in name.lookup]
         if all(matches):
             used |= {w for m in matches if m for w in m.words}
+            if all(index.kinds.get(word) != "person" for word in name.lookup):  # 新德里, whatever jieba's tag
+                found_places.add(name.span[0])
         else:
             missing_zh.append(name)
+    # Chinese names a city with its country before it (印度新德里, 美国纽约) where English says "New Delhi".
+    missing_zh = [n for n in missing_zh if not (n.kind == "place" and n.span[1] in found_places)]
+    # 中国驻休斯敦总领馆 ↔ "the Consulate-General in Houston": the country a mission belongs to (X驻…) goes
+    # without saying in its English name.
+    if _MISSION_WORD.search(en):
+        missing_zh = [n for n in missing_zh if not (n.kind == "place" and zh[n.span[1]:n.span[1] + 1] == "驻")]
     # English abbreviates organisations and events (第28届联合国气候变化大会 ↔ COP28): an acronym that no
     # Chinese name accounts for may stand for an organisation that seems missing.
     spare_acronyms = [a for a in _acronyms(en) if a.lower().replace(".", "") not in {u.replace(".", "") for u in used}]
     if spare_acronyms:
-        missing_zh = [n for n in missing_zh if n.kind not in ("org", "term")]
+        # ... or a place its name begins with or holds (亚洲基础设施投资银行 ↔ AIIB: 亚洲 "Asia")
+        initials = {a.replace(".", "")[:1] for a in spare_acronyms} | {
+            ch for a in spare_acronyms for ch in a.replace(".", "")}
+        missing_zh = [n for n in missing_zh if n.kind not in ("org", "term") and not (
+            n.kind == "place" and any(r[:1] in initials for w in n.lookup for r in index.renderings.get(w, ())[:3]))]
     # A name matched by one of its parts (米勒 ↔ Miller) accounts for the rest of its English run (Matthew).
     accounted = {w.lower() for run in _capitalised_runs(en) if set(run) & used for w in run}
     known_people = list(known_people)
@@ -242,6 +257,8 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
             continue  # any word is capitalised at the start of a sentence
         if word.casefold() in zh_latin:
             continue  # kept as written in the Chinese: (如Unicode) ↔ (such as Unicode)
+        if _MISSION.search(en[max(0, m.start() - 40):m.start()]) and _ZH_MISSION.search(zh):
+            continue  # 美国驻华大使馆 ↔ "U.S. Embassy Beijing": the city is part of the mission's English name
         candidates.append(word)
     if not candidates:
         return []
@@ -265,11 +282,26 @@ def _english_names_without_counterpart(zh: str, en: str, index: NameIndex, known
         low = word.lower()
         if low in rendered or any(similarity(low, r) >= 0.8 for r in rendered if len(r) >= 4):
             continue
+        if any(_derived(low, r) for r in rendered if len(r) >= 4):
+            continue  # the adjective of a name: Islamic (伊斯兰 "Islam"), Indian, Pakistani, Chinese
         spellings = of_names if people and low in people else romanised
-        if any(sounds_like(r, low) >= config.transliteration for r in spellings if len(r) >= 2):
+        if any(sounds_like(r, low, loose=True) >= config.transliteration for r in spellings if len(r) >= 2):
             continue
         missing.append(word)
     return missing
+
+
+_MISSION = regex.compile(r"\b(?:Embassy|Consulate(?:[\s\-]General)?|Mission)\s+$")
+_MISSION_WORD = regex.compile(r"\b(?:Embass(?:y|ies)|Consulates?|Consul|Mission|Ambassadors?)\b")
+_ZH_MISSION = regex.compile(r"使馆|领馆|领事馆|使团")
+_DEMONYM = regex.compile(r"(?:n|an|ian|ic|i|ese|ish|ean|ite)")
+
+
+def _derived(word: str, name: str) -> bool:
+    """Whether `word` is the adjective or demonym of the name `name` (lower case): islamic ← islam, indian ←
+    india, chinese ← china, pakistani ← pakistan, korean ← korea."""
+    stem = name.rstrip("aeiouy") if len(name.rstrip("aeiouy")) >= 4 else name
+    return word.startswith(stem) and bool(_DEMONYM.fullmatch(word[len(stem):]))
 
 
 def _pieces(word: str, index: NameIndex) -> list[str]:

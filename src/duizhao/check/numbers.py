@@ -48,11 +48,22 @@ _EN_ESTIMATE = regex.compile(rf"^\s*(?:or|to)\s+{_EN_NUMBER_WORD}\b|\b{_EN_NUMBE
 _HEADING_NUMBER = regex.compile(r"^\s*[0-9０-９]{1,3}\s*[.．、]\s*")
 
 
+_NAME_NUMBER = regex.compile(r"\p{Lu}[\p{Latin}]*-$")
+
+
+def _in_name(text: str, anchor: Anchor) -> bool:
+    """A number joined by a hyphen to a capitalised word (COVID-19, F-16, Su-27): part of a name, which the
+    Chinese may give by its own word (新冠), not a count to carry over."""
+    return anchor.kind == "number" and bool(_NAME_NUMBER.search(text[max(0, anchor.span[0] - 12):anchor.span[0]]))
+
+
 def _figurative(text: str, anchor: Anchor, zh: bool) -> bool:
     """A number that need not be carried over: inside a set phrase, an estimate (二十几, 十七八, seventeen or
     eighteen), or the list number of a heading (6. 片厂 ↔ The Film Studio)."""
     start, end = anchor.span
     if start == 0 and len(text) <= 30 and _HEADING_NUMBER.match(text):
+        return True
+    if _in_name(text, anchor):
         return True
     if zh:
         if any(m.start() <= start < m.end() for m in _ZH_NUMBER_IDIOMS.finditer(text)):
@@ -251,12 +262,28 @@ def anchor_flags(zh: str, en: str) -> list[Flag]:
                for part in [w, *regex.split(r"[\-'’]", w)] for key in [regex.sub(r"[.\-'’]", "", part).casefold()]
                for end in ("", "s", "es")}
     # Lower-case abbreviations (7cm, kg) are units the English may spell out: "seven centimeters".
+    # A web address is compared whole, and a name the English runs into a neighbouring word ("combatCOVID-19",
+    # "COVID-19pandemic", a PDF's lost spaces) still counts when its letters stand in the English as written.
+    urls = [m.span() for m in _URL.finditer(zh)]
+    en_text = en.casefold()
     missing = [a for a in anchors_zh(zh) if a.kind == "latin" and len(a.surface) > 1
-               and not regex.fullmatch(r"\p{Ll}{1,3}", a.surface) and a.key.removeprefix("latin:") not in en_keys]
+               and not regex.fullmatch(r"\p{Ll}{1,3}", a.surface) and a.key.removeprefix("latin:") not in en_keys
+               and not (len(a.surface) >= 3 and regex.search(r"\p{Lu}", a.surface) and a.surface in en)
+               and not any(s <= a.span[0] < e for s, e in urls)]
+    # A name in Latin script after its Chinese form (米德伟(David Meale)) is there when the English gives one
+    # of its words ("CDA Meale"): the English keeps the surname.
+    present = [a.span for a in anchors_zh(zh) if a.kind == "latin" and a not in missing]
+    missing = [a for a in missing if not any(regex.fullmatch(r" ", zh[e:a.span[0]]) or regex.fullmatch(r" ", zh[a.span[1]:s])
+                                             for s, e in present)]
+    missing += [Anchor("latin", "url", m.group(1), m.span(1)) for m in _URL.finditer(zh)
+                if m.group(1).rstrip("/.").casefold() not in en_text]
     if missing:
         flags.append(Flag("name", "A Latin-script name in the Chinese is missing from the English.",
                           _evidence(missing, [])))
     return flags
+
+
+_URL = regex.compile(r"\p{Latin}{0,20}((?:https?://|www\.)[\p{Latin}0-9./\-_~%?#=&:+]+)")
 
 
 def _evidence(zh: list, en: list) -> str:
