@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "duizhao"
 # Lowest first. Keep in step with ARCHITECTURE.md's "Layers" table.
 LAYERS: list[set[str]] = [
     {"duizhao", "errors", "model", "io", "chinese"},
-    {"lexicon", "names", "numbers", "encoders", "segment", "ingest"},
+    {"lexicon", "names", "numbers", "anchor_match", "encoders", "segment", "ingest"},
     {"signals"},
     {"align", "bands", "member_split"},
     {"glossary"},
