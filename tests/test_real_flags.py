@@ -99,3 +99,9 @@ def test_vowels_of_a_long_word_still_count() -> None:
     assert sounds_like("ailun", "allen", loose=True) >= 0.72 and sounds_like("bulansitade", "branstad", loose=True) >= 0.72
     # The glossary stays strict: it must not pair a name with the wrong rendering (贾琏 ↔ Lian).
     assert sounds_like("ailun", "allen") < 0.72
+
+
+def test_a_traditional_word_holding_a_negation_is_read_as_one_word():
+    # 說法不一的版本 ↔ "different versions": 不一 ("differing") is one word once the text is Simplified; read in
+    # Traditional, jieba cut 不 / 一 and the check saw 版本 negated.
+    assert flags("layouts", "interleaved_en_reality_check_hant", 3, ("negation",)) == []

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..chinese import quiet_jieba
+from ..chinese import quiet_jieba, to_simplified
 from ..model import Flag
 from ..names import NameIndex
 
@@ -78,6 +78,8 @@ def negation_flags(zh: str, en: str, config: CheckConfig) -> list[Flag]:
 
     if len(zh) > _MAX_SIDE_CHARS or len(en) > 4 * _MAX_SIDE_CHARS or not (_ZH_TRACE.search(zh) or _EN_PLAIN.search(en)):
         return []  # no negation to compare, or no sentence: a side that long is a run of text left unsplit
+    # jieba and the lists below know Simplified words: 說法不一 must cut as 说法/不一 ("differing"), not 不/一
+    zh = to_simplified(zh)
     lex = Lexicon.get()
     jieba = quiet_jieba()
     zh_plain = _ZH_QUESTION.sub("，", zh)
