@@ -105,3 +105,12 @@ def test_a_traditional_word_holding_a_negation_is_read_as_one_word():
     # 說法不一的版本 ↔ "different versions": 不一 ("differing") is one word once the text is Simplified; read in
     # Traditional, jieba cut 不 / 一 and the check saw 版本 negated.
     assert flags("layouts", "interleaved_en_reality_check_hant", 3, ("negation",)) == []
+
+
+def test_a_list_items_number_and_a_pinyin_reading_are_no_missing_number_or_english():
+    # The Government Work Report quotes number their items "1. 只要闖過這個關口…", the English does not; China
+    # Daily's word of the day writes each term's reading, 高质量发展[gāo zhì liàng fā zhǎn].
+    assert [flags("layouts", "heldout_interleaved_zh_gov_report_quotes_hant", link, ("number",)) for link in (2, 3, 7)] \
+        == [[], [], []]
+    assert [flags("layouts", "heldout_interleaved_en_chinadaily_word_of_day", link, ("untranslated",)) for link in (1, 11, 12)] \
+        == [[], [], []]

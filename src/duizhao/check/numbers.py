@@ -212,9 +212,19 @@ def _within(anchor: Anchor, ranges: list[tuple[float, float]]) -> bool:
     return any((lo == 0.0 and hi == math.inf) or (value is not None and lo <= value <= hi) for lo, hi in ranges)
 
 
+# A list item's number ("1. 只要闯过这个关口…", "(3)", "二、"): the list's structure, which a translation may drop.
+_LIST_MARKER = regex.compile(r"\s*(?:[(（]?[0-9０-９]{1,3}[.．、)）]|[一二三四五六七八九十]{1,3}、)(?![0-9０-９])")
+
+
+def _list_marker(text: str, anchor: Anchor) -> bool:
+    marker = _LIST_MARKER.match(text)
+    return marker is not None and anchor.span[1] <= marker.end()
+
+
 def anchor_flags(zh: str, en: str) -> list[Flag]:
-    zh_anchors = [a for a in anchors_zh(zh) if a.kind != "latin"]
-    en_anchors = sorted([a for a in anchors_en(en) if a.kind != "latin"] + _en_extra(en), key=lambda a: a.span)
+    zh_anchors = [a for a in anchors_zh(zh) if a.kind != "latin" and not _list_marker(zh, a)]
+    en_anchors = sorted([a for a in anchors_en(en) if a.kind != "latin" and not _list_marker(en, a)] + _en_extra(en),
+                        key=lambda a: a.span)
     # "two centuries" may be 两个世纪 or 两百年: the scaled reading pairs first, the count itself after.
     scaled = {a: s for a in en_anchors if (s := _scaled(a, en)) is not None}
     unscaled = {s: a for a, s in scaled.items()}

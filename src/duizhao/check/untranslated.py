@@ -22,12 +22,21 @@ _HANGUL = regex.compile(r"\p{Hangul}")
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]+")
 
 
+_TONE_MARKED = regex.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+
+
+def _pinyin(tokens: list[str]) -> bool:
+    """A run of tone-marked syllables, 政府工作报告(zhèng fǔ gōng zuò bào gào): the Chinese's reading, not English."""
+    return all(t.islower() and len(t) <= 6 for t in tokens) and 2 * sum(map(bool, map(_TONE_MARKED.search, tokens))) >= len(tokens)
+
+
 def _prose_run(text: str, words: int) -> str:
     """The first run of at least `words` Latin-script words that reads as a sentence (two or more lower-case
     words: a name, a title of capitalised words or a code does not), URLs and e-mail addresses left out."""
     for match in _LATIN_RUN.finditer(_URL.sub(" ", text)):
         tokens = regex.findall(r"\p{Latin}[\p{Latin}'’\-]*", match.group(0))
-        if len(tokens) >= words and sum(1 for t in tokens if t[0].islower() and len(t) >= 2) >= 2:
+        if len(tokens) >= words and sum(1 for t in tokens if t[0].islower() and len(t) >= 2) >= 2 \
+                and not _pinyin(tokens):
             return match.group(0)
     return ""
 
@@ -62,6 +71,8 @@ def untranslated_flags(zh: str, en: str, config: CheckConfig) -> list[Flag]:
     if flags:
         return flags
     prose = _URL.sub(" ", zh)  # a URL or an e-mail address stays as it is in any language
+    # a reading in pinyin (高质量发展[gāo zhì liàng fā zhǎn]) is part of the Chinese, not English left over
+    prose = _LATIN_RUN.sub(lambda m: " " if _pinyin(regex.findall(r"\p{Latin}+", m.group(0))) else m.group(0), prose)
     han, latin = len(_HAN.findall(prose)), len(_LATIN.findall(prose))
     if latin >= config.untranslated_min_letters and latin / (han + latin) >= config.untranslated_share \
             and len(_LATIN_WORD.findall(prose)) >= 3:
